@@ -1,0 +1,436 @@
+//! `core/v1` Pod and the pod template (k8s.io/api/core/v1/types.go). Fields the simulation acts
+//! on are typed; real-world fields it does not simulate (affinity, resources, securityContext,
+//! lifecycle, …) are kept verbatim as JSON values so manifests round-trip and raise no false
+//! "unknown field" warning.
+
+use super::meta::{Condition, ObjectMeta, Time};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A JSON value the playground stores but does not interpret.
+pub type Opaque = Option<Value>;
+
+/// `core/v1 Pod`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pod {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: PodSpec,
+    #[serde(default)]
+    pub status: PodStatus,
+}
+
+/// `PodTemplateSpec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodTemplateSpec {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: PodSpec,
+}
+
+/// `PodSpec`, in the Go struct's field order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Volume>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<Container>,
+    #[serde(default)]
+    pub containers: Vec<Container>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_containers: Opaque,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub restart_policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dns_policy: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service_account_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service_account: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Opaque,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub node_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_network: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_pid: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ipc: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_process_namespace: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_secrets: Opaque,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hostname: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subdomain: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Opaque,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scheduler_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerations: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_aliases: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_config: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness_gates: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_class_name: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_service_links: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_policy: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overhead: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology_spread_constraints: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_hostname_as_fqdn: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_users: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_gates: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_claims: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname_override: Opaque,
+}
+
+/// `Container` (also used for init containers).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Container {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub image: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub working_dir: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ContainerPort>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_from: Opaque,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resize_policy: Opaque,
+    /// `Always` on an init container makes it a sidecar (restartable init container).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub restart_policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy_rules: Opaque,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_mounts: Vec<VolumeMount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_devices: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Opaque,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub termination_message_path: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub termination_message_policy: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub image_pull_policy: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin_once: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tty: Opaque,
+}
+
+/// `ContainerPort`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerPort {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i32>,
+    #[serde(default)]
+    pub container_port: i32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub protocol: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub host_ip: String,
+}
+
+/// `EnvVar`. `valueFrom` is kept but not resolved.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvVar {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_from: Opaque,
+}
+
+/// `VolumeMount`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeMount {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive_read_only: Opaque,
+    #[serde(default)]
+    pub mount_path: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sub_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_propagation: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_path_expr: Opaque,
+}
+
+/// `Volume`: a name plus one volume source. `persistentVolumeClaim` is typed; every other
+/// source (emptyDir, configMap, secret, hostPath, projected, …) is kept as-is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Volume {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
+    #[serde(flatten)]
+    pub other_sources: BTreeMap<String, Value>,
+}
+
+/// `PersistentVolumeClaimVolumeSource`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersistentVolumeClaimVolumeSource {
+    pub claim_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+}
+
+/// `Probe`: the handler (exec/httpGet/tcpSocket/grpc) is kept as-is; the timing fields drive the
+/// kubelet model.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probe {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_get: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_socket: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_threshold: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_threshold: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
+}
+
+/// `PodStatus`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodStatus {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phase: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub nominated_node_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub host_ip: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub host_ips: Vec<IpEntry>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub pod_ip: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pod_ips: Vec<IpEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Time>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_container_statuses: Vec<ContainerStatus>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_statuses: Vec<ContainerStatus>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub qos_class: String,
+}
+
+/// `PodIP` / `HostIP`: `{ip: …}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IpEntry {
+    pub ip: String,
+}
+
+/// `ContainerStatus`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStatus {
+    pub name: String,
+    #[serde(default)]
+    pub state: ContainerState,
+    #[serde(default, skip_serializing_if = "ContainerState::is_empty")]
+    pub last_state: ContainerState,
+    #[serde(default)]
+    pub ready: bool,
+    #[serde(default)]
+    pub restart_count: i32,
+    #[serde(default)]
+    pub image: String,
+    #[serde(default, rename = "imageID")]
+    pub image_id: String,
+    #[serde(default, rename = "containerID", skip_serializing_if = "String::is_empty")]
+    pub container_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<bool>,
+}
+
+/// `ContainerState`: at most one of waiting/running/terminated.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<ContainerStateWaiting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<ContainerStateRunning>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminated: Option<ContainerStateTerminated>,
+}
+
+impl ContainerState {
+    /// True when no state is set (an empty `lastState`).
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_none() && self.running.is_none() && self.terminated.is_none()
+    }
+}
+
+/// `ContainerStateWaiting`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateWaiting {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// `ContainerStateRunning`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateRunning {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Time>,
+}
+
+/// `ContainerStateTerminated`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateTerminated {
+    #[serde(default)]
+    pub exit_code: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<Time>,
+    #[serde(default, rename = "containerID", skip_serializing_if = "String::is_empty")]
+    pub container_id: String,
+}
+
+/// Pod phases.
+pub mod phase {
+    /// Accepted, not all containers running yet.
+    pub const PENDING: &str = "Pending";
+    /// Bound to a node, all containers created, at least one running.
+    pub const RUNNING: &str = "Running";
+    /// All containers terminated successfully.
+    pub const SUCCEEDED: &str = "Succeeded";
+    /// All containers terminated, at least one in failure.
+    pub const FAILED: &str = "Failed";
+    /// State could not be obtained (node lost).
+    pub const UNKNOWN: &str = "Unknown";
+}
+
+impl Pod {
+    /// The pod's condition of the given type.
+    pub fn condition(&self, type_: &str) -> Option<&Condition> {
+        self.status.conditions.iter().find(|c| c.type_ == type_)
+    }
+
+    /// `podutil.IsPodReady`: condition Ready is True.
+    pub fn is_ready(&self) -> bool {
+        self.condition("Ready").is_some_and(|c| c.status == "True")
+    }
+
+    /// `isRunningAndReady` (stateful_set_utils.go): phase Running and Ready.
+    pub fn is_running_and_ready(&self) -> bool {
+        self.status.phase == phase::RUNNING && self.is_ready()
+    }
+
+    /// `podutil.IsPodAvailable`: ready for at least `min_ready_seconds` at `now`.
+    pub fn is_available(&self, min_ready_seconds: i32, now: Time) -> bool {
+        let Some(c) = self.condition("Ready").filter(|c| c.status == "True") else {
+            return false;
+        };
+        if min_ready_seconds <= 0 {
+            return true;
+        }
+        match c.last_transition_time {
+            Some(t) => t.plus_secs(min_ready_seconds as u64) < now,
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! StatefulSet Playground: a faithful, deterministic simulation of the Kubernetes StatefulSet
+//! controller and the parts of a cluster it touches, with a kubectl command layer on top.
+//!
+//! - [`engine`] is the simulated cluster (pure Rust, no browser APIs, no wall clock).
+//! - `ui` (wasm32 only) is the browser playground built with Yew.
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
