@@ -1,4 +1,22 @@
 //! The simulated cluster: API store, admission, controllers, kubelet, volumes and DNS on a
-//! virtual clock.
+//! virtual clock. Pure Rust: no browser APIs, no wall clock, no threads.
 
+pub mod admission;
 pub mod api;
+pub mod apiserver;
+pub mod bootstrap;
+pub mod config;
+pub mod controllers;
+pub mod diagnose;
+pub mod error;
+pub mod events;
+pub mod kubelet;
+pub mod rng;
+pub mod scheduler;
+pub mod sim;
+pub mod store;
+pub mod volumes;
+pub mod why;
+
+pub use config::ClusterConfig;
+pub use sim::Cluster;

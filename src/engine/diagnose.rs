@@ -1,0 +1,47 @@
+//! Plain-words diagnosis of what keeps a cluster from settling (for `sim wait` and the UI).
+
+use super::api::Kind;
+use super::sim::Cluster;
+
+/// What is still in progress or stuck, one line each.
+pub fn blocked(c: &Cluster) -> Vec<String> {
+    let mut out = Vec::new();
+    for obj in c.store.list(Kind::StatefulSet, None) {
+        let Some(sts) = obj.as_stateful_set() else { continue };
+        let want = sts.spec.replicas();
+        let st = &sts.status;
+        let done = st.ready_replicas == want
+            && st.replicas == want
+            && st.updated_replicas.max(st.current_replicas) == want
+            && st.observed_generation >= sts.metadata.generation;
+        if done {
+            continue;
+        }
+        let subject = format!("statefulset/{}", sts.metadata.name);
+        let why = c
+            .why
+            .latest_for(&subject)
+            .map(|d| d.reason.clone())
+            .unwrap_or_else(|| "waiting for the controller".into());
+        out.push(format!("{subject}: {}/{} ready — {why}", st.ready_replicas, want));
+    }
+    for obj in c.store.list(Kind::Pod, None) {
+        let Some(p) = obj.as_pod() else { continue };
+        if p.is_running_and_ready() && p.metadata.deletion_timestamp.is_none() {
+            continue;
+        }
+        let waiting = p
+            .status
+            .container_statuses
+            .iter()
+            .find_map(|s| s.state.waiting.as_ref().map(|w| w.reason.clone()))
+            .filter(|r| !r.is_empty());
+        let state = if p.metadata.deletion_timestamp.is_some() {
+            "Terminating".to_string()
+        } else {
+            waiting.unwrap_or_else(|| if p.status.phase.is_empty() { "Pending".into() } else { p.status.phase.clone() })
+        };
+        out.push(format!("pod/{}: {state}, not ready", p.metadata.name));
+    }
+    out
+}

@@ -1,0 +1,325 @@
+//! The simulated cluster and its virtual clock: one event queue, one clock, every component
+//! reacting to watch events — what a real cluster's control plane and kubelets do concurrently,
+//! serialized deterministically.
+//!
+//! A [`Cluster::step`] pops timed tasks (controller syncs, kubelet transitions, provisioning,
+//! garbage collection) until one of them changes the store, and returns those changes. Ties at
+//! the same instant run in enqueue order, so the same inputs always give the same history.
+
+use super::api::{Kind, Object, ObjectReference, Time};
+use super::config::ClusterConfig;
+use super::controllers::{garbage_collector, statefulset};
+use super::rng::Rng;
+use super::store::{ObjectKey, Store, WatchEvent};
+use super::why::{Decision, Verdict, WhyLog};
+use super::{bootstrap, events, kubelet, scheduler, volumes};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
+
+/// A unit of timed work for one component.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Task {
+    /// StatefulSet controller: sync one StatefulSet (work-queue key).
+    SyncStatefulSet(ObjectKey),
+    /// Scheduler: try to place one pod.
+    Schedule(ObjectKey),
+    /// Kubelet work for one pod or node.
+    Kubelet(kubelet::Task),
+    /// PV controller / provisioner work.
+    Volume(volumes::Task),
+    /// Garbage collector work.
+    GarbageCollect(garbage_collector::Task),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Scheduled {
+    at: Time,
+    seq: u64,
+    /// Part of a failure loop (crash back-off, image pull retry): it alone keeps nothing from
+    /// being settled.
+    recurring: bool,
+    task: Task,
+}
+
+/// Result of one [`Cluster::step`].
+#[derive(Clone, Debug, Default)]
+pub struct StepReport {
+    /// Virtual time after the step.
+    pub at: Time,
+    /// Store changes made in this step, in order.
+    pub changes: Vec<WatchEvent>,
+    /// Tasks run (including no-op ones).
+    pub tasks_run: usize,
+}
+
+/// Result of [`Cluster::settle`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettleReport {
+    /// True when nothing but failure loops is left to happen.
+    pub settled: bool,
+    /// Steps taken.
+    pub steps: usize,
+    /// Virtual milliseconds that passed.
+    pub elapsed_ms: u64,
+    /// What is still in progress or stuck, in plain words (empty when settled cleanly).
+    pub blocked: Vec<String>,
+}
+
+/// Why a run stopped before settling: it hit its bound.
+pub const DEFAULT_SETTLE_LIMIT_MS: u64 = 30 * 60 * 1000;
+/// Step bound for [`Cluster::settle`]: protects a browser tab from an endless loop.
+pub const DEFAULT_SETTLE_STEP_LIMIT: usize = 2_000_000;
+
+/// The whole simulated cluster. `Clone` is a checkpoint: objects are shared `Rc`s.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// The API store.
+    pub store: Store,
+    /// Virtual now.
+    pub now: Time,
+    /// Settings.
+    pub config: ClusterConfig,
+    /// Seeded randomness.
+    pub rng: Rng,
+    /// Controller decisions with reasons.
+    pub why: WhyLog,
+    /// Kubelet-side state that is not in the API (container filesystems, restarts, faults).
+    pub runtime: kubelet::Runtime,
+    /// Volume contents and provisioner state.
+    pub volumes: volumes::State,
+    /// Event aggregation index.
+    pub events: events::Recorder,
+    queue: BinaryHeap<Reverse<Scheduled>>,
+    unique: BTreeSet<Task>,
+    seq: u64,
+    steps: u64,
+}
+
+impl Cluster {
+    /// A new cluster with nodes, the default StorageClass and system objects, its clock at
+    /// `config.session_start`.
+    pub fn new(config: ClusterConfig) -> Cluster {
+        let mut c = Cluster {
+            store: Store::new(config.seed),
+            now: config.created_at,
+            rng: Rng::new(config.seed ^ 0x5157_A7EF_0001),
+            why: WhyLog::default(),
+            runtime: kubelet::Runtime::default(),
+            volumes: volumes::State::default(),
+            events: events::Recorder::default(),
+            queue: BinaryHeap::new(),
+            unique: BTreeSet::new(),
+            seq: 0,
+            steps: 0,
+            config,
+        };
+        bootstrap::bootstrap(&mut c);
+        // Let the system settle (nodes ready, …), then start the learner's clock.
+        c.settle(DEFAULT_SETTLE_LIMIT_MS, DEFAULT_SETTLE_STEP_LIMIT);
+        c.now = c.now.max(c.config.session_start);
+        c.store.take_changes();
+        c
+    }
+
+    /// Steps taken since creation.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Queues a task at an absolute time (never in the past).
+    pub fn enqueue_at(&mut self, at: Time, task: Task) {
+        self.push(at, task, false);
+    }
+
+    /// Queues a task `ms` from now.
+    pub fn enqueue_after(&mut self, ms: u64, task: Task) {
+        self.push(self.now.plus_ms(ms), task, false);
+    }
+
+    /// Queues a task that belongs to a failure loop (see [`SettleReport::settled`]).
+    pub fn enqueue_recurring(&mut self, ms: u64, task: Task) {
+        self.push(self.now.plus_ms(ms), task, true);
+    }
+
+    /// Queues a task unless an identical one is already waiting (a work queue's dedup).
+    pub fn enqueue_unique(&mut self, ms: u64, task: Task) {
+        if self.unique.insert(task.clone()) {
+            self.push(self.now.plus_ms(ms), task, false);
+        }
+    }
+
+    /// Queues a StatefulSet sync after the informer latency (deduplicated like the controller's
+    /// work queue).
+    pub fn enqueue_sync(&mut self, key: ObjectKey) {
+        let ms = self.config.timings.controller_latency_ms;
+        self.enqueue_unique(ms, Task::SyncStatefulSet(key));
+    }
+
+    fn push(&mut self, at: Time, task: Task, recurring: bool) {
+        self.seq += 1;
+        let at = at.max(self.now);
+        self.queue.push(Reverse(Scheduled { at, seq: self.seq, recurring, task }));
+    }
+
+    /// When the next task is due, if any.
+    pub fn next_due(&self) -> Option<Time> {
+        self.queue.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// Number of queued tasks.
+    pub fn pending_tasks(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Whether only failure loops (or nothing) remain queued.
+    pub fn is_settled(&self) -> bool {
+        self.queue.iter().all(|Reverse(s)| s.recurring)
+    }
+
+    /// Records a controller decision for the why panel.
+    pub fn decide(
+        &mut self,
+        component: &'static str,
+        subject: impl Into<String>,
+        verdict: Verdict,
+        target: impl Into<String>,
+        reason: impl Into<String>,
+    ) {
+        self.why.push(Decision {
+            at: self.now,
+            component,
+            subject: subject.into(),
+            verdict,
+            target: target.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Emits (or aggregates) a core/v1 Event about `involved`, as a component's EventRecorder.
+    pub fn record_event(&mut self, involved: &Object, type_: &str, reason: &str, message: &str, component: &str) {
+        let m = involved.meta();
+        let reference = ObjectReference {
+            kind: involved.kind().info().kind_name.to_string(),
+            namespace: m.namespace.clone(),
+            name: m.name.clone(),
+            uid: m.uid.clone(),
+            api_version: involved.kind().api_version(),
+            resource_version: m.resource_version.clone(),
+            field_path: String::new(),
+        };
+        events::record(self, reference, type_, reason, message, component, "");
+    }
+
+    /// Runs one task and reacts to what it changed; returns whether the store changed.
+    fn run_one(&mut self, report: &mut StepReport) -> bool {
+        let Some(Reverse(next)) = self.queue.pop() else { return false };
+        self.unique.remove(&next.task);
+        self.now = self.now.max(next.at);
+        report.tasks_run += 1;
+        self.dispatch(next.task);
+        let changes = self.store.take_changes();
+        let changed = !changes.is_empty();
+        self.react(&changes);
+        report.changes.extend(changes);
+        changed
+    }
+
+    fn dispatch(&mut self, task: Task) {
+        match task {
+            Task::SyncStatefulSet(key) => statefulset::sync(self, &key),
+            Task::Schedule(key) => scheduler::schedule(self, &key),
+            Task::Kubelet(t) => kubelet::handle(self, t),
+            Task::Volume(t) => volumes::handle(self, t),
+            Task::GarbageCollect(t) => garbage_collector::handle(self, t),
+        }
+    }
+
+    /// Informers: every component sees every change and queues its follow-up work. Changes a
+    /// reaction makes are delivered too, until nothing new happens at this instant.
+    pub(crate) fn react(&mut self, changes: &[WatchEvent]) {
+        for ev in changes {
+            statefulset::on_change(self, ev);
+            scheduler::on_change(self, ev);
+            kubelet::on_change(self, ev);
+            volumes::on_change(self, ev);
+            garbage_collector::on_change(self, ev);
+        }
+    }
+
+    /// Delivers changes made outside the queue (a kubectl command) to the components.
+    pub fn flush(&mut self) -> Vec<WatchEvent> {
+        let mut all = Vec::new();
+        loop {
+            let changes = self.store.take_changes();
+            if changes.is_empty() {
+                return all;
+            }
+            self.react(&changes);
+            all.extend(changes);
+        }
+    }
+
+    /// Advances to the next task that changes something, and runs it. Returns an empty report
+    /// when nothing is queued.
+    pub fn step(&mut self) -> StepReport {
+        let mut report = StepReport { at: self.now, ..Default::default() };
+        report.changes.extend(self.flush());
+        if report.changes.is_empty() {
+            while !self.queue.is_empty() {
+                if self.run_one(&mut report) {
+                    break;
+                }
+            }
+        }
+        self.steps += 1;
+        report.at = self.now;
+        report
+    }
+
+    /// Runs every task due within the next `ms`, then moves the clock to exactly `now + ms`.
+    pub fn advance(&mut self, ms: u64) -> StepReport {
+        let until = self.now.plus_ms(ms);
+        let mut report = StepReport { at: self.now, ..Default::default() };
+        report.changes.extend(self.flush());
+        while self.next_due().is_some_and(|t| t <= until) {
+            self.run_one(&mut report);
+        }
+        self.steps += 1;
+        self.now = until;
+        report.at = until;
+        report
+    }
+
+    /// Runs until only failure loops remain, or a bound is hit (virtual `limit_ms`, or
+    /// `step_limit` tasks). Reports what is still blocked and why.
+    pub fn settle(&mut self, limit_ms: u64, step_limit: usize) -> SettleReport {
+        let start = self.now;
+        let until = start.plus_ms(limit_ms);
+        let mut steps = 0;
+        let mut report = StepReport::default();
+        report.changes.extend(self.flush());
+        while !self.is_settled() && steps < step_limit && self.next_due().is_some_and(|t| t <= until) {
+            self.run_one(&mut report);
+            report.changes.clear();
+            steps += 1;
+        }
+        self.steps += 1;
+        let settled = self.is_settled();
+        SettleReport {
+            settled,
+            steps,
+            elapsed_ms: self.now.since(start).max(0) as u64,
+            blocked: super::diagnose::blocked(self),
+        }
+    }
+
+    /// Runs until settled with the default bounds.
+    pub fn settle_default(&mut self) -> SettleReport {
+        self.settle(DEFAULT_SETTLE_LIMIT_MS, DEFAULT_SETTLE_STEP_LIMIT)
+    }
+
+    /// The namespace-qualified key of a stored object of `kind`.
+    pub fn key(kind: Kind, namespace: &str, name: &str) -> ObjectKey {
+        ObjectKey::new(kind, namespace, name)
+    }
+}

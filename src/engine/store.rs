@@ -1,0 +1,311 @@
+//! The API store: what etcd and the API server's storage layer hold. Objects are immutable
+//! `Rc`s keyed by kind, namespace and name; every write bumps a global resourceVersion and
+//! appends a watch event, as the API server's watch cache does.
+//!
+//! API semantics (admission, AlreadyExists, graceful deletion, finalizers) live in
+//! [`super::apiserver`]; this layer only stores.
+
+use super::api::{Kind, Object, ObjectMeta, Pod, Time};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// Identifies an object: kind, namespace ("" for cluster-scoped kinds) and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    /// The object's kind.
+    pub kind: Kind,
+    /// Namespace, empty for cluster-scoped objects.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// Builds a key.
+    pub fn new(kind: Kind, namespace: &str, name: &str) -> ObjectKey {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        ObjectKey { kind, namespace: namespace.to_string(), name: name.to_string() }
+    }
+
+    /// The key of a stored object.
+    pub fn of(obj: &Object) -> ObjectKey {
+        let m = obj.meta();
+        ObjectKey::new(obj.kind(), &m.namespace, &m.name)
+    }
+}
+
+impl std::fmt::Display for ObjectKey {
+    /// `statefulset.apps/web` (kubectl's NamePrinter form).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.kind.name_prefix(), self.name)
+    }
+}
+
+/// What happened to an object (`watch.EventType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchEventType {
+    /// Created.
+    Added,
+    /// Updated.
+    Modified,
+    /// Removed from storage.
+    Deleted,
+}
+
+/// One change to the store, as a watch delivers it. `old` is the previous version (none for
+/// Added); `object` is the new version (for Deleted, the last version).
+#[derive(Clone, Debug)]
+pub struct WatchEvent {
+    /// Added, Modified or Deleted.
+    pub type_: WatchEventType,
+    /// The object after the change (the final state for Deleted).
+    pub object: Rc<Object>,
+    /// The object before the change (None for Added).
+    pub old: Option<Rc<Object>>,
+    /// Virtual time of the change.
+    pub at: Time,
+}
+
+/// The store. Cloning is cheap relative to the objects (they are shared `Rc`s), which is what
+/// timeline checkpoints rely on.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    objects: BTreeMap<ObjectKey, Rc<Object>>,
+    resource_version: u64,
+    uid_counter: u64,
+    uid_salt: u64,
+    /// owner uid → dependents (the garbage collector's graph).
+    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// uid → key, for owner lookups.
+    by_uid: BTreeMap<String, ObjectKey>,
+    changes: Vec<WatchEvent>,
+}
+
+impl Store {
+    /// An empty store whose generated UIDs derive from `seed`.
+    pub fn new(seed: u64) -> Store {
+        Store { uid_salt: seed, ..Store::default() }
+    }
+
+    /// Current (latest) resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    /// Number of stored objects.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether the store holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Looks an object up.
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
+        self.objects.get(&ObjectKey::new(kind, namespace, name))
+    }
+
+    /// Looks an object up by key.
+    pub fn get_key(&self, key: &ObjectKey) -> Option<&Rc<Object>> {
+        self.objects.get(key)
+    }
+
+    /// Looks an object up by UID.
+    pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
+        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+    }
+
+    /// Objects of a kind, in key order; `namespace: None` lists every namespace.
+    pub fn list<'a>(
+        &'a self,
+        kind: Kind,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
+        let lo = ObjectKey { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        self.objects
+            .range(lo..)
+            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
+            .map(|(_, v)| v)
+    }
+
+    /// Pods in a namespace, in name order.
+    pub fn pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
+        self.list(Kind::Pod, Some(namespace)).filter_map(|o| o.as_pod())
+    }
+
+    /// Every stored object, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &Rc<Object>)> {
+        self.objects.iter()
+    }
+
+    /// Keys of objects with an ownerReference to `owner_uid`.
+    pub fn dependents(&self, owner_uid: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.dependents.get(owner_uid).into_iter().flatten()
+    }
+
+    /// A new UID: deterministic, UUID-shaped (version 4 layout).
+    pub fn new_uid(&mut self) -> String {
+        self.uid_counter += 1;
+        let a = splitmix64(self.uid_salt ^ self.uid_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let b = splitmix64(a);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | (b >> 48 & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Stores a new object: assigns uid (when empty), resourceVersion and creationTimestamp
+    /// (when unset). Replaces nothing; callers check for existence first.
+    pub fn create(&mut self, mut obj: Object, now: Time) -> Rc<Object> {
+        if obj.meta().uid.is_empty() {
+            let uid = self.new_uid();
+            obj.meta_mut().uid = uid;
+        }
+        let meta = obj.meta_mut();
+        meta.creation_timestamp.get_or_insert(now);
+        self.write(obj, now)
+    }
+
+    /// Stores a new version of an existing object (or a new one, when absent), bumping its
+    /// resourceVersion.
+    pub fn update(&mut self, obj: Object, now: Time) -> Rc<Object> {
+        self.write(obj, now)
+    }
+
+    fn write(&mut self, mut obj: Object, now: Time) -> Rc<Object> {
+        self.resource_version += 1;
+        obj.meta_mut().resource_version = self.resource_version.to_string();
+        let key = ObjectKey::of(&obj);
+        let new = Rc::new(obj);
+        let old = self.objects.insert(key.clone(), new.clone());
+        if let Some(o) = &old {
+            self.unindex(&key, o.meta());
+        }
+        self.index(&key, new.meta());
+        let type_ = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
+        self.changes.push(WatchEvent { type_, object: new.clone(), old, at: now });
+        new
+    }
+
+    /// Removes an object from storage (the final step of deletion).
+    pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Rc<Object>> {
+        let old = self.objects.remove(key)?;
+        self.unindex(key, old.meta());
+        self.resource_version += 1;
+        self.changes.push(WatchEvent {
+            type_: WatchEventType::Deleted,
+            object: old.clone(),
+            old: Some(old.clone()),
+            at: now,
+        });
+        Some(old)
+    }
+
+    /// Takes the watch events recorded since the last call.
+    pub fn take_changes(&mut self) -> Vec<WatchEvent> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Whether writes happened since the last [`Store::take_changes`].
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    fn index(&mut self, key: &ObjectKey, meta: &ObjectMeta) {
+        self.by_uid.insert(meta.uid.clone(), key.clone());
+        for r in &meta.owner_references {
+            self.dependents.entry(r.uid.clone()).or_default().insert(key.clone());
+        }
+    }
+
+    fn unindex(&mut self, key: &ObjectKey, meta: &ObjectMeta) {
+        self.by_uid.remove(&meta.uid);
+        for r in &meta.owner_references {
+            if let Some(set) = self.dependents.get_mut(&r.uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.dependents.remove(&r.uid);
+                }
+            }
+        }
+    }
+}
+
+/// SplitMix64 finalizer: a fast, well-mixed deterministic hash step.
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::api::{OwnerReference, Pod};
+
+    fn pod(name: &str) -> Object {
+        let mut p = Pod::default();
+        p.metadata.name = name.into();
+        p.metadata.namespace = "default".into();
+        Object::Pod(p)
+    }
+
+    #[test]
+    fn create_assigns_uid_rv_and_timestamp_and_records_watch_events() {
+        let mut s = Store::new(7);
+        let t = Time::from_utc(2025, 1, 1, 0, 0, 0);
+        let a = s.create(pod("web-0"), t);
+        assert_eq!(a.meta().resource_version, "1");
+        assert_eq!(a.meta().creation_timestamp, Some(t));
+        assert_eq!(a.meta().uid.len(), 36);
+        let b = s.create(pod("web-1"), t);
+        assert_ne!(a.meta().uid, b.meta().uid);
+        let changes = s.take_changes();
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].type_, WatchEventType::Added);
+        assert!(s.take_changes().is_empty());
+    }
+
+    #[test]
+    fn uids_are_deterministic_per_seed() {
+        let (mut a, mut b, mut c) = (Store::new(1), Store::new(1), Store::new(2));
+        assert_eq!(a.new_uid(), b.new_uid());
+        assert_ne!(a.new_uid(), c.new_uid());
+    }
+
+    #[test]
+    fn list_is_scoped_by_kind_and_namespace() {
+        let mut s = Store::new(0);
+        s.create(pod("a"), Time(0));
+        let mut other = Pod::default();
+        other.metadata.name = "b".into();
+        other.metadata.namespace = "kube-system".into();
+        s.create(Object::Pod(other), Time(0));
+        assert_eq!(s.list(Kind::Pod, Some("default")).count(), 1);
+        assert_eq!(s.list(Kind::Pod, None).count(), 2);
+        assert_eq!(s.list(Kind::Service, None).count(), 0);
+    }
+
+    #[test]
+    fn dependents_follow_owner_references() {
+        let mut s = Store::new(0);
+        let mut p = pod("web-0");
+        p.meta_mut().owner_references.push(OwnerReference { uid: "owner".into(), ..Default::default() });
+        let stored = s.create(p, Time(0));
+        assert_eq!(s.dependents("owner").count(), 1);
+        let mut released = (*stored).clone();
+        released.meta_mut().owner_references.clear();
+        s.update(released, Time(1));
+        assert_eq!(s.dependents("owner").count(), 0);
+        s.remove(&ObjectKey::new(Kind::Pod, "default", "web-0"), Time(2));
+        assert!(s.get(Kind::Pod, "default", "web-0").is_none());
+        assert_eq!(s.take_changes().last().map(|c| c.type_), Some(WatchEventType::Deleted));
+    }
+}
