@@ -5,7 +5,7 @@
 //!
 //! This is the only module with `unsafe`: it wraps the C-style API in a safe iterator.
 
-use unsafe_libyaml_norway as sys;
+use unsafe_libyaml_norway as unsafe_libyaml;
 
 /// A position in the text: 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,7 +82,7 @@ pub struct SyntaxError {
 }
 
 struct Pinned {
-    sys: sys::yaml_parser_t,
+    sys: unsafe_libyaml::yaml_parser_t,
     // Kept alive (and never moved: it is a boxed slice) while libyaml reads it.
     _input: Box<[u8]>,
 }
@@ -93,7 +93,7 @@ pub struct Parser {
     done: bool,
 }
 
-fn mark(m: sys::yaml_mark_t) -> Mark {
+fn mark(m: unsafe_libyaml::yaml_mark_t) -> Mark {
     Mark { line: m.line as u32 + 1, col: m.column as u32 + 1 }
 }
 
@@ -121,11 +121,11 @@ impl Parser {
             let parser = std::ptr::addr_of_mut!((*p).sys);
             std::ptr::addr_of_mut!((*p)._input).write(input);
             let input = &*std::ptr::addr_of!((*p)._input);
-            if sys::yaml_parser_initialize(parser).fail {
+            if unsafe_libyaml::yaml_parser_initialize(parser).fail {
                 false
             } else {
-                sys::yaml_parser_set_encoding(parser, sys::YAML_UTF8_ENCODING);
-                sys::yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
+                unsafe_libyaml::yaml_parser_set_encoding(parser, unsafe_libyaml::YAML_UTF8_ENCODING);
+                unsafe_libyaml::yaml_parser_set_input_string(parser, input.as_ptr(), input.len() as u64);
                 true
             }
         };
@@ -138,15 +138,15 @@ impl Parser {
         if self.done {
             return Ok((Event::StreamEnd, Mark::default()));
         }
-        let mut ev = std::mem::MaybeUninit::<sys::yaml_event_t>::uninit();
+        let mut ev = std::mem::MaybeUninit::<unsafe_libyaml::yaml_event_t>::uninit();
         // SAFETY: the parser was initialised in `new` (done is false); the event is written by
         // yaml_parser_parse before it is read, and deleted before returning.
         unsafe {
             let parser = std::ptr::addr_of_mut!((*self.pin.as_mut_ptr()).sys);
-            if sys::yaml_parser_parse(parser, ev.as_mut_ptr()).fail {
+            if unsafe_libyaml::yaml_parser_parse(parser, ev.as_mut_ptr()).fail {
                 self.done = true;
                 let pr = &*parser;
-                let scanner = pr.error == sys::YAML_SCANNER_ERROR;
+                let scanner = pr.error == unsafe_libyaml::YAML_SCANNER_ERROR;
                 let problem = c_string(pr.problem as *const u8).unwrap_or_else(|| "unknown problem parsing YAML content".into());
                 let go_line = if pr.problem_mark.line != 0 {
                     pr.problem_mark.line as u32 + u32::from(scanner)
@@ -158,15 +158,15 @@ impl Parser {
             let e = &*ev.as_ptr();
             let at = mark(e.start_mark);
             let out = match e.type_ {
-                sys::YAML_STREAM_START_EVENT => None,
-                sys::YAML_STREAM_END_EVENT => {
+                unsafe_libyaml::YAML_STREAM_START_EVENT => None,
+                unsafe_libyaml::YAML_STREAM_END_EVENT => {
                     self.done = true;
                     Some(Event::StreamEnd)
                 }
-                sys::YAML_DOCUMENT_START_EVENT => Some(Event::DocumentStart),
-                sys::YAML_DOCUMENT_END_EVENT => Some(Event::DocumentEnd),
-                sys::YAML_ALIAS_EVENT => Some(Event::Alias(c_string(e.data.alias.anchor).unwrap_or_default())),
-                sys::YAML_SCALAR_EVENT => {
+                unsafe_libyaml::YAML_DOCUMENT_START_EVENT => Some(Event::DocumentStart),
+                unsafe_libyaml::YAML_DOCUMENT_END_EVENT => Some(Event::DocumentEnd),
+                unsafe_libyaml::YAML_ALIAS_EVENT => Some(Event::Alias(c_string(e.data.alias.anchor).unwrap_or_default())),
+                unsafe_libyaml::YAML_SCALAR_EVENT => {
                     let s = e.data.scalar;
                     let bytes = if s.value.is_null() {
                         &[][..]
@@ -174,8 +174,8 @@ impl Parser {
                         std::slice::from_raw_parts(s.value, s.length as usize)
                     };
                     let style = match s.style {
-                        sys::YAML_PLAIN_SCALAR_STYLE => ScalarStyle::Plain,
-                        sys::YAML_LITERAL_SCALAR_STYLE | sys::YAML_FOLDED_SCALAR_STYLE => ScalarStyle::Block,
+                        unsafe_libyaml::YAML_PLAIN_SCALAR_STYLE => ScalarStyle::Plain,
+                        unsafe_libyaml::YAML_LITERAL_SCALAR_STYLE | unsafe_libyaml::YAML_FOLDED_SCALAR_STYLE => ScalarStyle::Block,
                         _ => ScalarStyle::Quoted,
                     };
                     Some(Event::Scalar {
@@ -185,19 +185,19 @@ impl Parser {
                         style,
                     })
                 }
-                sys::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart {
+                unsafe_libyaml::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart {
                     anchor: c_string(e.data.sequence_start.anchor),
                     tag: c_string(e.data.sequence_start.tag),
                 }),
-                sys::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
-                sys::YAML_MAPPING_START_EVENT => Some(Event::MappingStart {
+                unsafe_libyaml::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
+                unsafe_libyaml::YAML_MAPPING_START_EVENT => Some(Event::MappingStart {
                     anchor: c_string(e.data.mapping_start.anchor),
                     tag: c_string(e.data.mapping_start.tag),
                 }),
-                sys::YAML_MAPPING_END_EVENT => Some(Event::MappingEnd),
+                unsafe_libyaml::YAML_MAPPING_END_EVENT => Some(Event::MappingEnd),
                 _ => None,
             };
-            sys::yaml_event_delete(ev.as_mut_ptr());
+            unsafe_libyaml::yaml_event_delete(ev.as_mut_ptr());
             match out {
                 Some(event) => Ok((event, at)),
                 // Stream start (and anything unexpected): move on to the next event.
@@ -214,7 +214,7 @@ impl Drop for Parser {
         // yaml_parser_initialize zeroes the struct before allocating.
         unsafe {
             let p = self.pin.as_mut_ptr();
-            sys::yaml_parser_delete(std::ptr::addr_of_mut!((*p).sys));
+            unsafe_libyaml::yaml_parser_delete(std::ptr::addr_of_mut!((*p).sys));
             std::ptr::drop_in_place(std::ptr::addr_of_mut!((*p)._input));
         }
     }

@@ -102,19 +102,17 @@ impl Builder {
     fn run(&mut self) -> Result<Value, TreeError> {
         // A chunk holds at most one document (kubectl split it); anything after the first
         // document's end is ignored, as go-yaml's Unmarshal does.
-        loop {
-            let (ev, at) = self.next()?;
-            match ev {
-                Event::StreamEnd => return Ok(Value::Null),
-                Event::DocumentStart => {
-                    let (ev, at) = self.next()?;
-                    if ev == Event::DocumentEnd {
-                        return Ok(Value::Null);
-                    }
-                    return self.node(ev, at, "", 0);
+        let (ev, at) = self.next()?;
+        match ev {
+            Event::StreamEnd => Ok(Value::Null),
+            Event::DocumentStart => {
+                let (ev, at) = self.next()?;
+                if ev == Event::DocumentEnd {
+                    return Ok(Value::Null);
                 }
-                _ => return self.node(ev, at, "", 0),
+                self.node(ev, at, "", 0)
             }
+            _ => self.node(ev, at, "", 0),
         }
     }
 
