@@ -15,6 +15,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod sim;
 pub mod store;
+pub mod timeline;
 pub mod volumes;
 pub mod why;
 

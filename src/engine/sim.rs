@@ -95,6 +95,7 @@ pub struct Cluster {
     unique: BTreeSet<Task>,
     seq: u64,
     steps: u64,
+    work: u64,
 }
 
 impl Cluster {
@@ -114,6 +115,7 @@ impl Cluster {
             unique: BTreeSet::new(),
             seq: 0,
             steps: 0,
+            work: 0,
             config,
         };
         bootstrap::bootstrap(&mut c);
@@ -127,6 +129,11 @@ impl Cluster {
     /// Steps taken since creation.
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// Tasks run since creation: a measure of simulation work (timeline checkpoints use it).
+    pub fn work(&self) -> u64 {
+        self.work
     }
 
     /// Queues a task at an absolute time (never in the past).
@@ -219,6 +226,7 @@ impl Cluster {
         self.unique.remove(&next.task);
         self.now = self.now.max(next.at);
         report.tasks_run += 1;
+        self.work += 1;
         self.dispatch(next.task);
         let changes = self.store.take_changes();
         let changed = !changes.is_empty();

@@ -1,0 +1,221 @@
+//! Playground scripts: the text format `stsplay run` plays and the browser exports — one
+//! command per line, `#` comments, heredocs (`kubectl apply -f - <<EOF` … `EOF`), and `sim`
+//! directives that drive the virtual clock.
+
+use std::fmt;
+
+/// One thing a script does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A kubectl command line (starting with `kubectl`), with its heredoc as stdin if any.
+    Kubectl {
+        /// The command line as written (without the heredoc body).
+        line: String,
+        /// Heredoc body, when the line ends with `<<EOF` (or `<<'EOF'`, `<<-EOF`).
+        stdin: Option<String>,
+    },
+    /// A simulator directive.
+    Sim(Directive),
+}
+
+/// `sim …` directives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Directive {
+    /// `sim step [N]`: run N steps (each: up to the next change).
+    Step(u32),
+    /// `sim advance 30s`: move the clock forward, running everything due.
+    Advance(u64),
+    /// `sim wait`: run until settled (bounded), report what is blocked.
+    Wait,
+    /// `sim why`: print the controllers' latest decisions.
+    Why,
+    /// `sim fault …` / `sim fault clear …`: the words after `fault`.
+    Fault(Vec<String>),
+    /// `sim time`: print the virtual clock.
+    Time,
+}
+
+/// A script line with a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// A parsed script item with its source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    /// 1-based line of the command.
+    pub line: usize,
+    /// The item.
+    pub item: Item,
+    /// The text to echo in a transcript (`$ ` + this): the command line as written.
+    pub echo: String,
+}
+
+/// Parses a duration like `30s`, `2m`, `1m30s`, `500ms`, `1h` into milliseconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let mut total = 0u64;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        let factor = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" | "" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(factor)?)?;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+fn heredoc_marker(line: &str) -> Option<(String, String, bool)> {
+    let idx = line.find("<<")?;
+    let (cmd, tail) = line.split_at(idx);
+    let mut marker = tail[2..].trim();
+    let strip_tabs = marker.starts_with('-');
+    if strip_tabs {
+        marker = marker[1..].trim_start();
+    }
+    let marker = marker.trim_matches(|c| c == '\'' || c == '"');
+    if marker.is_empty() || marker.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((cmd.trim_end().to_string(), marker.to_string(), strip_tabs))
+}
+
+fn parse_sim(words: &[&str], line: usize) -> Result<Directive, ScriptError> {
+    let err = |m: &str| ScriptError { line, message: m.to_string() };
+    match words.first().copied() {
+        Some("step") => match words.get(1) {
+            None => Ok(Directive::Step(1)),
+            Some(n) => n.parse().map(Directive::Step).map_err(|_| err("sim step takes a count, e.g. `sim step 5`")),
+        },
+        Some("advance") => words
+            .get(1)
+            .and_then(|d| parse_duration(d))
+            .map(Directive::Advance)
+            .ok_or_else(|| err("sim advance takes a duration, e.g. `sim advance 30s`")),
+        Some("wait") => Ok(Directive::Wait),
+        Some("why") => Ok(Directive::Why),
+        Some("time") => Ok(Directive::Time),
+        Some("fault") => Ok(Directive::Fault(words[1..].iter().map(|s| s.to_string()).collect())),
+        _ => Err(err("unknown sim directive (try: step [N], advance DURATION, wait, why, fault …, time)")),
+    }
+}
+
+/// Parses a whole script.
+pub fn parse(text: &str) -> Result<Vec<Located>, ScriptError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let no = i + 1;
+        let raw = lines[i];
+        i += 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        // A trailing backslash continues the command on the next line, as in a shell.
+        let mut joined = trimmed.to_string();
+        while joined.ends_with('\\') && i < lines.len() {
+            joined.pop();
+            joined = format!("{} {}", joined.trim_end(), lines[i].trim());
+            i += 1;
+        }
+        let words: Vec<&str> = joined.split_whitespace().collect();
+        if words[0] == "sim" {
+            out.push(Located { line: no, item: Item::Sim(parse_sim(&words[1..], no)?), echo: joined.clone() });
+            continue;
+        }
+        if words[0] != "kubectl" {
+            return Err(ScriptError {
+                line: no,
+                message: format!("expected a `kubectl …` or `sim …` line, found {:?}", words[0]),
+            });
+        }
+        let (line, stdin) = match heredoc_marker(&joined) {
+            Some((cmd, marker, strip_tabs)) => {
+                let mut body = String::new();
+                let mut closed = false;
+                while i < lines.len() {
+                    let l = lines[i];
+                    i += 1;
+                    let l = if strip_tabs { l.trim_start_matches('\t') } else { l };
+                    if l.trim_end() == marker {
+                        closed = true;
+                        break;
+                    }
+                    body.push_str(l);
+                    body.push('\n');
+                }
+                if !closed {
+                    return Err(ScriptError { line: no, message: format!("heredoc not closed: no line `{marker}`") });
+                }
+                (cmd, Some(body))
+            }
+            None => (joined.clone(), None),
+        };
+        out.push(Located { line: no, echo: joined, item: Item::Kubectl { line, stdin } });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands_heredocs_and_directives() {
+        let s = "# demo\nkubectl apply -f - <<EOF\nkind: ConfigMap\n  x: 1\nEOF\n\nsim advance 1m30s\nsim wait\nkubectl get pods \\\n  -o wide\n";
+        let items = parse(s).expect("parses");
+        assert_eq!(items.len(), 4);
+        assert_eq!(
+            items[0].item,
+            Item::Kubectl { line: "kubectl apply -f -".into(), stdin: Some("kind: ConfigMap\n  x: 1\n".into()) }
+        );
+        assert_eq!(items[0].line, 2);
+        assert_eq!(items[1].item, Item::Sim(Directive::Advance(90_000)));
+        assert_eq!(items[2].item, Item::Sim(Directive::Wait));
+        assert_eq!(items[3].item, Item::Kubectl { line: "kubectl get pods -o wide".into(), stdin: None });
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("kubectl get po\nls -la\n").expect_err("not kubectl");
+        assert_eq!(e.line, 2);
+        let e = parse("kubectl apply -f - <<EOF\nkind: x\n").expect_err("open heredoc");
+        assert!(e.message.contains("heredoc"));
+        assert!(parse("sim advance soon").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("2m"), Some(120_000));
+        assert_eq!(parse_duration("1h2m3s"), Some(3_723_000));
+        assert_eq!(parse_duration("x"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}
