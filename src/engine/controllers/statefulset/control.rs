@@ -241,17 +241,16 @@ fn update_stateful_set_pods(
         ..Default::default()
     };
     let min_ready = set.spec.min_ready_seconds();
-    let (cur, upd) = (status.current_revision.clone(), status.update_revision.clone());
-    update_status(&mut status, min_ready, now, &cur, &upd, &[pods]);
 
     // Bucket: in-range pods by index, condemned (valid ordinal outside the range) high→low.
     let start = get_start_ordinal(set);
     let count = set.spec.replicas().max(0) as usize;
     let mut slots: Vec<Slot> = (0..count).map(|i| Slot::Missing(start + i as i64)).collect();
     let mut condemned: Vec<PodHandle> = Vec::new();
+    let end = get_end_ordinal(set);
     for pod in pods {
         let ordinal = get_ordinal(pod);
-        if pod_in_ordinal_range(pod, set) {
+        if ordinal >= start && ordinal <= end {
             slots[(ordinal - start) as usize] = Slot::Pod(pod.clone());
         } else if ordinal >= 0 {
             condemned.push(pod.clone());
@@ -270,6 +269,9 @@ fn update_stateful_set_pods(
 
     let subject = format!("statefulset/{}", set.metadata.name);
     if set.metadata.deletion_timestamp.is_some() {
+        // Upstream computes the status over all pods first; only this early return keeps it.
+        let (cur, upd) = (status.current_revision.clone(), status.update_revision.clone());
+        update_status(&mut status, min_ready, now, &cur, &upd, &[pods]);
         c.decide(COMPONENT, subject, Verdict::Skip, "", "the StatefulSet is being deleted: only its status is updated");
         return (Some(status), Ok(()));
     }

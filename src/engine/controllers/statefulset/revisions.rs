@@ -189,13 +189,17 @@ pub fn truncate_history(
     current: Option<&Rc<Object>>,
     update: Option<&Rc<Object>>,
 ) -> Result<(), ApiError> {
+    let limit = set.spec.revision_history_limit();
+    if limit < 0 || revisions.len() <= limit as usize {
+        // Nothing to trim even if no revision were live.
+        return Ok(());
+    }
     let mut live: BTreeSet<&str> = pods.iter().map(|p| get_pod_revision(p)).collect();
     for r in [current, update].into_iter().flatten() {
         live.insert(r.meta().name.as_str());
     }
     let history: Vec<&Rc<Object>> = revisions.iter().filter(|r| !live.contains(r.meta().name.as_str())).collect();
-    let limit = set.spec.revision_history_limit();
-    if limit < 0 || history.len() <= limit as usize {
+    if history.len() <= limit as usize {
         return Ok(());
     }
     let excess = history.len() - limit as usize;
