@@ -89,6 +89,8 @@ pub struct Cluster {
     pub volumes: volumes::State,
     /// Event aggregation index.
     pub events: events::Recorder,
+    /// StatefulSet controller work-queue state and caches.
+    pub statefulset_controller: statefulset::ControllerState,
     queue: BinaryHeap<Reverse<Scheduled>>,
     unique: BTreeSet<Task>,
     seq: u64,
@@ -108,6 +110,7 @@ impl Cluster {
             runtime: kubelet::Runtime::default(),
             volumes: volumes::State::default(),
             events: events::Recorder::default(),
+            statefulset_controller: statefulset::ControllerState::default(),
             queue: BinaryHeap::new(),
             unique: BTreeSet::new(),
             seq: 0,
