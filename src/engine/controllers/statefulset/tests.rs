@@ -44,6 +44,7 @@ fn web(replicas: i32) -> StatefulSet {
     let mut claim = PersistentVolumeClaim::default();
     claim.metadata.name = "www".into();
     claim.spec.access_modes = vec!["ReadWriteOnce".into()];
+    claim.spec.resources.requests.insert("storage".into(), "1Gi".into());
     s.spec.volume_claim_templates.push(claim);
     s
 }
@@ -370,6 +371,15 @@ fn matching_orphans_are_adopted() {
     orphan.metadata.name = "web-0".into();
     orphan.metadata.namespace = "default".into();
     orphan.metadata.labels.insert("app".into(), "nginx".into());
+    orphan.spec.containers.push(Container { name: "nginx".into(), image: "nginx:1.27".into(), ..Default::default() });
+    // Like a pod left behind by `kubectl delete sts --cascade=orphan`: it already mounts its
+    // claim. (A pod without it cannot be repaired: pod volumes are immutable, so upstream's
+    // UpdateStatefulPod fails the same way.)
+    orphan.spec.volumes.push(Volume {
+        name: "www".into(),
+        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource { claim_name: "www-web-0".into(), read_only: None }),
+        ..Default::default()
+    });
     orphan.status.phase = "Pending".into();
     apiserver::create(&mut c, Object::Pod(orphan)).unwrap();
     create(&mut c, web(2));
@@ -409,6 +419,8 @@ fn a_claim_being_deleted_blocks_its_pod() {
     pvc.metadata.name = "www-web-0".into();
     pvc.metadata.namespace = "default".into();
     pvc.metadata.finalizers.push("kubernetes.io/pvc-protection".into());
+    pvc.spec.access_modes = vec!["ReadWriteOnce".into()];
+    pvc.spec.resources.requests.insert("storage".into(), "1Gi".into());
     apiserver::create(&mut c, Object::PersistentVolumeClaim(pvc)).unwrap();
     apiserver::delete(&mut c, &ObjectKey::new(Kind::PersistentVolumeClaim, "default", "www-web-0"), DeleteOptions::default())
         .unwrap();
