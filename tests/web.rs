@@ -39,13 +39,19 @@ async fn app_mounts_and_shows_the_engine_line() {
     settle().await;
 
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains(ui::PRODUCT_NAME), "no product name in {text:?}");
+    assert!(
+        text.contains(ui::PRODUCT_NAME),
+        "no product name in {text:?}"
+    );
     assert!(
         text.contains("Engine loaded: statefulsets.apps"),
         "no engine line in {text:?}"
     );
     assert_eq!(ui::engine_line(), "Engine loaded: statefulsets.apps");
-    assert!(!text.contains("Loading"), "placeholder not replaced: {text:?}");
+    assert!(
+        !text.contains("Loading"),
+        "placeholder not replaced: {text:?}"
+    );
     app.destroy();
 }
 
@@ -67,7 +73,13 @@ fn fatal_error_banner_shows_text_not_html() {
     let text = banner.text_content().unwrap_or_default();
     assert!(text.contains("second <b>error</b>"), "got {text:?}");
     assert!(text.contains("Reload the playground"), "got {text:?}");
-    assert!(banner.query_selector("b").expect("query").is_none(), "message parsed as HTML");
-    assert!(banner.query_selector("img").expect("query").is_none(), "message parsed as HTML");
+    assert!(
+        banner.query_selector("b").expect("query").is_none(),
+        "message parsed as HTML"
+    );
+    assert!(
+        banner.query_selector("img").expect("query").is_none(),
+        "message parsed as HTML"
+    );
     banner.remove();
 }
