@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Trunk post_build hook: let Trunk's inline <script>s run under index.html's strict CSP.
+
+index.html has a Content-Security-Policy <meta> whose script-src is only
+'self' 'wasm-unsafe-eval'. Trunk injects inline scripts into the final HTML, which that blocks:
+
+* always, the <script type="module"> loader that imports the JS glue and starts the wasm. Its text
+  names the content-hashed file names, so it changes with every build. This hook adds its exact
+  'sha256-...' to script-src: the tightest policy that lets it run ('unsafe-inline' would allow
+  any injected inline script).
+* under `trunk serve` only, the auto-reload script. Trunk's dev server rewrites that script per
+  request (it fills in the request's Host header), so no hash can be known in advance. This hook
+  moves it into a file next to index.html (trunk-autoreload.js, allowed by 'self'), filling in the
+  two values the server would: the page's own host and the websocket base path.
+
+Trunk runs the hook from the project root with TRUNK_STAGING_DIR (the dist being assembled) and
+TRUNK_PUBLIC_URL set. Stdlib only; fails loudly (exit 1) if the page has no CSP to amend.
+"""
+
+import base64
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+# HTML comments are matched too (and left alone), so a "<script" mentioned in one is not taken
+# for a real script.
+SCRIPT_RE = re.compile(
+    r"<!--.*?-->|<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE
+)
+CSP_META_RE = re.compile(
+    r"""(<meta\b[^>]*\bhttp-equiv\s*=\s*["']Content-Security-Policy["'][^>]*\bcontent\s*=\s*")([^"]*)(")""",
+    re.IGNORECASE,
+)
+# Placeholders Trunk 0.21's dev server replaces in HTML responses (src/serve/mod.rs).
+ADDRESS_PLACEHOLDER = "'{{__TRUNK_ADDRESS__}}'"
+WS_BASE_PLACEHOLDER = "{{__TRUNK_WS_BASE__}}"
+AUTORELOAD_FILE = "trunk-autoreload.js"
+
+
+def fail(message: str) -> None:
+    print(f"csp_hash.py: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source for an inline script's text (the HTML parser turns CRLF into LF first)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def ws_base(public_url: str) -> str:
+    """The websocket base path Trunk's dev server uses for a public URL (default: serve base)."""
+    if public_url.startswith("./"):
+        public_url = public_url[1:]
+    elif "://" in public_url:
+        public_url = "/" + public_url.split("://", 1)[1].partition("/")[2]
+    elif not public_url.startswith("/"):
+        public_url = "/" + public_url
+    return public_url if public_url.endswith("/") else public_url + "/"
+
+
+def main() -> None:
+    staging = os.environ.get("TRUNK_STAGING_DIR")
+    if not staging:
+        fail("TRUNK_STAGING_DIR is not set; run me as a Trunk post_build hook")
+    public_url = os.environ.get("TRUNK_PUBLIC_URL", "/")
+    index = Path(staging) / "index.html"
+    html = index.read_text(encoding="utf-8")
+
+    hashes: list[str] = []
+
+    def rewrite(match: "re.Match[str]") -> str:
+        attrs, body = match.group(1), match.group(2)
+        if attrs is None:  # a comment
+            return match.group(0)
+        if re.search(r"\bsrc\s*=", attrs, re.IGNORECASE) or not body.strip():
+            return match.group(0)  # external script: covered by 'self'
+        if ADDRESS_PLACEHOLDER in body:  # `trunk serve` auto-reload script
+            body = body.replace(ADDRESS_PLACEHOLDER, "window.location.host")
+            body = body.replace(WS_BASE_PLACEHOLDER, ws_base(public_url))
+            (Path(staging) / AUTORELOAD_FILE).write_text(body, encoding="utf-8")
+            return f'<script{attrs} src="{public_url}{AUTORELOAD_FILE}"></script>'
+        hashes.append(csp_hash(body))
+        return match.group(0)
+
+    html = SCRIPT_RE.sub(rewrite, html)
+
+    metas = CSP_META_RE.findall(html)
+    if len(metas) != 1:
+        fail(f"expected exactly one Content-Security-Policy <meta> in {index}, found {len(metas)}")
+
+    def amend(match: "re.Match[str]") -> str:
+        directives = [d.strip() for d in match.group(2).split(";") if d.strip()]
+        found = False
+        for i, directive in enumerate(directives):
+            name, _, sources = directive.partition(" ")
+            if name.lower() == "script-src":
+                kept = [s for s in sources.split() if not s.startswith("'sha256-")]
+                directives[i] = " ".join(["script-src", *kept, *dict.fromkeys(hashes)])
+                found = True
+        if not found:
+            fail("the Content-Security-Policy <meta> has no script-src directive")
+        return match.group(1) + "; ".join(directives) + match.group(3)
+
+    html = CSP_META_RE.sub(amend, html)
+    index.write_text(html, encoding="utf-8")
+    print(f"csp_hash.py: script-src += {' '.join(hashes) or '(no inline scripts)'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
