@@ -5,6 +5,7 @@
 //! Entry point: [`run`]. A failed command never changes cluster state.
 
 pub mod commands;
+pub mod describe;
 pub mod duration;
 pub mod errors;
 pub mod flags;

@@ -1,5 +1,6 @@
 //! The kubectl commands (`staging/src/k8s.io/kubectl/pkg/cmd/*`) and their dispatch.
 
+pub mod describe;
 pub mod get;
 pub mod output;
 
@@ -31,6 +32,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
     };
     match cmd.as_str() {
         "get" => get::run(env, &rest),
+        "describe" => describe::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
