@@ -11,6 +11,8 @@ pub mod diagnose;
 pub mod error;
 pub mod events;
 pub mod kubelet;
+pub mod limits;
+pub mod manifest;
 pub mod rng;
 pub mod scheduler;
 pub mod sim;
