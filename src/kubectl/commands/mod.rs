@@ -1,8 +1,13 @@
 //! The kubectl commands (`staging/src/k8s.io/kubectl/pkg/cmd/*`) and their dispatch.
 
 pub mod describe;
+pub mod delete;
 pub mod get;
+pub mod label;
 pub mod output;
+pub mod rollout;
+pub mod scale;
+pub mod set_image;
 
 use super::errors::{CmdError, CmdResult};
 use super::flags::{self, FlagSpec, Parsed};
@@ -33,6 +38,12 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
     match cmd.as_str() {
         "get" => get::run(env, &rest),
         "describe" => describe::run(env, &rest),
+        "delete" => delete::run(env, &rest),
+        "scale" => scale::run(env, &rest),
+        "set" => set_image::run_set(env, &rest),
+        "label" => label::run(env, &rest, label::Mode::Label),
+        "annotate" => label::run(env, &rest, label::Mode::Annotate),
+        "rollout" => rollout::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),

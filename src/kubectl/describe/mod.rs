@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 pub struct PrefixWriter {
     w: TabWriter,
     out: String,
+    raw: bool,
 }
 
 /// Indent levels (`LEVEL_0` … `LEVEL_4`).
@@ -30,7 +31,12 @@ pub const LEVEL_3: usize = 3;
 impl PrefixWriter {
     /// A writer with describe's tabwriter settings.
     pub fn new() -> PrefixWriter {
-        PrefixWriter { w: new_describe_writer(), out: String::new() }
+        PrefixWriter { w: new_describe_writer(), out: String::new(), raw: false }
+    }
+
+    /// A writer without alignment (`NewPrefixWriter(buf)` on a plain buffer): tabs stay.
+    pub fn raw() -> PrefixWriter {
+        PrefixWriter { w: new_describe_writer(), out: String::new(), raw: true }
     }
 
     /// `Write(level, …)`.
@@ -47,6 +53,11 @@ impl PrefixWriter {
 
     /// `Flush()`: aligns what was written so far on its own.
     pub fn flush(&mut self) {
+        if self.raw {
+            let s = self.w.take_raw();
+            self.out.push_str(&s);
+            return;
+        }
         let s = self.w.flush();
         self.out.push_str(&s);
     }

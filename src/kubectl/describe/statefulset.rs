@@ -74,7 +74,6 @@ pub fn describe_stateful_set(c: &Cluster, s: &StatefulSet) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::engine::api::*;
     use crate::kubectl::testutil::*;
 

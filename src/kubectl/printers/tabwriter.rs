@@ -39,6 +39,11 @@ impl TabWriter {
         self.buf.push_str(s);
     }
 
+    /// Returns the buffered text unaligned.
+    pub fn take_raw(&mut self) -> String {
+        std::mem::take(&mut self.buf)
+    }
+
     /// Forgets remembered widths (kubectl does this when the resource type changes).
     pub fn reset_widths(&mut self) {
         self.remembered.clear();
