@@ -5,6 +5,7 @@
 //! - `ui` (wasm32 only) is the browser playground built with Yew.
 
 pub mod engine;
+pub mod kubectl;
 pub mod script;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,198 @@
+//! `kubectl delete` (`kubectl/pkg/cmd/delete/delete.go`, `delete_flags.go`): by name, `-l`,
+//! `--all`; `--cascade`, `--grace-period`, `--force`, `--now`; prints
+//! `pod "web-0" deleted from default namespace` (kubectl ≥ 1.33 names the namespace) and waits
+//! for the objects to be gone (`--wait=true`), advancing the virtual clock.
+
+use super::get::{fetch, finish};
+use super::parse_flags;
+use crate::engine::api::Object;
+use crate::engine::apiserver::{self, DeleteOptions, Propagation};
+use crate::engine::store::ObjectKey;
+use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
+use crate::kubectl::resources::{parse_resource_args, ListOptions, Targets};
+use crate::kubectl::Env;
+use std::rc::Rc;
+
+/// Flags `kubectl delete` accepts.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("selector", Some('l'), FlagKind::String),
+    flag("field-selector", None, FlagKind::String),
+    flag("all", None, FlagKind::Bool),
+    flag("all-namespaces", Some('A'), FlagKind::Bool),
+    FlagSpec { long: "cascade", short: None, kind: FlagKind::String, no_opt_default: Some("background") },
+    flag("force", None, FlagKind::Bool),
+    flag("grace-period", None, FlagKind::Int),
+    flag("now", None, FlagKind::Bool),
+    flag("ignore-not-found", None, FlagKind::Bool),
+    flag("wait", None, FlagKind::Bool),
+    flag("timeout", None, FlagKind::String),
+    flag("output", Some('o'), FlagKind::String),
+    flag("dry-run", None, FlagKind::String),
+    flag("filename", Some('f'), FlagKind::StringArray),
+    flag("recursive", Some('R'), FlagKind::Bool),
+    flag("interactive", Some('i'), FlagKind::Bool),
+    flag("raw", None, FlagKind::String),
+];
+
+/// The text kubectl prints when no resource was named.
+pub const NO_RESOURCES_ERROR: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// Virtual time `kubectl delete` waits at most for objects to disappear.
+const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
+
+/// `kubectl delete`.
+pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
+    let p = parse_flags(env, "delete", args, FLAGS)?;
+    let propagation = match p.string("cascade").unwrap_or("background") {
+        "background" | "true" => Propagation::Background,
+        "foreground" => Propagation::Foreground,
+        "orphan" | "false" => Propagation::Orphan,
+        other => {
+            return Err(CmdError::plain(format!(
+                "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            )))
+        }
+    };
+    let force = p.bool("force");
+    let mut grace = p.int("grace-period").unwrap_or(-1);
+    if p.bool("now") {
+        if grace != -1 {
+            return Err(CmdError::plain("--now and --grace-period cannot be specified together"));
+        }
+        grace = 1;
+    }
+    // delete.go Complete: --grace-period=0 without --force means 1; --force alone means 0.
+    if grace == 0 && !force {
+        grace = 1;
+    }
+    if force && grace < 0 {
+        grace = 0;
+    }
+    if p.args.is_empty() {
+        return Err(CmdError::plain(NO_RESOURCES_ERROR));
+    }
+    let ra = parse_resource_args(&p.args)?;
+    let selector = p.string("selector").map(String::from);
+    let all = p.bool("all");
+    if matches!(ra.targets, Targets::Lists(_)) && selector.is_none() && !all && p.string("field-selector").is_none() {
+        return Err(CmdError::plain("resource(s) were provided, but no name was specified"));
+    }
+    if matches!(ra.targets, Targets::Names(_)) && (all || selector.is_some()) {
+        return Err(CmdError::plain("name cannot be provided when a selector is specified"));
+    }
+    let opts = ListOptions {
+        namespace: if p.bool("all-namespaces") { None } else { Some(env.namespace.clone()) },
+        label_selector: selector.clone(),
+        field_selector: p.string("field-selector").map(String::from),
+    };
+    // Selecting by label or --all ignores not-found by default.
+    let ignore = p.bool_or("ignore-not-found", all || selector.is_some());
+    let fetched = fetch(env, &ra.targets, &opts, ignore)?;
+    if grace == 0 && force {
+        env.eprintln("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+    }
+    let dry_run = p.string("dry-run").is_some_and(|d| d != "none");
+    let opts = DeleteOptions { propagation, grace_period_seconds: (grace >= 0).then_some(grace) };
+    let mut deleted: Vec<(ObjectKey, String)> = Vec::new();
+    let mut errors = fetched.errors;
+    for obj in &fetched.objects {
+        let key = ObjectKey::of(obj);
+        if !dry_run {
+            if let Err(e) = apiserver::delete(env.cluster, &key, opts) {
+                errors.push(CmdError::Api(e));
+                continue;
+            }
+            deleted.push((key.clone(), obj.meta().uid.clone()));
+        }
+        print_deleted(env, obj, grace == 0, dry_run, p.string("output") == Some("name"));
+    }
+    if fetched.objects.is_empty() && errors.is_empty() {
+        env.println("No resources found");
+        return Ok(());
+    }
+    if p.bool_or("wait", true) && !dry_run {
+        wait_for_deletion(env, &deleted);
+    }
+    finish(env, errors)
+}
+
+/// `DeleteOptions.PrintObj`.
+fn print_deleted(env: &mut Env, obj: &Rc<Object>, force: bool, dry_run: bool, name_only: bool) {
+    let kind = obj.kind().name_prefix();
+    let name = obj.meta().name.clone();
+    if name_only {
+        env.println(&format!("{kind}/{name}"));
+        return;
+    }
+    let mut op = if force { "force deleted".to_string() } else { "deleted".to_string() };
+    if obj.kind().info().namespaced {
+        op = format!("{op} from {} namespace", obj.meta().namespace);
+    }
+    if dry_run {
+        op.push_str(" (dry run)");
+    }
+    env.println(&format!("{kind} {name:?} {op}"));
+}
+
+/// `--wait`: runs the cluster until every deleted object (by uid) is gone, or nothing more can
+/// happen, or the bound is reached.
+fn wait_for_deletion(env: &mut Env, deleted: &[(ObjectKey, String)]) {
+    env.cluster.flush();
+    let until = env.cluster.now.plus_ms(WAIT_LIMIT_MS);
+    let gone = |env: &Env| deleted.iter().all(|(k, uid)| env.cluster.store.get_key(k).is_none_or(|o| o.meta().uid != *uid));
+    while !gone(env) {
+        match env.cluster.next_due() {
+            Some(t) if t <= until => {
+                env.cluster.step();
+            }
+            _ => break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn delete_outputs() {
+        let mut c = cluster();
+        let now = c.now;
+        put(&mut c, Object::StatefulSet(sts("web", 1)));
+        let mut unscheduled = running_pod("web-0", "web", now);
+        unscheduled.spec.node_name.clear();
+        put(&mut c, Object::Pod(unscheduled));
+        // DeleteOptions.PrintObj (namespace suffix since kubectl 1.33).
+        let o = kubectl(&mut c, "delete pod web-0");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("pod \"web-0\" deleted from default namespace\n", 0));
+        assert!(c.store.get(Kind::Pod, "default", "web-0").is_none());
+        let o = kubectl(&mut c, "delete sts web --cascade=orphan");
+        assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace\n");
+        let o = kubectl(&mut c, "delete sts web");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("Error from server (NotFound): statefulsets.apps \"web\" not found\n", 1));
+        let o = kubectl(&mut c, "delete pods");
+        assert_eq!(o.stderr, "error: resource(s) were provided, but no name was specified\n");
+        let o = kubectl(&mut c, "delete pods --all");
+        assert_eq!(o.stdout, "No resources found\n");
+        let o = kubectl(&mut c, "delete sts web --cascade=sideways");
+        assert_eq!(o.stderr, "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n");
+    }
+
+    #[test]
+    fn force_delete_warns() {
+        let mut c = cluster();
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "web", now)));
+        let o = kubectl(&mut c, "delete pod web-0 --force --grace-period=0");
+        assert_eq!(
+            o.stderr,
+            "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n"
+        );
+        assert_eq!(o.stdout, "pod \"web-0\" force deleted from default namespace\n");
+        assert!(c.store.get(Kind::Pod, "default", "web-0").is_none());
+        let o = kubectl(&mut c, "delete pv nothing --ignore-not-found");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("No resources found\n", 0));
+    }
+}

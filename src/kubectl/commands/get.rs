@@ -1,0 +1,355 @@
+//! `kubectl get` (`kubectl/pkg/cmd/get/get.go`): tables per resource type with blank lines
+//! between groups, `kind/name` names when several types are asked for, `-A`, `-l`,
+//! `--field-selector`, `-L`, `--show-labels`, `--no-headers`, `--sort-by`, `-o …`, and the
+//! "No resources found" message on stderr.
+
+use super::output::{parse_format, print_generic, Format};
+use super::{parse_flags, usage_errorf};
+use crate::engine::api::{Kind, Object};
+use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
+use crate::kubectl::printers::tabwriter::new_table_writer;
+use crate::kubectl::printers::{jsonpath, print_table, PrintOptions, RowContext};
+use crate::kubectl::resources::{self, parse_resource_args, ListOptions, Targets};
+use crate::kubectl::Env;
+use std::rc::Rc;
+
+/// Flags `kubectl get` accepts.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("output", Some('o'), FlagKind::String),
+    flag("selector", Some('l'), FlagKind::String),
+    flag("field-selector", None, FlagKind::String),
+    flag("all-namespaces", Some('A'), FlagKind::Bool),
+    flag("watch", Some('w'), FlagKind::Bool),
+    flag("watch-only", None, FlagKind::Bool),
+    flag("output-watch-events", None, FlagKind::Bool),
+    flag("show-labels", None, FlagKind::Bool),
+    flag("label-columns", Some('L'), FlagKind::StringSlice),
+    flag("no-headers", None, FlagKind::Bool),
+    flag("show-kind", None, FlagKind::Bool),
+    flag("ignore-not-found", None, FlagKind::Bool),
+    flag("sort-by", None, FlagKind::String),
+    flag("chunk-size", None, FlagKind::Int),
+    flag("server-print", None, FlagKind::Bool),
+    flag("show-managed-fields", None, FlagKind::Bool),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
+    flag("filename", Some('f'), FlagKind::StringArray),
+    flag("recursive", Some('R'), FlagKind::Bool),
+    flag("subresource", None, FlagKind::String),
+];
+
+/// Fetched objects in print order, with the errors met on the way.
+pub struct Fetched {
+    /// Objects, grouped by kind in request order.
+    pub objects: Vec<Rc<Object>>,
+    /// Per-name errors (NotFound …), reported after the output.
+    pub errors: Vec<CmdError>,
+}
+
+/// Resolves targets to objects (`resource.Builder … ContinueOnError().Flatten()`).
+pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found: bool) -> CmdResult<Fetched> {
+    let mut objects = Vec::new();
+    let mut errors = Vec::new();
+    match targets {
+        Targets::Lists(kinds) => {
+            for k in kinds {
+                objects.extend(resources::list(env.cluster, *k, opts)?);
+            }
+        }
+        Targets::Names(names) => {
+            let ns = opts.namespace.clone().unwrap_or_else(|| env.namespace.clone());
+            for (k, n) in names {
+                match resources::get(env.cluster, *k, &ns, n) {
+                    Ok(o) => objects.push(o),
+                    Err(e) if ignore_not_found => drop(e),
+                    Err(e) => errors.push(CmdError::Api(e)),
+                }
+            }
+        }
+    }
+    Ok(Fetched { objects, errors })
+}
+
+/// `kubectl get`.
+pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
+    let p = parse_flags(env, "get", args, FLAGS)?;
+    if p.args.is_empty() {
+        env.err.push_str("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        return Err(usage_errorf(
+            "get",
+            "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
+        ));
+    }
+    let format = parse_format(p.string("output"), true)?;
+    let ra = parse_resource_args(&p.args)?;
+    let all_namespaces = p.bool("all-namespaces");
+    let opts = ListOptions {
+        namespace: if all_namespaces { None } else { Some(env.namespace.clone()) },
+        label_selector: p.string("selector").map(String::from),
+        field_selector: p.string("field-selector").map(String::from),
+    };
+    if p.bool("watch") || p.bool("watch-only") {
+        return Err(CmdError::plain("watch (-w) is not available yet in the StatefulSet Playground"));
+    }
+    let fetched = fetch(env, &ra.targets, &opts, p.bool("ignore-not-found"))?;
+    let mut objects = fetched.objects;
+    if let Some(field) = p.string("sort-by") {
+        sort_by(&mut objects, field)?;
+    }
+    let refs: Vec<&Object> = objects.iter().map(|o| o.as_ref()).collect();
+
+    if !matches!(format, Format::Table | Format::Wide) {
+        if !(refs.is_empty() && p.bool("ignore-not-found")) && !(ra.single_item_implied && refs.is_empty()) {
+            let s = print_generic(&format, &refs, ra.single_item_implied, p.bool("no-headers"))?;
+            env.print(&s);
+        }
+        return finish(env, fetched.errors);
+    }
+
+    let kinds_present: Vec<Kind> = {
+        let mut v: Vec<Kind> = Vec::new();
+        for o in &refs {
+            if v.last() != Some(&o.kind()) {
+                v.push(o.kind());
+            }
+        }
+        v
+    };
+    let distinct = {
+        let mut d = kinds_present.clone();
+        d.sort();
+        d.dedup();
+        d.len()
+    };
+    let popts = PrintOptions {
+        wide: format == Format::Wide,
+        no_headers: p.bool("no-headers"),
+        with_namespace: all_namespaces,
+        with_kind: ra.multiple_types_requested || p.bool("show-kind") || distinct > 1,
+        show_labels: p.bool("show-labels"),
+        column_labels: p.strings("label-columns"),
+    };
+    let ctx = RowContext { now: env.cluster.now, cluster: env.cluster };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < refs.len() {
+        let kind = refs[i].kind();
+        let mut j = i;
+        while j < refs.len() && refs[j].kind() == kind {
+            j += 1;
+        }
+        let mut w = new_table_writer();
+        print_table(&mut w, kind, &refs[i..j], &popts, &ctx);
+        let s = w.flush();
+        if !s.is_empty() {
+            // get.go separatorWriterWrapper: a blank line before each later group with headers.
+            if !out.is_empty() && !popts.no_headers {
+                out.push('\n');
+            }
+            out.push_str(&s);
+        }
+        i = j;
+    }
+    env.print(&out);
+    if out.is_empty() && !p.bool("ignore-not-found") && fetched.errors.is_empty() {
+        let all_namespaced = !all_namespaces && requested_kinds(&ra.targets).iter().all(|k| k.info().namespaced);
+        if all_namespaced {
+            let msg = format!("No resources found in {} namespace.", env.namespace);
+            env.eprintln(&msg);
+        } else {
+            env.eprintln("No resources found");
+        }
+    }
+    finish(env, fetched.errors)
+}
+
+fn requested_kinds(t: &Targets) -> Vec<Kind> {
+    match t {
+        Targets::Lists(k) => k.clone(),
+        Targets::Names(n) => n.iter().map(|(k, _)| *k).collect(),
+    }
+}
+
+/// Reports all but the last error; the last one becomes the command's error (exit 1).
+pub fn finish(env: &mut Env, mut errors: Vec<CmdError>) -> CmdResult {
+    let last = errors.pop();
+    for e in &errors {
+        env.report(e);
+    }
+    match last {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// `--sort-by=<jsonpath>` (`RuntimeSorter`): numbers numerically, strings lexically,
+/// objects without the field first.
+fn sort_by(objects: &mut [Rc<Object>], field: &str) -> CmdResult {
+    let path = if field.starts_with('{') { field.to_string() } else { format!("{{{field}}}") };
+    let t = jsonpath::parse(&path).map_err(CmdError::Plain)?;
+    let mut keyed: Vec<(serde_json::Value, Rc<Object>)> = objects
+        .iter()
+        .map(|o| {
+            let v = o.to_value();
+            let s = t.execute(&v);
+            let key = s.parse::<f64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::String(s));
+            (key, o.clone())
+        })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+        _ => a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")),
+    });
+    for (slot, (_, o)) in objects.iter_mut().zip(keyed) {
+        *slot = o;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    fn setup() -> crate::engine::sim::Cluster {
+        let mut c = cluster();
+        let mut s = sts("web", 3);
+        s.status.ready_replicas = 2;
+        s.status.replicas = 3;
+        put(&mut c, Object::StatefulSet(s));
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "web", now)));
+        put(&mut c, Object::Pod(running_pod("web-1", "web", now)));
+        c.now = c.now.plus_secs(45);
+        c
+    }
+
+    #[test]
+    fn get_statefulsets_table() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "kubectl get sts");
+        // printStatefulSet through the table printer.
+        assert_eq!(o.stdout, "NAME   READY   AGE\nweb    2/3     45s\n");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("", 0));
+        let o = kubectl(&mut c, "kubectl get statefulset.apps/web -o wide");
+        assert_eq!(
+            o.stdout,
+            "NAME   READY   AGE   CONTAINERS   IMAGES\nweb    2/3     45s   nginx        registry.k8s.io/nginx-slim:0.24\n"
+        );
+    }
+
+    #[test]
+    fn get_pods_wide_labels_and_namespaces() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get pods -o wide");
+        // printPod, wide.
+        assert_eq!(
+            o.stdout,
+            "NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES\n\
+             web-0   1/1     Running   0          45s   10.244.1.5   node-1   <none>           <none>\n\
+             web-1   1/1     Running   0          45s   10.244.1.5   node-1   <none>           <none>\n"
+        );
+        let o = kubectl(&mut c, "get po -L app --show-labels -A");
+        assert_eq!(
+            o.stdout,
+            "NAMESPACE   NAME    READY   STATUS    RESTARTS   AGE   APP   LABELS\n\
+             default     web-0   1/1     Running   0          45s   web   app=web\n\
+             default     web-1   1/1     Running   0          45s   web   app=web\n"
+        );
+        let o = kubectl(&mut c, "get pods -l app=nope");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("", "No resources found in default namespace.\n"));
+        let o = kubectl(&mut c, "get pods --field-selector metadata.name=web-1 --no-headers");
+        assert_eq!(o.stdout, "web-1   1/1   Running   0     45s\n");
+    }
+
+    #[test]
+    fn get_all_groups_with_kind_names() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get all");
+        // get.go: one table per resource type, blank line between, names as kind/name.
+        assert_eq!(
+            o.stdout,
+            "NAME        READY   STATUS    RESTARTS   AGE\n\
+             pod/web-0   1/1     Running   0          45s\n\
+             pod/web-1   1/1     Running   0          45s\n\
+             \n\
+             NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n\
+             service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   10m\n\
+             \n\
+             NAME                   READY   AGE\n\
+             statefulset.apps/web   2/3     45s\n"
+        );
+    }
+
+    #[test]
+    fn get_cluster_scoped_kinds() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get nodes");
+        // printNode.
+        assert_eq!(
+            o.stdout,
+            "NAME     STATUS   ROLES    AGE   VERSION\nnode-1   Ready    <none>   10m   v1.35.0\nnode-2   Ready    <none>   10m   v1.35.0\nnode-3   Ready    <none>   10m   v1.35.0\n"
+        );
+        let o = kubectl(&mut c, "get sc");
+        // printStorageClass.
+        assert_eq!(
+            o.stdout,
+            "NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE\n\
+             standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  10m\n"
+        );
+        let o = kubectl(&mut c, "get pv");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("", "No resources found\n"));
+        let o = kubectl(&mut c, "get ns");
+        assert_eq!(
+            o.stdout,
+            "NAME              STATUS   AGE\ndefault           Active   10m\nkube-node-lease   Active   10m\nkube-public       Active   10m\nkube-system       Active   10m\n"
+        );
+    }
+
+    #[test]
+    fn get_errors() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get sts nope");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("Error from server (NotFound): statefulsets.apps \"nope\" not found\n", 1));
+        let o = kubectl(&mut c, "get pods web-0 nope web-1");
+        assert_eq!(o.stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+        assert_eq!(o.stdout.lines().count(), 3);
+        let o = kubectl(&mut c, "get statefulsetz");
+        assert_eq!(o.stderr, "error: the server doesn't have a resource type \"statefulsetz\"\n");
+        let o = kubectl(&mut c, "gte pods");
+        assert_eq!(o.stderr, "error: unknown command \"gte\" for \"kubectl\"\n\nDid you mean this?\n\tget\n\nRun 'kubectl --help' for usage.\n");
+        let o = kubectl(&mut c, "get pods --foo");
+        assert_eq!(o.stderr, "error: unknown flag: --foo\nSee 'kubectl get --help' for usage.\n");
+        let o = kubectl(&mut c, "get");
+        assert_eq!(
+            o.stderr,
+            "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n\
+             error: Required resource not specified.\n\
+             Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\n\
+             See 'kubectl get -h' for help and examples\n"
+        );
+        let o = kubectl(&mut c, "get pods -o foo");
+        assert!(o.stderr.starts_with("error: unable to match a printer suitable for the output format \"foo\""));
+        let o = kubectl(&mut c, "get sts nope --ignore-not-found");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("", "", 0));
+    }
+
+    #[test]
+    fn get_structured_outputs() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get pods -o name");
+        assert_eq!(o.stdout, "pod/web-0\npod/web-1\n");
+        let o = kubectl(&mut c, "get sts web -o jsonpath={.spec.replicas}");
+        assert_eq!(o.stdout, "3");
+        let o = kubectl(&mut c, "get pods -o jsonpath='{.items[*].metadata.name}'");
+        assert_eq!(o.stdout, "web-0 web-1");
+        let o = kubectl(&mut c, "get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName");
+        assert_eq!(o.stdout, "NAME    NODE\nweb-0   node-1\nweb-1   node-1\n");
+        let o = kubectl(&mut c, "get sts web -o yaml");
+        assert!(o.stdout.starts_with("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  creationTimestamp: \"2025-01-06T09:10:00Z\"\n"), "{}", o.stdout);
+        let o = kubectl(&mut c, "get pv -o yaml");
+        assert_eq!(o.stdout, "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+        let o = kubectl(&mut c, "get sts -o json");
+        assert!(o.stdout.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\n            \"apiVersion\": \"apps/v1\","), "{}", o.stdout);
+    }
+}

@@ -1,0 +1,172 @@
+//! `kubectl label` and `kubectl annotate` (`kubectl/pkg/cmd/label/label.go`,
+//! `annotate/annotate.go`): `key=value` sets, `key-` removes, `--overwrite` is required to
+//! change an existing value; prints `pod/web-0 labeled` / `unlabeled` / `not labeled` /
+//! `annotated`.
+
+use super::get::{fetch, finish};
+use super::output::name_of;
+use super::{parse_flags, usage_errorf};
+use crate::engine::apiserver;
+use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
+use crate::kubectl::resources::{parse_resource_args, ListOptions, Targets};
+use crate::kubectl::Env;
+use std::collections::BTreeMap;
+
+/// Which metadata map the command edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `kubectl label`.
+    Label,
+    /// `kubectl annotate`.
+    Annotate,
+}
+
+/// Flags both commands accept.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("overwrite", None, FlagKind::Bool),
+    flag("selector", Some('l'), FlagKind::String),
+    flag("all", None, FlagKind::Bool),
+    flag("all-namespaces", Some('A'), FlagKind::Bool),
+    flag("resource-version", None, FlagKind::String),
+    flag("list", None, FlagKind::Bool),
+    flag("local", None, FlagKind::Bool),
+    flag("output", Some('o'), FlagKind::String),
+    flag("dry-run", None, FlagKind::String),
+    flag("field-selector", None, FlagKind::String),
+    flag("filename", Some('f'), FlagKind::StringArray),
+];
+
+fn valid_label_value(v: &str) -> bool {
+    v.is_empty()
+        || (v.len() <= 63
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+/// `kubectl label` / `kubectl annotate`.
+pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
+    let cmd = if mode == Mode::Label { "label" } else { "annotate" };
+    let p = parse_flags(env, cmd, args, FLAGS)?;
+    // Resources come first; the first argument with '=' or ending in '-' starts the changes.
+    let split = p.args.iter().position(|a| a.contains('=') || (a.ends_with('-') && a.len() > 1)).unwrap_or(p.args.len());
+    let (res, changes) = p.args.split_at(split);
+    if changes.is_empty() && !p.bool("list") {
+        let what = if mode == Mode::Label { "label" } else { "annotation" };
+        return Err(usage_errorf(cmd, &format!("at least one {what} update is required")));
+    }
+    if res.is_empty() {
+        return Err(usage_errorf(cmd, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    }
+    let mut set: BTreeMap<String, String> = BTreeMap::new();
+    let mut remove: Vec<String> = Vec::new();
+    for c in changes {
+        if let Some((k, v)) = c.split_once('=') {
+            if mode == Mode::Label && !valid_label_value(v) {
+                return Err(CmdError::plain(format!("invalid label value: {c:?}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")));
+            }
+            set.insert(k.to_string(), v.to_string());
+        } else if let Some(k) = c.strip_suffix('-') {
+            remove.push(k.to_string());
+        }
+    }
+    for k in &remove {
+        if set.contains_key(k) {
+            return Err(CmdError::plain(format!("can not both modify and remove the following {} in the same command: {k}", if mode == Mode::Label { "label(s)" } else { "annotation(s)" })));
+        }
+    }
+    let ra = parse_resource_args(res)?;
+    let selector = p.string("selector").map(String::from);
+    if matches!(ra.targets, Targets::Lists(_)) && selector.is_none() && !p.bool("all") {
+        return Err(CmdError::plain("resource(s) were provided, but no name was specified"));
+    }
+    let opts = ListOptions {
+        namespace: if p.bool("all-namespaces") { None } else { Some(env.namespace.clone()) },
+        label_selector: selector,
+        field_selector: p.string("field-selector").map(String::from),
+    };
+    let fetched = fetch(env, &ra.targets, &opts, false)?;
+    let mut errors = fetched.errors;
+    let overwrite = p.bool("overwrite");
+    for obj in &fetched.objects {
+        let mut o = (**obj).clone();
+        let map = if mode == Mode::Label { &mut o.meta_mut().labels } else { &mut o.meta_mut().annotations };
+        if !overwrite {
+            let conflicts: Vec<String> = set
+                .iter()
+                .filter_map(|(k, v)| map.get(k).filter(|cur| *cur != v).map(|cur| format!("'{k}' already has a value ({cur}), and --overwrite is false")))
+                .collect();
+            if !conflicts.is_empty() {
+                let msg = if conflicts.len() == 1 { conflicts[0].clone() } else { format!("[{}]", conflicts.join(", ")) };
+                errors.push(CmdError::plain(msg));
+                continue;
+            }
+        }
+        let before = map.clone();
+        for (k, v) in &set {
+            map.insert(k.clone(), v.clone());
+        }
+        for k in &remove {
+            map.remove(k);
+        }
+        let after = map.clone();
+        if let Some(rv) = p.string("resource-version") {
+            o.meta_mut().resource_version = rv.to_string();
+        }
+        let changed = before != after;
+        if changed {
+            if let Err(e) = apiserver::update(env.cluster, o) {
+                errors.push(CmdError::Api(e));
+                continue;
+            }
+        }
+        // label.go updateDataChangeMsg; annotate always says "annotated".
+        let op = match mode {
+            Mode::Annotate => "annotated",
+            Mode::Label if !changed => "not labeled",
+            Mode::Label if !overwrite && after.len() < before.len() => "unlabeled",
+            Mode::Label => "labeled",
+        };
+        if p.string("output") == Some("name") {
+            env.println(&name_of(obj));
+        } else {
+            env.println(&format!("{} {op}", name_of(obj)));
+        }
+    }
+    finish(env, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn label_and_annotate() {
+        let mut c = cluster();
+        let now = c.now;
+        let mut pod = running_pod("web-0", "web", now);
+        // A stored pod has been through defaulting; an update compares against it.
+        crate::engine::admission::defaults::set_defaults_pod(&mut pod);
+        put(&mut c, Object::Pod(pod));
+        // label.go: NamePrinter with "labeled" / "unlabeled" / "not labeled".
+        let o = kubectl(&mut c, "label pod web-0 tier=frontend");
+        assert_eq!(o.stdout, "pod/web-0 labeled\n", "{}", o.stderr);
+        assert_eq!(
+            kubectl(&mut c, "label pod web-0 tier=backend").stderr,
+            "error: 'tier' already has a value (frontend), and --overwrite is false\n"
+        );
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=backend --overwrite").stdout, "pod/web-0 labeled\n");
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=backend").stdout, "pod/web-0 not labeled\n");
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier-").stdout, "pod/web-0 unlabeled\n");
+        let p = c.store.get(Kind::Pod, "default", "web-0").unwrap();
+        assert!(!p.meta().labels.contains_key("tier"));
+        assert_eq!(kubectl(&mut c, "annotate pods web-0 note=hello").stdout, "pod/web-0 annotated\n");
+        assert_eq!(kubectl(&mut c, "label pods -l app=web env=prod").stdout, "pod/web-0 labeled\n");
+        assert_eq!(
+            kubectl(&mut c, "label pod web-0").stderr,
+            "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n"
+        );
+    }
+}

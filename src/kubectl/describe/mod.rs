@@ -1,0 +1,219 @@
+//! `kubectl describe` output (`kubectl/pkg/describe/describe.go`): the PrefixWriter over a
+//! tabwriter (padding 2), multi-line labels/annotations, events, and the shared pod-template,
+//! container and volume sections.
+
+pub mod pod;
+pub mod statefulset;
+pub mod storage;
+pub mod service;
+
+use crate::engine::api::{Event, Time};
+use crate::kubectl::duration::translate_timestamp_since;
+use crate::kubectl::printers::tabwriter::{new_describe_writer, TabWriter};
+use std::collections::BTreeMap;
+
+/// `PrefixWriter`: each level indents two spaces; text goes through the describe tabwriter.
+pub struct PrefixWriter {
+    w: TabWriter,
+    out: String,
+    raw: bool,
+}
+
+/// Indent levels (`LEVEL_0` … `LEVEL_4`).
+pub const LEVEL_0: usize = 0;
+/// Second level.
+pub const LEVEL_1: usize = 1;
+/// Third level.
+pub const LEVEL_2: usize = 2;
+/// Fourth level.
+pub const LEVEL_3: usize = 3;
+
+impl PrefixWriter {
+    /// A writer with describe's tabwriter settings.
+    pub fn new() -> PrefixWriter {
+        PrefixWriter { w: new_describe_writer(), out: String::new(), raw: false }
+    }
+
+    /// A writer without alignment (`NewPrefixWriter(buf)` on a plain buffer): tabs stay.
+    pub fn raw() -> PrefixWriter {
+        PrefixWriter { w: new_describe_writer(), out: String::new(), raw: true }
+    }
+
+    /// `Write(level, …)`.
+    pub fn write(&mut self, level: usize, s: &str) {
+        self.w.write(&"  ".repeat(level));
+        self.w.write(s);
+    }
+
+    /// `WriteLine(…)`.
+    pub fn write_line(&mut self, s: &str) {
+        self.w.write(s);
+        self.w.write("\n");
+    }
+
+    /// `Flush()`: aligns what was written so far on its own.
+    pub fn flush(&mut self) {
+        if self.raw {
+            let s = self.w.take_raw();
+            self.out.push_str(&s);
+            return;
+        }
+        let s = self.w.flush();
+        self.out.push_str(&s);
+    }
+
+    /// Everything written, aligned.
+    pub fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
+}
+
+impl Default for PrefixWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `printLabelsMultilineWithIndent`: `key=value` lines, sorted, `<none>` when empty.
+pub fn print_labels_multiline_with_indent(
+    w: &mut PrefixWriter,
+    initial_indent: &str,
+    title: &str,
+    inner_indent: &str,
+    labels: &BTreeMap<String, String>,
+) {
+    w.write(LEVEL_0, &format!("{initial_indent}{title}:{inner_indent}"));
+    if labels.is_empty() {
+        w.write_line("<none>");
+        return;
+    }
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_0, initial_indent);
+            w.write(LEVEL_0, inner_indent);
+        }
+        w.write(LEVEL_0, &format!("{k}={v}\n"));
+    }
+}
+
+/// `printLabelsMultiline`.
+pub fn print_labels_multiline(w: &mut PrefixWriter, title: &str, labels: &BTreeMap<String, String>) {
+    print_labels_multiline_with_indent(w, "", title, "\t", labels);
+}
+
+const MAX_ANNOTATION_LEN: usize = 140;
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}...", &s[..end])
+    } else {
+        s.to_string()
+    }
+}
+
+/// `printAnnotationsMultiline`: `key: value`, long or multi-line values on their own lines,
+/// the last-applied-configuration annotation skipped.
+pub fn print_annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &BTreeMap<String, String>) {
+    w.write(LEVEL_0, &format!("{title}:\t"));
+    let keys: Vec<&String> = annotations.keys().filter(|k| *k != LAST_APPLIED).collect();
+    if keys.is_empty() {
+        w.write_line("<none>");
+        return;
+    }
+    let indent = "\t";
+    for (i, k) in keys.iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_0, indent);
+        }
+        let value = annotations[*k].strip_suffix('\n').unwrap_or(&annotations[*k]);
+        if value.len() + k.len() + 2 > MAX_ANNOTATION_LEN || value.contains('\n') {
+            w.write(LEVEL_0, &format!("{k}:\n"));
+            for s in value.split('\n') {
+                w.write(LEVEL_0, &format!("{indent}  {}\n", shorten(s, MAX_ANNOTATION_LEN - 2)));
+            }
+        } else {
+            w.write(LEVEL_0, &format!("{k}: {value}\n"));
+        }
+    }
+}
+
+/// `DescribeEvents`: `Events:  <none>`, or a table sorted by last timestamp with aggregated
+/// ages like `5s (x3 over 15s)`.
+pub fn describe_events(w: &mut PrefixWriter, events: &[&Event], now: Time) {
+    if events.is_empty() {
+        w.write(LEVEL_0, "Events:\t<none>\n");
+        return;
+    }
+    w.flush();
+    let mut sorted: Vec<&Event> = events.to_vec();
+    sorted.sort_by_key(|e| e.last_timestamp.or(e.first_timestamp));
+    w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+    w.write(LEVEL_1, "----\t------\t----\t----\t-------\n");
+    for e in sorted {
+        let first = translate_timestamp_since(e.first_timestamp, now);
+        let interval = if e.count > 1 {
+            format!("{} (x{} over {first})", translate_timestamp_since(e.last_timestamp, now), e.count)
+        } else {
+            first
+        };
+        let source = if e.source.component.is_empty() { e.reporting_component.clone() } else { e.source.component.clone() };
+        w.write(LEVEL_1, &format!("{}\t{}\t{interval}\t{source}\t{}\n", e.type_, e.reason, e.message.trim()));
+    }
+}
+
+/// Go's `%v` of a `[]string`: `[a b]`.
+pub fn go_slice(v: &[String]) -> String {
+    format!("[{}]", v.join(" "))
+}
+
+/// Describes one object; `None` when describe has no describer for the kind.
+pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Object) -> Option<String> {
+    use crate::engine::api::Object;
+    Some(match obj {
+        Object::StatefulSet(s) => statefulset::describe_stateful_set(c, s),
+        Object::Pod(p) => pod::describe_pod(c, p),
+        Object::PersistentVolumeClaim(p) => storage::describe_persistent_volume_claim(c, p),
+        Object::PersistentVolume(p) => storage::describe_persistent_volume(c, p),
+        Object::Service(s) => service::describe_service(c, s),
+        Object::Node(n) => service::describe_node(c, n),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::api::*;
+
+    #[test]
+    fn events_table_and_none() {
+        let t = Time::from_utc(2025, 1, 6, 9, 0, 0);
+        let mut w = PrefixWriter::new();
+        w.write(LEVEL_0, "Name:\tweb\n");
+        describe_events(&mut w, &[], t);
+        assert_eq!(w.finish(), "Name:    web\nEvents:  <none>\n");
+        let e = Event {
+            reason: "SuccessfulCreate".into(),
+            message: "create Pod web-0 in StatefulSet web successful".into(),
+            source: EventSource { component: "statefulset-controller".into(), host: String::new() },
+            first_timestamp: Some(t),
+            last_timestamp: Some(t.plus_secs(10)),
+            count: 3,
+            type_: "Normal".into(),
+            ..Default::default()
+        };
+        let mut w = PrefixWriter::new();
+        describe_events(&mut w, &[&e], t.plus_secs(15));
+        // DescribeEvents.
+        assert_eq!(
+            w.finish(),
+            "Events:\n  Type    Reason            Age               From                    Message\n  ----    ------            ----              ----                    -------\n  Normal  SuccessfulCreate  5s (x3 over 15s)  statefulset-controller  create Pod web-0 in StatefulSet web successful\n"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! `kubectl describe pod` (`describePod`) and the container/volume sections shared with pod
+//! templates (`describeContainers`, `describeVolumes`, `printPodTolerationsMultiline`).
+
+use super::*;
+use crate::engine::api::{Container, ContainerState, ContainerStatus, Pod, PodTemplateSpec, Probe, Volume};
+use crate::engine::sim::Cluster;
+use serde_json::Value;
+
+fn rfc1123z(t: Option<Time>) -> String {
+    // A zero metav1.Time formats as Go's zero time.
+    t.map(|t| t.rfc1123z()).unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".into())
+}
+
+fn describe_status(w: &mut PrefixWriter, name: &str, state: &ContainerState) {
+    if let Some(r) = &state.running {
+        w.write(LEVEL_2, &format!("{name}:\tRunning\n"));
+        w.write(LEVEL_3, &format!("Started:\t{}\n", rfc1123z(r.started_at)));
+    } else if let Some(wt) = &state.waiting {
+        w.write(LEVEL_2, &format!("{name}:\tWaiting\n"));
+        if !wt.reason.is_empty() {
+            w.write(LEVEL_3, &format!("Reason:\t{}\n", wt.reason));
+        }
+    } else if let Some(t) = &state.terminated {
+        w.write(LEVEL_2, &format!("{name}:\tTerminated\n"));
+        if !t.reason.is_empty() {
+            w.write(LEVEL_3, &format!("Reason:\t{}\n", t.reason));
+        }
+        if !t.message.is_empty() {
+            w.write(LEVEL_3, &format!("Message:\t{}\n", t.message));
+        }
+        w.write(LEVEL_3, &format!("Exit Code:\t{}\n", t.exit_code));
+        if t.signal.unwrap_or(0) > 0 {
+            w.write(LEVEL_3, &format!("Signal:\t{}\n", t.signal.unwrap_or(0)));
+        }
+        w.write(LEVEL_3, &format!("Started:\t{}\n", rfc1123z(t.started_at)));
+        w.write(LEVEL_3, &format!("Finished:\t{}\n", rfc1123z(t.finished_at)));
+    } else {
+        w.write(LEVEL_2, &format!("{name}:\tWaiting\n"));
+    }
+}
+
+fn int_or_string(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// `DescribeProbe`.
+pub fn describe_probe(p: &Probe) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds.unwrap_or(0),
+        p.timeout_seconds.unwrap_or(1),
+        p.period_seconds.unwrap_or(10),
+        p.success_threshold.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3)
+    );
+    if let Some(e) = &p.exec {
+        let cmd: Vec<String> = e
+            .get("command")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        return format!("exec {} {attrs}", go_slice(&cmd));
+    }
+    if let Some(h) = &p.http_get {
+        let scheme = h.get("scheme").and_then(|s| s.as_str()).unwrap_or("HTTP").to_lowercase();
+        let host = h.get("host").and_then(|s| s.as_str()).unwrap_or("");
+        let port = int_or_string(h.get("port"));
+        let path = h.get("path").and_then(|s| s.as_str()).unwrap_or("");
+        let hostport = if port.is_empty() { host.to_string() } else { format!("{host}:{port}") };
+        return format!("http-get {scheme}://{hostport}{path} {attrs}");
+    }
+    if let Some(t) = &p.tcp_socket {
+        let host = t.get("host").and_then(|s| s.as_str()).unwrap_or("");
+        return format!("tcp-socket {host}:{} {attrs}", int_or_string(t.get("port")));
+    }
+    if let Some(g) = &p.grpc {
+        let service = g.get("service").and_then(|s| s.as_str()).unwrap_or("");
+        return format!("grpc <pod>:{} {service} {attrs}", int_or_string(g.get("port")));
+    }
+    format!("unknown {attrs}")
+}
+
+fn describe_resources(w: &mut PrefixWriter, c: &Container) {
+    let Some(r) = &c.resources else { return };
+    for (title, key) in [("Limits", "limits"), ("Requests", "requests")] {
+        if let Some(Value::Object(m)) = r.get(key) {
+            if m.is_empty() {
+                continue;
+            }
+            w.write(LEVEL_2, &format!("{title}:\n"));
+            for (k, v) in m {
+                w.write(LEVEL_3, &format!("{k}:\t{}\n", crate::kubectl::printers::quantity::canonical(v)));
+            }
+        }
+    }
+}
+
+/// `describeContainers`: one block per container, with live status when known.
+pub fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Container], statuses: &[ContainerStatus], space: &str) {
+    let none = if containers.is_empty() { " <none>" } else { "" };
+    w.write(LEVEL_0, &format!("{space}{label}:{none}\n"));
+    for c in containers {
+        let status = statuses.iter().find(|s| s.name == c.name);
+        let name_indent = if space.is_empty() { "" } else { " " };
+        w.write(LEVEL_1, &format!("{name_indent}{}:\n", c.name));
+        if let Some(s) = status {
+            w.write(LEVEL_2, &format!("Container ID:\t{}\n", s.container_id));
+        }
+        w.write(LEVEL_2, &format!("Image:\t{}\n", c.image));
+        if let Some(s) = status {
+            w.write(LEVEL_2, &format!("Image ID:\t{}\n", s.image_id));
+        }
+        let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol)).collect();
+        let host_ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol)).collect();
+        let or_none = |s: String| if s.is_empty() { "<none>".to_string() } else { s };
+        if ports.len() > 1 {
+            w.write(LEVEL_2, &format!("Ports:\t{}\n", ports.join(", ")));
+            w.write(LEVEL_2, &format!("Host Ports:\t{}\n", host_ports.join(", ")));
+        } else {
+            w.write(LEVEL_2, &format!("Port:\t{}\n", or_none(ports.join(", "))));
+            w.write(LEVEL_2, &format!("Host Port:\t{}\n", or_none(host_ports.join(", "))));
+        }
+        if !c.restart_policy.is_empty() {
+            w.write(LEVEL_2, &format!("Restart Policy:\t{}\n", c.restart_policy));
+        }
+        if !c.command.is_empty() {
+            w.write(LEVEL_2, "Command:\n");
+            for x in &c.command {
+                w.write(LEVEL_3, &format!("{x}\n"));
+            }
+        }
+        if !c.args.is_empty() {
+            w.write(LEVEL_2, "Args:\n");
+            for x in &c.args {
+                w.write(LEVEL_3, &format!("{x}\n"));
+            }
+        }
+        if let Some(s) = status {
+            describe_status(w, "State", &s.state);
+            if s.last_state.terminated.is_some() {
+                describe_status(w, "Last State", &s.last_state);
+            }
+            w.write(LEVEL_2, &format!("Ready:\t{}\n", if s.ready { "True" } else { "False" }));
+            w.write(LEVEL_2, &format!("Restart Count:\t{}\n", s.restart_count));
+        }
+        describe_resources(w, c);
+        for (t, p) in [("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe), ("Startup", &c.startup_probe)] {
+            if let Some(p) = p {
+                w.write(LEVEL_2, &format!("{t}:\t{}\n", describe_probe(p)));
+            }
+        }
+        let none = if c.env.is_empty() { "\t<none>" } else { "" };
+        w.write(LEVEL_2, &format!("Environment:{none}\n"));
+        for e in &c.env {
+            match (&e.value_from, &e.value) {
+                (Some(from), _) => {
+                    let text = if let Some(r) = from.get("configMapKeyRef") {
+                        format!(
+                            "<set to the key '{}' of config map '{}'>",
+                            r.get("key").and_then(|v| v.as_str()).unwrap_or(""),
+                            r.get("name").and_then(|v| v.as_str()).unwrap_or("")
+                        )
+                    } else if let Some(r) = from.get("secretKeyRef") {
+                        format!(
+                            "<set to the key '{}' in secret '{}'>",
+                            r.get("key").and_then(|v| v.as_str()).unwrap_or(""),
+                            r.get("name").and_then(|v| v.as_str()).unwrap_or("")
+                        )
+                    } else if let Some(r) = from.get("fieldRef") {
+                        format!("({}:{})", r.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("v1"), r.get("fieldPath").and_then(|v| v.as_str()).unwrap_or(""))
+                    } else {
+                        String::new()
+                    };
+                    w.write(LEVEL_3, &format!("{}:\t{text}\n", e.name));
+                }
+                (None, v) => {
+                    for (i, s) in v.clone().unwrap_or_default().split('\n').enumerate() {
+                        if i == 0 {
+                            w.write(LEVEL_3, &format!("{}:\t{s}\n", e.name));
+                        } else {
+                            w.write(LEVEL_3, &format!("\t{s}\n"));
+                        }
+                    }
+                }
+            }
+        }
+        let none = if c.volume_mounts.is_empty() { "\t<none>" } else { "" };
+        w.write(LEVEL_2, &format!("Mounts:{none}\n"));
+        let mut mounts = c.volume_mounts.clone();
+        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        for m in mounts {
+            let mut flags = vec![if m.read_only == Some(true) { "ro".to_string() } else { "rw".to_string() }];
+            if !m.sub_path.is_empty() {
+                flags.push(format!("path={:?}", m.sub_path));
+            }
+            w.write(LEVEL_3, &format!("{} from {} ({})\n", m.mount_path, m.name, flags.join(",")));
+        }
+    }
+}
+
+/// `describeVolumes`.
+pub fn describe_volumes(w: &mut PrefixWriter, volumes: &[Volume], space: &str) {
+    if volumes.is_empty() {
+        w.write(LEVEL_0, &format!("{space}Volumes:\t<none>\n"));
+        return;
+    }
+    w.write(LEVEL_0, &format!("{space}Volumes:\n"));
+    let name_indent = if space.is_empty() { "" } else { " " };
+    for v in volumes {
+        w.write(LEVEL_1, &format!("{name_indent}{}:\n", v.name));
+        let src = |k: &str| v.other_sources.get(k);
+        if let Some(c) = &v.persistent_volume_claim {
+            w.write(
+                LEVEL_2,
+                &format!(
+                    "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t{}\n    ReadOnly:\t{}\n",
+                    c.claim_name,
+                    c.read_only.unwrap_or(false)
+                ),
+            );
+        } else if let Some(e) = src("emptyDir") {
+            let medium = e.get("medium").and_then(|v| v.as_str()).unwrap_or("");
+            let limit = e.get("sizeLimit").map(crate::kubectl::printers::quantity::canonical).unwrap_or_else(|| "<unset>".into());
+            w.write(
+                LEVEL_2,
+                &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{medium}\n    SizeLimit:\t{limit}\n"),
+            );
+        } else if let Some(cm) = src("configMap") {
+            w.write(
+                LEVEL_2,
+                &format!(
+                    "Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
+                    cm.get("name").and_then(|v| v.as_str()).unwrap_or(""),
+                    cm.get("optional").and_then(|v| v.as_bool()).unwrap_or(false)
+                ),
+            );
+        } else if let Some(s) = src("secret") {
+            w.write(
+                LEVEL_2,
+                &format!(
+                    "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
+                    s.get("secretName").and_then(|v| v.as_str()).unwrap_or(""),
+                    s.get("optional").and_then(|v| v.as_bool()).unwrap_or(false)
+                ),
+            );
+        } else if let Some(h) = src("hostPath") {
+            w.write(
+                LEVEL_2,
+                &format!(
+                    "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
+                    h.get("path").and_then(|v| v.as_str()).unwrap_or(""),
+                    h.get("type").and_then(|v| v.as_str()).unwrap_or("")
+                ),
+            );
+        } else if src("projected").is_some() {
+            w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        } else {
+            w.write(LEVEL_2, "<unknown>\n");
+        }
+    }
+}
+
+/// `printPodTolerationsMultiline`.
+pub fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: &Option<Value>) {
+    w.write(LEVEL_0, &format!("{title}:\t"));
+    let list = tolerations.as_ref().and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    if list.is_empty() {
+        w.write_line("<none>");
+        return;
+    }
+    let s = |t: &Value, k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    for (i, t) in list.iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_0, "\t");
+        }
+        let (key, value, effect, op) = (s(t, "key"), s(t, "value"), s(t, "effect"), s(t, "operator"));
+        let mut line = key.clone();
+        if !value.is_empty() {
+            line.push_str(&format!("={value}"));
+        }
+        if !effect.is_empty() {
+            line.push_str(&format!(":{effect}"));
+        }
+        if op == "Exists" && value.is_empty() {
+            line.push_str(if !key.is_empty() || !effect.is_empty() { " op=Exists" } else { "op=Exists" });
+        }
+        if let Some(secs) = t.get("tolerationSeconds").and_then(|v| v.as_i64()) {
+            line.push_str(&format!(" for {secs}s"));
+        }
+        w.write(LEVEL_0, &format!("{line}\n"));
+    }
+}
+
+/// `DescribePodTemplate`.
+pub fn describe_pod_template(w: &mut PrefixWriter, t: &PodTemplateSpec) {
+    w.write(LEVEL_0, "Pod Template:\n");
+    print_labels_multiline(w, "  Labels", &t.metadata.labels);
+    if !t.metadata.annotations.is_empty() {
+        print_annotations_multiline(w, "  Annotations", &t.metadata.annotations);
+    }
+    if !t.spec.service_account_name.is_empty() {
+        w.write(LEVEL_1, &format!("Service Account:\t{}\n", t.spec.service_account_name));
+    }
+    if !t.spec.init_containers.is_empty() {
+        describe_containers(w, "Init Containers", &t.spec.init_containers, &[], "  ");
+    }
+    describe_containers(w, "Containers", &t.spec.containers, &[], "  ");
+    describe_volumes(w, &t.spec.volumes, "  ");
+    if let Some(pc) = t.spec.priority_class_name.as_ref().and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
+        w.write(LEVEL_1, &format!("Priority Class Name:\t{pc}\n"));
+    }
+    print_labels_multiline(w, "  Node-Selectors", &t.spec.node_selector);
+    print_tolerations(w, "  Tolerations", &t.spec.tolerations);
+}
+
+fn qos_class(p: &Pod) -> String {
+    if !p.status.qos_class.is_empty() {
+        return p.status.qos_class.clone();
+    }
+    let has = |key: &str| {
+        p.spec.containers.iter().any(|c| {
+            c.resources.as_ref().and_then(|r| r.get(key)).and_then(|m| m.as_object()).is_some_and(|m| !m.is_empty())
+        })
+    };
+    if !has("requests") && !has("limits") {
+        "BestEffort".into()
+    } else {
+        "Burstable".into()
+    }
+}
+
+/// `describePod`.
+pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
+    let now = c.now;
+    let mut w = PrefixWriter::new();
+    w.write(LEVEL_0, &format!("Name:\t{}\n", p.metadata.name));
+    w.write(LEVEL_0, &format!("Namespace:\t{}\n", p.metadata.namespace));
+    if let Some(pr) = p.spec.priority.as_ref().and_then(|v| v.as_i64()) {
+        w.write(LEVEL_0, &format!("Priority:\t{pr}\n"));
+    }
+    if let Some(pc) = p.spec.priority_class_name.as_ref().and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
+        w.write(LEVEL_0, &format!("Priority Class Name:\t{pc}\n"));
+    }
+    if !p.spec.service_account_name.is_empty() {
+        w.write(LEVEL_0, &format!("Service Account:\t{}\n", p.spec.service_account_name));
+    }
+    if p.spec.node_name.is_empty() {
+        w.write(LEVEL_0, "Node:\t<none>\n");
+    } else {
+        w.write(LEVEL_0, &format!("Node:\t{}/{}\n", p.spec.node_name, p.status.host_ip));
+    }
+    if let Some(t) = p.status.start_time {
+        w.write(LEVEL_0, &format!("Start Time:\t{}\n", t.rfc1123z()));
+    }
+    print_labels_multiline(&mut w, "Labels", &p.metadata.labels);
+    print_annotations_multiline(&mut w, "Annotations", &p.metadata.annotations);
+    let terminal = matches!(p.status.phase.as_str(), "Failed" | "Succeeded");
+    if let (Some(dt), false) = (p.metadata.deletion_timestamp, terminal) {
+        w.write(LEVEL_0, &format!("Status:\tTerminating (lasts {})\n", translate_timestamp_since(Some(dt), now)));
+        w.write(LEVEL_0, &format!("Termination Grace Period:\t{}s\n", p.metadata.deletion_grace_period_seconds.unwrap_or(0)));
+    } else {
+        w.write(LEVEL_0, &format!("Status:\t{}\n", p.status.phase));
+    }
+    if !p.status.reason.is_empty() {
+        w.write(LEVEL_0, &format!("Reason:\t{}\n", p.status.reason));
+    }
+    if !p.status.message.is_empty() {
+        w.write(LEVEL_0, &format!("Message:\t{}\n", p.status.message));
+    }
+    w.write(LEVEL_0, &format!("IP:\t{}\n", p.status.pod_ip));
+    if p.status.pod_ips.is_empty() {
+        w.write(LEVEL_0, "IPs:\t<none>\n");
+    } else {
+        w.write(LEVEL_0, "IPs:\n");
+        for ip in &p.status.pod_ips {
+            w.write(LEVEL_1, &format!("IP:\t{}\n", ip.ip));
+        }
+    }
+    if let Some(r) = p.metadata.controller_ref() {
+        w.write(LEVEL_0, &format!("Controlled By:\t{}/{}\n", r.kind, r.name));
+    }
+    if !p.status.nominated_node_name.is_empty() {
+        w.write(LEVEL_0, &format!("NominatedNodeName:\t{}\n", p.status.nominated_node_name));
+    }
+    if !p.spec.init_containers.is_empty() {
+        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, &p.status.init_container_statuses, "");
+    }
+    describe_containers(&mut w, "Containers", &p.spec.containers, &p.status.container_statuses, "");
+    if !p.status.conditions.is_empty() {
+        w.write(LEVEL_0, "Conditions:\n  Type\tStatus\n");
+        for cond in &p.status.conditions {
+            w.write(LEVEL_1, &format!("{} \t{} \n", cond.type_, cond.status));
+        }
+    }
+    describe_volumes(&mut w, &p.spec.volumes, "");
+    w.write(LEVEL_0, &format!("QoS Class:\t{}\n", qos_class(p)));
+    print_labels_multiline(&mut w, "Node-Selectors", &p.spec.node_selector);
+    print_tolerations(&mut w, "Tolerations", &p.spec.tolerations);
+    let events = crate::engine::events::events_for(c, &p.metadata.namespace, &p.metadata.uid);
+    describe_events(&mut w, &events, now);
+    w.finish()
+}

@@ -1,0 +1,55 @@
+//! `-o json` (`k8s.io/cli-runtime/pkg/printers/json.go`): `json.MarshalIndent(obj, "", "    ")`
+//! of the unstructured object, so keys come out sorted, with Go's HTML-safe escaping of `<`,
+//! `>` and `&`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Prints a value as kubectl's JSON printer does (with the trailing newline).
+pub fn to_json(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    // Serializing a Value into memory cannot fail.
+    let _ = sort_keys(v).serialize(&mut ser);
+    let s = String::from_utf8(buf).unwrap_or_default();
+    // Outside strings JSON never contains these characters, so a plain replace is exact.
+    let mut out = s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    out = out.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    out.push('\n');
+    out
+}
+
+/// Go marshals map keys in byte order; serde_json's map keeps that order already unless the
+/// `preserve_order` feature is on somewhere in the build, so sort explicitly.
+fn sort_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let mut out = serde_json::Map::new();
+            for k in keys {
+                out.insert(k.clone(), sort_keys(&m[k]));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sort_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn four_space_indent_sorted_keys_html_escaped() {
+        let v = json!({"kind": "List", "apiVersion": "v1", "items": [], "metadata": {"resourceVersion": ""}, "x": "<none> & more"});
+        // printers.JSONPrinter: json.MarshalIndent(obj, "", "    ") + "\n".
+        assert_eq!(
+            to_json(&v),
+            "{\n    \"apiVersion\": \"v1\",\n    \"items\": [],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    },\n    \"x\": \"\\u003cnone\\u003e \\u0026 more\"\n}\n"
+        );
+    }
+}
