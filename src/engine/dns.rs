@@ -71,8 +71,8 @@ pub enum Answer {
     NoData,
     /// NXDOMAIN.
     NxDomain,
-    /// Outside the cluster domain: CoreDNS forwards it upstream, and the playground has no
-    /// upstream (a real cluster would answer from the internet).
+    /// A public name outside the cluster domain: CoreDNS forwards it upstream, and the
+    /// playground has no upstream (a real cluster would answer from the internet).
     Upstream,
 }
 
@@ -193,6 +193,16 @@ fn a(name: &str, ip: &str) -> Record {
     Record { name: name.to_string(), ttl: TTL, data: RData::A(ip.to_string()) }
 }
 
+/// Whether a name ends in a well-known public top-level domain.
+fn is_public(name: &str) -> bool {
+    const TLDS: &[&str] = &[
+        "com", "org", "net", "io", "dev", "app", "edu", "gov", "info", "co", "uk", "de", "fr", "nl", "eu", "us", "ca", "au", "jp", "cn", "in",
+        "br", "ru", "ch", "se", "no", "es", "it", "pl", "be", "at", "cloud", "ai", "sh", "me", "tv", "xyz",
+    ];
+    let tld = name.rsplit('.').next().unwrap_or("");
+    name.contains('.') && TLDS.contains(&tld)
+}
+
 fn namespace_exists(c: &Cluster, ns: &str) -> bool {
     c.store.get(Kind::Namespace, "", ns).is_some()
 }
@@ -202,7 +212,12 @@ pub fn query(c: &Cluster, fqdn: &str, qtype: QType) -> Answer {
     let domain = c.config.cluster_domain.clone();
     let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
     let Some(rest) = name.strip_suffix(&format!(".{domain}")) else {
-        return if name == domain { Answer::NoData } else { Answer::Upstream };
+        if name == domain {
+            return Answer::NoData;
+        }
+        // Forwarded upstream: a public TLD would get a real answer there; anything else
+        // (`web-0.nginx.`, a search-list miss) is NXDOMAIN from the upstream resolver too.
+        return if is_public(&name) { Answer::Upstream } else { Answer::NxDomain };
     };
     let labels: Vec<&str> = rest.split('.').collect();
     match labels.as_slice() {
@@ -312,5 +327,79 @@ mod tests {
         assert_eq!(undashed("10-244-1-5").as_deref(), Some("10.244.1.5"));
         assert_eq!(undashed("10-244-1"), None);
         assert_eq!(dashed("10.244.1.5"), "10-244-1-5");
+    }
+
+    use crate::engine::api::Object;
+    use crate::engine::testutil::*;
+
+    fn setup() -> Cluster {
+        let mut c = cluster();
+        create(&mut c, Object::Service(headless("nginx")));
+        for i in 0..2 {
+            create(&mut c, Object::Pod(sts_pod(&format!("web-{i}"), "nginx", "nginx:1.27")));
+        }
+        c.settle_default();
+        c
+    }
+
+    #[test]
+    fn headless_service_and_per_pod_names_resolve_through_the_search_list() {
+        let c = setup();
+        let ip0 = get_pod(&c, "web-0").unwrap().status.pod_ip;
+        let ip1 = get_pod(&c, "web-1").unwrap().status.pod_ip;
+        let l = lookup(&c, "default", "web-0.nginx", QType::A);
+        assert_eq!(l.resolved_name(), Some("web-0.nginx.default.svc.cluster.local."));
+        assert_eq!(l.addresses(), vec![ip0.clone()]);
+        assert_eq!(l.tried.len(), 1);
+        let l = lookup(&c, "default", "nginx", QType::A);
+        assert_eq!(l.addresses(), vec![ip0.clone(), ip1.clone()]);
+        let l = lookup(&c, "kube-system", "web-1.nginx.default", QType::A);
+        assert_eq!(l.resolved_name(), Some("web-1.nginx.default.svc.cluster.local."));
+        let l = lookup(&c, "default", "web-5.nginx", QType::A);
+        assert_eq!(l.tried.len(), 4, "three search domains, then the name as given");
+        assert_eq!(l.answer(), &Answer::NxDomain);
+        assert_eq!(lookup(&c, "default", "kubernetes", QType::A).addresses(), vec!["10.96.0.1".to_string()]);
+        assert_eq!(lookup(&c, "default", "example.com", QType::A).answer(), &Answer::Upstream);
+        let dashed = format!("{}.default.pod.cluster.local", ip0.replace('.', "-"));
+        assert_eq!(lookup(&c, "default", &dashed, QType::A).addresses(), vec![ip0]);
+    }
+
+    #[test]
+    fn srv_records_name_each_pod_and_unready_pods_drop_out() {
+        let mut c = setup();
+        let l = lookup(&c, "default", "_web._tcp.nginx.default.svc.cluster.local", QType::Srv);
+        let Answer::Records(r) = l.answer() else { panic!("{l:?}") };
+        let targets: Vec<(u16, i32, String)> = r
+            .iter()
+            .map(|x| match &x.data {
+                RData::Srv { weight, port, target, .. } => (*weight, *port, target.clone()),
+                RData::A(_) => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            vec![(50, 80, "web-0.nginx.default.svc.cluster.local.".into()), (50, 80, "web-1.nginx.default.svc.cluster.local.".into())]
+        );
+        crate::engine::faults::crash_container(&mut c, "default", "web-1", None).unwrap();
+        c.advance(5_000);
+        assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).answer(), &Answer::NxDomain);
+        assert_eq!(lookup(&c, "default", "nginx", QType::A).addresses().len(), 1);
+        let mut svc = c.store.get(crate::engine::api::Kind::Service, "default", "nginx").and_then(|o| o.as_service()).cloned().unwrap();
+        svc.spec.publish_not_ready_addresses = Some(true);
+        crate::engine::apiserver::write_internal(&mut c, Object::Service(svc));
+        assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).addresses().len(), 1);
+    }
+
+    #[test]
+    fn selector_mismatch_or_missing_service_means_nxdomain() {
+        let mut c = cluster();
+        create(&mut c, Object::Pod(sts_pod("web-0", "nginx", "nginx:1.27")));
+        c.settle_default();
+        assert_eq!(lookup(&c, "default", "web-0.nginx", QType::A).answer(), &Answer::NxDomain);
+        let mut s = headless("nginx");
+        s.spec.selector.insert("app".into(), "other".into());
+        create(&mut c, Object::Service(s));
+        assert_eq!(lookup(&c, "default", "web-0.nginx", QType::A).answer(), &Answer::NxDomain);
+        assert_eq!(lookup(&c, "default", "nginx", QType::A).answer(), &Answer::NxDomain);
     }
 }

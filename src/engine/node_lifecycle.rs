@@ -200,3 +200,80 @@ fn untaint(c: &mut Cluster, node: &str) {
         c.decide(COMPONENT, format!("node/{node}"), Verdict::Update, format!("node/{node}"), format!("{node} is Ready again: removed the unreachable taints"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::faults;
+    use crate::engine::testutil::*;
+
+    #[test]
+    fn lost_node_goes_unknown_its_pods_are_evicted_and_stay_terminating() {
+        let mut c = cluster();
+        create(&mut c, Object::Pod(pod("web-0", "nginx:1.27")));
+        c.settle_default();
+        let uid = get_pod(&c, "web-0").unwrap().metadata.uid;
+        faults::fail_node(&mut c, "node-1").unwrap();
+        c.advance(49_000);
+        assert!(c.store.get(Kind::Node, "", "node-1").and_then(|o| o.as_node()).unwrap().is_ready());
+        assert!(get_pod(&c, "web-0").unwrap().is_ready(), "nobody noticed yet");
+        c.advance(2_000);
+        let n = c.store.get(Kind::Node, "", "node-1").and_then(|o| o.as_node()).cloned().unwrap();
+        let ready = n.status.conditions.iter().find(|x| x.type_ == "Ready").unwrap();
+        assert_eq!((ready.status.as_str(), ready.reason.as_str()), ("Unknown", "NodeStatusUnknown"));
+        assert_eq!(ready.message, "Kubelet stopped posting node status.");
+        let taints: Vec<(&str, &str)> = n.spec.taints.iter().map(|t| (t.key.as_str(), t.effect.as_str())).collect();
+        assert_eq!(taints, vec![(TAINT_UNREACHABLE, "NoSchedule"), (TAINT_UNREACHABLE, "NoExecute")]);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert!(!p.is_ready());
+        assert_eq!(p.status.phase, "Running");
+        assert!(reasons(&c, "web-0").contains(&"NodeNotReady".to_string()));
+
+        c.advance(301_000);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert!(p.metadata.deletion_timestamp.is_some());
+        let dt = p.condition("DisruptionTarget").unwrap();
+        assert_eq!((dt.reason.as_str(), dt.message.as_str()), ("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint"));
+        // Nobody finishes the deletion: the kubelet is gone.
+        let r = c.settle_default();
+        assert!(r.settled);
+        c.advance(3_600_000);
+        assert!(get_pod(&c, "web-0").is_some());
+
+        // New pods avoid the tainted node.
+        create(&mut c, Object::Pod(pod("other", "nginx:1.27")));
+        c.settle_default();
+        assert_ne!(get_pod(&c, "other").unwrap().spec.node_name, "node-1");
+
+        // Force deletion removes it at once.
+        delete(&mut c, Kind::Pod, "web-0", Some(0));
+        assert!(get_pod(&c, "web-0").is_none());
+        assert!(c.runtime.pod(&uid).is_none());
+    }
+
+    #[test]
+    fn restored_node_is_ready_again_and_finishes_pending_deletions() {
+        let mut c = cluster();
+        create(&mut c, Object::Pod(pod("web-0", "nginx:1.27")));
+        create(&mut c, Object::Pod(pod("web-1", "nginx:1.27")));
+        c.settle_default();
+        assert_eq!(get_pod(&c, "web-1").unwrap().spec.node_name, "node-2");
+        let f = faults::fail_node(&mut c, "node-1").unwrap();
+        c.advance(60_000);
+        assert!(!get_pod(&c, "web-0").unwrap().is_ready());
+        faults::clear_fault(&mut c, &f).unwrap();
+        c.settle_default();
+        let n = c.store.get(Kind::Node, "", "node-1").and_then(|o| o.as_node()).cloned().unwrap();
+        assert!(n.is_ready() && n.spec.taints.is_empty());
+        assert!(get_pod(&c, "web-0").unwrap().is_ready());
+        assert!(faults::active_faults(&c).is_empty());
+
+        // Lost long enough to be evicted, then back: the kubelet finishes the deletion.
+        let f = faults::fail_node(&mut c, "node-1").unwrap();
+        c.advance(400_000);
+        assert!(get_pod(&c, "web-0").unwrap().metadata.deletion_timestamp.is_some());
+        faults::clear_fault(&mut c, &f).unwrap();
+        c.settle_default();
+        assert!(get_pod(&c, "web-0").is_none());
+    }
+}

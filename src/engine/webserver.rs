@@ -260,4 +260,54 @@ mod tests {
         let e = nginx_error(403, "Forbidden", "1.27.5");
         assert!(e.body.contains("<center><h1>403 Forbidden</h1></center>"));
     }
+
+    use crate::engine::api::{Kind, Object};
+    use crate::engine::testutil::*;
+
+    #[test]
+    fn curl_serves_default_page_403_on_empty_volume_then_written_file() {
+        let mut c = cluster();
+        create(&mut c, Object::Service(headless("nginx")));
+        create(&mut c, Object::Pod(sts_pod("plain", "nginx", "nginx:1.27")));
+        create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        create(&mut c, Object::Pod(with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", "/usr/share/nginx/html")));
+        c.settle_default();
+        let r = curl(&c, "default", "http://plain.nginx/").unwrap();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, NGINX_INDEX);
+        let r = curl(&c, "default", "http://web-0.nginx/").unwrap();
+        assert_eq!(r.status, 403);
+        assert!(r.body.contains("<center>nginx/1.27.5</center>"));
+        crate::engine::fs::write(&mut c, "default", "web-0", "nginx", "/usr/share/nginx/html/index.html", b"web-0\n", false).unwrap();
+        assert_eq!(curl(&c, "default", "web-0.nginx").unwrap().body, "web-0\n");
+        assert_eq!(curl(&c, "default", "http://web-0.nginx/missing").unwrap().status, 404);
+        let e = curl(&c, "default", "http://web-9.nginx/").unwrap_err();
+        assert_eq!(e.message, "curl: (6) Could not resolve host: web-9.nginx");
+        let e = curl(&c, "default", "http://web-0.nginx:8080/").unwrap_err();
+        assert_eq!(e.code, 7);
+        let ip = c.store.get(Kind::Pod, "default", "web-0").and_then(|o| o.as_pod()).unwrap().status.pod_ip.clone();
+        assert_eq!(curl(&c, "default", &format!("http://{ip}/")).unwrap().body, "web-0\n");
+    }
+
+    #[test]
+    fn volume_files_survive_pod_recreation_and_container_files_do_not() {
+        let mut c = cluster();
+        create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        let p = with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", "/usr/share/nginx/html");
+        create(&mut c, Object::Pod(p.clone()));
+        c.settle_default();
+        let w = crate::engine::fs::write;
+        w(&mut c, "default", "web-0", "nginx", "/usr/share/nginx/html/index.html", b"kept", false).unwrap();
+        w(&mut c, "default", "web-0", "nginx", "/root/notes", b"lost", false).unwrap();
+        delete(&mut c, Kind::Pod, "web-0", None);
+        c.settle_default();
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        let r = |c: &crate::engine::sim::Cluster, path: &str| crate::engine::fs::read(c, "default", "web-0", "nginx", path);
+        assert_eq!(r(&c, "/usr/share/nginx/html/index.html").unwrap(), b"kept");
+        assert!(r(&c, "/root/notes").is_err());
+        let ls = crate::engine::fs::ls(&c, "default", "web-0", "nginx", "/usr/share/nginx/html").unwrap();
+        assert_eq!(ls.len(), 1);
+        assert_eq!(crate::engine::fs::rm(&mut c, "default", "web-0", "nginx", "/usr/share/nginx/html", true).unwrap_err(), "can't remove '/usr/share/nginx/html': Device or resource busy");
+    }
 }

@@ -335,3 +335,31 @@ fn container_files_vanish_with_restart_but_volume_files_do_not() {
     assert_eq!(read(&c, "/tmp/local.txt").unwrap_err(), "/tmp/local.txt: No such file or directory");
     assert_eq!(read(&c, "/usr/share/nginx/html/index.html").unwrap(), b"web-0\n");
 }
+
+fn scenario() -> String {
+    let mut c = cluster();
+    create(&mut c, Object::Service(headless("nginx")));
+    create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+    create(&mut c, Object::Pod(with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", "/usr/share/nginx/html")));
+    create(&mut c, Object::Pod(sts_pod("web-1", "nginx", "nginx:1.27")));
+    c.settle_default();
+    crate::engine::faults::crash_container(&mut c, "default", "web-1", None).unwrap();
+    c.advance(60_000);
+    crate::engine::faults::fail_node(&mut c, "node-1").unwrap();
+    c.advance(400_000);
+    delete(&mut c, Kind::Pod, "web-1", None);
+    c.settle_default();
+    let mut out = String::new();
+    for (k, v) in c.store.iter() {
+        out.push_str(&format!("{k:?} {}\n", v.to_value()));
+    }
+    out
+}
+
+#[test]
+fn same_operations_give_identical_store_dumps() {
+    let a = scenario();
+    let b = scenario();
+    assert!(a.len() > 1000);
+    assert_eq!(a, b);
+}

@@ -160,6 +160,8 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
                 }
                 return;
             }
+            // A volume starts out as an empty directory.
+            c.volumes.trees.entry(name.clone()).or_default();
             c.enqueue_unique(latency, SimTask::Volume(Task::SyncVolume(name.clone())));
             if pv.metadata.deletion_timestamp.is_some() {
                 c.enqueue_unique(latency, SimTask::Volume(Task::VolumeProtection(name)));
