@@ -262,7 +262,7 @@ fn service_answer(c: &Cluster, fqdn: &str, ns: &str, name: &str, qtype: QType, p
         .iter()
         .filter(|p| match port {
             None => !p.name.is_empty(),
-            Some((n, proto)) => p.name == n && p.protocol.to_ascii_lowercase() == proto.to_ascii_lowercase(),
+            Some((n, proto)) => p.name == n && p.protocol.eq_ignore_ascii_case(proto),
         })
         .collect();
     if port.is_some() && ports.is_empty() {

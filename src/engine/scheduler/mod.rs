@@ -119,6 +119,10 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
 /// Keeps the per-node pod cache; returns true when a pod left a node (capacity freed).
 fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
     let uid = &p.metadata.uid;
+    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(&ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name)) {
+        // Assumed on a node while its volumes bind: keep counting it there.
+        return false;
+    }
     let counts = !deleted && !p.spec.node_name.is_empty() && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed");
     let current = c.scheduler.pod_node.get(uid).cloned();
     match (current, counts) {
@@ -136,6 +140,28 @@ fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+fn assume_on(c: &mut Cluster, p: &Pod, node: &str) {
+    let uid = p.metadata.uid.clone();
+    if c.scheduler.pod_node.contains_key(&uid) {
+        return;
+    }
+    let req = framework::pod_requests(p);
+    c.scheduler.node_pods.entry(node.to_string()).or_default().insert(uid.clone(), req);
+    c.scheduler.pod_node.insert(uid, node.to_string());
+}
+
+/// Undoes [`assume_on`] for a pod that did not get bound.
+fn forget_assumed(c: &mut Cluster, p: &Pod) {
+    if !p.spec.node_name.is_empty() {
+        return;
+    }
+    if let Some(node) = c.scheduler.pod_node.remove(&p.metadata.uid) {
+        if let Some(m) = c.scheduler.node_pods.get_mut(&node) {
+            m.remove(&p.metadata.uid);
+        }
     }
 }
 
@@ -217,6 +243,9 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
         bind(c, key, pod, &node);
     } else {
         c.scheduler.waiting.insert(key.clone(), (node.clone(), c.now));
+        // Reserve: the pod counts on its node while its volumes are bound (the scheduler
+        // cache's assumed pod), so the next pods spread elsewhere.
+        assume_on(c, &pod, &node);
         for claim in &claims.unbound_delayed {
             c.scheduler.claim_waiters.entry(claim.clone()).or_default().insert(key.clone());
         }
@@ -299,6 +328,7 @@ fn prebind_wait(c: &mut Cluster, key: &ObjectKey, pod: Pod, node: String, since:
     }
     if c.now.since(since) >= BIND_TIMEOUT_MS as i64 {
         forget_waiting(c, key);
+        forget_assumed(c, &pod);
         let msg = "running PreBind plugin \"VolumeBinding\": binding volumes: context deadline exceeded".to_string();
         unschedulable(c, key, &pod, msg.clone(), msg);
         return;

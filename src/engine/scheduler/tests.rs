@@ -98,3 +98,36 @@ fn pods_spread_over_nodes_and_pod_limit_is_enforced() {
     c.settle_default();
     assert!(!get_pod(&c, &unscheduled[0]).unwrap().spec.node_name.is_empty());
 }
+
+#[test]
+fn pods_waiting_for_volume_binding_still_count_on_their_node() {
+    let mut c = cluster();
+    for i in 0..3 {
+        let claim = format!("www-web-{i}");
+        crate::engine::apiserver::create(&mut c, Object::PersistentVolumeClaim(pvc(&claim, Some("standard")))).unwrap();
+        crate::engine::apiserver::create(&mut c, Object::Pod(with_claim(pod(&format!("web-{i}"), "nginx:1.27"), &claim, "/data"))).unwrap();
+    }
+    c.settle_default();
+    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name).collect();
+    assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
+    let pvc0 = get_pvc(&c, "www-web-0").unwrap();
+    assert_eq!(pvc0.metadata.annotations.get("volume.kubernetes.io/selected-node").map(String::as_str), Some("node-1"));
+}
+
+#[test]
+fn a_pod_whose_volume_lives_on_a_lost_node_cannot_move() {
+    let mut c = cluster();
+    create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+    let p = with_claim(pod("web-0", "nginx:1.27"), "www-web-0", "/data");
+    create(&mut c, Object::Pod(p.clone()));
+    c.settle_default();
+    crate::engine::faults::fail_node(&mut c, "node-1").unwrap();
+    c.advance(60_000);
+    delete(&mut c, Kind::Pod, "web-0", Some(0));
+    create(&mut c, Object::Pod(p));
+    c.settle_default();
+    assert_eq!(
+        failed_scheduling(&c, "web-0")[0].0,
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) had volume node affinity conflict. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+}
