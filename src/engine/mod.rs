@@ -14,6 +14,8 @@ pub mod events;
 pub mod faults;
 pub mod fs;
 pub mod kubelet;
+pub mod limits;
+pub mod manifest;
 pub mod node_lifecycle;
 pub mod rng;
 pub mod scheduler;

@@ -67,7 +67,10 @@ pub struct SettleReport {
     pub blocked: Vec<String>,
 }
 
-/// Why a run stopped before settling: it hit its bound.
+/// How far [`Cluster::step`] looks ahead when only failure loops remain (crash back-off is
+/// capped at 5 minutes, so a restart always falls within it).
+pub const STEP_HORIZON_MS: u64 = 10 * 60 * 1000;
+/// Virtual-time bound for [`Cluster::settle`].
 pub const DEFAULT_SETTLE_LIMIT_MS: u64 = 30 * 60 * 1000;
 /// Step bound for [`Cluster::settle`]: protects a browser tab from an endless loop.
 pub const DEFAULT_SETTLE_STEP_LIMIT: usize = 2_000_000;
@@ -93,6 +96,8 @@ pub struct Cluster {
     pub scheduler: scheduler::State,
     /// Event aggregation index.
     pub events: events::Recorder,
+    /// StatefulSet controller work-queue state and caches.
+    pub statefulset_controller: statefulset::ControllerState,
     queue: BinaryHeap<Reverse<Scheduled>>,
     unique: BTreeSet<Task>,
     seq: u64,
@@ -113,6 +118,7 @@ impl Cluster {
             volumes: volumes::State::default(),
             scheduler: scheduler::State::default(),
             events: events::Recorder::default(),
+            statefulset_controller: statefulset::ControllerState::default(),
             queue: BinaryHeap::new(),
             unique: BTreeSet::new(),
             seq: 0,
@@ -279,9 +285,19 @@ impl Cluster {
         let mut report = StepReport { at: self.now, ..Default::default() };
         report.changes.extend(self.flush());
         if report.changes.is_empty() {
-            while !self.queue.is_empty() {
+            // Only failure loops left: look ahead at most STEP_HORIZON_MS for their next
+            // change; if none comes, nothing happened and the clock does not move.
+            let before = self.is_settled().then(|| self.clone());
+            let horizon = self.now.plus_ms(STEP_HORIZON_MS);
+            while self.next_due().is_some_and(|t| before.is_none() || t <= horizon) {
                 if self.run_one(&mut report) {
                     break;
+                }
+            }
+            if report.changes.is_empty() {
+                if let Some(before) = before {
+                    *self = before;
+                    report.tasks_run = 0;
                 }
             }
         }

@@ -65,9 +65,9 @@ pub struct PodSpec {
     pub node_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_network: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "hostPID", skip_serializing_if = "Option::is_none")]
     pub host_pid: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "hostIPC", skip_serializing_if = "Option::is_none")]
     pub host_ipc: Opaque,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_process_namespace: Opaque,
@@ -105,7 +105,7 @@ pub struct PodSpec {
     pub overhead: Opaque,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology_spread_constraints: Opaque,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "setHostnameAsFQDN", skip_serializing_if = "Option::is_none")]
     pub set_hostname_as_fqdn: Opaque,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Opaque,
@@ -190,7 +190,7 @@ pub struct ContainerPort {
     pub container_port: i32,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub protocol: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, rename = "hostIP", skip_serializing_if = "String::is_empty")]
     pub host_ip: String,
 }
 
@@ -286,13 +286,13 @@ pub struct PodStatus {
     pub reason: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nominated_node_name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, rename = "hostIP", skip_serializing_if = "String::is_empty")]
     pub host_ip: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, rename = "hostIPs", skip_serializing_if = "Vec::is_empty")]
     pub host_ips: Vec<IpEntry>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, rename = "podIP", skip_serializing_if = "String::is_empty")]
     pub pod_ip: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, rename = "podIPs", skip_serializing_if = "Vec::is_empty")]
     pub pod_ips: Vec<IpEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<Time>,

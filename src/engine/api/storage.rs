@@ -11,6 +11,13 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersistentVolumeClaim {
+    /// Only inside a StatefulSet's `volumeClaimTemplates`, where the API server writes `v1`
+    /// (apps/v1 conversion); a top-level object's type meta lives in `Object`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Only inside `volumeClaimTemplates` (`PersistentVolumeClaim`), as for `api_version`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     #[serde(default)]
     pub metadata: ObjectMeta,
     #[serde(default)]

@@ -268,7 +268,8 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
         lifecycle::forget(c, &uid);
         return;
     }
-    if p.spec.node_name.is_empty() || c.runtime.node_down(&p.spec.node_name) {
+    // Only a node that exists runs a kubelet: a pod bound to an unknown node just sits there.
+    if p.spec.node_name.is_empty() || c.runtime.node_down(&p.spec.node_name) || c.store.get(super::api::Kind::Node, "", &p.spec.node_name).is_none() {
         return;
     }
     match c.runtime.pods.get(&uid) {

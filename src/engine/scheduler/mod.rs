@@ -200,6 +200,12 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     }
     c.scheduler.unschedulable.remove(key);
     let nodes: Vec<super::api::Node> = c.store.list(Kind::Node, None).filter_map(|o| o.as_node()).cloned().collect();
+    if nodes.is_empty() {
+        // `ErrNoNodesAvailable`: no FitError, just this.
+        let msg = "no nodes available to schedule pods".to_string();
+        unschedulable(c, key, &pod, msg.clone(), msg);
+        return;
+    }
     let claims = match volume_binding::pre_filter(c, &pod) {
         Ok(claims) => claims,
         Err(msg) => {

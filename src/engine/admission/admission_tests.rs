@@ -1,0 +1,311 @@
+//! Admission through `apiserver::create`/`update`, from manifests to stored objects, asserting
+//! the defaulted fields and the exact error texts a real 1.35 API server returns.
+
+use crate::engine::api::*;
+use crate::engine::apiserver;
+use crate::engine::error::ApiError;
+use crate::engine::manifest::parse_manifests;
+use crate::engine::sim::Cluster;
+use crate::engine::ClusterConfig;
+use serde_json::json;
+
+const SEED: &str = r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: myapp
+spec:
+  serviceName: "myapp"
+  replicas: 3
+  selector:
+    matchLabels:
+      app: myapp
+  template:
+    metadata:
+      labels:
+        app: myapp
+    spec:
+      containers:
+        - name: myapp
+          image: myapp:latest
+          ports:
+            - containerPort: 8080
+          volumeMounts:
+            - name: myapp-storage
+              mountPath: /data
+  volumeClaimTemplates:
+    - metadata:
+        name: myapp-storage
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources:
+          requests:
+            storage: 1Gi
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: myapp
+spec:
+  clusterIP: None
+  selector:
+    app: myapp
+  ports:
+    - port: 8080
+      name: web
+"#;
+
+fn objects(text: &str) -> Vec<Object> {
+    let set = parse_manifests("x.yaml", text);
+    assert!(set.diagnostics.is_empty(), "{:?}", set.diagnostics);
+    set.objects.into_iter().map(|d| d.object).collect()
+}
+
+fn sts_from(text: &str) -> Object {
+    objects(text).remove(0)
+}
+
+fn create_err(c: &mut Cluster, obj: Object) -> String {
+    apiserver::create(c, obj).map(|_| ()).unwrap_err().to_string()
+}
+
+#[test]
+fn seed_round_trip_matches_a_real_cluster() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let objs = objects(SEED);
+    let sts = apiserver::create(&mut c, objs[0].clone()).unwrap();
+    assert!(sts.warnings.is_empty());
+    let v = sts.object.to_value();
+    let spec = &v["spec"];
+    assert_eq!(spec["replicas"], 3);
+    assert_eq!(spec["podManagementPolicy"], "OrderedReady");
+    assert_eq!(spec["revisionHistoryLimit"], 10);
+    assert_eq!(spec["updateStrategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+    assert_eq!(spec["persistentVolumeClaimRetentionPolicy"], json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+    let pod = &spec["template"]["spec"];
+    assert_eq!(pod["dnsPolicy"], "ClusterFirst");
+    assert_eq!(pod["restartPolicy"], "Always");
+    assert_eq!(pod["schedulerName"], "default-scheduler");
+    assert_eq!(pod["securityContext"], json!({}));
+    assert_eq!(pod["terminationGracePeriodSeconds"], 30);
+    assert!(pod.get("enableServiceLinks").is_none(), "SetDefaults_Pod does not run on templates");
+    let ctr = &pod["containers"][0];
+    assert_eq!(ctr["imagePullPolicy"], "Always");
+    assert_eq!(ctr["terminationMessagePath"], "/dev/termination-log");
+    assert_eq!(ctr["terminationMessagePolicy"], "File");
+    assert_eq!(ctr["resources"], json!({}));
+    assert_eq!(ctr["ports"][0], json!({"containerPort": 8080, "protocol": "TCP"}));
+    let claim = &spec["volumeClaimTemplates"][0];
+    assert_eq!(claim["apiVersion"], "v1");
+    assert_eq!(claim["kind"], "PersistentVolumeClaim");
+    assert_eq!(claim["spec"]["volumeMode"], "Filesystem");
+    assert_eq!(claim["status"], json!({"phase": "Pending"}));
+    assert!(claim["spec"].get("storageClassName").is_none(), "DefaultStorageClass only admits PVC objects");
+    assert_eq!(v["metadata"]["generation"], 1);
+    assert_eq!(v["metadata"]["namespace"], "default");
+
+    let svc = apiserver::create(&mut c, objs[1].clone()).unwrap().object.to_value();
+    assert_eq!(svc["spec"]["clusterIP"], "None");
+    assert_eq!(svc["spec"]["clusterIPs"], json!(["None"]));
+    assert_eq!(svc["spec"]["type"], "ClusterIP");
+    assert_eq!(svc["spec"]["sessionAffinity"], "None");
+    assert_eq!(svc["spec"]["ipFamilies"], json!(["IPv4"]));
+    assert_eq!(svc["spec"]["ipFamilyPolicy"], "SingleStack");
+    assert_eq!(svc["spec"]["internalTrafficPolicy"], "Cluster");
+    assert_eq!(svc["spec"]["ports"][0], json!({"name": "web", "port": 8080, "protocol": "TCP", "targetPort": 8080}));
+    assert_eq!(svc["status"], json!({"loadBalancer": {}}));
+}
+
+#[test]
+fn cluster_ips_are_deterministic_and_in_range() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    let ip = |seed| {
+        let mut c = Cluster::new(ClusterConfig { seed, ..Default::default() });
+        let o = apiserver::create(&mut c, sts_from(svc)).unwrap().object;
+        o.as_service().unwrap().spec.cluster_ip.clone()
+    };
+    assert_eq!(ip(7), ip(7));
+    let a = ip(7);
+    assert!(a.starts_with("10.9") || a.starts_with("10.10") || a.starts_with("10.11"), "{a}");
+}
+
+#[test]
+fn selector_mismatch_is_invalid_with_go_map_formatting() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let obj = sts_from(&SEED.replacen("      labels:\n        app: myapp", "      labels:\n        app: other", 1));
+    assert_eq!(
+        create_err(&mut c, obj),
+        "StatefulSet.apps \"myapp\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"
+    );
+}
+
+#[test]
+fn several_errors_are_bracketed() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED
+        .replacen("replicas: 3", "replicas: -1\n  podManagementPolicy: Sometimes\n  updateStrategy:\n    rollingUpdate:\n      partition: -2\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Keep", 1);
+    let e = create_err(&mut c, sts_from(&text));
+    assert_eq!(
+        e,
+        "StatefulSet.apps \"myapp\" is invalid: [spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel', spec.updateStrategy.rollingUpdate.partition: Invalid value: -2: must be greater than or equal to 0, spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: \"Keep\": supported values: \"Retain\", \"Delete\", spec.replicas: Invalid value: -1: must be greater than or equal to 0]"
+    );
+}
+
+#[test]
+fn name_selector_restart_policy_and_deadline() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED
+        .replacen("name: myapp\nspec:", "name: My_App\nspec:", 1)
+        .replacen("      containers:", "      restartPolicy: Never\n      activeDeadlineSeconds: 10\n      containers:", 1);
+    let e = create_err(&mut c, sts_from(&text));
+    assert!(e.starts_with("StatefulSet.apps \"My_App\" is invalid: [metadata.name: Invalid value: \"My_App\": a lowercase RFC 1123 label must consist of"), "{e}");
+    assert!(e.contains("spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""), "{e}");
+    assert!(e.contains("spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"), "{e}");
+
+    let no_sel = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: b}]\n";
+    assert_eq!(create_err(&mut c, sts_from(no_sel)), "StatefulSet.apps \"web\" is invalid: spec.selector: Required value");
+    let empty_sel = no_sel.replace("spec:\n  template", "spec:\n  selector: {}\n  template");
+    assert_eq!(
+        create_err(&mut c, sts_from(&empty_sel)),
+        "StatefulSet.apps \"web\" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset"
+    );
+}
+
+#[test]
+fn bad_pod_template_is_accepted_like_upstream() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("          image: myapp:latest\n", "", 1).replacen("name: myapp-storage\n              mountPath", "name: nope\n              mountPath", 1);
+    assert!(apiserver::create(&mut c, sts_from(&text)).is_ok());
+}
+
+#[test]
+fn pod_create_validation_is_what_failed_create_events_show() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web-0}\nspec:\n  containers:\n  - name: Web\n    volumeMounts: [{name: www, mountPath: /x}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"web-0\" is invalid: [spec.containers[0].name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'), spec.containers[0].image: Required value, spec.containers[0].volumeMounts[0].name: Not found: \"www\"]"
+    );
+}
+
+#[test]
+fn pod_admission_plugins() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    resources: {limits: {cpu: 500m, memory: 128Mi}}\n";
+    let v = apiserver::create(&mut c, sts_from(pod)).unwrap().object.to_value();
+    let s = &v["spec"];
+    assert_eq!(s["serviceAccountName"], "default");
+    assert_eq!(s["enableServiceLinks"], true);
+    assert_eq!(s["priority"], 0);
+    assert_eq!(s["tolerations"].as_array().unwrap().len(), 2);
+    assert!(s["volumes"][0]["name"].as_str().unwrap().starts_with("kube-api-access-"));
+    assert_eq!(s["containers"][0]["volumeMounts"][0]["mountPath"], "/var/run/secrets/kubernetes.io/serviceaccount");
+    assert_eq!(s["containers"][0]["imagePullPolicy"], "IfNotPresent");
+    assert_eq!(s["containers"][0]["resources"]["requests"], json!({"cpu": "500m", "memory": "128Mi"}));
+    assert_eq!(v["status"], json!({"phase": "Pending", "qosClass": "Guaranteed"}));
+}
+
+#[test]
+fn pvc_gets_default_class_and_protection() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    let v = apiserver::create(&mut c, sts_from(pvc)).unwrap().object.to_value();
+    assert_eq!(v["spec"]["storageClassName"], "standard");
+    assert_eq!(v["spec"]["volumeMode"], "Filesystem");
+    assert_eq!(v["metadata"]["finalizers"], json!(["kubernetes.io/pvc-protection"]));
+    assert_eq!(v["status"]["phase"], "Pending");
+    let explicit = pvc.replace("spec:\n", "spec:\n  storageClassName: \"\"\n").replace("name: data", "name: data2");
+    let v = apiserver::create(&mut c, sts_from(&explicit)).unwrap().object.to_value();
+    assert_eq!(v["spec"]["storageClassName"], "");
+    // Immutable spec.
+    let mut changed = sts_from(&pvc.replace("ReadWriteOnce", "ReadWriteMany"));
+    changed.meta_mut().namespace = "default".into();
+    let e = apiserver::update(&mut c, changed).map(|_| ()).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "PersistentVolumeClaim \"data\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+    );
+}
+
+#[test]
+fn statefulset_update_rules_and_warning() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    apiserver::create(&mut c, sts_from(SEED)).unwrap();
+    let scaled = sts_from(&SEED.replacen("replicas: 3", "replicas: 5\n  revisionHistoryLimit: -1", 1));
+    let w = apiserver::update(&mut c, scaled).unwrap();
+    assert_eq!(
+        w.warnings,
+        vec!["spec.revisionHistoryLimit: a negative value retains all historical revisions; a value >= 0 is recommended"]
+    );
+    assert_eq!(w.object.meta().generation, 2);
+    let renamed = sts_from(&SEED.replacen("serviceName: \"myapp\"", "serviceName: other", 1));
+    assert_eq!(
+        apiserver::update(&mut c, renamed).map(|_| ()).unwrap_err().to_string(),
+        "StatefulSet.apps \"myapp\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    );
+}
+
+#[test]
+fn replicas_past_the_playground_limit_are_refused_as_such() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let e = apiserver::create(&mut c, sts_from(&SEED.replacen("replicas: 3", "replicas: 2147483647", 1))).unwrap_err();
+    assert_eq!(e.reason(), "RequestEntityTooLarge");
+    let m = e.to_string();
+    assert!(m.contains("MAX_REPLICAS = 10000") && m.contains("not a Kubernetes limit"), "{m}");
+    assert!(matches!(e, ApiError::TooLarge(_)));
+}
+
+#[test]
+fn max_unavailable_is_dropped_when_the_gate_is_off() {
+    let text = SEED.replacen("replicas: 3", "replicas: 3\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 2", 1);
+    let mut c = Cluster::new(ClusterConfig::default());
+    let o = apiserver::create(&mut c, sts_from(&text)).unwrap().object;
+    let ru = o.as_stateful_set().unwrap().spec.update_strategy.rolling_update.clone().unwrap();
+    assert_eq!((ru.partition, ru.max_unavailable), (Some(0), None));
+    let mut cfg = ClusterConfig::default();
+    cfg.feature_gates.max_unavailable_stateful_set = true;
+    let mut c = Cluster::new(cfg);
+    let zero = text.replace("maxUnavailable: 2", "maxUnavailable: 0");
+    assert_eq!(
+        create_err(&mut c, sts_from(&zero)),
+        "StatefulSet.apps \"myapp\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: cannot be 0"
+    );
+}
+
+#[test]
+fn on_delete_with_rolling_update_block() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("replicas: 3", "replicas: 3\n  updateStrategy:\n    type: OnDelete\n    rollingUpdate: {partition: 1}", 1);
+    assert_eq!(
+        create_err(&mut c, sts_from(&text)),
+        "StatefulSet.apps \"myapp\" is invalid: spec.updateStrategy.rollingUpdate: Invalid value: apps.RollingUpdateStatefulSetStrategy{Partition:1, MaxUnavailable:(*intstr.IntOrString)(nil)}: only allowed for updateStrategy 'RollingUpdate'"
+    );
+}
+
+#[test]
+fn generic_kinds_validate_names() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: My_Config}\ndata: {a: b}\n";
+    assert!(create_err(&mut c, sts_from(cm)).starts_with("ConfigMap \"My_Config\" is invalid: metadata.name: Invalid value: \"My_Config\": a lowercase RFC 1123 subdomain"));
+    let ok = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: my.config}\ndata: {a: b}\n";
+    assert!(apiserver::create(&mut c, sts_from(ok)).is_ok());
+}
+
+#[test]
+fn service_rules() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, name: a}, {port: 81, name: a}]\n";
+    assert_eq!(create_err(&mut c, sts_from(svc)), "Service \"web\" is invalid: spec.ports[1].name: Duplicate value: \"a\"");
+    let fixed = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  clusterIP: 10.96.5.5\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    apiserver::create(&mut c, sts_from(fixed)).unwrap();
+    let mut changed = sts_from(&fixed.replace("10.96.5.5", "10.96.5.6"));
+    changed.meta_mut().namespace = "default".into();
+    assert_eq!(
+        apiserver::update(&mut c, changed).map(|_| ()).unwrap_err().to_string(),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"10.96.5.6\"}: may not change once set"
+    );
+    let outside = fixed.replace("10.96.5.5", "192.168.1.1").replace("name: web", "name: web2");
+    assert_eq!(
+        create_err(&mut c, sts_from(&outside)),
+        "Service \"web2\" is invalid: spec.clusterIPs[0]: Invalid value: \"192.168.1.1\": failed to allocate IP 192.168.1.1: the provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
+    );
+}

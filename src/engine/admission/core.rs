@@ -1,0 +1,393 @@
+//! Core kind validation (pkg/apis/core/validation/validation.go): `ValidatePodCreate` (the parts
+//! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname),
+//! `ValidateService` / `ValidateServiceUpdate`, `ValidatePersistentVolumeClaim` /
+//! `ValidatePersistentVolumeClaimUpdate`.
+
+use super::format::{go_quote, go_string_slice};
+use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
+use crate::engine::api::*;
+use crate::engine::error::FieldError;
+use crate::engine::manifest::gotypes::quantity_error;
+use std::collections::BTreeSet;
+
+fn port_range(port: i64, path: &str) -> Option<FieldError> {
+    (!(1..=65535).contains(&port)).then(|| FieldError::invalid(path, port.to_string(), "must be between 1 and 65535, inclusive"))
+}
+
+/// `IsValidPortName`.
+fn is_valid_port_name(name: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if name.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    if !name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
+        errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
+    }
+    if name.contains("--") {
+        errs.push("must not contain consecutive hyphens".into());
+    }
+    if !name.bytes().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".into());
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".into());
+    }
+    errs
+}
+
+fn validate_probe(p: &Probe, path: &str, liveness_or_startup: bool) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let handlers = [&p.exec, &p.http_get, &p.tcp_socket, &p.grpc].iter().filter(|h| h.is_some()).count();
+    if handlers == 0 {
+        errs.push(FieldError::required(path, "must specify a handler type"));
+    } else if handlers > 1 {
+        errs.push(FieldError::forbidden(path, "may not specify more than 1 handler type"));
+    }
+    for (f, v) in [
+        ("initialDelaySeconds", p.initial_delay_seconds),
+        ("timeoutSeconds", p.timeout_seconds),
+        ("periodSeconds", p.period_seconds),
+        ("successThreshold", p.success_threshold),
+        ("failureThreshold", p.failure_threshold),
+    ] {
+        if let Some(e) = super::apps::validate_nonnegative(v.unwrap_or(0) as i64, &format!("{path}.{f}")) {
+            errs.push(e);
+        }
+    }
+    if liveness_or_startup && p.success_threshold.is_some_and(|s| s != 1) {
+        errs.push(FieldError::invalid(
+            format!("{path}.successThreshold"),
+            p.success_threshold.unwrap_or(0).to_string(),
+            "must be 1",
+        ));
+    }
+    errs
+}
+
+fn validate_containers(list: &[Container], path: &str, volumes: &BTreeSet<&str>, names: &mut BTreeSet<String>) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        if c.name.is_empty() {
+            errs.push(FieldError::required(format!("{p}.name"), ""));
+        } else {
+            errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(format!("{p}.name"), go_quote(&c.name), m)));
+            if !names.insert(c.name.clone()) {
+                errs.push(FieldError::duplicate(format!("{p}.name"), go_quote(&c.name)));
+            }
+        }
+        if c.image.trim().is_empty() {
+            errs.push(FieldError::required(format!("{p}.image"), ""));
+        }
+        if !c.image_pull_policy.is_empty() && !matches!(c.image_pull_policy.as_str(), "Always" | "IfNotPresent" | "Never") {
+            errs.push(FieldError::not_supported(format!("{p}.imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
+        }
+        let mut port_names = BTreeSet::new();
+        for (j, port) in c.ports.iter().enumerate() {
+            let pp = format!("{p}.ports[{j}]");
+            if !port.name.is_empty() {
+                errs.extend(is_valid_port_name(&port.name).into_iter().map(|m| FieldError::invalid(format!("{pp}.name"), go_quote(&port.name), m)));
+                if !port_names.insert(port.name.clone()) {
+                    errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&port.name)));
+                }
+            }
+            if port.container_port == 0 {
+                errs.push(FieldError::required(format!("{pp}.containerPort"), ""));
+            } else {
+                errs.extend(port_range(port.container_port as i64, &format!("{pp}.containerPort")));
+            }
+            if let Some(h) = port.host_port {
+                if h != 0 {
+                    errs.extend(port_range(h as i64, &format!("{pp}.hostPort")));
+                }
+            }
+            if !matches!(port.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+                errs.push(FieldError::not_supported(format!("{pp}.protocol"), &port.protocol, &["SCTP", "TCP", "UDP"]));
+            }
+        }
+        let mut mount_paths = BTreeSet::new();
+        for (j, m) in c.volume_mounts.iter().enumerate() {
+            let mp = format!("{p}.volumeMounts[{j}]");
+            if m.name.is_empty() {
+                errs.push(FieldError::required(format!("{mp}.name"), ""));
+            } else if !volumes.contains(m.name.as_str()) {
+                errs.push(FieldError::not_found(format!("{mp}.name"), go_quote(&m.name)));
+            }
+            if m.mount_path.is_empty() {
+                errs.push(FieldError::required(format!("{mp}.mountPath"), ""));
+            } else if !mount_paths.insert(m.mount_path.clone()) {
+                errs.push(FieldError::invalid(format!("{mp}.mountPath"), go_quote(&m.mount_path), "must be unique"));
+            }
+        }
+        if let Some(pr) = &c.liveness_probe {
+            errs.extend(validate_probe(pr, &format!("{p}.livenessProbe"), true));
+        }
+        if let Some(pr) = &c.readiness_probe {
+            errs.extend(validate_probe(pr, &format!("{p}.readinessProbe"), false));
+        }
+        if let Some(pr) = &c.startup_probe {
+            errs.extend(validate_probe(pr, &format!("{p}.startupProbe"), true));
+        }
+        if let Some(res) = &c.resources {
+            for part in ["limits", "requests"] {
+                if let Some(serde_json::Value::Object(m)) = res.get(part) {
+                    for (k, v) in m {
+                        if quantity_error(v).is_none() && v.as_str().is_some_and(|s| s.starts_with('-')) {
+                            errs.push(FieldError::invalid(
+                                format!("{p}.resources.{part}[{k}]"),
+                                go_quote(v.as_str().unwrap_or("")),
+                                "must be greater than or equal to 0",
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    errs
+}
+
+/// `ValidatePodSpec` (the simulated parts).
+pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut volume_names = BTreeSet::new();
+    for (i, v) in s.volumes.iter().enumerate() {
+        let p = format!("{path}.volumes[{i}].name");
+        if v.name.is_empty() {
+            errs.push(FieldError::required(p, ""));
+            continue;
+        }
+        errs.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(p.clone(), go_quote(&v.name), m)));
+        if !volume_names.insert(v.name.as_str()) {
+            errs.push(FieldError::duplicate(p, go_quote(&v.name)));
+        }
+    }
+    let mut names = BTreeSet::new();
+    if s.containers.is_empty() {
+        errs.push(FieldError::required(format!("{path}.containers"), ""));
+    }
+    errs.extend(validate_containers(&s.containers, &format!("{path}.containers"), &volume_names, &mut names));
+    errs.extend(validate_containers(&s.init_containers, &format!("{path}.initContainers"), &volume_names, &mut names));
+    if !matches!(s.restart_policy.as_str(), "Always" | "OnFailure" | "Never") {
+        errs.push(FieldError::not_supported(format!("{path}.restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
+    }
+    if !matches!(s.dns_policy.as_str(), "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None") {
+        errs.push(FieldError::not_supported(
+            format!("{path}.dnsPolicy"),
+            &s.dns_policy,
+            &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+        ));
+    }
+    for (field, v) in [("hostname", &s.hostname), ("subdomain", &s.subdomain)] {
+        if !v.is_empty() {
+            errs.extend(is_dns1123_label(v).into_iter().map(|m| FieldError::invalid(format!("{path}.{field}"), go_quote(v), m)));
+        }
+    }
+    if let Some(g) = s.termination_grace_period_seconds {
+        errs.extend(super::apps::validate_nonnegative(g, &format!("{path}.terminationGracePeriodSeconds")));
+    }
+    if let Some(a) = s.active_deadline_seconds {
+        if a <= 0 {
+            errs.push(FieldError::invalid(format!("{path}.activeDeadlineSeconds"), a.to_string(), "must be between 1 and 2147483647, inclusive"));
+        }
+    }
+    errs
+}
+
+/// `ValidatePodCreate`.
+pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&pod.metadata, NameRule::Subdomain);
+    errs.extend(validate_pod_spec(&pod.spec, "spec"));
+    errs
+}
+
+/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, tolerations (additions) and
+/// terminationGracePeriodSeconds may change; anything else is one Forbidden error.
+pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
+    let mut errs = super::meta::validate_object_meta_update(&new.metadata);
+    let mut clone = new.spec.clone();
+    for (c, o) in clone.containers.iter_mut().zip(&old.spec.containers) {
+        c.image = o.image.clone();
+    }
+    for (c, o) in clone.init_containers.iter_mut().zip(&old.spec.init_containers) {
+        c.image = o.image.clone();
+    }
+    clone.active_deadline_seconds = old.spec.active_deadline_seconds;
+    clone.tolerations = old.spec.tolerations.clone();
+    clone.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
+    // The scheduler's binding sets nodeName through its own subresource.
+    clone.node_name = old.spec.node_name.clone();
+    if clone != old.spec {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        ));
+    }
+    errs
+}
+
+/// `ValidateService`.
+pub fn validate_service(svc: &Service) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&svc.metadata, NameRule::Dns1035);
+    let s = &svc.spec;
+    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    if !types.contains(&s.type_.as_str()) {
+        errs.push(FieldError::not_supported("spec.type", &s.type_, &types));
+    }
+    if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
+        errs.push(FieldError::not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
+    }
+    let headless = s.is_headless();
+    if s.ports.is_empty() && !headless && s.type_ != "ExternalName" {
+        errs.push(FieldError::required("spec.ports", ""));
+    }
+    if headless && s.type_ != "ClusterIP" {
+        errs.push(FieldError::invalid(
+            "spec.clusterIPs[0]",
+            go_quote("None"),
+            "may only be set to \"None\" for ClusterIP",
+        ));
+    }
+    let mut names = BTreeSet::new();
+    for (i, p) in s.ports.iter().enumerate() {
+        let pp = format!("spec.ports[{i}]");
+        if s.ports.len() > 1 && p.name.is_empty() {
+            errs.push(FieldError::required(format!("{pp}.name"), ""));
+        } else if !p.name.is_empty() {
+            errs.extend(is_dns1123_label(&p.name).into_iter().map(|m| FieldError::invalid(format!("{pp}.name"), go_quote(&p.name), m)));
+            if !names.insert(p.name.clone()) {
+                errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&p.name)));
+            }
+        }
+        errs.extend(port_range(p.port as i64, &format!("{pp}.port")));
+        if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+            errs.push(FieldError::not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
+        }
+        match &p.target_port {
+            Some(IntOrString::Int(t)) => errs.extend(port_range(*t, &format!("{pp}.targetPort"))),
+            Some(IntOrString::String(t)) => errs.extend(
+                is_valid_port_name(t).into_iter().map(|m| FieldError::invalid(format!("{pp}.targetPort"), go_quote(t), m)),
+            ),
+            None => {}
+        }
+    }
+    errs
+}
+
+/// `ValidateServiceUpdate`: the new object is valid and its cluster IP did not change.
+pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> {
+    let mut errs = validate_service(new);
+    if !old.spec.cluster_ips.is_empty() && new.spec.cluster_ips != old.spec.cluster_ips {
+        errs.push(FieldError::invalid("spec.clusterIPs[0]", go_string_slice(&new.spec.cluster_ips), "may not change once set"));
+    }
+    errs
+}
+
+/// `ValidatePersistentVolumeClaimSpec` under `path`.
+pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let modes = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+    if s.access_modes.is_empty() {
+        errs.push(FieldError::required(format!("{path}.accessModes"), "at least 1 access mode is required"));
+    }
+    for m in &s.access_modes {
+        if !modes.contains(&m.as_str()) {
+            errs.push(FieldError::not_supported(format!("{path}.accessModes"), m, &modes));
+        }
+    }
+    match s.resources.requests.get("storage") {
+        None => errs.push(FieldError::required(format!("{path}.resources[storage]"), "")),
+        Some(q) => {
+            let zero = match q {
+                serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f <= 0.0),
+                serde_json::Value::String(t) => t.starts_with('-') || t.trim_start_matches(['0', '.']).chars().next().is_none_or(|c| !c.is_ascii_digit()),
+                _ => false,
+            };
+            if zero {
+                let shown = match q {
+                    serde_json::Value::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                errs.push(FieldError::invalid(format!("{path}.resources.requests[storage]"), go_quote(&shown), "must be greater than zero"));
+            }
+        }
+    }
+    if let Some(m) = &s.volume_mode {
+        if m != "Block" && m != "Filesystem" {
+            errs.push(FieldError::not_supported(format!("{path}.volumeMode"), m, &["Block", "Filesystem"]));
+        }
+    }
+    errs
+}
+
+/// `ValidatePersistentVolumeClaim`.
+pub fn validate_pvc(pvc: &PersistentVolumeClaim) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&pvc.metadata, NameRule::Subdomain);
+    errs.extend(validate_pvc_spec(&pvc.spec, "spec"));
+    errs
+}
+
+/// `ValidatePersistentVolumeClaimUpdate`: spec immutable except requests (and
+/// volumeAttributesClassName); a class may be set once when it was unset.
+pub fn validate_pvc_update(new: &PersistentVolumeClaim, old: &PersistentVolumeClaim) -> Vec<FieldError> {
+    let mut errs = validate_pvc(new);
+    let mut clone = new.spec.clone();
+    clone.resources.requests = old.spec.resources.requests.clone();
+    clone.volume_attributes_class_name = old.spec.volume_attributes_class_name.clone();
+    if old.spec.storage_class_name.is_none() {
+        clone.storage_class_name = None;
+    }
+    if old.spec.volume_name.is_empty() {
+        // The PV controller binds by writing volumeName.
+        clone.volume_name = String::new();
+    }
+    if clone != old.spec {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+        ));
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_errors_controllers_surface() {
+        let mut pod = Pod::default();
+        pod.metadata.name = "web-0".into();
+        pod.spec.restart_policy = "Always".into();
+        pod.spec.dns_policy = "ClusterFirst".into();
+        pod.spec.containers.push(Container {
+            name: "web".into(),
+            volume_mounts: vec![VolumeMount { name: "www".into(), mount_path: "/usr/share".into(), ..Default::default() }],
+            ..Default::default()
+        });
+        let e: Vec<String> = validate_pod(&pod).iter().map(|e| e.to_string()).collect();
+        assert_eq!(e, vec!["spec.containers[0].image: Required value", "spec.containers[0].volumeMounts[0].name: Not found: \"www\""]);
+    }
+
+    #[test]
+    fn pvc_requirements() {
+        let pvc = PersistentVolumeClaim { metadata: ObjectMeta { name: "data-web-0".into(), ..Default::default() }, ..Default::default() };
+        let e: Vec<String> = validate_pvc(&pvc).iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            e,
+            vec!["spec.accessModes: Required value: at least 1 access mode is required", "spec.resources[storage]: Required value"]
+        );
+    }
+
+    #[test]
+    fn service_name_is_dns_1035() {
+        let mut svc = Service::default();
+        svc.metadata.name = "1web".into();
+        svc.spec.type_ = "ClusterIP".into();
+        svc.spec.session_affinity = "None".into();
+        svc.spec.cluster_ip = "None".into();
+        let e = validate_service(&svc);
+        assert_eq!(e.len(), 1);
+        assert!(e[0].to_string().starts_with("metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist"));
+    }
+}

@@ -1,0 +1,221 @@
+//! Revisions of a StatefulSet's pod template (`stateful_set_control.go`
+//! `getStatefulSetRevisions`, `truncateHistory`; `stateful_set_utils.go` `getPatch`,
+//! `newRevision`, `ApplyRevision`, `nextRevision`).
+//!
+//! A revision stores only `spec.template` (a strategic-merge patch with `$patch: replace`), so
+//! replicas, strategy or partition changes never make revisions; any template change does.
+
+use super::history::{
+    create_controller_revision, delete_controller_revision, equal_revision, go_json, new_controller_revision,
+    revision_of, update_controller_revision,
+};
+use super::utils::{get_pod_revision, PodHandle};
+use super::{ControllerState, COMPONENT, TEMPLATE_CACHE_LIMIT};
+use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet};
+use crate::engine::error::ApiError;
+use crate::engine::sim::Cluster;
+use crate::engine::why::Verdict;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+/// A set's revision patch, cached by (uid, generation): the API server bumps the generation on
+/// every spec change, so the template cannot change without the key changing.
+#[derive(Clone, Debug)]
+pub struct CachedPatch {
+    generation: i64,
+    /// The patch `{"spec":{"template":{…,"$patch":"replace"}}}`.
+    pub patch: Rc<Value>,
+    /// Its Go JSON bytes (what gets hashed).
+    pub json: Rc<str>,
+}
+
+/// Adds the fields Go always serializes in a pod template (non-pointer structs without
+/// `omitzero`), so the JSON — and the hash — match the real controller's.
+fn add_go_implicit_fields(template: &mut Value) {
+    let Some(spec) = template.get_mut("spec").and_then(Value::as_object_mut) else { return };
+    for list in ["containers", "initContainers"] {
+        if let Some(Value::Array(cs)) = spec.get_mut(list) {
+            for ctr in cs.iter_mut().filter_map(Value::as_object_mut) {
+                ctr.entry("resources").or_insert_with(|| Value::Object(Default::default()));
+            }
+        }
+    }
+}
+
+/// `getPatch`: the template as a replace patch, with its Go JSON.
+pub fn get_patch(c: &mut Cluster, set: &StatefulSet) -> CachedPatch {
+    let state: &mut ControllerState = &mut c.statefulset_controller;
+    if let Some(p) = state.patches.get(&set.metadata.uid) {
+        if p.generation == set.metadata.generation {
+            return p.clone();
+        }
+    }
+    let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+    add_go_implicit_fields(&mut template);
+    if let Value::Object(m) = &mut template {
+        m.insert("$patch".into(), Value::String("replace".into()));
+    }
+    let patch = serde_json::json!({ "spec": { "template": template } });
+    let json: Rc<str> = go_json(&patch).into();
+    let cached = CachedPatch { generation: set.metadata.generation, patch: Rc::new(patch), json };
+    state.patches.insert(set.metadata.uid.clone(), cached.clone());
+    cached
+}
+
+/// `newRevision`: a revision object for the live template; annotations are copied from the set
+/// (so `kubernetes.io/change-cause` reaches `rollout history`).
+pub fn new_revision(set: &StatefulSet, patch: &CachedPatch, revision: i64, collision_count: i32) -> ControllerRevision {
+    let mut cr = new_controller_revision(
+        set,
+        &set.spec.template.metadata.labels,
+        (*patch.patch).clone(),
+        &patch.json,
+        revision,
+        collision_count,
+    );
+    for (k, v) in &set.metadata.annotations {
+        cr.metadata.annotations.insert(k.clone(), v.clone());
+    }
+    cr
+}
+
+/// `ApplyRevision`: the set with its template replaced by the revision's (decoded once per
+/// revision and cached).
+pub fn apply_revision(c: &mut Cluster, set: &StatefulSet, revision: &Rc<Object>) -> Result<StatefulSet, String> {
+    let cr = revision_of(revision);
+    let cache = &mut c.statefulset_controller.templates;
+    let template = match cache.get(&cr.metadata.uid) {
+        Some(t) if !cr.metadata.uid.is_empty() => t.clone(),
+        _ => {
+            let mut raw = cr.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut raw {
+                m.remove("$patch");
+            }
+            let t: PodTemplateSpec = serde_json::from_value(raw)
+                .map_err(|e| format!("unable to apply revision {}: {e}", cr.metadata.name))?;
+            let t = Rc::new(t);
+            if cache.len() >= TEMPLATE_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(cr.metadata.uid.clone(), t.clone());
+            t
+        }
+    };
+    let mut out = set.clone();
+    out.spec.template = (*template).clone();
+    Ok(out)
+}
+
+/// `nextRevision`: one past the highest (revisions are sorted), 1 for the first.
+pub fn next_revision(revisions: &[Rc<Object>]) -> i64 {
+    revisions.last().map_or(1, |r| revision_of(r).revision + 1)
+}
+
+/// The revisions a sync works with.
+#[derive(Clone, Debug)]
+pub struct SetRevisions {
+    /// `status.currentRevision`'s object, or the update revision on the first sync.
+    pub current: Rc<Object>,
+    /// The live template's revision.
+    pub update: Rc<Object>,
+    /// The collision count to write to status.
+    pub collision_count: i32,
+}
+
+/// `getStatefulSetRevisions`: finds or makes the live template's revision. Equal to the newest:
+/// nothing to do; equal to an older one (a rollback): that object is renumbered to the next
+/// revision; else a new revision is created.
+pub fn get_stateful_set_revisions(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    revisions: &[Rc<Object>],
+) -> Result<SetRevisions, (ApiError, i32)> {
+    let mut collision_count = set.status.collision_count.unwrap_or(0);
+    let patch = get_patch(c, set);
+    let candidate = new_revision(set, &patch, next_revision(revisions), collision_count);
+    let subject = format!("statefulset/{}", set.metadata.name);
+    let equal: Vec<&Rc<Object>> = revisions.iter().filter(|r| equal_revision(revision_of(r), &candidate)).collect();
+    let update = match (equal.last(), revisions.last()) {
+        (Some(eq), Some(newest)) if Rc::ptr_eq(eq, newest) => (*eq).clone(),
+        (Some(eq), _) => {
+            let old = revision_of(eq).revision;
+            let updated = update_controller_revision(c, eq, candidate.revision).map_err(|e| (e, collision_count))?;
+            c.decide(
+                COMPONENT,
+                subject,
+                Verdict::Update,
+                format!("controllerrevision/{}", updated.meta().name),
+                format!(
+                    "the pod template matches revision {} again (a rollback): it becomes revision {} instead of a new one",
+                    updated.meta().name,
+                    candidate.revision
+                ),
+            );
+            let _ = old;
+            updated
+        }
+        (None, _) => {
+            let created = create_controller_revision(c, set, &candidate, &patch.json, &mut collision_count)
+                .map_err(|e| (e, collision_count))?;
+            let reason = if revisions.is_empty() {
+                format!("recorded the pod template as revision 1 ({})", created.meta().name)
+            } else {
+                format!(
+                    "the pod template changed: recorded it as revision {} ({}); pods move to it per the update strategy",
+                    revision_of(&created).revision,
+                    created.meta().name
+                )
+            };
+            c.decide(COMPONENT, subject, Verdict::Create, format!("controllerrevision/{}", created.meta().name), reason);
+            created
+        }
+    };
+    let current = revisions
+        .iter()
+        .find(|r| r.meta().name == set.status.current_revision)
+        .cloned()
+        .unwrap_or_else(|| update.clone());
+    Ok(SetRevisions { current, update, collision_count })
+}
+
+/// `truncateHistory`: deletes the oldest revisions that no pod, nor status, refers to, until at
+/// most `revisionHistoryLimit` such revisions remain (a negative limit keeps everything).
+pub fn truncate_history(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    pods: &[PodHandle],
+    revisions: &[Rc<Object>],
+    current: Option<&Rc<Object>>,
+    update: Option<&Rc<Object>>,
+) -> Result<(), ApiError> {
+    let limit = set.spec.revision_history_limit();
+    if limit < 0 || revisions.len() <= limit as usize {
+        // Nothing to trim even if no revision were live.
+        return Ok(());
+    }
+    let mut live: BTreeSet<&str> = pods.iter().map(|p| get_pod_revision(p)).collect();
+    for r in [current, update].into_iter().flatten() {
+        live.insert(r.meta().name.as_str());
+    }
+    let history: Vec<&Rc<Object>> = revisions.iter().filter(|r| !live.contains(r.meta().name.as_str())).collect();
+    if history.len() <= limit as usize {
+        return Ok(());
+    }
+    let excess = history.len() - limit as usize;
+    for r in &history[..excess] {
+        delete_controller_revision(c, r)?;
+        c.decide(
+            COMPONENT,
+            format!("statefulset/{}", set.metadata.name),
+            Verdict::Delete,
+            format!("controllerrevision/{}", r.meta().name),
+            format!(
+                "revisionHistoryLimit is {limit}: deleting the oldest unused revision {} (revision {})",
+                r.meta().name,
+                revision_of(r).revision
+            ),
+        );
+    }
+    Ok(())
+}
