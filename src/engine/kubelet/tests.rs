@@ -363,3 +363,48 @@ fn same_operations_give_identical_store_dumps() {
     assert!(a.len() > 1000);
     assert_eq!(a, b);
 }
+
+#[test]
+fn stateful_set_end_to_end_with_real_node_components() {
+    let mut c = cluster();
+    create(&mut c, Object::Service(headless("nginx")));
+    let labels: StringMap = [("app".to_string(), "web".to_string())].into();
+    let mut s = StatefulSet::default();
+    s.metadata.name = "web".into();
+    s.spec.replicas = Some(3);
+    s.spec.service_name = "nginx".into();
+    s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
+    s.spec.template.metadata.labels = labels;
+    s.spec.template.spec.containers.push(Container {
+        name: "nginx".into(),
+        image: "nginx:1.27".into(),
+        ports: vec![ContainerPort { name: "web".into(), container_port: 80, ..Default::default() }],
+        volume_mounts: vec![VolumeMount { name: "www".into(), mount_path: "/usr/share/nginx/html".into(), ..Default::default() }],
+        ..Default::default()
+    });
+    let mut claim = PersistentVolumeClaim::default();
+    claim.metadata.name = "www".into();
+    claim.spec.access_modes = vec!["ReadWriteOnce".into()];
+    claim.spec.resources.requests.insert("storage".into(), serde_json::json!("1Gi"));
+    s.spec.volume_claim_templates.push(claim);
+    create(&mut c, Object::StatefulSet(s));
+    let r = c.settle_default();
+    assert!(r.settled, "{:?}", r.blocked);
+    let set = c.store.get(Kind::StatefulSet, "default", "web").and_then(|o| o.as_stateful_set()).cloned().unwrap();
+    assert_eq!(set.status.ready_replicas, 3);
+    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name).collect();
+    assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
+    for i in 0..3 {
+        assert_eq!(get_pvc(&c, &format!("www-web-{i}")).unwrap().status.phase, "Bound");
+    }
+    crate::engine::fs::write(&mut c, "default", "web-1", "nginx", "/usr/share/nginx/html/index.html", b"web-1\n", false).unwrap();
+    assert_eq!(crate::engine::webserver::curl(&c, "default", "http://web-1.nginx").unwrap().body, "web-1\n");
+    // Delete the pod: the controller recreates it with the same claim, on the same node (the
+    // local volume pins it there), with the same file.
+    delete(&mut c, Kind::Pod, "web-1", None);
+    c.settle_default();
+    let p = get_pod(&c, "web-1").unwrap();
+    assert!(p.is_ready());
+    assert_eq!(p.spec.node_name, "node-2");
+    assert_eq!(crate::engine::webserver::curl(&c, "default", "http://web-1.nginx").unwrap().body, "web-1\n");
+}

@@ -81,8 +81,7 @@ fn full_nodes_report_too_many_pods_and_cpu() {
 
 #[test]
 fn pods_spread_over_nodes_and_pod_limit_is_enforced() {
-    let mut cfg = crate::engine::ClusterConfig::default();
-    cfg.nodes = vec!["node-1".into()];
+    let cfg = crate::engine::ClusterConfig { nodes: vec!["node-1".into()], ..Default::default() };
     let mut c = crate::engine::Cluster::new(cfg);
     for i in 0..111 {
         let obj = Object::Pod(pod(&format!("p-{i}"), "nginx:1.27"));
