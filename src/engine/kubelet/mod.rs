@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
 pub mod status;
+pub mod termination;
 
 use super::api::{Object, ObjectReference, Pod, Time};
 use super::fs::Tree;
@@ -265,7 +266,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     let Object::Pod(p) = &*ev.object else { return };
     let uid = p.metadata.uid.clone();
     if ev.type_ == WatchEventType::Deleted {
-        lifecycle::forget(c, &uid);
+        termination::forget(c, &uid);
         return;
     }
     // Only a node that exists runs a kubelet: a pod bound to an unknown node just sits there.
@@ -278,7 +279,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
                 lifecycle::admit(c, p);
             }
         }
-        Some(rt) if p.metadata.deletion_timestamp.is_some() && !rt.terminating => lifecycle::terminate(c, &uid),
+        Some(rt) if p.metadata.deletion_timestamp.is_some() && !rt.terminating => termination::terminate(c, &uid),
         Some(_) => {}
     }
 }
@@ -289,8 +290,8 @@ pub fn handle(c: &mut Cluster, t: Task) {
         Task::Admit(uid) => lifecycle::write_first_status(c, &uid),
         Task::Sandbox(uid) => lifecycle::sandbox(c, &uid),
         Task::Container { uid, name, seq, step } => lifecycle::container_step(c, &uid, &name, seq, step),
-        Task::Stopped(uid) => lifecycle::stopped(c, &uid),
-        Task::Resync(node) => lifecycle::resync_node(c, &node),
+        Task::Stopped(uid) => termination::stopped(c, &uid),
+        Task::Resync(node) => termination::resync_node(c, &node),
     }
 }
 

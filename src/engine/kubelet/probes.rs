@@ -171,7 +171,7 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
             .unwrap_or(30)
             .max(0) as u64
             * 1000;
-        let ms = super::lifecycle::stop_ms(c, uid, name, grace);
+        let ms = super::termination::stop_ms(c, uid, name, grace);
         if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
             x.ready = false;
         }
