@@ -229,7 +229,10 @@ fn begin(c: &mut Cluster, uid: &str, name: &str) {
         x.pull = Some((now, dur));
     }
     let step = if broken { Step::PullFailed } else { Step::PullDone };
-    enqueue_step(c, uid, name, seq, step, done.since(now).max(0) as u64, broken);
+    // The first failing pull is an outcome to wait for; only the retries after it form the
+    // failure loop that must not keep `settle` busy.
+    let retrying = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| x.pull_backoff_ms > 0);
+    enqueue_step(c, uid, name, seq, step, done.since(now).max(0) as u64, broken && retrying);
 }
 
 /// Runs one container step if it is still current.
@@ -361,7 +364,9 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     container_event(c, uid, name, "Normal", "Started", "Container started");
     if crash {
         let ms = jitter(c, 600, 2500);
-        enqueue_step(c, uid, name, seq, Step::Exit, ms, true);
+        // As with pulls: the first crash is awaited, the restarts after it are the loop.
+        let looping = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| x.restarts > 0);
+        enqueue_step(c, uid, name, seq, Step::Exit, ms, looping);
     } else if init && !sidecar {
         let ms = jitter(c, 300, 1500);
         enqueue_step(c, uid, name, seq, Step::Complete, ms, false);
@@ -476,6 +481,6 @@ pub(crate) fn crash_now(c: &mut Cluster, uid: &str, name: &str) {
     if matches!(x.state, CState::Running { .. }) {
         let seq = x.seq;
         let ms = jitter(c, 100, 600);
-        enqueue_step(c, uid, name, seq, Step::Exit, ms, true);
+        enqueue_step(c, uid, name, seq, Step::Exit, ms, false);
     }
 }
