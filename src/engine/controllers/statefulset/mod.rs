@@ -26,6 +26,10 @@ pub mod status;
 pub mod utils;
 
 #[cfg(test)]
+mod perf_tests;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
 mod tests;
 
 use crate::engine::api::{PodTemplateSpec, Time};
