@@ -9,7 +9,6 @@ use super::history::{
     create_controller_revision, delete_controller_revision, equal_revision, go_json, new_controller_revision,
     revision_of, update_controller_revision,
 };
-use super::utils::{get_pod_revision, PodHandle};
 use super::{ControllerState, COMPONENT, TEMPLATE_CACHE_LIMIT};
 use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet};
 use crate::engine::error::ApiError;
@@ -181,10 +180,11 @@ pub fn get_stateful_set_revisions(
 
 /// `truncateHistory`: deletes the oldest revisions that no pod, nor status, refers to, until at
 /// most `revisionHistoryLimit` such revisions remain (a negative limit keeps everything).
-pub fn truncate_history(
+/// `pod_revisions` are the claimed pods' revision labels (duplicates allowed).
+pub fn truncate_history<'a>(
     c: &mut Cluster,
     set: &StatefulSet,
-    pods: &[PodHandle],
+    pod_revisions: impl IntoIterator<Item = &'a str>,
     revisions: &[Rc<Object>],
     current: Option<&Rc<Object>>,
     update: Option<&Rc<Object>>,
@@ -194,7 +194,7 @@ pub fn truncate_history(
         // Nothing to trim even if no revision were live.
         return Ok(());
     }
-    let mut live: BTreeSet<&str> = pods.iter().map(|p| get_pod_revision(p)).collect();
+    let mut live: BTreeSet<&str> = pod_revisions.into_iter().collect();
     for r in [current, update].into_iter().flatten() {
         live.insert(r.meta().name.as_str());
     }
