@@ -32,6 +32,8 @@ pub mod utils;
 pub mod view;
 
 #[cfg(test)]
+mod diff_tests;
+#[cfg(test)]
 mod perf_tests;
 #[cfg(test)]
 mod testkit;
