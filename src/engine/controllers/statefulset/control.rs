@@ -247,9 +247,16 @@ fn update_stateful_set_pods(
         Ok(s) => s,
         Err(e) => return (None, Err(SyncError::msg(e))),
     };
-    let update_set = match apply_revision(c, set, &revs.update) {
-        Ok(s) => s,
-        Err(e) => return (None, Err(SyncError::msg(e))),
+    // Usually both revisions are the same object: apply it once.
+    let update_owned;
+    let update_set = if Rc::ptr_eq(&revs.current, &revs.update) {
+        &current_set
+    } else {
+        update_owned = match apply_revision(c, set, &revs.update) {
+            Ok(s) => s,
+            Err(e) => return (None, Err(SyncError::msg(e))),
+        };
+        &update_owned
     };
     let mut status = StatefulSetStatus {
         observed_generation: set.metadata.generation,
@@ -273,7 +280,7 @@ fn update_stateful_set_pods(
         owner,
         set,
         current_set: &current_set,
-        update_set: &update_set,
+        update_set,
         revisions: revs,
         monotonic: !allows_burst(set),
         subject,
