@@ -21,7 +21,8 @@ fn status(c: &Cluster) -> StatefulSetStatus {
 #[test]
 fn ordered_ready_settles_then_rolls_at_scale() {
     let n = size();
-    let mut c = Cluster::new(ClusterConfig::default());
+    // No nodes: only the fake kubelet of the testkit moves pods.
+    let mut c = Cluster::new(ClusterConfig { nodes: Vec::new(), ..ClusterConfig::default() });
     let t = Instant::now();
     apiserver::create(&mut c, Object::StatefulSet(web(n))).expect("create");
     let steps = drive(&mut c);

@@ -81,5 +81,10 @@ pub fn drive(c: &mut Cluster) -> usize {
         for ev in &r.changes {
             react(c, ev);
         }
+        // Only failure loops left (e.g. claims that can never bind without nodes re-emitting
+        // their events): the controller has nothing more to do.
+        if c.is_settled() && !c.store.has_changes() {
+            return steps;
+        }
     }
 }
