@@ -199,7 +199,9 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
         return;
     }
     c.scheduler.unschedulable.remove(key);
-    let nodes: Vec<super::api::Node> = c.store.list(Kind::Node, None).filter_map(|o| o.as_node()).cloned().collect();
+    // Shared handles, not copies: every cycle filters every node.
+    let node_objects: Vec<std::rc::Rc<super::api::Object>> = c.store.list(Kind::Node, None).cloned().collect();
+    let nodes: Vec<&super::api::Node> = node_objects.iter().filter_map(|o| o.as_node()).collect();
     if nodes.is_empty() {
         // `ErrNoNodesAvailable`: no FitError, just this.
         let msg = "no nodes available to schedule pods".to_string();
@@ -218,7 +220,7 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     let (cpu, mem) = framework::pod_requests(&pod);
     let mut rejections = Vec::new();
     let mut feasible: Vec<(usize, String)> = Vec::new();
-    for n in &nodes {
+    for n in nodes.iter().copied() {
         let name = &n.metadata.name;
         let rejection = if n.spec.unschedulable == Some(true)
             && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
@@ -280,6 +282,11 @@ fn resources_fit(c: &Cluster, n: &super::api::Node, cpu: u64, mem: u64) -> Optio
     let count = pods.map_or(0, |m| m.len()) as u64;
     if count + 1 > a_pods {
         return Some(Rejection::unschedulable("Too many pods"));
+    }
+    if cpu == 0 && mem == 0 {
+        // Nothing requested: only the pod count can reject (and summing usage per node on
+        // every cycle would make scheduling quadratic in cluster size).
+        return None;
     }
     let (used_cpu, used_mem) = pods.map_or((0, 0), |m| m.values().fold((0, 0), |(a, b), (x, y)| (a + x, b + y)));
     if cpu > 0 && used_cpu + cpu > a_cpu {
