@@ -9,6 +9,7 @@ pub mod describe;
 pub mod duration;
 pub mod errors;
 pub mod flags;
+pub mod patch;
 pub mod parse;
 pub mod printers;
 pub mod resources;
