@@ -74,7 +74,7 @@ pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found:
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "get", args, FLAGS)?;
     if p.args.is_empty() {
-        env.err.push_str("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        env.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf(
             "get",
             "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",

@@ -4,7 +4,9 @@ pub mod describe;
 pub mod delete;
 pub mod get;
 pub mod label;
+pub mod manifests;
 pub mod output;
+pub mod patch;
 pub mod rollout;
 pub mod scale;
 pub mod set_image;
@@ -44,6 +46,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "label" => label::run(env, &rest, label::Mode::Label),
         "annotate" => label::run(env, &rest, label::Mode::Annotate),
         "rollout" => rollout::run(env, &rest),
+        "patch" => patch::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
