@@ -1,9 +1,12 @@
 //! The kubectl commands (`staging/src/k8s.io/kubectl/pkg/cmd/*`) and their dispatch.
 
+pub mod apply;
+pub mod create;
 pub mod describe;
 pub mod delete;
 pub mod get;
 pub mod label;
+pub mod lint;
 pub mod manifests;
 pub mod output;
 pub mod patch;
@@ -47,6 +50,9 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "annotate" => label::run(env, &rest, label::Mode::Annotate),
         "rollout" => rollout::run(env, &rest),
         "patch" => patch::run(env, &rest),
+        "apply" => apply::run(env, &rest),
+        "create" => create::run_create(env, &rest),
+        "replace" => create::run_replace(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
