@@ -14,6 +14,7 @@ pub mod parse;
 pub mod printers;
 pub mod resources;
 pub mod selector;
+pub mod watch;
 #[cfg(test)]
 pub mod testutil;
 
@@ -119,6 +120,10 @@ pub struct Env<'a> {
     pub err: String,
     /// Both streams in write order.
     pub combined: String,
+    /// `get -w` hands its [`watch::Watch`] to the caller instead of running the clock.
+    pub stream_watch: bool,
+    /// The watch `get -w` started, when streaming.
+    pub watch: Option<watch::Watch>,
 }
 
 impl Env<'_> {
@@ -168,6 +173,20 @@ pub fn run(cluster: &mut Cluster, line: &str, ctx: &Context) -> Output {
 
 /// Runs an already tokenized command line.
 pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Output {
+    run_words(cluster, words, ctx, false).0
+}
+
+/// Runs a command line for a UI that streams watches: a `kubectl get -w` returns its initial
+/// output and the [`watch::Watch`]; after each `cluster.step()`, pass the step's changes to
+/// [`watch::Watch::poll`] and append what it returns. Any other command runs as [`run`] does.
+pub fn start_watch(cluster: &mut Cluster, line: &str, ctx: &Context) -> (Output, Option<watch::Watch>) {
+    match shell_words::split(line) {
+        Ok(words) => run_words(cluster, &words, ctx, true),
+        Err(_) => (run(cluster, line, ctx), None),
+    }
+}
+
+fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context, stream_watch: bool) -> (Output, Option<watch::Watch>) {
     let words: &[String] = match words.first() {
         Some(w) if w == "kubectl" => &words[1..],
         _ => words,
@@ -181,6 +200,8 @@ pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Outpu
         out: String::new(),
         err: String::new(),
         combined: String::new(),
+        stream_watch,
+        watch: None,
     };
     let result = commands::dispatch(&mut env, words);
     let mut exit_code = 0;
@@ -190,5 +211,5 @@ pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Outpu
     }
     // Deliver the command's writes to the components (informers), as the watch would.
     env.cluster.flush();
-    Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }
+    (Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }, env.watch)
 }
