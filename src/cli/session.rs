@@ -143,7 +143,7 @@ impl Session {
                 if r.blocked.is_empty() {
                     out.push('\n');
                 } else {
-                    out.push_str(if r.settled { "; stuck:\n" } else { "; still in progress:\n" });
+                    out.push_str(if r.settled { "; not progressing:\n" } else { "; still in progress:\n" });
                     for b in &r.blocked {
                         out.push_str(&format!("  - {b}\n"));
                     }
