@@ -4,6 +4,7 @@
 //! - [`engine`] is the simulated cluster (pure Rust, no browser APIs, no wall clock).
 //! - `ui` (wasm32 only) is the browser playground built with Yew.
 
+pub mod cli;
 pub mod engine;
 pub mod kubectl;
 pub mod script;

@@ -30,6 +30,9 @@ pub enum CmdError {
     Plain(String),
     /// Already fully formatted text (printed as is, newline added when missing).
     Raw(String),
+    /// Several errors (`utilerrors.Aggregate`): each printed with `StandardErrorMessage`, one
+    /// per line (`MultipleErrors("", errs)`). An aggregate of one prints as that error.
+    Aggregate(Vec<CmdError>),
 }
 
 impl CmdError {
@@ -50,10 +53,53 @@ impl From<ApiError> for CmdError {
     }
 }
 
+impl CmdError {
+    /// `StandardErrorMessage` (how an error prints inside an aggregate): API errors always as
+    /// `Error from server (Reason): message`, the Invalid special form not applied.
+    pub fn standard_message(&self) -> String {
+        match self {
+            CmdError::Api(e) => format!("Error from server ({}): {e}", e.reason()),
+            CmdError::ApiWithSource { action, source, err } => {
+                format!("Error from server ({}): error when {action} {source:?}: {err}", err.reason())
+            }
+            CmdError::Aggregate(errs) => {
+                errs.iter().map(|e| e.standard_message()).collect::<Vec<_>>().join("\n")
+            }
+            // messageForError: a non-API error prints as err.Error(), without "error: ".
+            CmdError::Plain(m) => m.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// `checkErr`'s form for an Invalid error: `The StatefulSet "web" is invalid: <cause>` for one
+/// cause, else the prefix and one `* cause` line each (`MultilineError`).
+fn invalid_message(f: &mut fmt::Formatter<'_>, e: &ApiError) -> fmt::Result {
+    if let ApiError::Invalid { kind, name, causes } = e {
+        let prefix = format!("The {} {name:?} is invalid: ", kind.info().kind_name);
+        match causes.len() {
+            0 => write!(f, "The {} {name:?} is invalid", kind.info().kind_name),
+            1 => write!(f, "{prefix}{}", causes[0]),
+            _ => {
+                writeln!(f, "{prefix}")?;
+                let lines: Vec<String> = causes.iter().map(|c| format!("* {c}")).collect();
+                f.write_str(&lines.join("\n"))
+            }
+        }
+    } else {
+        Ok(())
+    }
+}
+
 impl fmt::Display for CmdError {
-    /// The text kubectl writes to stderr, without the final newline.
+    /// The text kubectl writes to stderr (`checkErr`), without the final newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            CmdError::Api(e @ ApiError::Invalid { .. }) | CmdError::ApiWithSource { err: e @ ApiError::Invalid { .. }, .. } => {
+                invalid_message(f, e)
+            }
+            CmdError::Aggregate(errs) if errs.len() == 1 => errs[0].fmt(f),
+            CmdError::Aggregate(_) => f.write_str(&self.standard_message()),
             CmdError::Api(e) => write!(f, "Error from server ({}): {e}", e.reason()),
             CmdError::ApiWithSource { action, source, err } => {
                 write!(f, "Error from server ({}): error when {action} {source:?}: {err}", err.reason())

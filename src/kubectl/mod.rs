@@ -9,10 +9,12 @@ pub mod describe;
 pub mod duration;
 pub mod errors;
 pub mod flags;
+pub mod patch;
 pub mod parse;
 pub mod printers;
 pub mod resources;
 pub mod selector;
+pub mod watch;
 #[cfg(test)]
 pub mod testutil;
 
@@ -28,7 +30,59 @@ pub struct Output {
     pub stderr: String,
     /// Process exit code: 0 on success, 1 on error.
     pub exit_code: i32,
+    /// Both streams interleaved in the order the command wrote them (what a terminal shows).
+    pub combined: String,
 }
+
+/// Why a file named with `-f` could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// No such file (kubectl: `the path "x.yaml" does not exist`).
+    NotFound,
+    /// The name is a directory (the playground reads files only).
+    Directory,
+    /// Anything else, worded for the user.
+    Other(String),
+}
+
+/// Resolves `-f NAME` to file text: the browser passes its editor tabs
+/// ([`FileResolver::from_map`]), the CLI reads the file system relative to the script.
+#[derive(Clone)]
+pub struct FileResolver(std::rc::Rc<dyn Fn(&str) -> Result<String, FileError>>);
+
+impl FileResolver {
+    /// A resolver from a function.
+    pub fn new(f: impl Fn(&str) -> Result<String, FileError> + 'static) -> FileResolver {
+        FileResolver(std::rc::Rc::new(f))
+    }
+
+    /// A resolver over named texts (editor tabs): exact names, also matched without a leading `./`.
+    pub fn from_map(files: std::collections::BTreeMap<String, String>) -> FileResolver {
+        FileResolver::new(move |name| {
+            let n = name.strip_prefix("./").unwrap_or(name);
+            files.get(n).cloned().ok_or(FileError::NotFound)
+        })
+    }
+
+    /// Reads one file.
+    pub fn read(&self, name: &str) -> Result<String, FileError> {
+        (self.0)(name)
+    }
+}
+
+impl std::fmt::Debug for FileResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FileResolver(..)")
+    }
+}
+
+impl PartialEq for FileResolver {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for FileResolver {}
 
 /// Session settings a command runs with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,11 +91,13 @@ pub struct Context {
     pub namespace: String,
     /// Standard input (a heredoc for `apply -f -`), if any.
     pub stdin: Option<String>,
+    /// Where `-f NAME` files come from; None: every name is "does not exist".
+    pub files: Option<FileResolver>,
 }
 
 impl Default for Context {
     fn default() -> Self {
-        Context { namespace: "default".into(), stdin: None }
+        Context { namespace: "default".into(), stdin: None, files: None }
     }
 }
 
@@ -56,28 +112,43 @@ pub struct Env<'a> {
     pub explicit_namespace: bool,
     /// Standard input.
     pub stdin: Option<String>,
+    /// Where `-f` files come from.
+    pub files: Option<FileResolver>,
     /// Standard output so far.
     pub out: String,
     /// Standard error so far.
     pub err: String,
+    /// Both streams in write order.
+    pub combined: String,
+    /// `get -w` hands its [`watch::Watch`] to the caller instead of running the clock.
+    pub stream_watch: bool,
+    /// The watch `get -w` started, when streaming.
+    pub watch: Option<watch::Watch>,
 }
 
 impl Env<'_> {
     /// Writes to stdout.
     pub fn print(&mut self, s: &str) {
         self.out.push_str(s);
+        self.combined.push_str(s);
     }
 
     /// Writes a line to stdout.
     pub fn println(&mut self, s: &str) {
-        self.out.push_str(s);
-        self.out.push('\n');
+        self.print(s);
+        self.print("\n");
+    }
+
+    /// Writes to stderr.
+    pub fn eprint(&mut self, s: &str) {
+        self.err.push_str(s);
+        self.combined.push_str(s);
     }
 
     /// Writes a line to stderr.
     pub fn eprintln(&mut self, s: &str) {
-        self.err.push_str(s);
-        self.err.push('\n');
+        self.eprint(s);
+        self.eprint("\n");
     }
 
     /// Prints an error as kubectl's `CheckErr` would, without ending the command (for the
@@ -93,7 +164,8 @@ pub fn run(cluster: &mut Cluster, line: &str, ctx: &Context) -> Output {
     let words = match shell_words::split(line) {
         Ok(w) => w,
         Err(_) => {
-            return Output { stdout: String::new(), stderr: "error: unterminated quoted string in command line\n".into(), exit_code: 1 }
+            let e = "error: unterminated quoted string in command line\n".to_string();
+            return Output { stdout: String::new(), stderr: e.clone(), exit_code: 1, combined: e };
         }
     };
     run_args(cluster, &words, ctx)
@@ -101,6 +173,20 @@ pub fn run(cluster: &mut Cluster, line: &str, ctx: &Context) -> Output {
 
 /// Runs an already tokenized command line.
 pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Output {
+    run_words(cluster, words, ctx, false).0
+}
+
+/// Runs a command line for a UI that streams watches: a `kubectl get -w` returns its initial
+/// output and the [`watch::Watch`]; after each `cluster.step()`, pass the step's changes to
+/// [`watch::Watch::poll`] and append what it returns. Any other command runs as [`run`] does.
+pub fn start_watch(cluster: &mut Cluster, line: &str, ctx: &Context) -> (Output, Option<watch::Watch>) {
+    match shell_words::split(line) {
+        Ok(words) => run_words(cluster, &words, ctx, true),
+        Err(_) => (run(cluster, line, ctx), None),
+    }
+}
+
+fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context, stream_watch: bool) -> (Output, Option<watch::Watch>) {
     let words: &[String] = match words.first() {
         Some(w) if w == "kubectl" => &words[1..],
         _ => words,
@@ -110,8 +196,12 @@ pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Outpu
         namespace: ctx.namespace.clone(),
         explicit_namespace: false,
         stdin: ctx.stdin.clone(),
+        files: ctx.files.clone(),
         out: String::new(),
         err: String::new(),
+        combined: String::new(),
+        stream_watch,
+        watch: None,
     };
     let result = commands::dispatch(&mut env, words);
     let mut exit_code = 0;
@@ -121,5 +211,5 @@ pub fn run_args(cluster: &mut Cluster, words: &[String], ctx: &Context) -> Outpu
     }
     // Deliver the command's writes to the components (informers), as the watch would.
     env.cluster.flush();
-    Output { stdout: env.out, stderr: env.err, exit_code }
+    (Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }, env.watch)
 }

@@ -219,6 +219,8 @@ impl DocCtx<'_> {
         }
 
         let mut warnings: Vec<Diagnostic> = Vec::new();
+        let raw = value.clone();
+        let locations = locs.all();
         let mut value = value;
         strip_nulls(&mut value);
         let decoded = decode_typed(kind, value, &mut |path| {
@@ -246,7 +248,7 @@ impl DocCtx<'_> {
         match decoded {
             Ok(object) => {
                 set.diagnostics.extend(warnings.iter().cloned());
-                set.objects.push(Decoded { object, source, warnings });
+                set.objects.push(Decoded { object, source, warnings, raw, locations });
             }
             Err(e) => set.diagnostics.push(self.err(at, DiagnosticKind::Decode, format!("{}{e}", cannot_handle(kind)))),
         }
@@ -262,6 +264,14 @@ struct Scoped<'a> {
 impl Scoped<'_> {
     fn get(&self, path: &str) -> Option<&Located> {
         self.locations.get(&format!("{}{path}", self.prefix))
+    }
+
+    /// Every location under the prefix, keyed by the path inside the object.
+    fn all(&self) -> std::collections::BTreeMap<String, Mark> {
+        self.locations
+            .iter()
+            .filter_map(|(p, l)| p.strip_prefix(&self.prefix).map(|s| (s.to_string(), l.key)))
+            .collect()
     }
 }
 

@@ -99,6 +99,29 @@ pub struct Decoded {
     pub source: SourceRef,
     /// Unknown / duplicate field findings for this object, in document order.
     pub warnings: Vec<Diagnostic>,
+    /// The document as JSON, exactly as written (unknown fields and nulls included): what
+    /// `kubectl apply` records in `kubectl.kubernetes.io/last-applied-configuration`.
+    pub raw: serde_json::Value,
+    /// Where each field path of this object sits (`spec.template.spec.containers[0].image` →
+    /// position of the key), for locating validation errors in the editor.
+    pub locations: std::collections::BTreeMap<String, Mark>,
+}
+
+impl Decoded {
+    /// The position of a field path as validation prints it, or of its nearest located parent
+    /// (`spec.replicas` when `spec.replicas` is missing falls back to `spec`).
+    pub fn locate(&self, path: &str) -> Mark {
+        let mut p = path.to_string();
+        loop {
+            if let Some(m) = self.locations.get(&p) {
+                return *m;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p.truncate(i),
+                None => return Mark { line: self.source.line, col: self.source.col },
+            }
+        }
+    }
 }
 
 impl Decoded {

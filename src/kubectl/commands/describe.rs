@@ -25,7 +25,7 @@ pub const FLAGS: &[FlagSpec] = &[
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "describe", args, FLAGS)?;
     if p.args.is_empty() {
-        env.err.push_str("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        env.eprint("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf("describe", "Required resource not specified."));
     }
     let ra = parse_resource_args(&p.args)?;

@@ -11,6 +11,7 @@ use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::printers::tabwriter::new_table_writer;
 use crate::kubectl::printers::{jsonpath, print_table, PrintOptions, RowContext};
 use crate::kubectl::resources::{self, parse_resource_args, ListOptions, Targets};
+use crate::kubectl::watch::{Watch, WatchSpec};
 use crate::kubectl::Env;
 use std::rc::Rc;
 
@@ -74,7 +75,7 @@ pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found:
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "get", args, FLAGS)?;
     if p.args.is_empty() {
-        env.err.push_str("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        env.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf(
             "get",
             "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
@@ -89,7 +90,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         field_selector: p.string("field-selector").map(String::from),
     };
     if p.bool("watch") || p.bool("watch-only") {
-        return Err(CmdError::plain("watch (-w) is not available yet in the StatefulSet Playground"));
+        return watch(env, &p, &ra, format, opts);
     }
     let fetched = fetch(env, &ra.targets, &opts, p.bool("ignore-not-found"))?;
     let mut objects = fetched.objects;
@@ -161,6 +162,51 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         }
     }
     finish(env, fetched.errors)
+}
+
+/// `get -w`: the initial table, then the changes — streamed by the caller
+/// ([`crate::kubectl::start_watch`]) or, from `kubectl::run`, until the cluster settles.
+fn watch(env: &mut Env, p: &crate::kubectl::flags::Parsed, ra: &resources::ResourceArgs, format: Format, opts: ListOptions) -> CmdResult {
+    if p.bool("output-watch-events") {
+        return Err(CmdError::plain("--output-watch-events is not available in the StatefulSet Playground"));
+    }
+    let kinds = requested_kinds(&ra.targets);
+    let mut distinct = kinds.clone();
+    distinct.dedup();
+    if distinct.len() != 1 {
+        return Err(CmdError::plain("you may only specify a single resource type"));
+    }
+    let names = match &ra.targets {
+        Targets::Names(n) => n.iter().map(|(_, n)| n.clone()).collect(),
+        Targets::Lists(_) => Vec::new(),
+    };
+    let all_namespaces = opts.namespace.is_none();
+    let spec = WatchSpec {
+        kind: distinct[0],
+        names,
+        namespace: opts.namespace,
+        label_selector: opts.label_selector,
+        field_selector: opts.field_selector,
+        popts: PrintOptions {
+            wide: format == Format::Wide,
+            no_headers: p.bool("no-headers"),
+            with_namespace: all_namespaces,
+            with_kind: p.bool("show-kind"),
+            show_labels: p.bool("show-labels"),
+            column_labels: p.strings("label-columns"),
+        },
+        format,
+        watch_only: p.bool("watch-only"),
+    };
+    let (mut w, initial) = Watch::start(env.cluster, spec)?;
+    env.print(&initial);
+    if env.stream_watch {
+        env.watch = Some(w);
+    } else {
+        let more = w.run_until_settled(env.cluster);
+        env.print(&more);
+    }
+    Ok(())
 }
 
 fn requested_kinds(t: &Targets) -> Vec<Kind> {

@@ -1,10 +1,15 @@
 //! The kubectl commands (`staging/src/k8s.io/kubectl/pkg/cmd/*`) and their dispatch.
 
+pub mod apply;
+pub mod create;
 pub mod describe;
 pub mod delete;
 pub mod get;
 pub mod label;
+pub mod lint;
+pub mod manifests;
 pub mod output;
+pub mod patch;
 pub mod rollout;
 pub mod scale;
 pub mod set_image;
@@ -44,6 +49,10 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "label" => label::run(env, &rest, label::Mode::Label),
         "annotate" => label::run(env, &rest, label::Mode::Annotate),
         "rollout" => rollout::run(env, &rest),
+        "patch" => patch::run(env, &rest),
+        "apply" => apply::run(env, &rest),
+        "create" => create::run_create(env, &rest),
+        "replace" => create::run_replace(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),

@@ -1,0 +1,169 @@
+//! Tests for `kubectl apply`, `create -f` and `replace -f` (apply.go, create.go, replace.go).
+
+use crate::engine::api::*;
+use crate::kubectl::testutil::*;
+use crate::kubectl::{run, Context, FileResolver, Output};
+use std::collections::BTreeMap;
+
+const WEB: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: nginx
+  serviceName: nginx
+  replicas: 3
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        readinessProbe:
+          httpGet:
+            path: /
+            port: 80
+";
+
+fn with_files(c: &mut crate::engine::sim::Cluster, line: &str, files: &[(&str, &str)]) -> Output {
+    let map: BTreeMap<String, String> = files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let ctx = Context { files: Some(FileResolver::from_map(map)), ..Context::default() };
+    run(c, line, &ctx)
+}
+
+fn sts_of(c: &crate::engine::sim::Cluster) -> StatefulSet {
+    c.store.get(Kind::StatefulSet, "default", "web").unwrap().as_stateful_set().unwrap().clone()
+}
+
+#[test]
+fn apply_created_configured_unchanged() {
+    let mut c = cluster();
+    // apply.go: NamePrinter with "created" / "configured" / "unchanged".
+    let o = with_files(&mut c, "kubectl apply -f web.yaml", &[("web.yaml", WEB)]);
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("service/nginx created\nstatefulset.apps/web created\n", "", 0));
+    let ann = sts_of(&c).metadata.annotations.get("kubectl.kubernetes.io/last-applied-configuration").cloned().unwrap();
+    assert!(ann.starts_with("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"annotations\":{},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{"), "{ann}");
+    assert!(ann.ends_with("}\n"));
+    let o = with_files(&mut c, "kubectl apply -f web.yaml", &[("web.yaml", WEB)]);
+    assert_eq!(o.stdout, "service/nginx unchanged\nstatefulset.apps/web unchanged\n");
+    let changed = WEB.replace("replicas: 3", "replicas: 5");
+    let o = with_files(&mut c, "kubectl apply -f web.yaml", &[("web.yaml", &changed)]);
+    assert_eq!(o.stdout, "service/nginx unchanged\nstatefulset.apps/web configured\n");
+    assert_eq!(sts_of(&c).spec.replicas, Some(5));
+    // Removing replicas from the file removes it live; the server defaults it to 1.
+    let removed = WEB.replace("  replicas: 3\n", "");
+    let o = with_files(&mut c, "kubectl apply -f web.yaml", &[("web.yaml", &removed)]);
+    assert_eq!(o.stdout, "service/nginx unchanged\nstatefulset.apps/web configured\n");
+    assert_eq!(sts_of(&c).spec.replicas, Some(1));
+}
+
+#[test]
+fn apply_from_stdin_and_missing_files() {
+    let mut c = cluster();
+    let ctx = Context { stdin: Some(WEB.into()), ..Context::default() };
+    let o = run(&mut c, "kubectl apply -f -", &ctx);
+    assert_eq!(o.stdout, "service/nginx created\nstatefulset.apps/web created\n");
+    let o = kubectl(&mut c, "apply -f nope.yaml");
+    assert_eq!(o.stderr, "error: the path \"nope.yaml\" does not exist\n");
+    let o = kubectl(&mut c, "apply");
+    assert_eq!(o.stderr, "error: must specify one of -f and -k\n");
+    let o = run(&mut c, "apply -f -", &Context { stdin: Some("# nothing\n".into()), ..Context::default() });
+    assert_eq!(o.stderr, "error: no objects passed to apply\n");
+}
+
+#[test]
+fn validate_strict_warn_ignore() {
+    let mut c = cluster();
+    let bad = WEB.replace("  replicas: 3", "  replica: 3");
+    let files = [("x.yaml", bad.as_str())];
+    let o = with_files(&mut c, "kubectl apply -f x.yaml", &files);
+    assert_eq!(o.stdout, "service/nginx created\n");
+    assert_eq!(
+        o.stderr,
+        "Error from server (BadRequest): error when creating \"x.yaml\": StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.replica\"\n"
+    );
+    assert!(c.store.get(Kind::StatefulSet, "default", "web").is_none());
+    let o = with_files(&mut c, "kubectl apply -f x.yaml --validate=warn", &files);
+    assert_eq!(o.stderr, "Warning: unknown field \"spec.replica\"\n");
+    assert_eq!(o.stdout, "service/nginx unchanged\nstatefulset.apps/web created\n");
+    let o = with_files(&mut c, "kubectl apply -f x.yaml --validate=false", &files);
+    assert_eq!((o.stderr.as_str(), o.exit_code), ("", 0));
+}
+
+#[test]
+fn invalid_objects_print_like_check_err() {
+    let mut c = cluster();
+    let bad = WEB.replace("replicas: 3", "replicas: -1");
+    let o = with_files(&mut c, "kubectl create -f x.yaml", &[("x.yaml", &bad)]);
+    assert_eq!(o.stdout, "service/nginx created\n");
+    assert_eq!(o.stderr, "The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n");
+    let o = with_files(&mut c, "kubectl create -f x.yaml", &[("x.yaml", &bad)]);
+    // Two errors: an aggregate, each with StandardErrorMessage.
+    assert_eq!(
+        o.stderr,
+        "Error from server (AlreadyExists): error when creating \"x.yaml\": services \"nginx\" already exists\n\
+         Error from server (Invalid): error when creating \"x.yaml\": StatefulSet.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+    );
+}
+
+#[test]
+fn create_replace_and_dry_runs() {
+    let mut c = cluster();
+    let files = [("web.yaml", WEB)];
+    let o = with_files(&mut c, "kubectl create -f web.yaml --dry-run=client", &files);
+    assert_eq!(o.stdout, "service/nginx created (dry run)\nstatefulset.apps/web created (dry run)\n");
+    let o = with_files(&mut c, "kubectl create -f web.yaml --dry-run=server", &files);
+    assert_eq!(o.stdout, "service/nginx created (server dry run)\nstatefulset.apps/web created (server dry run)\n");
+    assert!(c.store.get(Kind::StatefulSet, "default", "web").is_none());
+    let o = with_files(&mut c, "kubectl replace -f web.yaml", &files);
+    assert_eq!(
+        o.stderr,
+        "Error from server (NotFound): error when replacing \"web.yaml\": services \"nginx\" not found\n\
+         Error from server (NotFound): error when replacing \"web.yaml\": statefulsets.apps \"web\" not found\n"
+    );
+    let o = with_files(&mut c, "kubectl create -f web.yaml", &files);
+    assert_eq!(o.stdout, "service/nginx created\nstatefulset.apps/web created\n");
+    assert!(sts_of(&c).metadata.annotations.is_empty());
+    // apply over a created object warns about the missing annotation and patches it in.
+    let o = with_files(&mut c, "kubectl apply -f web.yaml", &files);
+    assert!(o.stderr.starts_with("Warning: resource services/nginx is missing the kubectl.kubernetes.io/last-applied-configuration annotation"), "{}", o.stderr);
+    assert_eq!(o.stdout, "service/nginx configured\nstatefulset.apps/web configured\n");
+    let o = with_files(&mut c, "kubectl replace -f web.yaml", &files);
+    assert_eq!(o.stdout, "service/nginx replaced\nstatefulset.apps/web replaced\n");
+}
+
+#[test]
+fn playground_lints() {
+    let mut c = cluster();
+    let sts_only = WEB.split("---\n").nth(1).unwrap().replace("        readinessProbe:\n          httpGet:\n            path: /\n            port: 80\n", "");
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &[("s.yaml", &sts_only)]);
+    assert_eq!(o.stdout, "statefulset.apps/web created\n");
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", o.stderr);
+    assert!(lines[0].starts_with("Warning: playground: StatefulSet \"web\" names serviceName \"nginx\", but there is no Service \"nginx\""));
+    assert!(lines[1].contains("no container has a readinessProbe"));
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  clusterIP: None\n  selector:\n    app: nope\n";
+    let o = with_files(&mut c, "kubectl apply -f svc.yaml", &[("svc.yaml", svc)]);
+    assert!(o.stderr.starts_with("Warning: playground: headless Service \"other\" selects app=nope"), "{}", o.stderr);
+}

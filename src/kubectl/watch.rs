@@ -1,0 +1,227 @@
+//! `kubectl get -w` / `--watch-only` (`kubectl/pkg/cmd/get/get.go` `watch`): the current table
+//! first, then one row per change to a matching object, through the same table writer so rows
+//! keep the first table's column widths (liggitt/tabwriter `RememberWidths`), never repeating
+//! the header.
+//!
+//! A [`Watch`] is fed the store's [`WatchEvent`]s: the browser polls it after each step and
+//! streams the lines; `kubectl::run` drives the clock itself until the cluster settles.
+
+use super::commands::output::{print_generic, Format};
+use super::errors::{CmdError, CmdResult};
+use super::printers::tabwriter::{new_table_writer, TabWriter};
+use super::printers::{print_table, PrintOptions, RowContext};
+use super::resources::{list, ListOptions};
+use super::selector::{field_value, parse_field_selector, parse_label_selector, FieldTerm, Selector};
+use crate::engine::api::{Kind, Object};
+use crate::engine::sim::Cluster;
+use crate::engine::store::WatchEvent;
+
+/// How long (virtual time) `kubectl get -w` in a script or the CLI watches at most.
+pub const WATCH_LIMIT_MS: u64 = 30 * 60 * 1000;
+/// How many steps it takes at most.
+pub const WATCH_STEP_LIMIT: usize = 200_000;
+
+/// A running watch on one resource type.
+#[derive(Clone, Debug)]
+pub struct Watch {
+    kind: Kind,
+    namespace: Option<String>,
+    names: Vec<String>,
+    labels: Selector,
+    fields: Vec<FieldTerm>,
+    popts: PrintOptions,
+    format: Format,
+    writer: TabWriter,
+    header_printed: bool,
+    printed: usize,
+}
+
+/// What the user asked to watch.
+pub struct WatchSpec {
+    /// The resource type.
+    pub kind: Kind,
+    /// Object names (empty: the whole collection).
+    pub names: Vec<String>,
+    /// Namespace (None: all namespaces).
+    pub namespace: Option<String>,
+    /// `-l`.
+    pub label_selector: Option<String>,
+    /// `--field-selector`.
+    pub field_selector: Option<String>,
+    /// Table options.
+    pub popts: PrintOptions,
+    /// Output format.
+    pub format: Format,
+    /// `--watch-only`: no initial listing.
+    pub watch_only: bool,
+}
+
+impl Watch {
+    /// Starts a watch: returns it with the initial listing (empty for `--watch-only`).
+    pub fn start(cluster: &Cluster, spec: WatchSpec) -> CmdResult<(Watch, String)> {
+        let labels = match &spec.label_selector {
+            Some(s) => parse_label_selector(s).map_err(CmdError::Plain)?,
+            None => Selector::default(),
+        };
+        let fields = match &spec.field_selector {
+            Some(s) => parse_field_selector(s).map_err(|e| CmdError::Api(crate::engine::error::ApiError::BadRequest(e)))?,
+            None => Vec::new(),
+        };
+        let opts = ListOptions {
+            namespace: spec.namespace.clone(),
+            label_selector: spec.label_selector.clone(),
+            field_selector: spec.field_selector.clone(),
+        };
+        let mut initial: Vec<std::rc::Rc<Object>> = list(cluster, spec.kind, &opts)?;
+        if !spec.names.is_empty() {
+            initial.retain(|o| spec.names.contains(&o.meta().name));
+            for n in &spec.names {
+                if !initial.iter().any(|o| o.meta().name == *n) {
+                    return Err(CmdError::Api(crate::engine::error::ApiError::not_found(spec.kind, n)));
+                }
+            }
+        }
+        let namespace = if spec.kind.info().namespaced { spec.namespace } else { None };
+        let mut w = Watch {
+            kind: spec.kind,
+            namespace,
+            names: spec.names,
+            labels,
+            fields,
+            popts: spec.popts,
+            format: spec.format,
+            writer: new_table_writer(),
+            header_printed: false,
+            printed: 0,
+        };
+        let out = if spec.watch_only {
+            String::new()
+        } else {
+            let refs: Vec<&Object> = initial.iter().map(|o| o.as_ref()).collect();
+            w.print(cluster, &refs)
+        };
+        Ok((w, out))
+    }
+
+    fn matches(&self, obj: &Object) -> bool {
+        let m = obj.meta();
+        if obj.kind() != self.kind {
+            return false;
+        }
+        if let Some(ns) = &self.namespace {
+            if m.namespace != *ns {
+                return false;
+            }
+        }
+        if !self.names.is_empty() && !self.names.contains(&m.name) {
+            return false;
+        }
+        self.labels.matches(&m.labels)
+            && self.fields.iter().all(|t| field_value(obj, &t.field).is_ok_and(|v| (v == t.value) == t.equals))
+    }
+
+    fn print(&mut self, cluster: &Cluster, objs: &[&Object]) -> String {
+        if objs.is_empty() {
+            return String::new();
+        }
+        match &self.format {
+            Format::Table | Format::Wide => {
+                let mut popts = self.popts.clone();
+                popts.no_headers |= self.header_printed;
+                let ctx = RowContext { now: cluster.now, cluster };
+                print_table(&mut self.writer, self.kind, objs, &popts, &ctx);
+                self.header_printed = true;
+                self.writer.flush()
+            }
+            Format::Yaml => {
+                let mut out = String::new();
+                for o in objs {
+                    if self.printed > 0 {
+                        out.push_str("---\n");
+                    }
+                    out.push_str(&print_generic(&self.format, &[o], true, false).unwrap_or_default());
+                    self.printed += 1;
+                }
+                out
+            }
+            f => {
+                let mut out = String::new();
+                for o in objs {
+                    out.push_str(&print_generic(f, &[o], true, true).unwrap_or_default());
+                }
+                out
+            }
+        }
+    }
+
+    /// The lines for a batch of store changes: one row per change to a matching object (an
+    /// object that stops matching the selector still gets its last row, as the API server sends
+    /// it a DELETED event).
+    pub fn poll(&mut self, cluster: &Cluster, changes: &[WatchEvent]) -> String {
+        let mut out = String::new();
+        for ev in changes {
+            let now_matches = self.matches(&ev.object);
+            let was = ev.old.as_ref().is_some_and(|o| self.matches(o));
+            if now_matches || was {
+                let s = self.print(cluster, &[ev.object.as_ref()]);
+                out.push_str(&s);
+            }
+        }
+        out
+    }
+
+    /// Drives the clock until the cluster settles (bounded), returning everything printed: what
+    /// `kubectl get -w` shows until the user would press Ctrl-C.
+    pub fn run_until_settled(&mut self, cluster: &mut Cluster) -> String {
+        let mut out = String::new();
+        let pending = cluster.flush();
+        out.push_str(&self.poll(cluster, &pending));
+        let until = cluster.now.plus_ms(WATCH_LIMIT_MS);
+        let mut steps = 0;
+        while !cluster.is_settled() && steps < WATCH_STEP_LIMIT && cluster.next_due().is_some_and(|t| t <= until) {
+            let r = cluster.step();
+            out.push_str(&self.poll(cluster, &r.changes));
+            steps += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::testutil::*;
+    use crate::kubectl::{run, start_watch, Context};
+
+    const WEB: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: nginx\n  serviceName: nginx\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: registry.k8s.io/nginx-slim:0.24\n";
+
+    #[test]
+    fn get_w_prints_rows_with_the_first_tables_widths() {
+        let mut c = cluster();
+        let ctx = Context { stdin: Some(WEB.into()), ..Context::default() };
+        run(&mut c, "kubectl apply -f -", &ctx);
+        let o = kubectl(&mut c, "kubectl get pods -w");
+        eprintln!("{}", o.stdout);
+        let lines: Vec<&str> = o.stdout.lines().collect();
+        // get.go watch: one header, then one row per change, never a second header.
+        assert_eq!(lines.iter().filter(|l| l.starts_with("NAME")).count(), 1, "{}", o.stdout);
+        assert!(lines.last().unwrap().starts_with("web-1   1/1     Running"), "{}", o.stdout);
+        assert!(c.is_settled());
+    }
+
+    #[test]
+    fn streaming_api_polls_changes() {
+        let mut c = cluster();
+        let (o, w) = start_watch(&mut c, "kubectl get sts --watch-only", &Context::default());
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("", 0));
+        let mut w = w.expect("a watch");
+        run(&mut c, "kubectl apply -f -", &Context { stdin: Some(WEB.into()), ..Context::default() });
+        let mut out = String::new();
+        for _ in 0..50 {
+            let r = c.step();
+            out.push_str(&w.poll(&c, &r.changes));
+        }
+        assert!(out.starts_with("NAME   READY   AGE\nweb    0/2     0s\n"), "{out}");
+        let (o, w) = start_watch(&mut c, "kubectl get pods,sts -w", &Context::default());
+        assert_eq!((o.stderr.as_str(), w.is_none()), ("error: you may only specify a single resource type\n", true));
+    }
+}
