@@ -113,9 +113,32 @@ fn history_memory(pods: i32, steps: usize) -> (f64, usize) {
     (seek_ms, bytes)
 }
 
+/// Median time of parsing + executing + printing one kubectl command at 1,000 pods.
+fn kubectl_at(n: i32) -> Vec<(&'static str, f64)> {
+    let mut c = cluster_for(n);
+    apiserver::create(&mut c, stateful_set("web", n, "nginx:1.27")).expect("create");
+    c.settle(24 * 3_600_000, usize::MAX);
+    let ctx = stsplay::kubectl::Context::default();
+    let mut out = Vec::new();
+    for cmd in ["get pods", "get pods -l app=web -o wide", "get sts web", "describe sts web", "get pod web-500 -o yaml", "scale sts web --replicas=1000"] {
+        let mut times: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = Instant::now();
+                let o = stsplay::kubectl::run(&mut c, cmd, &ctx);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                assert_eq!(o.exit_code, 0, "{cmd}: {}", o.stderr);
+                ms
+            })
+            .collect();
+        times.sort_by(|a, b| a.total_cmp(b));
+        out.push((cmd, times[4]));
+    }
+    out
+}
+
 fn main() {
     // `cargo bench --bench engine -- NAME…` runs only the named parts
-    // (settle-1k, settle-10k, rolling-1k, history); no names runs them all.
+    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, history); no names runs them all.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     println!("engine benchmarks (release build, one run each after a warm-up)");
@@ -133,6 +156,11 @@ fn main() {
     }
     if want("rolling-1k") {
         println!("rolling update of 1,000 replicas: {:.1} ms", rolling_update(1_000));
+    }
+    if want("kubectl-1k") {
+        for (cmd, ms) in kubectl_at(1_000) {
+            println!("kubectl {cmd} at 1,000 pods: {ms:.2} ms");
+        }
     }
     if want("history") {
         let (seek, bytes) = history_memory(100, 10_000);
