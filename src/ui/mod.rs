@@ -1,19 +1,37 @@
-//! The browser playground (Yew, wasm32 only).
+//! The browser playground (Yew, wasm32 only): [`App`] wires the session ([`crate::session`])
+//! to the components through one reducer ([`state`]), and runs the side effects — autosave,
+//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks.
 //!
-//! For now this is only the shell: it mounts [`App`] into `<main id="app">` (see `index.html`),
-//! proves the engine is compiled in, and turns panics into a visible, recoverable message.
-//! The full UI is a later issue.
+//! A panic never leaves a blank page: the banner of [`show_fatal_error`] offers a reload, and the
+//! session is autosaved before every learner action, so the reload restores the work (and
+//! `?safe` reloads the files without replaying the history, in case the replay is what fails).
 //!
 //! Styling note: the page's Content-Security-Policy has `style-src 'self'`, so inline `style=""`
 //! attributes are blocked. Style with classes in `static/style.css`.
 
 use std::panic::PanicHookInfo;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
+use crate::session::{complete, view, NAMESPACE};
+use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
+
+pub mod components;
+pub mod state;
+pub mod storage;
+
+use components::console::Console;
+use components::diagram::Diagram;
+use components::dialogs::{HelpDialog, ScriptDialog, ShareDialog};
+use components::editor::Editor;
+use components::header::Header;
+use components::inspector::{Inspected, Inspector};
+use components::timebar::TimeBar;
+use components::why_panel::{DecisionRow, EventRow, WhyPanel};
 
 /// The product name, as shown in the page heading.
 pub const PRODUCT_NAME: &str = "StatefulSet Playground";
@@ -24,23 +42,328 @@ pub const MOUNT_ID: &str = "app";
 /// The `id` of the error banner that [`show_fatal_error`] puts at the top of `<body>`.
 pub const FATAL_ERROR_ID: &str = "fatal-error";
 
-/// A line that can only be produced by calling into the engine, so seeing it on the page
-/// proves the engine is compiled into the wasm and runs there.
-pub fn engine_line() -> String {
-    format!("Engine loaded: {}", Kind::StatefulSet.group_resource())
+/// How the playground started: from a share link, the autosave, or fresh; with a notice when
+/// a link or the autosave could not be used.
+fn initial_state() -> State {
+    let fragment = storage::fragment();
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let mut notice = None;
+    let mut state = None;
+    if let Some(payload) = fragment.strip_prefix(storage::SHARE_PREFIX) {
+        match crate::session::persist::Saved::from_share(payload).and_then(|s| State::from_saved(&s)) {
+            Ok(s) => state = Some(s),
+            Err(e) => notice = Some(format!("This share link could not be opened: {e}. Your own saved work is shown instead.")),
+        }
+    }
+    if state.is_none() {
+        match storage::load_session() {
+            Some(Ok(saved)) if search.starts_with(storage::SAFE_QUERY) => {
+                let mut safe = saved.clone();
+                safe.history.clear();
+                safe.position = 0;
+                state = State::from_saved(&safe).ok();
+                notice = Some("Safe mode: your files are back; the history was not replayed.".into());
+            }
+            Some(Ok(saved)) => match State::from_saved(&saved) {
+                Ok(s) => state = Some(s),
+                Err(e) => notice = Some(format!("Your saved session could not be restored: {e}")),
+            },
+            Some(Err(e)) => notice = Some(format!("Your saved session could not be read: {e}")),
+            None => {}
+        }
+    }
+    let mut state = state.unwrap_or_default();
+    state.notice = notice;
+    if let Some(prefs) = storage::get(storage::PREFS_KEY) {
+        let mut it = prefs.split('|');
+        state.theme = Theme::from_name(it.next().unwrap_or(""));
+        state.presenter = it.next() == Some("1");
+        if let Some(sp) = it.next().and_then(|s| s.parse::<usize>().ok()) {
+            state.speed = sp.min(SPEEDS.len() - 1);
+        }
+    }
+    state
+}
+
+fn relative(c: &crate::engine::sim::Cluster, t: crate::engine::api::Time) -> String {
+    let ms = t.since(c.config.session_start);
+    let sign = if ms < 0 { "-" } else { "+" };
+    let ms = ms.unsigned_abs();
+    if ms >= 60_000 {
+        format!("t{sign}{}m{:02}.{}s", ms / 60_000, ms / 1000 % 60, ms % 1000 / 100)
+    } else {
+        format!("t{sign}{}.{}s", ms / 1000, ms % 1000 / 100)
+    }
+}
+
+fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
+    let ns = if sel.kind.info().namespaced { NAMESPACE } else { "" };
+    let obj = c.store.get(sel.kind, ns, &sel.name).cloned();
+    let mut i = Inspected {
+        selection: sel.clone(),
+        describe: String::new(),
+        yaml: String::new(),
+        image: String::new(),
+        node: String::new(),
+        exists: obj.is_some(),
+    };
+    if let Some(o) = obj {
+        i.describe = crate::kubectl::describe::describe(c, &o).unwrap_or_else(|| "(no describer for this kind)".into());
+        i.yaml = crate::kubectl::printers::yaml::to_yaml(&o.to_value());
+        if let Some(p) = o.as_pod() {
+            i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+            i.node = p.spec.node_name.clone();
+        }
+    }
+    i
 }
 
 /// The root component of the playground.
 #[function_component]
 pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    let dispatcher = state.dispatcher();
+    let rev = state.rev;
+
+    // --- effects -------------------------------------------------------------------------
+    // Autosave: at once after a learner's action (so a crash in the next one loses nothing),
+    // at most once a second while playing.
+    {
+        let session = state.session.clone();
+        use_effect_with((rev, state.files_rev, state.playing), move |(_, _, playing)| {
+            let save = move || {
+                storage::save_session(&session.borrow().saved());
+            };
+            let timer = if *playing {
+                Some(gloo::timers::callback::Timeout::new(1000, save))
+            } else {
+                save();
+                None
+            };
+            move || drop(timer)
+        });
+    }
+    {
+        let prefs = format!("{}|{}|{}", state.theme.name(), if state.presenter { 1 } else { 0 }, state.speed);
+        use_effect_with(prefs, |prefs| {
+            storage::set(storage::PREFS_KEY, prefs);
+        });
+    }
+    // The share link (or safe-mode query) has been read: take it out of the address bar.
+    use_effect_with((), |_| {
+        let f = storage::fragment();
+        let q = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        if f.starts_with(storage::SHARE_PREFIX) || q.starts_with(storage::SAFE_QUERY) {
+            storage::clear_fragment_and_query();
+        }
+    });
+    // Play: one step per tick; the pause between steps follows the virtual time to the next
+    // change, scaled by the speed (and bounded, so long waits do not stall the show).
+    {
+        let d = dispatcher.clone();
+        let session = state.session.clone();
+        use_effect_with((state.playing, rev, state.speed), move |(playing, _, speed)| {
+            let timer = playing.then(|| {
+                let c = session.borrow();
+                let gap = c.cluster().next_due().map(|t| t.since(c.cluster().now).max(0) as f64).unwrap_or(400.0);
+                let delay = (gap.clamp(150.0, 1500.0) / SPEEDS[*speed]).max(16.0) as u32;
+                gloo::timers::callback::Timeout::new(delay, move || d.dispatch(Action::PlayTick))
+            });
+            move || drop(timer)
+        });
+    }
+    // Keys: → step, ← back, space play/pause — unless typing in a field.
+    {
+        let d = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                        return;
+                    }
+                    let tag = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .map(|el| el.tag_name().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    let typing = matches!(tag.as_str(), "input" | "textarea" | "select");
+                    let action = match e.key().as_str() {
+                        "ArrowRight" if !typing => Some(Action::Forward),
+                        "ArrowLeft" if !typing => Some(Action::Back),
+                        " " if !typing && tag != "button" && tag != "summary" && tag != "a" => Some(Action::TogglePlay),
+                        "Escape" => Some(Action::Dialog(None)),
+                        _ => None,
+                    };
+                    if let Some(a) = action {
+                        e.prevent_default();
+                        d.dispatch(a);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Theme on the root element too, so the page background follows.
+    use_effect_with((state.theme, state.presenter), |(theme, presenter)| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            root.set_class_name(&format!("{}{}", theme.css(), if *presenter { " presenter" } else { "" }));
+        }
+    });
+
+    // --- derived data (memoized on the revision) -------------------------------------------
+    let view = {
+        let s = state.session.clone();
+        use_memo(rev, move |_| Rc::new(view::build(s.borrow().cluster(), NAMESPACE)))
+    };
+    let (decisions, events) = {
+        let s = state.session.clone();
+        (*use_memo(rev, move |_| {
+            let sess = s.borrow();
+            let c = sess.cluster();
+            let decisions: Vec<DecisionRow> = c
+                .why
+                .iter()
+                .rev()
+                .take(40)
+                .map(|d| DecisionRow {
+                    at: relative(c, d.at),
+                    component: d.component.to_string(),
+                    verdict: d.verdict.as_str().to_string(),
+                    subject: d.subject.clone(),
+                    target: d.target.clone(),
+                    reason: d.reason.clone(),
+                })
+                .collect();
+            let mut evs: Vec<&crate::engine::api::Event> =
+                c.store.list(Kind::Event, Some(NAMESPACE)).filter_map(|o| o.as_event()).collect();
+            evs.sort_by_key(|e| std::cmp::Reverse((e.last_timestamp, e.metadata.name.clone())));
+            let events: Vec<EventRow> = evs
+                .into_iter()
+                .take(40)
+                .map(|e| EventRow {
+                    at: e.last_timestamp.map(|t| relative(c, t)).unwrap_or_default(),
+                    type_: e.type_.clone(),
+                    reason: e.reason.clone(),
+                    object: format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                    message: e.message.clone(),
+                    count: e.count,
+                })
+                .collect();
+            (Rc::new(decisions), Rc::new(events))
+        }))
+        .clone()
+    };
+    let inspected = {
+        let s = state.session.clone();
+        use_memo((rev, state.selected.clone()), move |(_, sel)| sel.as_ref().map(|sel| inspect(s.borrow().cluster(), sel)))
+    };
+    let (position, len, markers, clock, files, active, typed) = {
+        let sess = state.session.borrow();
+        let t = &sess.timeline;
+        let markers: Vec<usize> =
+            t.entries().iter().enumerate().filter(|(_, e)| e.input.is_command()).map(|(i, _)| i + 1).collect();
+        (
+            t.position(),
+            t.len(),
+            Rc::new(markers),
+            relative(sess.cluster(), sess.cluster().now),
+            Rc::new(sess.files.clone()),
+            sess.active,
+            Rc::new(sess.typed.clone()),
+        )
+    };
+
+    // --- callbacks (stable: built once from the dispatcher) -------------------------------
+    let cb = |f: fn() -> Action| {
+        let d = dispatcher.clone();
+        Callback::from(move |_: ()| d.dispatch(f()))
+    };
+    let onselect = {
+        let d = dispatcher.clone();
+        use_callback((), move |sel: Selection, _| d.dispatch(Action::Select(Some(sel))))
+    };
+    let complete_cb = {
+        let s = state.session.clone();
+        Callback::from(move |line: String| complete::complete(s.borrow().cluster(), NAMESPACE, &line))
+    };
+    let d = dispatcher.clone();
+    let onedit = Callback::from(move |(i, t): (usize, String)| d.dispatch(Action::Edit(i, t)));
+    let d = dispatcher.clone();
+    let onselectfile = Callback::from(move |i: usize| d.dispatch(Action::SelectFile(i)));
+    let d = dispatcher.clone();
+    let onclosefile = Callback::from(move |i: usize| d.dispatch(Action::CloseFile(i)));
+    let d = dispatcher.clone();
+    let oncommand = Callback::from(move |l: String| d.dispatch(Action::Command(l)));
+    let d = dispatcher.clone();
+    let onseek = Callback::from(move |n: usize| d.dispatch(Action::Seek(n)));
+    let d = dispatcher.clone();
+    let onspeed = Callback::from(move |n: usize| d.dispatch(Action::SetSpeed(n)));
+    let d = dispatcher.clone();
+    let onfault = Callback::from(move |w: Vec<String>| d.dispatch(Action::Fault(w)));
+    let d = dispatcher.clone();
+    let ontheme = Callback::from(move |t: Theme| d.dispatch(Action::SetTheme(t)));
+    let d = dispatcher.clone();
+    let onimport = Callback::from(move |t: String| d.dispatch(Action::ImportScript(t)));
+    let onshare = {
+        let d = dispatcher.clone();
+        let s = state.session.clone();
+        Callback::from(move |_: ()| {
+            let saved = s.borrow().saved();
+            d.dispatch(Action::Dialog(Some(Dialog::Share(storage::share_link(&saved)))))
+        })
+    };
+    let close_dialog = cb(|| Action::Dialog(None));
+    let dialog = match &state.dialog {
+        Some(Dialog::Share(link)) => html! { <ShareDialog link={link.clone()} onclose={close_dialog.clone()} /> },
+        Some(Dialog::Script) => {
+            let script = state.session.borrow().script();
+            html! { <ScriptDialog {script} {onimport} onclose={close_dialog.clone()} /> }
+        }
+        Some(Dialog::Help) => html! { <HelpDialog onclose={close_dialog.clone()} /> },
+        None => html! {},
+    };
+    let notice = state.notice.clone().map(|n| {
+        let d = dispatcher.clone();
+        html! {
+            <div class="notice" role="status">
+                <span>{ n }</span>
+                <button onclick={Callback::from(move |_| d.dispatch(Action::Notice(None)))}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
     html! {
-        <>
-            <h1>{ PRODUCT_NAME }</h1>
-            <p class="tagline">
-                { "Simulate the Kubernetes StatefulSet controller in your browser." }
-            </p>
-            <p class="engine-status">{ engine_line() }</p>
-        </>
+        <div class={classes!("app", state.theme.css(), state.presenter.then_some("presenter"))}>
+            <Header theme={state.theme} presenter={state.presenter} {onshare}
+                onscript={cb(|| Action::Dialog(Some(Dialog::Script)))}
+                onhelp={cb(|| Action::Dialog(Some(Dialog::Help)))}
+                onnew={cb(|| Action::NewSession)} {ontheme}
+                onpresenter={cb(|| Action::TogglePresenter)} />
+            { for notice }
+            <p class="hint">{ crate::session::seed::HINT }</p>
+            <div class="workspace">
+                <div class="col-left">
+                    <Editor {files} {active} {onedit} onselect={onselectfile} onadd={cb(|| Action::AddFile)}
+                        onclose={onclosefile} onapply={cb(|| Action::ApplyActive)} />
+                    <Console lines={state.console.clone()} {typed} onsubmit={oncommand.clone()} complete={complete_cb}
+                        oninterrupt={cb(|| Action::Interrupt)} watching={state.watch.is_some()} />
+                </div>
+                <div class="col-right">
+                    <section class="panel stage" aria-label="Diagram">
+                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} {onselect} />
+                    </section>
+                    <TimeBar {position} {len} {markers} playing={state.playing} speed={state.speed} {clock}
+                        onreset={cb(|| Action::Reset)} onback={cb(|| Action::Back)} ontoggle={cb(|| Action::TogglePlay)}
+                        onstep={cb(|| Action::Forward)} {onseek} {onspeed} />
+                    <div class="below">
+                        <WhyPanel {decisions} {events} />
+                        <Inspector inspected={(*inspected).clone()} {onfault} {oncommand} onclose={cb(|| Action::Select(None))} />
+                    </div>
+                </div>
+            </div>
+            { dialog }
+        </div>
     }
 }
 
@@ -117,8 +440,15 @@ fn build_banner(document: &Document) -> Option<Element> {
     // An empty href is the current page: following it reloads the playground from scratch.
     reload.set_attribute("href", "").ok()?;
     reload.set_text_content(Some("Reload the playground"));
+    // Your files and history are autosaved before every action; this reload brings them back.
+    // If replaying the history is what fails, the safe reload brings back the files only.
+    let safe = document.create_element("a").ok()?;
+    safe.set_attribute("href", storage::SAFE_QUERY).ok()?;
+    safe.set_attribute("class", "safe-reload").ok()?;
+    safe.set_text_content(Some("Reload with my files only"));
     banner.append_child(&text).ok()?;
     banner.append_child(&reload).ok()?;
+    banner.append_child(&safe).ok()?;
     Some(banner)
 }
 
