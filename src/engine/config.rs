@@ -35,6 +35,9 @@ pub struct Timings {
     pub container_start_ms: u64,
     /// Garbage collector reaction time.
     pub gc_latency_ms: u64,
+    /// How long a node's kubelet may stay silent before the node lifecycle controller marks it
+    /// Unknown (`--node-monitor-grace-period`: 50 s since Kubernetes 1.32, 40 s before).
+    pub node_monitor_grace_ms: u64,
 }
 
 impl Default for Timings {
@@ -46,6 +49,7 @@ impl Default for Timings {
             image_pull_ms: 3000,
             container_start_ms: 700,
             gc_latency_ms: 100,
+            node_monitor_grace_ms: 50_000,
         }
     }
 }

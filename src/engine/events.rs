@@ -27,8 +27,8 @@ pub fn record(
 ) {
     let now = c.now;
     let agg = format!(
-        "{component}\x00{host}\x00{}\x00{}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}",
-        involved.kind, involved.namespace, involved.name, involved.uid
+        "{component}\x00{host}\x00{}\x00{}\x00{}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}",
+        involved.kind, involved.namespace, involved.name, involved.uid, involved.field_path
     );
     if let Some(key) = c.events.index.get(&agg).cloned() {
         if let Some(Object::Event(existing)) = c.store.get_key(&key).map(|o| (**o).clone()) {

@@ -12,7 +12,7 @@ use super::controllers::{garbage_collector, statefulset};
 use super::rng::Rng;
 use super::store::{ObjectKey, Store, WatchEvent};
 use super::why::{Decision, Verdict, WhyLog};
-use super::{bootstrap, events, kubelet, scheduler, volumes};
+use super::{bootstrap, events, kubelet, node_lifecycle, scheduler, volumes};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
@@ -29,6 +29,8 @@ pub enum Task {
     Volume(volumes::Task),
     /// Garbage collector work.
     GarbageCollect(garbage_collector::Task),
+    /// Node lifecycle controller / taint eviction work.
+    NodeLifecycle(node_lifecycle::Task),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,6 +92,8 @@ pub struct Cluster {
     pub runtime: kubelet::Runtime,
     /// Volume contents and provisioner state.
     pub volumes: volumes::State,
+    /// The scheduler's cache and queues.
+    pub scheduler: scheduler::State,
     /// Event aggregation index.
     pub events: events::Recorder,
     /// StatefulSet controller work-queue state and caches.
@@ -112,6 +116,7 @@ impl Cluster {
             why: WhyLog::default(),
             runtime: kubelet::Runtime::default(),
             volumes: volumes::State::default(),
+            scheduler: scheduler::State::default(),
             events: events::Recorder::default(),
             statefulset_controller: statefulset::ControllerState::default(),
             queue: BinaryHeap::new(),
@@ -245,6 +250,7 @@ impl Cluster {
             Task::Kubelet(t) => kubelet::handle(self, t),
             Task::Volume(t) => volumes::handle(self, t),
             Task::GarbageCollect(t) => garbage_collector::handle(self, t),
+            Task::NodeLifecycle(t) => node_lifecycle::handle(self, t),
         }
     }
 

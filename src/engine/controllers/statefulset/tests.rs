@@ -12,7 +12,8 @@ use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
 
 fn cluster() -> Cluster {
-    Cluster::new(ClusterConfig::default())
+    // No nodes: the real scheduler and kubelet stay idle and the fake kubelet below drives pods.
+    Cluster::new(ClusterConfig { nodes: Vec::new(), ..ClusterConfig::default() })
 }
 
 /// A StatefulSet as the API server stores it after defaulting.
@@ -119,7 +120,13 @@ fn converge(c: &mut Cluster) {
 }
 
 fn events(c: &Cluster) -> Vec<String> {
-    let mut evs: Vec<&Event> = c.store.list(Kind::Event, Some("default")).filter_map(|o| o.as_event()).collect();
+    // The controller's own events (the scheduler and PV controller record theirs too).
+    let mut evs: Vec<&Event> = c
+        .store
+        .list(Kind::Event, Some("default"))
+        .filter_map(|o| o.as_event())
+        .filter(|e| e.source.component == "statefulset-controller")
+        .collect();
     evs.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
     evs.iter().map(|e| format!("{} {}", e.reason, e.message)).collect()
 }
@@ -422,6 +429,18 @@ fn a_claim_being_deleted_blocks_its_pod() {
     pvc.spec.access_modes = vec!["ReadWriteOnce".into()];
     pvc.spec.resources.requests.insert("storage".into(), "1Gi".into());
     apiserver::create(&mut c, Object::PersistentVolumeClaim(pvc)).unwrap();
+    // A scheduled pod still uses the claim, so pvc-protection keeps it Terminating.
+    let mut user = Pod::default();
+    user.metadata.name = "user".into();
+    user.metadata.namespace = "default".into();
+    user.spec.node_name = "node-1".into();
+    user.spec.containers.push(Container { name: "app".into(), image: "busybox:1.36".into(), ..Default::default() });
+    user.spec.volumes.push(Volume {
+        name: "data".into(),
+        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource { claim_name: "www-web-0".into(), read_only: None }),
+        ..Default::default()
+    });
+    apiserver::create(&mut c, Object::Pod(user)).unwrap();
     apiserver::delete(&mut c, &ObjectKey::new(Kind::PersistentVolumeClaim, "default", "www-web-0"), DeleteOptions::default())
         .unwrap();
     create(&mut c, web(1));

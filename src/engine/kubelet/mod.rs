@@ -1,0 +1,353 @@
+//! The kubelet and its container runtime (`pkg/kubelet`, containerd behind the CRI): runs the
+//! pods bound to each node and reports their status.
+//!
+//! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start,
+//!   crash restarts with back-off, graceful termination.
+//! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
+//!   images are healthy unless told otherwise).
+//! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
+//! - [`runtime`]: images, pod IPs, container IDs.
+//!
+//! A node whose kubelet is down ([`Runtime::node_down`]) does nothing: its pods keep whatever
+//! status they had until the node lifecycle controller steps in.
+
+pub mod lifecycle;
+pub mod probes;
+pub mod runtime;
+pub mod status;
+pub mod termination;
+
+use super::api::{Object, ObjectReference, Pod, Time};
+use super::fs::Tree;
+use super::sim::{Cluster, Task as SimTask};
+use super::store::{ObjectKey, WatchEvent, WatchEventType};
+use runtime::NodeRuntime;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Component name on kubelet events.
+pub const COMPONENT: &str = "kubelet";
+
+/// A container's state as the runtime knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CState {
+    /// Not running: ContainerCreating, PodInitializing, ErrImagePull, CrashLoopBackOff, …
+    Waiting {
+        /// Waiting reason.
+        reason: String,
+        /// Waiting message.
+        message: String,
+    },
+    /// Running since.
+    Running {
+        /// Start time.
+        started_at: Time,
+    },
+    /// Exited.
+    Terminated(Terminated),
+}
+
+/// A finished container instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Terminated {
+    /// Exit code.
+    pub exit_code: i32,
+    /// `Completed`, `Error`, …
+    pub reason: String,
+    /// When it started.
+    pub started_at: Option<Time>,
+    /// When it exited.
+    pub finished_at: Time,
+    /// Its container ID.
+    pub container_id: String,
+}
+
+/// One container (or init container) of a pod on its node.
+#[derive(Clone, Debug)]
+pub struct Ctr {
+    /// Container name.
+    pub name: String,
+    /// Image as written in the spec.
+    pub image: String,
+    /// An init container.
+    pub init: bool,
+    /// A restartable init container (sidecar).
+    pub sidecar: bool,
+    /// Current state.
+    pub state: CState,
+    /// Previous instance's termination.
+    pub last: Option<Terminated>,
+    /// Restarts so far.
+    pub restarts: i32,
+    /// Ready (readiness probe or simply running).
+    pub ready: bool,
+    /// Started (startup probe passed or none).
+    pub started: bool,
+    /// Current instance's container ID (`containerd://…`), empty before the first create.
+    pub container_id: String,
+    /// Image ID once the image is present.
+    pub image_id: String,
+    /// Crash-loop back-off for the next restart (0 = restart at once).
+    pub backoff_ms: u64,
+    /// Image pull back-off.
+    pub pull_backoff_ms: u64,
+    /// Incremented on every transition: tasks carrying an older value are stale.
+    pub seq: u64,
+    /// The kubelet has started working on it (first launch done).
+    pub launched: bool,
+    /// The current image pull: when it was requested and how long the pull itself takes.
+    pub pull: Option<(Time, u64)>,
+    /// The last pull error (for the ImagePullBackOff message).
+    pub pull_error: String,
+    /// Consecutive readiness probe failures / successes.
+    pub probe_failures: i32,
+    /// Consecutive liveness probe failures.
+    pub liveness_failures: i32,
+    /// A probe loop is armed for this container.
+    pub probing: bool,
+}
+
+/// A pod on a node.
+#[derive(Clone, Debug)]
+pub struct PodRt {
+    /// Store key.
+    pub key: ObjectKey,
+    /// Pod uid.
+    pub uid: String,
+    /// Node.
+    pub node: String,
+    /// Pod IP once the sandbox exists.
+    pub ip: Option<String>,
+    /// Sandbox created (PodReadyToStartContainers).
+    pub sandbox_ready: bool,
+    /// When the kubelet admitted the pod (status.startTime).
+    pub start_time: Time,
+    /// Init containers then containers, in spec order.
+    pub ctrs: Vec<Ctr>,
+    /// Termination started.
+    pub terminating: bool,
+}
+
+impl PodRt {
+    /// A container by name.
+    pub fn ctr(&self, name: &str) -> Option<&Ctr> {
+        self.ctrs.iter().find(|c| c.name == name)
+    }
+
+    /// A container by name, mutably.
+    pub fn ctr_mut(&mut self, name: &str) -> Option<&mut Ctr> {
+        self.ctrs.iter_mut().find(|c| c.name == name)
+    }
+}
+
+/// Fault switches the runtime honours (set through [`super::faults`]).
+#[derive(Clone, Debug, Default)]
+pub struct FaultState {
+    /// Image references (full form) that do not exist in their registry.
+    pub broken_images: BTreeSet<String>,
+    /// (pod uid, container) whose process exits with status 1 shortly after starting.
+    pub crash: BTreeSet<(String, String)>,
+    /// (pod uid, container) whose readiness endpoint fails.
+    pub readiness: BTreeSet<(String, String)>,
+    /// (pod uid, container) whose liveness endpoint fails.
+    pub liveness: BTreeSet<(String, String)>,
+}
+
+/// Kubelet-side state that is not in the API: pods per node, images, IPs, container
+/// filesystems, faults.
+#[derive(Clone, Debug, Default)]
+pub struct Runtime {
+    pods: BTreeMap<String, PodRt>,
+    nodes: BTreeMap<String, NodeRuntime>,
+    fs: BTreeMap<(String, String), Tree>,
+    /// Active faults.
+    pub faults: FaultState,
+    down: BTreeSet<String>,
+}
+
+impl Runtime {
+    /// A pod's runtime state by uid.
+    pub fn pod(&self, uid: &str) -> Option<&PodRt> {
+        self.pods.get(uid)
+    }
+
+    /// A container's own filesystem (its writable layer), while the pod exists.
+    pub fn container_fs(&self, pod_uid: &str, container: &str) -> Option<&Tree> {
+        self.fs.get(&(pod_uid.to_string(), container.to_string()))
+    }
+
+    /// A container's own filesystem, mutably.
+    pub fn container_fs_mut(&mut self, pod_uid: &str, container: &str) -> Option<&mut Tree> {
+        self.fs.get_mut(&(pod_uid.to_string(), container.to_string()))
+    }
+
+    /// Whether a node's kubelet is down (the "node lost" fault).
+    pub fn node_down(&self, node: &str) -> bool {
+        self.down.contains(node)
+    }
+
+    /// Nodes whose kubelet is down.
+    pub fn down_nodes(&self) -> impl Iterator<Item = &String> {
+        self.down.iter()
+    }
+
+    /// Images present on a node.
+    pub fn images_on(&self, node: &str) -> impl Iterator<Item = &String> {
+        self.nodes.get(node).into_iter().flat_map(|n| n.images.iter())
+    }
+
+    pub(crate) fn set_node_down(&mut self, node: &str, down: bool) {
+        if down {
+            self.down.insert(node.to_string());
+        } else {
+            self.down.remove(node);
+        }
+    }
+
+    pub(crate) fn pods_on(&self, node: &str) -> Vec<String> {
+        self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect()
+    }
+}
+
+/// One step of a container's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// Image pull finished.
+    PullDone,
+    /// Image pull failed.
+    PullFailed,
+    /// Next sync after a failed pull: report the back-off.
+    PullBackOff,
+    /// Retry the pull after the back-off.
+    PullRetry,
+    /// Create the container.
+    Create,
+    /// Start it.
+    Start,
+    /// The process exited with an error (crash fault).
+    Exit,
+    /// An init container finished successfully.
+    Complete,
+    /// The readiness probe's first success.
+    Ready,
+    /// Restart after the crash back-off.
+    Restart,
+    /// Periodic probe run (readiness/liveness under a fault).
+    Probe,
+    /// A container killed by a failed liveness probe has stopped.
+    Killed,
+}
+
+/// Work for a kubelet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Task {
+    /// Admit a pod bound to the node: first status.
+    Admit(String),
+    /// Create the pod sandbox (network, IP).
+    Sandbox(String),
+    /// A container step; `seq` must still match.
+    Container {
+        /// Pod uid.
+        uid: String,
+        /// Container name.
+        name: String,
+        /// Expected sequence number.
+        seq: u64,
+        /// The step.
+        step: Step,
+    },
+    /// Containers of a terminating pod have stopped: final status and deletion.
+    Stopped(String),
+    /// A node's kubelet is back: resync its pods.
+    Resync(String),
+}
+
+/// Watches pods bound to nodes.
+pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
+    let Object::Pod(p) = &*ev.object else { return };
+    let uid = p.metadata.uid.clone();
+    if ev.type_ == WatchEventType::Deleted {
+        termination::forget(c, &uid);
+        return;
+    }
+    // Only a node that exists runs a kubelet: a pod bound to an unknown node just sits there.
+    if p.spec.node_name.is_empty() || c.runtime.node_down(&p.spec.node_name) || c.store.get(super::api::Kind::Node, "", &p.spec.node_name).is_none() {
+        return;
+    }
+    match c.runtime.pods.get(&uid) {
+        None => {
+            if p.metadata.deletion_timestamp.is_none() && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed") {
+                lifecycle::admit(c, p);
+            }
+        }
+        Some(rt) if p.metadata.deletion_timestamp.is_some() && !rt.terminating => termination::terminate(c, &uid),
+        Some(_) => {}
+    }
+}
+
+/// Runs one kubelet transition.
+pub fn handle(c: &mut Cluster, t: Task) {
+    match t {
+        Task::Admit(uid) => lifecycle::write_first_status(c, &uid),
+        Task::Sandbox(uid) => lifecycle::sandbox(c, &uid),
+        Task::Container { uid, name, seq, step } => lifecycle::container_step(c, &uid, &name, seq, step),
+        Task::Stopped(uid) => termination::stopped(c, &uid),
+        Task::Resync(node) => termination::resync_node(c, &node),
+    }
+}
+
+/// The event reference for a container of a pod (`spec.containers{nginx}`).
+pub(crate) fn container_ref(p: &Pod, name: &str, init: bool) -> ObjectReference {
+    ObjectReference {
+        kind: "Pod".into(),
+        namespace: p.metadata.namespace.clone(),
+        name: p.metadata.name.clone(),
+        uid: p.metadata.uid.clone(),
+        api_version: "v1".into(),
+        resource_version: String::new(),
+        field_path: if init { format!("spec.initContainers{{{name}}}") } else { format!("spec.containers{{{name}}}") },
+    }
+}
+
+/// Emits a kubelet event about a container.
+pub(crate) fn container_event(c: &mut Cluster, uid: &str, name: &str, type_: &str, reason: &str, message: &str) {
+    let Some(rt) = c.runtime.pods.get(uid) else { return };
+    let init = rt.ctr(name).is_some_and(|x| x.init);
+    let node = rt.node.clone();
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
+    let r = container_ref(&p, name, init);
+    super::events::record(c, r, type_, reason, message, COMPONENT, &node);
+}
+
+/// Emits a kubelet event about a pod (no container field path).
+pub(crate) fn pod_event(c: &mut Cluster, uid: &str, type_: &str, reason: &str, message: &str) {
+    let Some(rt) = c.runtime.pods.get(uid) else { return };
+    let node = rt.node.clone();
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
+    let mut r = container_ref(&p, "", false);
+    r.field_path.clear();
+    super::events::record(c, r, type_, reason, message, COMPONENT, &node);
+}
+
+/// `format.Pod`: `web-1_default(<uid>)`.
+pub fn format_pod(p: &Pod) -> String {
+    format!("{}_{}({})", p.metadata.name, p.metadata.namespace, p.metadata.uid)
+}
+
+/// Queues a container step.
+pub(crate) fn enqueue_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: Step, ms: u64, recurring: bool) {
+    let t = SimTask::Kubelet(Task::Container { uid: uid.to_string(), name: name.to_string(), seq, step });
+    if recurring {
+        c.enqueue_recurring(ms, t);
+    } else {
+        c.enqueue_after(ms, t);
+    }
+}
+
+/// The pod object for a runtime entry.
+pub(crate) fn pod_of(c: &Cluster, uid: &str) -> Option<Pod> {
+    let rt = c.runtime.pods.get(uid)?;
+    c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+//! The kubelet's prober (`pkg/kubelet/prober`): readiness gates the container's `ready` flag;
+//! a liveness failure restarts the container. The playground's containers answer their probes
+//! unless a fault says otherwise, so a probe loop only runs while it can change something:
+//! before the first readiness success, and while a readiness/liveness fault is active.
+//!
+//! First readiness success: `initialDelaySeconds` plus up to one `periodSeconds` (the worker's
+//! tick phase). Under a fault, every period fails; after `failureThreshold` consecutive failures
+//! the container turns unready (readiness) or is killed and restarted (liveness).
+
+use super::{container_event, enqueue_step, pod_of, CState, Step};
+use crate::engine::api::{Container, Pod, Probe};
+use crate::engine::sim::Cluster;
+
+/// `periodSeconds` default.
+pub const DEFAULT_PERIOD_S: i32 = 10;
+/// `failureThreshold` default.
+pub const DEFAULT_FAILURE_THRESHOLD: i32 = 3;
+
+fn period_ms(p: &Probe) -> u64 {
+    p.period_seconds.filter(|s| *s > 0).unwrap_or(DEFAULT_PERIOD_S) as u64 * 1000
+}
+
+fn threshold(p: &Probe) -> i32 {
+    p.failure_threshold.filter(|s| *s > 0).unwrap_or(DEFAULT_FAILURE_THRESHOLD)
+}
+
+fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
+    p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name)
+}
+
+/// What a failing probe reports, by handler (`prober.go` result messages).
+pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
+    let port = |v: &Option<serde_json::Value>| {
+        v.as_ref().and_then(|h| h.get("port")).map(|p| match p {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    if probe.http_get.is_some() {
+        "HTTP probe failed with statuscode: 503".to_string()
+    } else if probe.tcp_socket.is_some() {
+        format!("dial tcp {pod_ip}:{}: connect: connection refused", port(&probe.tcp_socket).unwrap_or_default())
+    } else if probe.grpc.is_some() {
+        format!("timeout: failed to connect service \":{}\" within 1s", port(&probe.grpc).unwrap_or_default())
+    } else {
+        // An exec probe whose command exits non-zero without output.
+        String::new()
+    }
+}
+
+fn key(uid: &str, name: &str) -> (String, String) {
+    (uid.to_string(), name.to_string())
+}
+
+/// A container just started: schedule its first readiness success, or a probe loop under a
+/// fault.
+pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
+    let Some(seq) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).map(|x| x.seq) else { return };
+    let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
+    let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
+    if let Some(r) = &spec.readiness_probe {
+        let delay = r.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+        let phase = c.rng.range(0, period_ms(r));
+        if readiness_fault {
+            arm(c, uid, name, delay + phase);
+        } else {
+            enqueue_step(c, uid, name, seq, Step::Ready, delay + phase, false);
+        }
+    }
+    if liveness_fault && spec.liveness_probe.is_some() {
+        let l = spec.liveness_probe.as_ref().map(|l| l.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).unwrap_or(0);
+        arm(c, uid, name, l);
+    }
+}
+
+fn arm(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    if x.probing {
+        return;
+    }
+    x.probing = true;
+    let seq = x.seq;
+    let first = after_ms.max(1);
+    enqueue_step(c, uid, name, seq, Step::Probe, first, true);
+}
+
+/// The readiness probe's first success (no fault).
+pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
+    if c.runtime.faults.readiness.contains(&key(uid, name)) {
+        arm(c, uid, name, 0);
+        return;
+    }
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    if matches!(x.state, CState::Running { .. }) && !x.ready {
+        x.ready = true;
+        x.probe_failures = 0;
+        super::status::write(c, uid);
+    }
+}
+
+/// A fault changed for a running container: start probing if that can change its state.
+pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(s) = spec(&p, name).cloned() else { return };
+    let Some(x) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)) else { return };
+    if !matches!(x.state, CState::Running { .. }) {
+        return;
+    }
+    let relevant = (s.readiness_probe.is_some()) || (s.liveness_probe.is_some() && c.runtime.faults.liveness.contains(&key(uid, name)));
+    if relevant {
+        let period = s.readiness_probe.as_ref().or(s.liveness_probe.as_ref()).map(period_ms).unwrap_or(10_000);
+        let phase = c.rng.range(1, period);
+        arm(c, uid, name, phase);
+    }
+}
+
+/// One probe period.
+pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(s) = spec(&p, name).cloned() else { return };
+    let ip = p.status.pod_ip.clone();
+    let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
+    let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.probing = false;
+    if !matches!(x.state, CState::Running { .. }) {
+        return;
+    }
+    let mut changed = false;
+    let mut events: Vec<(&str, &str, String)> = Vec::new();
+    let mut kill = false;
+    if let Some(r) = &s.readiness_probe {
+        if readiness_fault {
+            x.probe_failures += 1;
+            events.push(("Warning", "Unhealthy", format!("Readiness probe failed: {}", failure_message(r, &ip))));
+            if x.probe_failures >= threshold(r) && x.ready {
+                x.ready = false;
+                changed = true;
+            }
+        } else {
+            x.probe_failures = 0;
+            if !x.ready {
+                x.ready = true;
+                changed = true;
+            }
+        }
+    }
+    if let Some(l) = &s.liveness_probe {
+        if liveness_fault {
+            x.liveness_failures += 1;
+            events.push(("Warning", "Unhealthy", format!("Liveness probe failed: {}", failure_message(l, &ip))));
+            if x.liveness_failures >= threshold(l) {
+                kill = true;
+                x.liveness_failures = 0;
+            }
+        } else {
+            x.liveness_failures = 0;
+        }
+    }
+    let seq = x.seq;
+    for (t, r, m) in events {
+        container_event(c, uid, name, t, r, &m);
+    }
+    if kill {
+        container_event(c, uid, name, "Normal", "Killing", &format!("Container {name} failed liveness probe, will be restarted"));
+        let grace = s
+            .liveness_probe
+            .as_ref()
+            .and_then(|l| l.termination_grace_period_seconds)
+            .or(p.spec.termination_grace_period_seconds)
+            .unwrap_or(30)
+            .max(0) as u64
+            * 1000;
+        let ms = super::termination::stop_ms(c, uid, name, grace);
+        if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
+            x.ready = false;
+        }
+        super::status::write(c, uid);
+        enqueue_step(c, uid, name, seq, Step::Killed, ms, true);
+        return;
+    }
+    if changed {
+        super::status::write(c, uid);
+    }
+    let keep = (readiness_fault && s.readiness_probe.is_some())
+        || (liveness_fault && s.liveness_probe.is_some())
+        || c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| !x.ready && s.readiness_probe.is_some());
+    if keep {
+        let period = s.readiness_probe.as_ref().or(s.liveness_probe.as_ref()).map(period_ms).unwrap_or(10_000);
+        arm(c, uid, name, period);
+    }
+}

@@ -1,0 +1,147 @@
+//! Pod termination on the kubelet (`kubelet.go` `SyncTerminatingPod`, `killPodWithSyncResult`,
+//! the status manager's final delete) and the kubelet's return after a node outage.
+//!
+//! Servers that handle SIGTERM stop within a second; images whose PID 1 ignores SIGTERM
+//! (busybox `sleep`) run out the grace period and are killed (exit 137). The pod object is
+//! removed right after its final status.
+
+use super::lifecycle::{admit, advance};
+use super::runtime::parse_image;
+use super::{container_event, pod_of, CState, Task, Terminated};
+use crate::engine::api::{Object, Pod};
+use crate::engine::apiserver;
+use crate::engine::sim::{Cluster, Task as SimTask};
+use crate::engine::store::ObjectKey;
+use crate::engine::why::Verdict;
+
+fn handles_sigterm(c: &Cluster, uid: &str, name: &str) -> bool {
+    pod_of(c, uid)
+        .and_then(|p| p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name).map(|x| x.image.clone()))
+        .and_then(|i| parse_image(&i).ok())
+        .is_some_and(|r| r.handles_sigterm())
+}
+
+pub(crate) fn stop_ms(c: &mut Cluster, uid: &str, name: &str, grace_ms: u64) -> u64 {
+    if handles_sigterm(c, uid, name) {
+        c.rng.range(200, 1000).min(grace_ms)
+    } else {
+        grace_ms
+    }
+}
+
+/// The pod got a deletionTimestamp: `Killing` each running container; they stop within the
+/// grace period.
+pub fn terminate(c: &mut Cluster, uid: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(rt) = c.runtime.pods.get_mut(uid) else { return };
+    if c.runtime.down.contains(&rt.node) {
+        return;
+    }
+    rt.terminating = true;
+    let running: Vec<String> = rt.ctrs.iter().filter(|x| matches!(x.state, CState::Running { .. })).map(|x| x.name.clone()).collect();
+    for x in rt.ctrs.iter_mut() {
+        x.seq += 1;
+        x.probing = false;
+    }
+    let grace_s = p.metadata.deletion_grace_period_seconds.or(p.spec.termination_grace_period_seconds).unwrap_or(30).max(0) as u64;
+    let mut wait = c.rng.range(50, 200).min(grace_s * 1000);
+    for name in &running {
+        container_event(c, uid, name, "Normal", "Killing", &format!("Stopping container {name}"));
+        wait = wait.max(stop_ms(c, uid, name, grace_s * 1000));
+    }
+    c.decide(
+        super::COMPONENT,
+        format!("pod/{}", p.metadata.name),
+        Verdict::Delete,
+        format!("pod/{}", p.metadata.name),
+        format!("pod is being deleted: stopping its containers (grace period {grace_s}s), then removing it"),
+    );
+    c.enqueue_after(wait, SimTask::Kubelet(Task::Stopped(uid.to_string())));
+}
+
+/// Containers of a terminating pod have exited: final status, then the pod object goes.
+pub fn stopped(c: &mut Cluster, uid: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(rt) = c.runtime.pods.get(uid) else { return };
+    if c.runtime.node_down(&rt.node) || p.metadata.deletion_timestamp.is_none() {
+        return;
+    }
+    let now = c.now;
+    let names: Vec<(String, bool)> = rt.ctrs.iter().map(|x| (x.name.clone(), matches!(x.state, CState::Running { .. }))).collect();
+    for (name, running) in names {
+        let handles = handles_sigterm(c, uid, &name);
+        let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(&name)) else { continue };
+        x.ready = false;
+        x.started = false;
+        if running {
+            let started_at = match &x.state {
+                CState::Running { started_at } => Some(*started_at),
+                _ => None,
+            };
+            let (code, reason) = if handles { (0, "Completed") } else { (137, "Error") };
+            x.state = CState::Terminated(Terminated { exit_code: code, reason: reason.into(), started_at, finished_at: now, container_id: x.container_id.clone() });
+        }
+    }
+    super::status::write_terminal(c, uid);
+    apiserver::finish_pod_deletion(c, &ObjectKey::of(&Object::Pod(p)));
+}
+
+/// The pod object is gone: the runtime forgets it, its IP and its containers' files.
+pub fn forget(c: &mut Cluster, uid: &str) {
+    let Some(rt) = c.runtime.pods.remove(uid) else { return };
+    if let Some(ip) = &rt.ip {
+        if let Some(n) = c.runtime.nodes.get_mut(&rt.node) {
+            n.release_ip(ip);
+        }
+    }
+    let lo = (uid.to_string(), String::new());
+    let doomed: Vec<(String, String)> = c.runtime.fs.range(lo..).take_while(|(k, _)| k.0 == uid).map(|(k, _)| k.clone()).collect();
+    for k in doomed {
+        c.runtime.fs.remove(&k);
+    }
+    let f = &mut c.runtime.faults;
+    f.crash.retain(|(u, _)| u != uid);
+    f.readiness.retain(|(u, _)| u != uid);
+    f.liveness.retain(|(u, _)| u != uid);
+}
+
+/// A node's kubelet came back: it reports its pods again, finishes the ones deleted meanwhile
+/// and starts the ones bound to it while it was away.
+pub fn resync_node(c: &mut Cluster, node: &str) {
+    if c.runtime.node_down(node) {
+        return;
+    }
+    for uid in c.runtime.pods_on(node) {
+        let Some(rt) = c.runtime.pods.get(&uid) else { continue };
+        match c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() {
+            None => forget(c, &uid),
+            Some(p) if p.metadata.uid != uid => forget(c, &uid),
+            Some(p) if p.metadata.deletion_timestamp.is_some() => {
+                if let Some(rt) = c.runtime.pods.get_mut(&uid) {
+                    rt.terminating = false;
+                }
+                terminate(c, &uid);
+            }
+            Some(_) => {
+                super::status::write(c, &uid);
+                advance(c, &uid);
+            }
+        }
+    }
+    let bound: Vec<Pod> = c
+        .scheduler
+        .pod_uids_on(node)
+        .into_iter()
+        .filter(|u| !c.runtime.pods.contains_key(u))
+        .filter_map(|u| c.store.get_by_uid(&u).and_then(|o| o.as_pod()).cloned())
+        .collect();
+    for p in bound {
+        if p.metadata.deletion_timestamp.is_some() {
+            // Never started here: nothing to stop.
+            apiserver::finish_pod_deletion(c, &ObjectKey::of(&Object::Pod(p)));
+        } else {
+            admit(c, &p);
+        }
+    }
+}
+

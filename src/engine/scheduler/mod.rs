@@ -1,0 +1,361 @@
+//! kube-scheduler (`pkg/scheduler`): places pending pods on nodes with the default plugins that
+//! matter here — NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit,
+//! VolumeBinding — spreading pods over the feasible nodes (fewest pods first, ties by name).
+//!
+//! An unschedulable pod gets `FailedScheduling` and `PodScheduled=False`, waits in the
+//! unschedulable queue and is retried when the cluster changes in a way that may help (a node,
+//! claim or class changes, a pod leaves a node) and at least every five minutes
+//! (`podMaxInUnschedulablePodsDuration`). Volume binding for WaitForFirstConsumer claims:
+//! the chosen node is written on the claim (`volume.kubernetes.io/selected-node`) and the pod is
+//! bound once every claim is bound (PreBind waits, up to ten minutes).
+
+pub mod framework;
+mod volume_binding;
+
+use super::api::{Condition, Kind, Object, Pod};
+use super::apiserver;
+use super::sim::{Cluster, Task as SimTask};
+use super::store::{ObjectKey, WatchEvent, WatchEventType};
+use super::why::Verdict;
+use framework::{fit_error, Rejection};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Component name on scheduler events.
+pub const COMPONENT: &str = "default-scheduler";
+/// How often unschedulable pods are retried even when nothing changes.
+pub const UNSCHEDULABLE_FLUSH_MS: u64 = 5 * 60 * 1000;
+/// Back-off before retrying a pod after a cluster change (the scheduler's initial pod back-off).
+pub const RETRY_BACKOFF_MS: u64 = 1000;
+/// How long PreBind waits for a pod's claims to be bound.
+pub const BIND_TIMEOUT_MS: u64 = 10 * 60 * 1000;
+
+/// The scheduler's cache and queues.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    /// Node → (uid → (millicpu, memory bytes)) of its assigned, non-terminal pods.
+    node_pods: BTreeMap<String, BTreeMap<String, (u64, u64)>>,
+    /// Pod uid → the node it is counted on.
+    pod_node: BTreeMap<String, String>,
+    /// Pods that failed to schedule and wait for a cluster change.
+    unschedulable: BTreeSet<ObjectKey>,
+    /// Unschedulable pods with a five-minute flush retry armed, and when it fires.
+    flush_armed: BTreeMap<ObjectKey, super::api::Time>,
+    /// Pods assumed on a node whose claims are being bound (PreBind), with when that started.
+    waiting: BTreeMap<ObjectKey, (String, super::api::Time)>,
+    /// Claim → pods waiting in PreBind for it.
+    claim_waiters: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+}
+
+impl State {
+    /// Number of assigned, non-terminal pods on a node.
+    pub fn pods_on(&self, node: &str) -> usize {
+        self.node_pods.get(node).map_or(0, |m| m.len())
+    }
+
+    /// Uids of the assigned, non-terminal pods on a node.
+    pub fn pod_uids_on(&self, node: &str) -> Vec<String> {
+        self.node_pods.get(node).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Pods currently in the unschedulable queue.
+    pub fn unschedulable(&self) -> impl Iterator<Item = &ObjectKey> {
+        self.unschedulable.iter()
+    }
+}
+
+fn wants_scheduling(p: &Pod) -> bool {
+    p.spec.node_name.is_empty()
+        && p.metadata.deletion_timestamp.is_none()
+        && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed")
+        && (p.spec.scheduler_name.is_empty() || p.spec.scheduler_name == COMPONENT)
+}
+
+/// Informer handlers: queue new pods, keep the node cache, retry unschedulable pods on change.
+pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
+    match &*ev.object {
+        Object::Pod(p) => {
+            let key = ObjectKey::of(&ev.object);
+            let deleted = ev.type_ == WatchEventType::Deleted;
+            let freed = account(c, p, deleted);
+            if deleted {
+                c.scheduler.unschedulable.remove(&key);
+                c.scheduler.flush_armed.remove(&key);
+                forget_waiting(c, &key);
+            } else if ev.type_ == WatchEventType::Added && wants_scheduling(p) {
+                c.enqueue_unique(c.config.timings.schedule_ms, SimTask::Schedule(key));
+            }
+            if freed {
+                requeue_unschedulable(c);
+            }
+        }
+        Object::Node(n) => {
+            let relevant = match ev.old.as_ref().and_then(|o| o.as_node()) {
+                None => true,
+                Some(o) => o.spec.taints != n.spec.taints || o.spec.unschedulable != n.spec.unschedulable || o.metadata.labels != n.metadata.labels || o.is_ready() != n.is_ready(),
+            };
+            if relevant {
+                requeue_unschedulable(c);
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => {
+            let key = ObjectKey::of(&ev.object);
+            let bound_now = !pvc.spec.volume_name.is_empty() && pvc.status.phase == "Bound";
+            let was_bound = ev.old.as_ref().and_then(|o| o.as_pvc()).is_some_and(|o| !o.spec.volume_name.is_empty() && o.status.phase == "Bound");
+            if bound_now && !was_bound {
+                let waiters: Vec<ObjectKey> = c.scheduler.claim_waiters.get(&key).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+                for w in waiters {
+                    c.enqueue_unique(c.config.timings.controller_latency_ms, SimTask::Schedule(w));
+                }
+            }
+            if ev.type_ == WatchEventType::Added || (bound_now && !was_bound) {
+                requeue_unschedulable(c);
+            }
+        }
+        Object::PersistentVolume(_) | Object::StorageClass(_) if ev.type_ == WatchEventType::Added => requeue_unschedulable(c),
+        _ => {}
+    }
+}
+
+/// Keeps the per-node pod cache; returns true when a pod left a node (capacity freed).
+fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
+    let uid = &p.metadata.uid;
+    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(&ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name)) {
+        // Assumed on a node while its volumes bind: keep counting it there.
+        return false;
+    }
+    let counts = !deleted && !p.spec.node_name.is_empty() && !matches!(p.status.phase.as_str(), "Succeeded" | "Failed");
+    let current = c.scheduler.pod_node.get(uid).cloned();
+    match (current, counts) {
+        (None, true) => {
+            let req = framework::pod_requests(p);
+            c.scheduler.node_pods.entry(p.spec.node_name.clone()).or_default().insert(uid.clone(), req);
+            c.scheduler.pod_node.insert(uid.clone(), p.spec.node_name.clone());
+            false
+        }
+        (Some(node), false) => {
+            if let Some(m) = c.scheduler.node_pods.get_mut(&node) {
+                m.remove(uid);
+            }
+            c.scheduler.pod_node.remove(uid);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn assume_on(c: &mut Cluster, p: &Pod, node: &str) {
+    let uid = p.metadata.uid.clone();
+    if c.scheduler.pod_node.contains_key(&uid) {
+        return;
+    }
+    let req = framework::pod_requests(p);
+    c.scheduler.node_pods.entry(node.to_string()).or_default().insert(uid.clone(), req);
+    c.scheduler.pod_node.insert(uid, node.to_string());
+}
+
+/// Undoes [`assume_on`] for a pod that did not get bound.
+fn forget_assumed(c: &mut Cluster, p: &Pod) {
+    if !p.spec.node_name.is_empty() {
+        return;
+    }
+    if let Some(node) = c.scheduler.pod_node.remove(&p.metadata.uid) {
+        if let Some(m) = c.scheduler.node_pods.get_mut(&node) {
+            m.remove(&p.metadata.uid);
+        }
+    }
+}
+
+fn forget_waiting(c: &mut Cluster, key: &ObjectKey) {
+    if c.scheduler.waiting.remove(key).is_some() {
+        c.scheduler.claim_waiters.retain(|_, pods| {
+            pods.remove(key);
+            !pods.is_empty()
+        });
+    }
+}
+
+/// Moves every unschedulable pod back to the active queue (after the retry back-off).
+fn requeue_unschedulable(c: &mut Cluster) {
+    if c.scheduler.unschedulable.is_empty() {
+        return;
+    }
+    let keys: Vec<ObjectKey> = std::mem::take(&mut c.scheduler.unschedulable).into_iter().collect();
+    for k in keys {
+        c.enqueue_unique(RETRY_BACKOFF_MS, SimTask::Schedule(k));
+    }
+}
+
+/// One scheduling cycle for one pod.
+pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
+    if c.scheduler.flush_armed.get(key).is_some_and(|t| *t <= c.now) {
+        c.scheduler.flush_armed.remove(key);
+    }
+    let Some(pod) = c.store.get_key(key).and_then(|o| o.as_pod()).cloned() else { return };
+    if !wants_scheduling(&pod) {
+        return;
+    }
+    if let Some((node, since)) = c.scheduler.waiting.get(key).cloned() {
+        prebind_wait(c, key, pod, node, since);
+        return;
+    }
+    c.scheduler.unschedulable.remove(key);
+    let nodes: Vec<super::api::Node> = c.store.list(Kind::Node, None).filter_map(|o| o.as_node()).cloned().collect();
+    if nodes.is_empty() {
+        // `ErrNoNodesAvailable`: no FitError, just this.
+        let msg = "no nodes available to schedule pods".to_string();
+        unschedulable(c, key, &pod, msg.clone(), msg);
+        return;
+    }
+    let claims = match volume_binding::pre_filter(c, &pod) {
+        Ok(claims) => claims,
+        Err(msg) => {
+            let text = fit_error(nodes.len(), Some(&msg), &[]);
+            unschedulable(c, key, &pod, text, msg);
+            return;
+        }
+    };
+    let tols = framework::tolerations(&pod);
+    let (cpu, mem) = framework::pod_requests(&pod);
+    let mut rejections = Vec::new();
+    let mut feasible: Vec<(usize, String)> = Vec::new();
+    for n in &nodes {
+        let name = &n.metadata.name;
+        let rejection = if n.spec.unschedulable == Some(true)
+            && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
+        {
+            Some(Rejection::unresolvable("node(s) were unschedulable"))
+        } else if framework::untolerated_taint(n, &tols).is_some() {
+            Some(Rejection::unresolvable("node(s) had untolerated taint(s)"))
+        } else if !framework::node_affinity_matches(&pod, &n.metadata.labels) {
+            Some(Rejection::unresolvable("node(s) didn't match Pod's node affinity/selector"))
+        } else if let Some(r) = resources_fit(c, n, cpu, mem) {
+            Some(r)
+        } else {
+            volume_binding::filter(c, &claims, name).err()
+        };
+        match rejection {
+            Some(r) => rejections.push(r),
+            None => feasible.push((c.scheduler.pods_on(name), name.clone())),
+        }
+    }
+    feasible.sort();
+    let Some((_, node)) = feasible.into_iter().next() else {
+        let text = fit_error(nodes.len(), None, &rejections);
+        let summary = summarize(&rejections);
+        unschedulable(c, key, &pod, text, summary);
+        return;
+    };
+    if volume_binding::assume(c, &pod, &claims, &node) {
+        bind(c, key, pod, &node);
+    } else {
+        c.scheduler.waiting.insert(key.clone(), (node.clone(), c.now));
+        // Reserve: the pod counts on its node while its volumes are bound (the scheduler
+        // cache's assumed pod), so the next pods spread elsewhere.
+        assume_on(c, &pod, &node);
+        for claim in &claims.unbound_delayed {
+            c.scheduler.claim_waiters.entry(claim.clone()).or_default().insert(key.clone());
+        }
+        c.decide(
+            COMPONENT,
+            format!("pod/{}", pod.metadata.name),
+            Verdict::Wait,
+            format!("node/{node}"),
+            format!("chose {node}; waiting for the pod's claims to be bound before binding the pod (WaitForFirstConsumer)"),
+        );
+    }
+}
+
+fn summarize(rejections: &[Rejection]) -> String {
+    let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rejections {
+        *hist.entry(r.reason.as_str()).or_default() += 1;
+    }
+    hist.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ")
+}
+
+/// NodeResourcesFit: pod count, CPU and memory against allocatable.
+fn resources_fit(c: &Cluster, n: &super::api::Node, cpu: u64, mem: u64) -> Option<Rejection> {
+    let (a_cpu, a_mem, a_pods) = framework::allocatable(n);
+    let pods = c.scheduler.node_pods.get(&n.metadata.name);
+    let count = pods.map_or(0, |m| m.len()) as u64;
+    if count + 1 > a_pods {
+        return Some(Rejection::unschedulable("Too many pods"));
+    }
+    let (used_cpu, used_mem) = pods.map_or((0, 0), |m| m.values().fold((0, 0), |(a, b), (x, y)| (a + x, b + y)));
+    if cpu > 0 && used_cpu + cpu > a_cpu {
+        return Some(Rejection::unschedulable("Insufficient cpu"));
+    }
+    if mem > 0 && used_mem + mem > a_mem {
+        return Some(Rejection::unschedulable("Insufficient memory"));
+    }
+    None
+}
+
+fn unschedulable(c: &mut Cluster, key: &ObjectKey, pod: &Pod, message: String, why: String) {
+    let mut p = pod.clone();
+    set_condition(c, &mut p, Condition {
+        type_: "PodScheduled".into(),
+        status: "False".into(),
+        reason: "Unschedulable".into(),
+        message: message.clone(),
+        ..Default::default()
+    });
+    apiserver::write_internal(c, Object::Pod(p.clone()));
+    c.record_event(&Object::Pod(p), "Warning", "FailedScheduling", &message, COMPONENT);
+    c.decide(COMPONENT, format!("pod/{}", pod.metadata.name), Verdict::Wait, "", format!("no node fits: {why}"));
+    c.scheduler.unschedulable.insert(key.clone());
+    if !c.scheduler.flush_armed.contains_key(key) {
+        let at = c.now.plus_ms(UNSCHEDULABLE_FLUSH_MS);
+        c.scheduler.flush_armed.insert(key.clone(), at);
+        c.enqueue_recurring(UNSCHEDULABLE_FLUSH_MS, SimTask::Schedule(key.clone()));
+    }
+}
+
+/// Sets a pod condition, moving lastTransitionTime only when the status changes.
+pub fn set_condition(c: &Cluster, p: &mut Pod, mut cond: Condition) {
+    match p.status.conditions.iter_mut().find(|x| x.type_ == cond.type_) {
+        Some(old) => {
+            cond.last_transition_time = if old.status == cond.status { old.last_transition_time } else { Some(c.now) };
+            cond.last_probe_time = None;
+            *old = cond;
+        }
+        None => {
+            cond.last_transition_time = Some(c.now);
+            p.status.conditions.push(cond);
+        }
+    }
+}
+
+fn prebind_wait(c: &mut Cluster, key: &ObjectKey, pod: Pod, node: String, since: super::api::Time) {
+    if volume_binding::all_bound(c, &pod) {
+        forget_waiting(c, key);
+        bind(c, key, pod, &node);
+        return;
+    }
+    if c.now.since(since) >= BIND_TIMEOUT_MS as i64 {
+        forget_waiting(c, key);
+        forget_assumed(c, &pod);
+        let msg = "running PreBind plugin \"VolumeBinding\": binding volumes: context deadline exceeded".to_string();
+        unschedulable(c, key, &pod, msg.clone(), msg);
+        return;
+    }
+    // Check again when the deadline passes (claims becoming bound wake us earlier).
+    let left = BIND_TIMEOUT_MS - c.now.since(since).max(0) as u64;
+    c.enqueue_recurring(left, SimTask::Schedule(key.clone()));
+}
+
+/// Binds the pod (the `pods/binding` subresource): nodeName, `PodScheduled=True`, `Scheduled`.
+fn bind(c: &mut Cluster, key: &ObjectKey, mut pod: Pod, node: &str) {
+    pod.spec.node_name = node.to_string();
+    set_condition(c, &mut pod, Condition { type_: "PodScheduled".into(), status: "True".into(), ..Default::default() });
+    c.scheduler.unschedulable.remove(key);
+    c.scheduler.flush_armed.remove(key);
+    let name = pod.metadata.name.clone();
+    let ns = pod.metadata.namespace.clone();
+    let stored = apiserver::write_internal(c, Object::Pod(pod));
+    c.record_event(&stored, "Normal", "Scheduled", &format!("Successfully assigned {ns}/{name} to {node}"), COMPONENT);
+    c.decide(COMPONENT, format!("pod/{name}"), Verdict::Update, format!("node/{node}"), format!("bound to {node}: feasible and running the fewest pods"));
+}
+
+#[cfg(test)]
+mod tests;

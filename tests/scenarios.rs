@@ -1,0 +1,305 @@
+//! Full-stack scenarios: the StatefulSet controller, scheduler, kubelet, volume provisioner,
+//! garbage collector and kubectl together, checked against what a real cluster does
+//! (../shared/spec/statefulset-semantics.md).
+
+mod common;
+
+use common::*;
+use stsplay::engine::api::Kind;
+use stsplay::engine::{faults, fs};
+
+#[test]
+fn ordered_creation_waits_for_each_pod_to_be_ready() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    // After every step: a pod exists only if every lower ordinal is Running and Ready
+    // (OrderedReady), and claims are created before their pod.
+    let mut seen = 0;
+    for _ in 0..10_000 {
+        let pods = pod_names(&c);
+        for (i, name) in pods.iter().enumerate() {
+            assert_eq!(name, &format!("myapp-{i}"), "pods appear in ordinal order, no gaps: {pods:?}");
+            assert!(claim_names(&c).contains(&format!("myapp-storage-myapp-{i}")), "claim before pod");
+            if i > 0 {
+                let prev = pod(&c, &pods[i - 1]).expect("previous pod");
+                assert!(prev.is_running_and_ready(), "{name} exists while {} is not Ready", pods[i - 1]);
+            }
+        }
+        seen = seen.max(pods.len());
+        if ready_pods(&c).len() == 3 {
+            break;
+        }
+        c.step();
+    }
+    assert_eq!(seen, 3);
+    // The status follows the pods one controller sync later.
+    settle(&mut c);
+    let s = sts(&c, "myapp");
+    assert_eq!((s.status.replicas, s.status.ready_replicas, s.status.updated_replicas), (3, 3, 3));
+    let out = kubectl(&mut c, "get sts myapp");
+    assert!(out.starts_with("NAME    READY   AGE\nmyapp   3/3"), "{out}");
+    // The claims are bound to dynamically provisioned volumes.
+    let pvc = kubectl(&mut c, "get pvc");
+    assert_eq!(pvc.lines().filter(|l| l.contains(" Bound ")).count(), 3, "{pvc}");
+}
+
+#[test]
+fn scale_down_removes_the_highest_ordinal_first_one_at_a_time() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    assert_eq!(kubectl(&mut c, "scale sts myapp --replicas=1"), "statefulset.apps/myapp scaled\n");
+    step_until(&mut c, "myapp-2 terminating", |c| !terminating_pods(c).is_empty());
+    assert_eq!(terminating_pods(&c), vec!["myapp-2"]);
+    // myapp-1 is not touched while myapp-2 still exists.
+    while pod(&c, "myapp-2").is_some() {
+        assert!(pod(&c, "myapp-1").is_some_and(|p| p.metadata.deletion_timestamp.is_none()));
+        c.step();
+    }
+    settle(&mut c);
+    assert_eq!(pod_names(&c), vec!["myapp-0"]);
+    // Default retention policy (Retain): every claim stays.
+    assert_eq!(claim_names(&c).len(), 3);
+}
+
+#[test]
+fn data_on_the_volume_survives_pod_deletion_but_container_files_do_not() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    fs::write(&mut c, "default", "myapp-1", "myapp", "/usr/share/nginx/html/index.html", b"hello from 1\n", false)
+        .expect("write to the volume");
+    fs::write(&mut c, "default", "myapp-1", "myapp", "/tmp/scratch", b"gone soon\n", false).expect("write to container fs");
+    let old_uid = pod(&c, "myapp-1").expect("pod").metadata.uid;
+    kubectl(&mut c, "delete pod myapp-1");
+    settle(&mut c);
+    let new = pod(&c, "myapp-1").expect("recreated with the same name");
+    assert_ne!(new.metadata.uid, old_uid);
+    assert_eq!(
+        fs::read(&c, "default", "myapp-1", "myapp", "/usr/share/nginx/html/index.html").expect("still there"),
+        b"hello from 1\n"
+    );
+    assert!(fs::read(&c, "default", "myapp-1", "myapp", "/tmp/scratch").is_err());
+}
+
+#[test]
+fn rolling_update_goes_from_the_highest_ordinal_down_and_honours_the_partition() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let old = revision(&c, "myapp-0");
+    update_sts(&mut c, "myapp", |s| {
+        s.spec.update_strategy.rolling_update.get_or_insert_with(Default::default).partition = Some(2);
+    });
+    kubectl(&mut c, "set image statefulset/myapp myapp=nginx:1.28");
+    settle(&mut c);
+    // Only ordinals ≥ partition move to the new revision (a canary).
+    assert_eq!(image(&c, "myapp-2"), "nginx:1.28");
+    assert_eq!(image(&c, "myapp-1"), "nginx:1.27");
+    assert_eq!(image(&c, "myapp-0"), "nginx:1.27");
+    let s = sts(&c, "myapp");
+    assert_ne!(s.status.current_revision, s.status.update_revision, "partitioned: never completes");
+    assert_eq!(s.status.updated_replicas, 1);
+    let status = kubectl(&mut c, "rollout status sts/myapp --watch=false");
+    assert_eq!(status, "partitioned roll out complete: 1 new pods have been updated...\n");
+
+    // Lowering the partition rolls the rest, highest first, deleting before recreating.
+    update_sts(&mut c, "myapp", |s| {
+        s.spec.update_strategy.rolling_update.get_or_insert_with(Default::default).partition = Some(0);
+    });
+    step_until(&mut c, "myapp-1 deleted", |c| pod(c, "myapp-1").is_none_or(|p| p.metadata.deletion_timestamp.is_some()));
+    assert_eq!(revision(&c, "myapp-0"), old, "myapp-0 waits until myapp-1 is updated and Ready");
+    settle(&mut c);
+    for p in ["myapp-0", "myapp-1", "myapp-2"] {
+        assert_eq!(image(&c, p), "nginx:1.28", "{p}");
+    }
+    let s = sts(&c, "myapp");
+    assert_eq!(s.status.current_revision, s.status.update_revision, "rollout completed");
+}
+
+#[test]
+fn rollback_reuses_the_old_revision_with_a_new_number() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    kubectl(&mut c, "set image statefulset/myapp myapp=nginx:1.28");
+    settle(&mut c);
+    let before: Vec<String> = c.store.list(Kind::ControllerRevision, Some("default")).map(|o| o.meta().name.clone()).collect();
+    assert_eq!(kubectl(&mut c, "rollout undo statefulset/myapp"), "statefulset.apps/myapp rolled back\n");
+    settle(&mut c);
+    let after: Vec<String> = c.store.list(Kind::ControllerRevision, Some("default")).map(|o| o.meta().name.clone()).collect();
+    assert_eq!(before, after, "no new ControllerRevision: the old one is reused");
+    let history = kubectl(&mut c, "rollout history statefulset/myapp");
+    assert_eq!(history, "statefulset.apps/myapp \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n");
+    for p in ["myapp-0", "myapp-1", "myapp-2"] {
+        assert_eq!(image(&c, p), "nginx:1.27");
+    }
+}
+
+#[test]
+fn retention_when_scaled_delete_removes_claims_of_removed_replicas() {
+    let mut c = cluster();
+    let yaml = seed_with(|s| {
+        s.replace(
+            "  replicas: 3\n",
+            "  replicas: 3\n  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Delete\n    whenDeleted: Retain\n",
+        )
+    });
+    create(&mut c, &yaml);
+    settle(&mut c);
+    kubectl(&mut c, "scale sts myapp --replicas=1");
+    settle(&mut c);
+    assert_eq!(claim_names(&c), vec!["myapp-storage-myapp-0"]);
+    // Deleting the set keeps the remaining claim (whenDeleted: Retain).
+    kubectl(&mut c, "delete sts myapp");
+    settle(&mut c);
+    assert!(pod_names(&c).is_empty());
+    assert_eq!(claim_names(&c), vec!["myapp-storage-myapp-0"]);
+}
+
+#[test]
+fn retention_when_deleted_delete_removes_claims_with_the_set() {
+    let mut c = cluster();
+    let yaml = seed_with(|s| {
+        s.replace("  replicas: 3\n", "  replicas: 3\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n")
+    });
+    create(&mut c, &yaml);
+    settle(&mut c);
+    kubectl(&mut c, "scale sts myapp --replicas=2");
+    settle(&mut c);
+    assert_eq!(claim_names(&c).len(), 3, "whenScaled defaults to Retain");
+    kubectl(&mut c, "delete sts myapp");
+    settle(&mut c);
+    assert!(claim_names(&c).is_empty(), "{:?}", claim_names(&c));
+    assert!(c.store.list(Kind::PersistentVolume, None).next().is_none(), "reclaim policy Delete removes the PVs");
+}
+
+#[test]
+fn cascade_delete_removes_pods_but_keeps_claims() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let out = kubectl(&mut c, "delete statefulset myapp");
+    assert!(out.starts_with("statefulset.apps \"myapp\" deleted"), "{out}");
+    // The garbage collector deletes all pods at once, in no order.
+    step_until(&mut c, "all pods terminating", |c| terminating_pods(c).len() == 3);
+    settle(&mut c);
+    assert!(pod_names(&c).is_empty());
+    assert_eq!(claim_names(&c).len(), 3, "PVCs are kept to protect data");
+}
+
+#[test]
+fn orphan_delete_leaves_pods_running_and_a_new_set_adopts_them() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let uids: Vec<String> = c.store.pods("default").map(|p| p.metadata.uid.clone()).collect();
+    kubectl(&mut c, "delete statefulset myapp --cascade=orphan");
+    settle(&mut c);
+    assert!(c.store.get(Kind::StatefulSet, "default", "myapp").is_none());
+    assert_eq!(ready_pods(&c).len(), 3, "pods keep running");
+    assert!(c.store.pods("default").all(|p| p.metadata.owner_references.is_empty()));
+    // Re-create the set (the Service is still there): it adopts the same pods instead of
+    // creating new ones.
+    create(&mut c, SEED.split("---").next().unwrap_or_default());
+    settle(&mut c);
+    let after: Vec<String> = c.store.pods("default").map(|p| p.metadata.uid.clone()).collect();
+    assert_eq!(after, uids);
+    let owner_uid = sts(&c, "myapp").metadata.uid;
+    assert!(c.store.pods("default").all(|p| p.metadata.controller_ref().is_some_and(|r| r.uid == owner_uid)));
+}
+
+#[test]
+fn a_bad_image_stops_the_rollout_and_undo_alone_does_not_unstick_it() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    kubectl(&mut c, "set image statefulset/myapp myapp=nginx:does-not-exist");
+    let r = settle(&mut c);
+    assert!(r.settled, "failure loops do not keep the cluster busy");
+    let p2 = pod(&c, "myapp-2").expect("recreated with the bad image");
+    assert_eq!(p2.spec.containers[0].image, "nginx:does-not-exist");
+    assert!(!p2.is_ready());
+    let pods = kubectl(&mut c, "get pods");
+    assert!(pods.contains("ErrImagePull") || pods.contains("ImagePullBackOff"), "{pods}");
+    // The rollout is stuck: myapp-1 keeps the old image.
+    c.advance(10 * 60 * 1000);
+    assert_eq!(image(&c, "myapp-1"), "nginx:1.27");
+    // Forced rollback (spec §3.14): reverting the template is not enough under OrderedReady…
+    kubectl(&mut c, "rollout undo statefulset/myapp");
+    c.advance(5 * 60 * 1000);
+    assert_eq!(image(&c, "myapp-2"), "nginx:does-not-exist", "the broken pod is not replaced by itself");
+    // …the user must also delete the broken pod.
+    kubectl(&mut c, "delete pod myapp-2");
+    settle(&mut c);
+    assert_eq!(image(&c, "myapp-2"), "nginx:1.27");
+    assert_eq!(ready_pods(&c).len(), 3);
+}
+
+#[test]
+fn a_crashing_pod_blocks_scale_up_under_ordered_ready() {
+    // With a readiness probe, a container that crashes soon after starting is never Ready.
+    // (Without one, each restart makes the pod Ready for a moment, and a real controller may
+    // use that moment to create the next pod — as ours does.)
+    let mut c = cluster();
+    let probe = "          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n            initialDelaySeconds: 5\n            periodSeconds: 5\n";
+    create(&mut c, &seed_with(|s| s.replace("          volumeMounts:\n", &format!("{probe}          volumeMounts:\n"))));
+    settle(&mut c);
+    faults::crash_container(&mut c, "default", "myapp-1", None).expect("fault");
+    c.advance(60_000);
+    kubectl(&mut c, "scale sts myapp --replicas=5");
+    c.advance(10 * 60 * 1000);
+    assert!(pod(&c, "myapp-3").is_none(), "OrderedReady waits for the unhealthy myapp-1");
+    let p = kubectl(&mut c, "get pod myapp-1");
+    assert!(p.contains("CrashLoopBackOff") || p.contains("Error"), "{p}");
+    let why = c.why.latest_for("statefulset/myapp").expect("a decision").reason.clone();
+    assert!(why.contains("myapp-1"), "the why log names the blocker: {why}");
+}
+
+#[test]
+fn a_lost_node_is_never_replaced_until_its_pod_is_force_deleted() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let node = pod(&c, "myapp-1").expect("pod").spec.node_name;
+    faults::fail_node(&mut c, &node).expect("fault");
+    // Node goes NotReady, then the pod is marked for deletion but nobody confirms it.
+    c.advance(10 * 60 * 1000);
+    let p = pod(&c, "myapp-1").expect("still there: at most one pod per identity");
+    assert!(p.metadata.deletion_timestamp.is_some());
+    assert!(!p.is_ready());
+    c.advance(30 * 60 * 1000);
+    assert_eq!(pod(&c, "myapp-1").map(|p| p.metadata.uid), Some(p.metadata.uid.clone()), "not replaced");
+    let out = kubectl::run_force_delete(&mut c);
+    assert!(out.contains("force deleted"), "{out}");
+    settle(&mut c);
+    let new = pod(&c, "myapp-1").expect("recreated after the force delete");
+    assert_ne!(new.metadata.uid, p.metadata.uid);
+}
+
+mod kubectl {
+    use stsplay::engine::Cluster;
+    use stsplay::kubectl::{run, Context};
+
+    /// `kubectl delete pod myapp-1 --force --grace-period=0` (prints a warning on stderr).
+    pub fn run_force_delete(c: &mut Cluster) -> String {
+        let out = run(c, "delete pod myapp-1 --force --grace-period=0", &Context::default());
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
+        format!("{}{}", out.stdout, out.stderr)
+    }
+}
+
+#[test]
+fn the_same_operations_give_the_same_cluster() {
+    let run = || {
+        let mut c = cluster();
+        create(&mut c, SEED);
+        settle(&mut c);
+        kubectl(&mut c, "scale sts myapp --replicas=5");
+        c.advance(7_000);
+        kubectl(&mut c, "set image statefulset/myapp myapp=nginx:1.28");
+        settle(&mut c);
+        dump(&c)
+    };
+    assert_eq!(run(), run());
+}
