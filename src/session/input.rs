@@ -92,14 +92,13 @@ pub struct Outcome {
     pub stderr: String,
     /// 0 on success.
     pub exit_code: i32,
-    /// Objects changed (Events left out), in order.
+    /// Objects changed (Events included: a step may change only an Event), in order.
     pub changes: Vec<Change>,
 }
 
 fn changes_of(events: &[crate::engine::store::WatchEvent]) -> Vec<Change> {
     events
         .iter()
-        .filter(|e| e.object.kind() != Kind::Event)
         .map(|e| {
             let m = e.object.meta();
             Change { type_: e.type_, kind: e.object.kind(), namespace: m.namespace.clone(), name: m.name.clone() }

@@ -81,3 +81,36 @@ fn bad_files_report_errors_and_change_nothing() {
     assert!(out.stderr.starts_with("error:"), "{out:?}");
     assert!(s.cluster().store.list(Kind::StatefulSet, Some(NAMESPACE)).next().is_none());
 }
+
+fn ready(s: &Session) -> usize {
+    s.cluster().store.pods(NAMESPACE).filter(|p| crate::engine::controllers::statefulset::utils::is_running_and_ready(p)).count()
+}
+
+#[test]
+fn the_e2e_story_natively() {
+    let mut s = Session::new();
+    apply_seed(&mut s);
+    let mut steps = 0;
+    while ready(&s) < 3 && steps < 500 {
+        s.act(Input::STEP);
+        steps += 1;
+    }
+    assert_eq!(ready(&s), 3, "three pods Ready after {steps} steps");
+    let out = s.act(Input::Kubectl { line: "kubectl scale sts myapp --replicas=5".into(), stdin: None }).clone();
+    assert_eq!(out.stdout, "statefulset.apps/myapp scaled\n", "{out:?}");
+    let at_scale = s.timeline.position();
+    s.act(Input::Wait);
+    assert_eq!(ready(&s), 5);
+    s.seek(at_scale - 1);
+    assert_eq!(ready(&s), 3, "stepping back undoes the scale");
+    // A rollout to an image no registry has stops at the first pod it replaces.
+    s.seek(at_scale + 1);
+    s.act(Input::Fault { words: vec!["image".into(), "nginx:1.28".into()] });
+    let out = s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None }).clone();
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    s.act(Input::Wait);
+    let v = view::build(s.cluster(), NAMESPACE);
+    let failed: Vec<_> = v.sets[0].slots.iter().filter_map(|x| x.pod.as_ref()).filter(|p| p.failed).map(|p| p.name.clone()).collect();
+    assert_eq!(failed, vec!["myapp-4"], "{:?}", v.sets[0].slots);
+    assert!(v.sets[0].updated <= 1);
+}

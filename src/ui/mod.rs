@@ -177,7 +177,11 @@ pub fn App() -> Html {
         let d = dispatcher.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-                gloo::events::EventListener::new(&doc, "keydown", move |e| {
+                gloo::events::EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                     if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
                         return;
@@ -199,7 +203,8 @@ pub fn App() -> Html {
                         e.prevent_default();
                         d.dispatch(a);
                     }
-                })
+                    },
+                )
             });
             move || drop(listener)
         });

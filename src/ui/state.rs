@@ -23,6 +23,8 @@ use crate::session::{script, File, Session, NAMESPACE};
 pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
 /// Index of 1× in [`SPEEDS`].
 pub const DEFAULT_SPEED: usize = 1;
+/// Said when a step finds nothing to do.
+pub const SETTLED: &str = "Nothing left to happen: the cluster has settled.";
 /// The console's first line.
 pub const CONSOLE_HELLO: &str = "Type kubectl commands here (Tab completes, ↑ ↓ recall). `sim step`, `sim wait`, `sim fault …` drive the simulation.";
 /// Console lines kept.
@@ -548,8 +550,8 @@ impl Reducible for State {
             }
             Action::Step => {
                 let out = s.act(Input::STEP);
-                if out.changes.is_empty() {
-                    s.say([line(LineKind::Note, "Nothing left to happen: the cluster has settled.")]);
+                if out.changes.is_empty() && s.console.last().map(|l| l.text.as_str()) != Some(SETTLED) {
+                    s.say([line(LineKind::Note, SETTLED)]);
                 }
             }
             Action::PlayTick => {

@@ -18,7 +18,7 @@ use crate::session::view::{ClaimView, ClusterView, Health, PodView, ServiceView,
 use crate::ui::state::Selection;
 
 /// Diagram width in SVG units (it scales to its box).
-pub const WIDTH: i32 = 960;
+pub const WIDTH: i32 = 780;
 /// Above this many slots in a set, pods are drawn as small squares.
 pub const COMPACT_OVER: usize = 24;
 
@@ -324,8 +324,8 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
         let row = (i / 2) as i32;
         html! {
             <text class={classes!("dns", if *ok { "resolves" } else { "no-answer" })}
-                x={(24 + col * 460).to_string()} y={(y0 + 42 + row * 16).to_string()}>
-                { format!("{} {}", if *ok { "●" } else { "○" }, ellipsize(name, 58)) }
+                x={(24 + col * 370).to_string()} y={(y0 + 42 + row * 16).to_string()}>
+                { format!("{} {}", if *ok { "●" } else { "○" }, ellipsize(name, 48)) }
             </text>
         }
     });
@@ -339,7 +339,7 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
             {onclick} {onkeydown}>
             <rect class="svc-box" x="10" y={y0.to_string()} width={(WIDTH - 20).to_string()} height={h.to_string()} rx="8" />
             <text class="svc-title" x="24" y={(y0 + 20).to_string()}>
-                { format!("Service {}{}", svc.name, if svc.headless { " — headless (clusterIP: None): one DNS record per ready pod" } else { "" }) }
+                { format!("Service {}{}", svc.name, if svc.headless { " — headless: one DNS record per ready pod" } else { "" }) }
             </text>
             { for names }
             if more > 0 {

@@ -69,11 +69,11 @@ pub fn TimeBar(p: &TimeBarProps) -> Html {
     html! {
         <section class="panel timebar" aria-label="Time">
             <div class="controls" role="toolbar" aria-label="Time controls">
-                <button onclick={click(&p.onreset)} aria-label="Reset to the start" title="Reset to the start" disabled={p.position == 0}>{ "⏮" }</button>
-                <button onclick={click(&p.onback)} aria-label="Step back" title="Step back (←)" disabled={p.position == 0}>{ "◀" }</button>
+                <button onclick={click(&p.onreset)} aria-label="Reset to the start" title="Reset to the start" disabled={p.position == 0}>{ "Reset" }</button>
+                <button onclick={click(&p.onback)} aria-label="Step back" title="Step back (←)" disabled={p.position == 0}>{ "◀ Back" }</button>
                 <button class="primary play" onclick={click(&p.ontoggle)} aria-pressed={p.playing.to_string()}
                     aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
-                    { if p.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { if p.playing { "Pause" } else { "▶ Play" } }
                 </button>
                 <button onclick={click(&p.onstep)} aria-label="Step forward" title="Step (→)">{ "Step ▶" }</button>
                 <label class="speed">

@@ -50,12 +50,12 @@ pub struct WhyPanelProps {
 
 fn verdict_icon(v: &str) -> &'static str {
     match v {
-        "create" => "＋",
-        "delete" => "－",
-        "wait" => "⏳",
+        "create" => "+",
+        "delete" => "−",
+        "wait" => "…",
         "update" => "↻",
         "skip" => "·",
-        "fail" => "⚠",
+        "fail" => "!",
         _ => "•",
     }
 }
@@ -71,7 +71,7 @@ pub fn WhyPanel(p: &WhyPanelProps) -> Html {
                 { match headline {
                     Some(d) => html! {
                         <p class={classes!("decision", format!("verdict-{}", d.verdict))}>
-                            <span class="icon" aria-hidden="true">{ verdict_icon(&d.verdict) }</span>
+                            <span class="icon" aria-hidden="true">{ verdict_icon(&d.verdict) }</span>{ " " }
                             <strong>{ format!("{} {}", d.component, d.verdict) }</strong>
                             { if d.target.is_empty() { String::new() } else { format!(" {}", d.target) } }
                             { ": " }{ &d.reason }
