@@ -79,6 +79,7 @@ async function stepUntil(page, predicate, max = 300) {
 
 async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
+  await page.waitForTimeout(700); // let CSS transitions finish
   await page.screenshot({ path: path.join(SHOTS, name) });
 }
 

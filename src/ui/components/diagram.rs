@@ -138,7 +138,7 @@ pub fn PodNode(p: &PodNodeProps) -> Html {
                 <circle class="ready-dot" cx={(w - 13).to_string()} cy="14" r="6" />
                 <text class="pod-status" x="14" y="38">{ ellipsize(&pod.status, (w as usize - 20) / 7) }</text>
                 <text class="pod-meta" x="14" y="55">{ format!("ready {}", pod.ready_text) }
-                    { if pod.restarts != "0" { format!(" · restarts {}", pod.restarts) } else { String::new() } }</text>
+                    { match pod.restarts.split(' ').next() { Some("0") | None => String::new(), Some(n) => format!(" · restarts {n}") } }</text>
                 <text class="pod-meta" x="14" y="71">{ if pod.node.is_empty() { "unscheduled".to_string() } else { ellipsize(&pod.node, (w as usize - 20) / 7) } }</text>
             </g>
         </g>
