@@ -118,6 +118,57 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
     i
 }
 
+/// The app's callbacks, built once (their identity keeps child props equal between renders).
+struct Handlers {
+    onedit: Callback<(usize, String)>,
+    onselectfile: Callback<usize>,
+    onclosefile: Callback<usize>,
+    onaddfile: Callback<()>,
+    onapply: Callback<()>,
+    oncommand: Callback<String>,
+    oninterrupt: Callback<()>,
+    onselect: Callback<Selection>,
+    onunselect: Callback<()>,
+    onseek: Callback<usize>,
+    onspeed: Callback<usize>,
+    onreset: Callback<()>,
+    onback: Callback<()>,
+    ontoggle: Callback<()>,
+    onstep: Callback<()>,
+    onfault: Callback<Vec<String>>,
+    ontheme: Callback<Theme>,
+    onimport: Callback<String>,
+}
+
+impl Handlers {
+    fn new(d: yew::functional::UseReducerDispatcher<State>) -> Handlers {
+        fn with<T: 'static>(d: &yew::functional::UseReducerDispatcher<State>, f: fn(T) -> Action) -> Callback<T> {
+            let d = d.clone();
+            Callback::from(move |x: T| d.dispatch(f(x)))
+        }
+        Handlers {
+            onedit: with(&d, |(i, t)| Action::Edit(i, t)),
+            onselectfile: with(&d, Action::SelectFile),
+            onclosefile: with(&d, Action::CloseFile),
+            onaddfile: with(&d, |_: ()| Action::AddFile),
+            onapply: with(&d, |_: ()| Action::ApplyActive),
+            oncommand: with(&d, Action::Command),
+            oninterrupt: with(&d, |_: ()| Action::Interrupt),
+            onselect: with(&d, |s| Action::Select(Some(s))),
+            onunselect: with(&d, |_: ()| Action::Select(None)),
+            onseek: with(&d, Action::Seek),
+            onspeed: with(&d, Action::SetSpeed),
+            onreset: with(&d, |_: ()| Action::Reset),
+            onback: with(&d, |_: ()| Action::Back),
+            ontoggle: with(&d, |_: ()| Action::TogglePlay),
+            onstep: with(&d, |_: ()| Action::Forward),
+            onfault: with(&d, Action::Fault),
+            ontheme: with(&d, Action::SetTheme),
+            onimport: with(&d, Action::ImportScript),
+        }
+    }
+}
+
 /// The root component of the playground.
 #[function_component]
 pub fn App() -> Html {
@@ -242,7 +293,7 @@ pub fn App() -> Html {
                 .collect();
             let mut evs: Vec<&crate::engine::api::Event> =
                 c.store.list(Kind::Event, Some(NAMESPACE)).filter_map(|o| o.as_event()).collect();
-            evs.sort_by_key(|e| std::cmp::Reverse((e.last_timestamp, e.metadata.name.clone())));
+            evs.sort_by(|a, b| (b.last_timestamp, &b.metadata.name).cmp(&(a.last_timestamp, &a.metadata.name)));
             let events: Vec<EventRow> = evs
                 .into_iter()
                 .take(40)
@@ -263,53 +314,45 @@ pub fn App() -> Html {
         let s = state.session.clone();
         use_memo((rev, state.selected.clone()), move |(_, sel)| sel.as_ref().map(|sel| inspect(s.borrow().cluster(), sel)))
     };
-    let (position, len, markers, clock, files, active, typed) = {
+    let (position, len, clock, active) = {
         let sess = state.session.borrow();
-        let t = &sess.timeline;
-        let markers: Vec<usize> =
-            t.entries().iter().enumerate().filter(|(_, e)| e.input.is_command()).map(|(i, _)| i + 1).collect();
-        (
-            t.position(),
-            t.len(),
-            Rc::new(markers),
-            relative(sess.cluster(), sess.cluster().now),
-            Rc::new(sess.files.clone()),
-            sess.active,
-            Rc::new(sess.typed.clone()),
-        )
+        (sess.timeline.position(), sess.timeline.len(), relative(sess.cluster(), sess.cluster().now), sess.active)
+    };
+    let markers = {
+        let s = state.session.clone();
+        use_memo(rev, move |_| {
+            let sess = s.borrow();
+            let m: Vec<usize> = sess
+                .timeline
+                .entries()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.input.is_command())
+                .map(|(i, _)| i + 1)
+                .collect();
+            Rc::new(m)
+        })
+    };
+    let (files, typed) = {
+        let s = state.session.clone();
+        (*use_memo(state.files_rev, move |_| {
+            let sess = s.borrow();
+            (Rc::new(sess.files.clone()), Rc::new(sess.typed.clone()))
+        }))
+        .clone()
     };
 
-    // --- callbacks (stable: built once from the dispatcher) -------------------------------
-    let cb = |f: fn() -> Action| {
+    // --- callbacks (stable across renders, so unchanged panels are not re-rendered) -------
+    let h = {
         let d = dispatcher.clone();
-        Callback::from(move |_: ()| d.dispatch(f()))
-    };
-    let onselect = {
-        let d = dispatcher.clone();
-        use_callback((), move |sel: Selection, _| d.dispatch(Action::Select(Some(sel))))
+        use_memo((), move |_| Handlers::new(d))
     };
     let complete_cb = {
         let s = state.session.clone();
-        Callback::from(move |line: String| complete::complete(s.borrow().cluster(), NAMESPACE, &line))
+        use_memo(Rc::as_ptr(&state.session) as usize, move |_| {
+            Callback::from(move |line: String| complete::complete(s.borrow().cluster(), NAMESPACE, &line))
+        })
     };
-    let d = dispatcher.clone();
-    let onedit = Callback::from(move |(i, t): (usize, String)| d.dispatch(Action::Edit(i, t)));
-    let d = dispatcher.clone();
-    let onselectfile = Callback::from(move |i: usize| d.dispatch(Action::SelectFile(i)));
-    let d = dispatcher.clone();
-    let onclosefile = Callback::from(move |i: usize| d.dispatch(Action::CloseFile(i)));
-    let d = dispatcher.clone();
-    let oncommand = Callback::from(move |l: String| d.dispatch(Action::Command(l)));
-    let d = dispatcher.clone();
-    let onseek = Callback::from(move |n: usize| d.dispatch(Action::Seek(n)));
-    let d = dispatcher.clone();
-    let onspeed = Callback::from(move |n: usize| d.dispatch(Action::SetSpeed(n)));
-    let d = dispatcher.clone();
-    let onfault = Callback::from(move |w: Vec<String>| d.dispatch(Action::Fault(w)));
-    let d = dispatcher.clone();
-    let ontheme = Callback::from(move |t: Theme| d.dispatch(Action::SetTheme(t)));
-    let d = dispatcher.clone();
-    let onimport = Callback::from(move |t: String| d.dispatch(Action::ImportScript(t)));
     let onshare = {
         let d = dispatcher.clone();
         let s = state.session.clone();
@@ -318,6 +361,11 @@ pub fn App() -> Html {
             d.dispatch(Action::Dialog(Some(Dialog::Share(storage::share_link(&saved)))))
         })
     };
+    let cb = |f: fn() -> Action| {
+        let d = dispatcher.clone();
+        Callback::from(move |_: ()| d.dispatch(f()))
+    };
+    let onimport = h.onimport.clone();
     let close_dialog = cb(|| Action::Dialog(None));
     let dialog = match &state.dialog {
         Some(Dialog::Share(link)) => html! { <ShareDialog link={link.clone()} onclose={close_dialog.clone()} /> },
@@ -343,27 +391,27 @@ pub fn App() -> Html {
             <Header theme={state.theme} presenter={state.presenter} {onshare}
                 onscript={cb(|| Action::Dialog(Some(Dialog::Script)))}
                 onhelp={cb(|| Action::Dialog(Some(Dialog::Help)))}
-                onnew={cb(|| Action::NewSession)} {ontheme}
+                onnew={cb(|| Action::NewSession)} ontheme={h.ontheme.clone()}
                 onpresenter={cb(|| Action::TogglePresenter)} />
             { for notice }
             <p class="hint">{ crate::session::seed::HINT }</p>
             <div class="workspace">
                 <div class="col-left">
-                    <Editor {files} {active} {onedit} onselect={onselectfile} onadd={cb(|| Action::AddFile)}
-                        onclose={onclosefile} onapply={cb(|| Action::ApplyActive)} />
-                    <Console lines={state.console.clone()} {typed} onsubmit={oncommand.clone()} complete={complete_cb}
-                        oninterrupt={cb(|| Action::Interrupt)} watching={state.watch.is_some()} />
+                    <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
+                        onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
+                    <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={(*complete_cb).clone()}
+                        oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} />
                 </div>
                 <div class="col-right">
                     <section class="panel stage" aria-label="Diagram">
-                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} {onselect} />
+                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()} />
                     </section>
-                    <TimeBar {position} {len} {markers} playing={state.playing} speed={state.speed} {clock}
-                        onreset={cb(|| Action::Reset)} onback={cb(|| Action::Back)} ontoggle={cb(|| Action::TogglePlay)}
-                        onstep={cb(|| Action::Forward)} {onseek} {onspeed} />
+                    <TimeBar {position} {len} markers={(*markers).clone()} playing={state.playing} speed={state.speed} {clock}
+                        onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}
+                        onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} />
                     <div class="below">
                         <WhyPanel {decisions} {events} />
-                        <Inspector inspected={(*inspected).clone()} {onfault} {oncommand} onclose={cb(|| Action::Select(None))} />
+                        <Inspector inspected={(*inspected).clone()} onfault={h.onfault.clone()} oncommand={h.oncommand.clone()} onclose={h.onunselect.clone()} />
                     </div>
                 </div>
             </div>

@@ -249,12 +249,11 @@ pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
 fn is_read_only(words: &[String]) -> bool {
     let w: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
     let w = if w.first() == Some(&"kubectl") { &w[1..] } else { &w[..] };
-    match w {
-        [] => true,
-        ["get" | "describe" | "explain" | "version" | "api-resources" | "api-versions" | "help" | "logs", ..] => true,
-        ["rollout", "status" | "history", ..] => true,
-        _ => false,
-    }
+    matches!(
+        w,
+        [] | ["get" | "describe" | "explain" | "version" | "api-resources" | "api-versions" | "help" | "logs", ..]
+            | ["rollout", "status" | "history", ..]
+    )
 }
 
 impl State {
