@@ -15,7 +15,6 @@ use stsplay::engine::apiserver;
 use stsplay::engine::timeline::Timeline;
 use stsplay::engine::{Cluster, ClusterConfig};
 
-const ONLY_SMALL: &str = "STSPLAY_BENCH_SMALL";
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -115,19 +114,31 @@ fn history_memory(pods: i32, steps: usize) -> (f64, usize) {
 }
 
 fn main() {
+    // `cargo bench --bench engine -- NAME…` runs only the named parts
+    // (settle-1k, settle-10k, rolling-1k, history); no names runs them all.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     println!("engine benchmarks (release build, one run each after a warm-up)");
     settle_replicas(100);
-    let (ms1k, work1k) = settle_replicas(1_000);
-    println!("settle 1,000 replicas (OrderedReady): {ms1k:.1} ms ({work1k} tasks)");
-    if std::env::var_os(ONLY_SMALL).is_some() {
-        return;
+    let mut ms1k = None;
+    if want("settle-1k") || want("settle-10k") {
+        let (ms, work) = settle_replicas(1_000);
+        println!("settle 1,000 replicas (OrderedReady): {ms:.1} ms ({work} tasks)");
+        ms1k = Some(ms);
     }
-    let (ms10k, work10k) = settle_replicas(10_000);
-    println!("settle 10,000 replicas (OrderedReady): {ms10k:.1} ms ({work10k} tasks), {:.1}x the 1,000 figure", ms10k / ms1k);
-    println!("rolling update of 1,000 replicas: {:.1} ms", rolling_update(1_000));
-    let (seek, bytes) = history_memory(100, 10_000);
-    println!(
-        "history: 10,000 steps at 100 pods hold {:.1} MB; seeking to the middle takes {seek:.1} ms",
-        bytes as f64 / 1e6
-    );
+    if want("settle-10k") {
+        let (ms, work) = settle_replicas(10_000);
+        let ratio = ms1k.map(|m| format!(", {:.1}x the 1,000 figure", ms / m)).unwrap_or_default();
+        println!("settle 10,000 replicas (OrderedReady): {ms:.1} ms ({work} tasks){ratio}");
+    }
+    if want("rolling-1k") {
+        println!("rolling update of 1,000 replicas: {:.1} ms", rolling_update(1_000));
+    }
+    if want("history") {
+        let (seek, bytes) = history_memory(100, 10_000);
+        println!(
+            "history: 10,000 steps at 100 pods hold {:.1} MB; seeking to the middle takes {seek:.1} ms",
+            bytes as f64 / 1e6
+        );
+    }
 }

@@ -103,6 +103,9 @@ pub struct Cluster {
     seq: u64,
     steps: u64,
     work: u64,
+    /// Set when a look-ahead found nothing to happen: `(resourceVersion, seq)` of that state.
+    /// While both are unchanged, the answer is the same, so [`Cluster::step`] returns at once.
+    quiet: Option<(u64, u64)>,
 }
 
 impl Cluster {
@@ -124,6 +127,7 @@ impl Cluster {
             seq: 0,
             steps: 0,
             work: 0,
+            quiet: None,
             config,
         };
         bootstrap::bootstrap(&mut c);
@@ -284,7 +288,8 @@ impl Cluster {
     pub fn step(&mut self) -> StepReport {
         let mut report = StepReport { at: self.now, ..Default::default() };
         report.changes.extend(self.flush());
-        if report.changes.is_empty() {
+        let fingerprint = (self.store.resource_version(), self.seq);
+        if report.changes.is_empty() && self.quiet != Some(fingerprint) {
             // Only failure loops left: look ahead at most STEP_HORIZON_MS for their next
             // change; if none comes, nothing happened and the clock does not move.
             let before = self.is_settled().then(|| self.clone());
@@ -297,6 +302,7 @@ impl Cluster {
             if report.changes.is_empty() {
                 if let Some(before) = before {
                     *self = before;
+                    self.quiet = Some(fingerprint);
                     report.tasks_run = 0;
                 }
             }

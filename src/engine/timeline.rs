@@ -3,15 +3,23 @@
 //!
 //! The simulation is deterministic, so a state is fully described by "the state at a
 //! checkpoint + the inputs applied since". Going back restores the nearest earlier checkpoint
-//! and replays. Checkpoints are taken when enough simulation work has accumulated, which bounds
-//! the cost of any jump by roughly [`CHECKPOINT_WORK`] tasks of replay.
+//! and replays. A checkpoint is taken once the simulation work since the last one is a few times
+//! the size of the state (so the memory checkpoints take stays a fraction of the work done), or
+//! after [`CHECKPOINT_INPUTS`] inputs; a jump replays at most that much.
 
 use super::sim::Cluster;
 
-/// Simulation tasks between checkpoints (bounds replay cost per jump).
+/// Minimum simulation tasks between checkpoints.
 pub const CHECKPOINT_WORK: u64 = 4_000;
+/// Tasks between checkpoints per stored object: a checkpoint copies the object index, so it is
+/// worth taking only after work proportional to it.
+pub const CHECKPOINT_WORK_PER_OBJECT: u64 = 8;
 /// Inputs between checkpoints at most (bounds replay cost for cheap inputs).
-pub const CHECKPOINT_INPUTS: usize = 64;
+pub const CHECKPOINT_INPUTS: usize = 512;
+
+fn work_between_checkpoints(c: &Cluster) -> u64 {
+    CHECKPOINT_WORK.max(c.store.len() as u64 * CHECKPOINT_WORK_PER_OBJECT)
+}
 
 /// One applied input and what it printed.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +95,8 @@ impl<I: Clone, O: Clone> Timeline<I, O> {
 
     fn maybe_checkpoint(&mut self) {
         let (n, last) = self.checkpoints.last().map(|(n, c)| (*n, c.work())).unwrap_or((0, 0));
-        if self.current.work().saturating_sub(last) >= CHECKPOINT_WORK || self.position - n >= CHECKPOINT_INPUTS {
+        let due = work_between_checkpoints(&self.current);
+        if self.current.work().saturating_sub(last) >= due || self.position - n >= CHECKPOINT_INPUTS {
             self.checkpoints.push((self.position, self.current.clone()));
         }
     }
@@ -122,7 +131,8 @@ impl<I: Clone, O: Clone> Timeline<I, O> {
         let idx = self.checkpoints.partition_point(|(k, _)| *k < pos);
         let prev_work = self.checkpoints[idx - 1].1.work();
         let prev_n = self.checkpoints[idx - 1].0;
-        if self.current.work().saturating_sub(prev_work) >= CHECKPOINT_WORK || pos - prev_n >= CHECKPOINT_INPUTS {
+        let due = work_between_checkpoints(&self.current);
+        if self.current.work().saturating_sub(prev_work) >= due || pos - prev_n >= CHECKPOINT_INPUTS {
             self.checkpoints.insert(idx, (pos, self.current.clone()));
         }
     }
@@ -185,11 +195,11 @@ mod tests {
     #[test]
     fn back_forward_and_branch() {
         let mut t = Timeline::new(Cluster::new(ClusterConfig::default()));
-        for i in 0..200 {
+        for i in 0..600 {
             t.push(Op::Create(format!("cm-{i:03}")), apply);
             t.push(Op::Advance(1000), apply);
         }
-        assert_eq!(t.position(), 400);
+        assert_eq!(t.position(), 1200);
         assert!(t.checkpoints() > 2, "long histories keep intermediate checkpoints");
         let end_time = t.current().now;
         t.seek(3, apply);
@@ -201,9 +211,9 @@ mod tests {
         assert!(names(t.current()).is_empty());
         t.forward(apply);
         assert_eq!(names(t.current()), vec!["cm-000"]);
-        t.seek(400, apply);
+        t.seek(1200, apply);
         assert_eq!(t.current().now, end_time, "replay reproduces the same clock");
-        assert_eq!(names(t.current()).len(), 200);
+        assert_eq!(names(t.current()).len(), 600);
         // Branch from the past: later entries are dropped.
         t.seek(2, apply);
         t.push(Op::Create("other".into()), apply);

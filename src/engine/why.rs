@@ -3,6 +3,7 @@
 
 use super::api::Time;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// What a controller decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,10 +60,10 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// Bounded log of decisions, newest last.
+/// Bounded log of decisions, newest last. Entries are shared, so a checkpoint copies pointers.
 #[derive(Clone, Debug, Default)]
 pub struct WhyLog {
-    entries: VecDeque<Decision>,
+    entries: VecDeque<Rc<Decision>>,
     total: u64,
 }
 
@@ -86,13 +87,13 @@ impl WhyLog {
         if self.entries.len() == WHY_LOG_CAPACITY {
             self.entries.pop_front();
         }
-        self.entries.push_back(d);
+        self.entries.push_back(Rc::new(d));
         self.total += 1;
     }
 
     /// Decisions, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Decision> {
-        self.entries.iter()
+        self.entries.iter().map(|d| &**d)
     }
 
     /// Number of decisions ever recorded (a cursor for "what is new since").
@@ -104,12 +105,12 @@ impl WhyLog {
     pub fn since(&self, since: u64) -> impl Iterator<Item = &Decision> {
         let new = self.total.saturating_sub(since) as usize;
         let skip = self.entries.len().saturating_sub(new);
-        self.entries.iter().skip(skip)
+        self.entries.iter().skip(skip).map(|d| &**d)
     }
 
     /// The latest decision about `subject` (e.g. `statefulset/web`).
     pub fn latest_for(&self, subject: &str) -> Option<&Decision> {
-        self.entries.iter().rev().find(|d| d.subject == subject)
+        self.entries.iter().rev().map(|d| &**d).find(|d| d.subject == subject)
     }
 }
 

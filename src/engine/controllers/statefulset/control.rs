@@ -1,23 +1,30 @@
 //! The StatefulSet reconcile loop (`stateful_set_control.go`: `UpdateStatefulSet`,
-//! `performUpdate`, `updateStatefulSet`, `processReplica`, `processCondemned`, `runForAll`,
-//! `slowStartBatch`).
+//! `performUpdate`, `updateStatefulSet`, `runForAll`, `slowStartBatch`).
 //!
 //! Monotonic (OrderedReady) syncs stop at the first step that has to wait, so pod k+1 is created
 //! only once pods 0..k are Running, Ready and available, and scale-down removes one pod at a time
 //! from the top. Burst (Parallel) syncs act on every pod at once, in slow-start batches.
+//!
+//! Same phases, same calls, same order as upstream — but over a [`View`] of the set's
+//! [`SetIndex`]: where upstream runs `processReplica` on every replica and most calls return
+//! "carry on" without doing anything, this loop calls it only on the replicas where it does
+//! something (see [`View::next_monotonic_visit`], [`View::burst_visits`]). A call skipped is one
+//! that would have returned `(false, nil)` with no write, event or why-log entry; the
+//! differential test (`diff_tests`) holds this against [`super::reference`], the line-by-line
+//! port, after every step of random scenarios.
 
 use super::history::{list_controller_revisions, sort_controller_revisions};
-use super::pod_control::{
-    aggregate, claims_match_retention_policy, create_missing_persistent_volume_claims, create_stateful_pod,
-    delete_stateful_pod, pod_claim_is_stale, update_stateful_pod, SyncError,
-};
+use super::index::SetIndex;
+use super::pod_control::{aggregate, SyncError};
+use super::process::{fix_pod_claim, process_condemned, process_replica};
 use super::retention::is_retain_retain;
 use super::revisions::{apply_revision, get_stateful_set_revisions, truncate_history, SetRevisions};
 use super::rolling::update_strategy;
-use super::status::{update_stateful_set_status, update_status};
+use super::status::update_stateful_set_status;
 use super::utils::*;
-use super::COMPONENT;
-use crate::engine::api::{Kind, Object, Pod, StatefulSet, StatefulSetStatus};
+use super::view::{batch_of, View};
+use super::{reference, COMPONENT};
+use crate::engine::api::{Object, Pod, StatefulSet, StatefulSetStatus};
 use crate::engine::sim::Cluster;
 use crate::engine::why::Verdict;
 use std::rc::Rc;
@@ -35,16 +42,6 @@ pub struct SyncOutcome {
     /// A pod's creation waits for a stale claim to be garbage collected (not watched: the
     /// informer resync picks it up).
     pub waiting_on_stale_claim: bool,
-}
-
-/// One in-range slot: a pod the API server has, or an ordinal still to create. Placeholders are
-/// built only when reached: a monotonic sync never looks past the first missing ordinal.
-#[derive(Clone, Debug)]
-pub enum Slot {
-    /// A stored pod.
-    Pod(PodHandle),
-    /// A missing ordinal (`newVersionedStatefulSetPod`'s pod, not built yet).
-    Missing(i64),
 }
 
 /// Per-sync inputs shared by the phases.
@@ -69,33 +66,17 @@ pub struct SyncCtx<'a> {
 }
 
 impl SyncCtx<'_> {
-    fn current_name(&self) -> &str {
+    /// `status.currentRevision` of this sync.
+    pub fn current_name(&self) -> &str {
         &self.revisions.current.meta().name
     }
-    fn update_name(&self) -> &str {
+    /// `status.updateRevision` of this sync.
+    pub fn update_name(&self) -> &str {
         &self.revisions.update.meta().name
     }
-    fn min_ready(&self) -> i32 {
+    /// `spec.minReadySeconds`.
+    pub fn min_ready(&self) -> i32 {
         self.set.spec.min_ready_seconds()
-    }
-}
-
-/// Builds the placeholder for a missing ordinal.
-fn materialize(ctx: &SyncCtx, slot: &mut Slot) -> PodHandle {
-    match slot {
-        Slot::Pod(p) => p.clone(),
-        Slot::Missing(ordinal) => {
-            let pod = new_versioned_stateful_set_pod(
-                ctx.current_set,
-                ctx.update_set,
-                ctx.current_name(),
-                ctx.update_name(),
-                *ordinal,
-            );
-            let h = PodHandle::from_pod(pod);
-            *slot = Slot::Pod(h.clone());
-            h
-        }
     }
 }
 
@@ -119,9 +100,27 @@ pub fn pod_state_words(pod: &Pod) -> String {
     }
 }
 
+/// The pods a sync works on.
+pub enum Pods<'a> {
+    /// Claimed pods as a list, in name order (what `getPodsForStatefulSet` returns): the
+    /// straightforward [`reference`] loop walks them.
+    Listed(&'a [PodHandle]),
+    /// The set's index: the loop below asks it.
+    Indexed(&'a SetIndex),
+}
+
 /// `UpdateStatefulSet`: revisions, then the sync proper, then history truncation (which runs even
 /// after errors).
-pub fn update_stateful_set(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSet, pods: &[PodHandle]) -> SyncOutcome {
+pub fn update_stateful_set(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSet, pods: Pods) -> SyncOutcome {
+    // An index with pods it cannot stand for hands its pods to the reference loop.
+    let listed;
+    let pods = match pods {
+        Pods::Indexed(ix) if ix.is_exotic() => {
+            listed = ix.claimed_pods();
+            Pods::Listed(&listed)
+        }
+        p => p,
+    };
     let mut revisions = list_controller_revisions(c, set);
     sort_controller_revisions(&mut revisions);
     let mut outcome = SyncOutcome { status: None, result: Ok(()), waiting_on_stale_claim: false };
@@ -133,14 +132,23 @@ pub fn update_stateful_set(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSe
         }
     };
     if let Some(revs) = &revs {
-        let (status, result) = perform_update(c, owner, set, revs, pods, &mut outcome.waiting_on_stale_claim);
-        outcome.status = status;
+        let stale = &mut outcome.waiting_on_stale_claim;
+        let (status, result) = match &pods {
+            Pods::Listed(list) => reference::update_stateful_set_pods(c, owner, set, revs, list, stale),
+            Pods::Indexed(ix) => update_stateful_set_pods(c, owner, set, revs, ix, stale),
+        };
+        // performUpdate: the status is written also after errors, when there is one.
+        outcome.status = status.map(|s| update_stateful_set_status(c, set, s));
         outcome.result = result;
     }
+    let live: Vec<&str> = match &pods {
+        Pods::Listed(list) => list.iter().map(|p| get_pod_revision(p)).collect(),
+        Pods::Indexed(ix) => ix.revisions.keys().map(String::as_str).collect(),
+    };
     let truncated = truncate_history(
         c,
         set,
-        pods,
+        live,
         &revisions,
         revs.as_ref().map(|r| &r.current),
         revs.as_ref().map(|r| &r.update),
@@ -156,83 +164,100 @@ pub fn update_stateful_set(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSe
     outcome
 }
 
-/// `performUpdate`: the sync, then the status write (also after errors, when a status exists).
-fn perform_update(
-    c: &mut Cluster,
-    owner: &Rc<Object>,
-    set: &StatefulSet,
-    revs: &SetRevisions,
-    pods: &[PodHandle],
-    stale: &mut bool,
-) -> (Option<StatefulSetStatus>, Result<(), SyncError>) {
-    let (status, result) = update_stateful_set_pods(c, owner, set, revs, pods, stale);
-    let status = status.map(|s| update_stateful_set_status(c, set, s));
-    (status, result)
+/// `replicas[o - start]`, building the placeholder of a missing ordinal (kept for the rest of the
+/// sync, as upstream keeps it in its slice).
+fn materialize(ctx: &SyncCtx, view: &mut View, o: i64) -> PodHandle {
+    if let Some(p) = view.replica(o) {
+        return p;
+    }
+    let pod = new_versioned_stateful_set_pod(ctx.current_set, ctx.update_set, ctx.current_name(), ctx.update_name(), o);
+    let h = PodHandle::from_pod(pod);
+    view.placeholders.insert(o, h.clone());
+    h
 }
 
-/// `slowStartBatch`: runs `f` over `0..n` in batches of 1, 2, 4, … (at most [`MAX_BATCH_SIZE`]),
-/// stopping after a batch with errors. The simulation runs a batch's calls one after another at
-/// the same instant, which is what the API server sees of concurrent requests.
-fn slow_start_batch<F>(c: &mut Cluster, n: usize, mut f: F) -> Result<(), SyncError>
+/// What a wait at replica `o` holds up, for the why log: the next missing replica, else the
+/// first condemned pod, else the rolling update.
+fn blocked_next(ctx: &SyncCtx, view: &View, o: i64) -> String {
+    if let Some(m) = view.first_missing(o + 1) {
+        return format!(" before creating {}", get_pod_name(ctx.set, m));
+    }
+    if let Some(p) = view.condemned(None).next().and_then(|h| view.stored(h)) {
+        return format!(" before scaling down (deleting {})", p.pod.metadata.name);
+    }
+    let outdated = view.any_outdated(view.start, view.end, ctx.update_name());
+    if outdated && ctx.set.spec.update_strategy.type_ != crate::engine::api::ON_DELETE {
+        return " before going on with the rolling update".into();
+    }
+    String::new()
+}
+
+/// `runForAll` over the ordinals that need a call, in upstream's order. Monotonic: one after the
+/// other, stopping at the first exit or error. Burst (`slowStartBatch`): errors stop the run after
+/// the batch they happened in; `position` gives a call's index in upstream's full slice (only
+/// asked once an error happened).
+fn run_for_all<F, P>(
+    c: &mut Cluster,
+    monotonic: bool,
+    ordinals: impl IntoIterator<Item = i64>,
+    position: P,
+    mut f: F,
+) -> (bool, Result<(), SyncError>)
 where
-    F: FnMut(&mut Cluster, usize) -> (bool, Result<(), SyncError>),
+    F: FnMut(&mut Cluster, i64) -> (bool, Result<(), SyncError>),
+    P: Fn(i64) -> usize,
 {
-    let mut next = 0;
-    let mut batch = n.min(1);
-    while batch > 0 {
-        let mut errs = Vec::new();
-        for i in next..next + batch {
-            if let (_, Err(e)) = f(c, i) {
-                errs.push(e);
+    let mut errs = Vec::new();
+    let mut failed_batch = None;
+    for o in ordinals {
+        if let Some(b) = failed_batch {
+            if batch_of(position(o)) != b {
+                break;
             }
         }
-        next += batch;
-        aggregate(errs)?;
-        batch = (2 * batch).min(n - next).min(MAX_BATCH_SIZE);
-    }
-    Ok(())
-}
-
-/// `runForAll`: sequentially with early exit (monotonic), or in slow-start batches (burst).
-fn run_for_all<F>(c: &mut Cluster, n: usize, monotonic: bool, mut f: F) -> (bool, Result<(), SyncError>)
-where
-    F: FnMut(&mut Cluster, usize) -> (bool, Result<(), SyncError>),
-{
-    if monotonic {
-        for i in 0..n {
-            let (exit, res) = f(c, i);
+        let (exit, res) = f(c, o);
+        if monotonic {
             if exit || res.is_err() {
                 return (true, res);
             }
+            continue;
         }
-        (false, Ok(()))
-    } else {
-        match slow_start_batch(c, n, f) {
-            Ok(()) => (false, Ok(())),
-            Err(e) => (true, Err(e)),
+        if let Err(e) = res {
+            failed_batch.get_or_insert_with(|| batch_of(position(o)));
+            errs.push(e);
         }
+    }
+    match aggregate(errs) {
+        Ok(()) => (false, Ok(())),
+        Err(e) => (true, Err(e)),
     }
 }
 
-/// The lowercase `updateStatefulSet`: bucket pods, process replicas (create, recreate failed,
-/// repair), fix condemned claims, scale down, then apply the update strategy.
+/// The lowercase `updateStatefulSet`: process replicas (create, recreate failed, repair), fix
+/// condemned claims, scale down, then apply the update strategy.
 fn update_stateful_set_pods(
     c: &mut Cluster,
     owner: &Rc<Object>,
     set: &StatefulSet,
     revs: &SetRevisions,
-    pods: &[PodHandle],
+    ix: &SetIndex,
     stale: &mut bool,
 ) -> (Option<StatefulSetStatus>, Result<(), SyncError>) {
     let current_set = match apply_revision(c, set, &revs.current) {
         Ok(s) => s,
         Err(e) => return (None, Err(SyncError::msg(e))),
     };
-    let update_set = match apply_revision(c, set, &revs.update) {
-        Ok(s) => s,
-        Err(e) => return (None, Err(SyncError::msg(e))),
+    // Usually both revisions are the same object: apply it once.
+    let update_owned;
+    let update_set = if Rc::ptr_eq(&revs.current, &revs.update) {
+        &current_set
+    } else {
+        update_owned = match apply_revision(c, set, &revs.update) {
+            Ok(s) => s,
+            Err(e) => return (None, Err(SyncError::msg(e))),
+        };
+        &update_owned
     };
-    let now = c.now;
     let mut status = StatefulSetStatus {
         observed_generation: set.metadata.generation,
         current_revision: revs.current.meta().name.clone(),
@@ -240,344 +265,96 @@ fn update_stateful_set_pods(
         collision_count: Some(revs.collision_count),
         ..Default::default()
     };
-    let min_ready = set.spec.min_ready_seconds();
-
-    // Bucket: in-range pods by index, condemned (valid ordinal outside the range) high→low.
-    let start = get_start_ordinal(set);
-    let count = set.spec.replicas().max(0) as usize;
-    let mut slots: Vec<Slot> = (0..count).map(|i| Slot::Missing(start + i as i64)).collect();
-    let mut condemned: Vec<PodHandle> = Vec::new();
-    let end = get_end_ordinal(set);
-    for pod in pods {
-        let ordinal = get_ordinal(pod);
-        if ordinal >= start && ordinal <= end {
-            slots[(ordinal - start) as usize] = Slot::Pod(pod.clone());
-        } else if ordinal >= 0 {
-            condemned.push(pod.clone());
-        }
-    }
-    condemned.sort_by_key(|p| std::cmp::Reverse(get_ordinal(p)));
-
-    // The first unavailable pod: lowest in-range index, else lowest condemned ordinal.
-    let first_unavailable: Option<String> = slots
-        .iter()
-        .find_map(|s| match s {
-            Slot::Missing(o) => Some(get_pod_name(set, *o)),
-            Slot::Pod(p) => is_unavailable(p, min_ready, now).then(|| p.metadata.name.clone()),
-        })
-        .or_else(|| condemned.iter().rev().find(|p| is_unavailable(p, min_ready, now)).map(|p| p.metadata.name.clone()));
+    // Bucketing is the index itself: in-range ordinals are replicas, the others condemned.
+    let mut view = View::new(ix, set, c.now);
+    let start = view.start;
 
     let subject = format!("statefulset/{}", set.metadata.name);
     if set.metadata.deletion_timestamp.is_some() {
-        // Upstream computes the status over all pods first; only this early return keeps it.
-        let (cur, upd) = (status.current_revision.clone(), status.update_revision.clone());
-        update_status(&mut status, min_ready, now, &cur, &upd, &[pods]);
+        view.count_status(&mut status);
         c.decide(COMPONENT, subject, Verdict::Skip, "", "the StatefulSet is being deleted: only its status is updated");
         return (Some(status), Ok(()));
     }
 
-    let claims_trivially_match = is_retain_retain(set)
-        && !c.store.dependents(&set.metadata.uid).any(|k| k.kind == Kind::PersistentVolumeClaim);
     let ctx = SyncCtx {
         owner,
         set,
         current_set: &current_set,
-        update_set: &update_set,
+        update_set,
         revisions: revs,
         monotonic: !allows_burst(set),
         subject,
-        claims_trivially_match,
+        claims_trivially_match: is_retain_retain(set) && ix.set_claims.is_empty(),
     };
 
-    let finish = |c: &mut Cluster, status: &mut StatefulSetStatus, slots: &[Slot], condemned: &[PodHandle]| {
-        let created: Vec<PodHandle> =
-            slots.iter().filter_map(|s| if let Slot::Pod(p) = s { Some(p.clone()) } else { None }).collect();
-        let (cur, upd) = (status.current_revision.clone(), status.update_revision.clone());
-        update_status(status, min_ready, c.now, &cur, &upd, &[&created, condemned]);
+    // Phase A: in-range replicas that need a call (monotonic: from the first one that is not
+    // healthy; burst: missing and unhealthy ones).
+    let (exit, res) = if ctx.monotonic {
+        let mut out = (false, Ok(()));
+        let mut from = start;
+        while let Some(o) = view.next_monotonic_visit(from) {
+            let pod = materialize(&ctx, &mut view, o);
+            let view = &view;
+            let (exit, res) = process_replica(c, &ctx, &pod, (o - start) as usize, || blocked_next(&ctx, view, o), stale);
+            if exit || res.is_err() {
+                out = (true, res);
+                break;
+            }
+            from = o + 1;
+        }
+        out
+    } else {
+        let visits = view.burst_visits();
+        let mut errs = Vec::new();
+        let mut failed_batch = None;
+        for o in visits {
+            let i = (o - start) as usize;
+            if failed_batch.is_some_and(|f| f != batch_of(i)) {
+                break;
+            }
+            let pod = materialize(&ctx, &mut view, o);
+            if let (_, Err(e)) = process_replica(c, &ctx, &pod, i, String::new, stale) {
+                failed_batch.get_or_insert(batch_of(i));
+                errs.push(e);
+            }
+        }
+        match aggregate(errs) {
+            Ok(()) => (false, Ok(())),
+            Err(e) => (true, Err(e)),
+        }
     };
-
-    // Phase A: every in-range replica.
-    let n = slots.len();
-    let (exit, res) = run_for_all(c, n, ctx.monotonic, |c, i| {
-        process_replica(c, &ctx, &mut slots, &condemned, i, stale)
-    });
     if exit || res.is_err() {
-        finish(c, &mut status, &slots, &condemned);
+        view.count_status(&mut status);
         return (Some(status), res);
     }
 
     // Phase B: claim ownerRefs of condemned pods, before any of them is deleted.
-    let (exit, res) = run_for_all(c, condemned.len(), ctx.monotonic, |c, i| fix_pod_claim(c, &ctx, &condemned[i]));
-    if exit || res.is_err() {
-        finish(c, &mut status, &slots, &condemned);
-        return (Some(status), res);
-    }
-
-    // Phase C: scale down, highest ordinal first.
-    let (exit, res) = run_for_all(c, condemned.len(), ctx.monotonic, |c, i| {
-        process_condemned(c, &ctx, first_unavailable.as_deref(), &condemned, i)
+    let to_fix: Vec<i64> = view.condemned(Some(&ix.claims_to_fix_condemned)).collect();
+    let (exit, res) = run_for_all(c, ctx.monotonic, to_fix, |o| view.condemned_rank(o), |c, o| match view.stored(o) {
+        Some(m) => fix_pod_claim(c, &ctx, &m.pod),
+        None => (false, Ok(())),
     });
     if exit || res.is_err() {
-        finish(c, &mut status, &slots, &condemned);
+        view.count_status(&mut status);
         return (Some(status), res);
     }
 
-    finish(c, &mut status, &slots, &condemned);
+    // Phase C: scale down, highest ordinal first. Monotonic: every call exits, so only the first
+    // condemned pod is reached; burst: terminating ones are skipped, so only the others are
+    // visited. (`firstUnhealthyPod` only matters to the monotonic check.)
+    let first_unavailable = if ctx.monotonic && view.condemned(None).next().is_some() { view.first_unavailable(set) } else { None };
+    let condemned = view.condemned(if ctx.monotonic { None } else { Some(&ix.not_terminating) });
+    let (exit, res) = run_for_all(c, ctx.monotonic, condemned, |o| view.condemned_rank(o), |c, o| match view.stored(o) {
+        Some(m) => process_condemned(c, &ctx, first_unavailable.as_deref(), &m.pod),
+        None => (false, Ok(())),
+    });
+    if exit || res.is_err() {
+        view.count_status(&mut status);
+        return (Some(status), res);
+    }
+
+    view.count_status(&mut status);
     // Phase D: the update strategy works on built pods (placeholders only remain in burst mode).
-    let replicas: Vec<PodHandle> = slots.iter_mut().map(|s| materialize(&ctx, s)).collect();
-    let res = update_strategy(c, &ctx, &replicas, &mut status);
+    let res = update_strategy(c, &ctx, &view, &mut status);
     (Some(status), res)
-}
-
-/// What a wait at replica `i` holds up, for the why log.
-fn blocked_next(ctx: &SyncCtx, slots: &[Slot], condemned: &[PodHandle], i: usize) -> String {
-    if let Some(o) = slots[i + 1..].iter().find_map(|s| if let Slot::Missing(o) = s { Some(*o) } else { None }) {
-        return format!(" before creating {}", get_pod_name(ctx.set, o));
-    }
-    if let Some(p) = condemned.first() {
-        return format!(" before scaling down (deleting {})", p.metadata.name);
-    }
-    let outdated = slots.iter().any(|s| matches!(s, Slot::Pod(p) if get_pod_revision(p) != ctx.update_name()));
-    if outdated && ctx.set.spec.update_strategy.type_ != crate::engine::api::ON_DELETE {
-        return " before going on with the rolling update".into();
-    }
-    String::new()
-}
-
-/// `processReplica`: returns (exit, error).
-fn process_replica(
-    c: &mut Cluster,
-    ctx: &SyncCtx,
-    slots: &mut [Slot],
-    condemned: &[PodHandle],
-    i: usize,
-    stale: &mut bool,
-) -> (bool, Result<(), SyncError>) {
-    let set = ctx.set;
-    let pod = materialize(ctx, &mut slots[i]);
-    let name = pod.metadata.name.clone();
-    let target = format!("pod/{name}");
-
-    // Evicted or otherwise finished pods are deleted; the replacement comes on a later sync, once
-    // the old object is gone (same name, same claims).
-    if is_failed(&pod) || is_succeeded(&pod) {
-        if !is_terminating(&pod) {
-            if let Err(e) = delete_stateful_pod(c, ctx.owner, set, &pod) {
-                c.decide(COMPONENT, ctx.subject.clone(), Verdict::Fail, target, format!("could not delete {name}: {e}"));
-                return (true, Err(e));
-            }
-            c.decide(
-                COMPONENT,
-                ctx.subject.clone(),
-                Verdict::Delete,
-                target,
-                format!(
-                    "deleting {name}: its phase is {}; a new {name} (same name, same claims) is created once it is gone",
-                    pod.status.phase
-                ),
-            );
-        } else {
-            c.decide(
-                COMPONENT,
-                ctx.subject.clone(),
-                Verdict::Wait,
-                target,
-                format!("waiting for {name} ({}) to be gone before recreating it", pod.status.phase),
-            );
-        }
-        return (true, Ok(()));
-    }
-
-    if !is_created(&pod) {
-        if let Some(claim) = pod_claim_is_stale(c, set, &pod) {
-            *stale = true;
-            c.decide(
-                COMPONENT,
-                ctx.subject.clone(),
-                Verdict::Wait,
-                target,
-                format!(
-                    "waiting for the garbage collector to delete claim {claim}, still owned by an earlier {name}, before creating {name} (whenScaled: Delete gives it a fresh volume)"
-                ),
-            );
-            return (true, Ok(()));
-        }
-        if let Err(e) = create_stateful_pod(c, ctx.owner, set, &pod) {
-            let reason = if e.already_exists {
-                format!("could not create {name}: a pod with that name exists but is not managed by this StatefulSet; retrying")
-            } else {
-                format!("could not create {name}: {e}")
-            };
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Fail, target, reason);
-            return (true, Err(e));
-        }
-        let ordinal = get_ordinal(&pod);
-        let at = if ctx.current_name() != ctx.update_name() {
-            format!(" at revision {}", get_pod_revision(&pod))
-        } else {
-            String::new()
-        };
-        let why = if !ctx.monotonic {
-            " (Parallel: pods are created without waiting for each other)".to_string()
-        } else if i == 0 {
-            String::new()
-        } else {
-            let below = if i == 1 {
-                format!("{} is", get_pod_name(set, ordinal - 1))
-            } else {
-                format!("{}..{} are", get_pod_name(set, ordinal - i as i64), get_pod_name(set, ordinal - 1))
-            };
-            format!("; {below} Running and Ready (OrderedReady creates one pod at a time, in order)")
-        };
-        c.decide(
-            COMPONENT,
-            ctx.subject.clone(),
-            Verdict::Create,
-            target.clone(),
-            format!("creating {name}{at}: ordinal {ordinal} is missing{why}"),
-        );
-        if ctx.monotonic {
-            return (true, Ok(()));
-        }
-    }
-
-    if is_pending(&pod) {
-        if let Err(e) = create_missing_persistent_volume_claims(c, ctx.owner, set, &pod) {
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Fail, target, format!("could not recreate the claims of {name}: {e}"));
-            return (true, Err(e));
-        }
-    }
-
-    let min_ready = ctx.min_ready();
-    if ctx.monotonic {
-        let wait = if is_terminating(&pod) {
-            Some(format!("waiting for {name} to finish terminating{} (OrderedReady)", blocked_next(ctx, slots, condemned, i)))
-        } else if !is_running_and_ready(&pod) {
-            Some(format!(
-                "waiting for {name} ({}) to be Running and Ready{} (OrderedReady)",
-                pod_state_words(&pod),
-                blocked_next(ctx, slots, condemned, i)
-            ))
-        } else if !is_running_and_available(&pod, min_ready, c.now) {
-            Some(format!(
-                "waiting for {name} to be Ready for minReadySeconds ({min_ready}s){} (OrderedReady)",
-                blocked_next(ctx, slots, condemned, i)
-            ))
-        } else {
-            None
-        };
-        if let Some(reason) = wait {
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Wait, target, reason);
-            return (true, Ok(()));
-        }
-    }
-
-    // Enforce the invariants: identity, storage, claim ownerRefs.
-    let retention_match = if ctx.claims_trivially_match && pod_owns_no_claims(c, &pod) {
-        true
-    } else {
-        claims_match_retention_policy(c, ctx.update_set, &pod).unwrap_or(true)
-    };
-    if identity_matches(set, &pod) && storage_matches(set, &pod) && retention_match {
-        return (false, Ok(()));
-    }
-    match update_stateful_pod(c, ctx.owner, ctx.update_set, (*pod).clone()) {
-        Ok(()) => {
-            c.decide(
-                COMPONENT,
-                ctx.subject.clone(),
-                Verdict::Update,
-                target,
-                format!("repairing {name}: its name label, volumes or claim owners no longer matched the StatefulSet"),
-            );
-            (false, Ok(()))
-        }
-        Err(e) => {
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Fail, target, format!("could not repair {name}: {e}"));
-            (true, Err(e))
-        }
-    }
-}
-
-/// Whether no PVC has an ownerRef to this pod (the store's owner index; cheap).
-fn pod_owns_no_claims(c: &Cluster, pod: &Pod) -> bool {
-    pod.metadata.uid.is_empty() || !c.store.dependents(&pod.metadata.uid).any(|k| k.kind == Kind::PersistentVolumeClaim)
-}
-
-/// Phase B (`fixPodClaim`): claim refs of a condemned pod, per the retention policy.
-fn fix_pod_claim(c: &mut Cluster, ctx: &SyncCtx, pod: &PodHandle) -> (bool, Result<(), SyncError>) {
-    match claims_match_retention_policy(c, ctx.update_set, pod) {
-        Err(e) => (true, Err(e)),
-        Ok(true) => (false, Ok(())),
-        Ok(false) => match super::pod_control::update_pod_claim_for_retention_policy(c, ctx.owner, ctx.update_set, pod) {
-            Ok(()) => (false, Ok(())),
-            Err(e) => (true, Err(e)),
-        },
-    }
-}
-
-/// `processCondemned`: delete one condemned pod (monotonic: only when everything below is
-/// healthy, or it is itself the first unhealthy pod).
-fn process_condemned(
-    c: &mut Cluster,
-    ctx: &SyncCtx,
-    first_unavailable: Option<&str>,
-    condemned: &[PodHandle],
-    i: usize,
-) -> (bool, Result<(), SyncError>) {
-    let pod = &condemned[i];
-    let name = &pod.metadata.name;
-    let target = format!("pod/{name}");
-    if is_terminating(pod) {
-        if ctx.monotonic {
-            c.decide(
-                COMPONENT,
-                ctx.subject.clone(),
-                Verdict::Wait,
-                target,
-                format!("waiting for {name} to finish terminating before deleting the next pod (OrderedReady scale down)"),
-            );
-            return (true, Ok(()));
-        }
-        return (false, Ok(()));
-    }
-    let is_first = first_unavailable == Some(name.as_str());
-    let now = c.now;
-    if ctx.monotonic && !is_first && (!is_running_and_ready(pod) || !is_running_and_available(pod, ctx.min_ready(), now)) {
-        let first = first_unavailable.unwrap_or(name);
-        c.decide(
-            COMPONENT,
-            ctx.subject.clone(),
-            Verdict::Wait,
-            format!("pod/{first}"),
-            format!("waiting for {first} to be Running and Ready before deleting {name} (OrderedReady scale down)"),
-        );
-        return (true, Ok(()));
-    }
-    let set = ctx.set;
-    let range = if set.spec.replicas() == 0 {
-        "the StatefulSet wants 0 replicas".to_string()
-    } else {
-        format!(
-            "ordinal {} is outside the desired range {}..{}",
-            get_ordinal(pod),
-            get_start_ordinal(set),
-            get_end_ordinal(set)
-        )
-    };
-    let how = if ctx.monotonic {
-        "scale down removes the highest ordinal first, one pod at a time"
-    } else {
-        "Parallel: all extra pods are deleted at once"
-    };
-    match delete_stateful_pod(c, ctx.owner, set, pod) {
-        Ok(()) => {
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Delete, target, format!("deleting {name}: {range} ({how})"));
-            (true, Ok(()))
-        }
-        Err(e) => {
-            c.decide(COMPONENT, ctx.subject.clone(), Verdict::Fail, target, format!("could not delete {name}: {e}"));
-            (true, Err(e))
-        }
-    }
 }

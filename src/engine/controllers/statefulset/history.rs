@@ -145,15 +145,21 @@ pub fn new_controller_revision(
 
 /// `EqualRevision`: same data; when both hash labels parse as numbers, they must agree too.
 pub fn equal_revision(lhs: &ControllerRevision, rhs: &ControllerRevision) -> bool {
-    let hash = |r: &ControllerRevision| {
-        r.metadata.labels.get(CONTROLLER_REVISION_HASH_LABEL).and_then(|h| h.parse::<i32>().ok()).map(|h| h as u32)
-    };
-    if let (Some(a), Some(b)) = (hash(lhs), hash(rhs)) {
+    let rhs_hash = rhs.metadata.labels.get(CONTROLLER_REVISION_HASH_LABEL).map_or("", String::as_str);
+    equal_revision_to(lhs, rhs_hash, &rhs.data)
+}
+
+/// [`equal_revision`] against a revision given by its hash label and data (so a candidate need
+/// not be built to be compared).
+pub fn equal_revision_to(lhs: &ControllerRevision, rhs_hash: &str, rhs_data: &Value) -> bool {
+    let parse = |h: &str| h.parse::<i32>().ok().map(|h| h as u32);
+    let lhs_hash = lhs.metadata.labels.get(CONTROLLER_REVISION_HASH_LABEL).and_then(|h| parse(h));
+    if let (Some(a), Some(b)) = (lhs_hash, parse(rhs_hash)) {
         if a != b {
             return false;
         }
     }
-    lhs.data == rhs.data
+    lhs.data == *rhs_data
 }
 
 /// `SortControllerRevisions`: by `.revision`, then creationTimestamp, then name.

@@ -14,17 +14,29 @@
 //!
 //! Other components call [`on_change`] (informer) and [`sync`] (a queued `Task::SyncStatefulSet`).
 
+pub mod cache;
 pub mod control;
 pub mod history;
+pub mod index;
 pub mod pod_control;
+pub mod process;
 pub mod ref_manager;
+pub mod reference;
 pub mod retention;
 pub mod revisions;
 pub mod rolling;
+pub mod runs;
 pub mod stateful_set;
 pub mod status;
 pub mod utils;
+pub mod view;
 
+#[cfg(test)]
+mod diff_tests;
+#[cfg(test)]
+mod perf_tests;
+#[cfg(test)]
+mod testkit;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +64,14 @@ pub struct ControllerState {
     pub(crate) patches: BTreeMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).
     pub(crate) templates: BTreeMap<String, Rc<PodTemplateSpec>>,
+    /// Each synced set's pod index (shared with checkpoints until either side changes it).
+    pub(crate) indexes: BTreeMap<ObjectKey, Rc<index::SetIndex>>,
+    /// Set uid → key, for pods and claims that point at a set by ownerRef.
+    pub(crate) index_uids: BTreeMap<String, ObjectKey>,
+    /// Test switch: sync with the straightforward [`reference`] loop over a full listing, as the
+    /// oracle of the differential test.
+    #[cfg(test)]
+    pub(crate) use_reference: bool,
 }
 
 /// Most decoded templates kept; the cache is cleared past this (a set rarely has more live
@@ -61,6 +81,7 @@ pub(crate) const TEMPLATE_CACHE_LIMIT: usize = 64;
 /// Informer handlers (`stateful_set.go` addPod/updatePod/deletePod and the set handlers): queue
 /// syncs. Cheap: never lists all pods.
 pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
+    cache::on_change(&mut c.statefulset_controller, ev);
     stateful_set::on_change(c, ev);
 }
 

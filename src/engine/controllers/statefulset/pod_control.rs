@@ -5,11 +5,11 @@
 
 use super::retention::{
     get_persistent_volume_claim_retention_policy, has_stale_owner_ref_to_pod, has_unexpected_controller,
-    is_claim_owner_up_to_date, update_claim_owner_ref_for_set_and_pod,
+    is_claim_owner_up_to_date, is_claim_owner_up_to_date_as, update_claim_owner_ref_for_set_and_pod,
 };
 use super::utils::{
-    get_ordinal, get_persistent_volume_claim_name, get_persistent_volume_claims, identity_matches, storage_matches,
-    update_identity, update_storage,
+    get_ordinal, get_persistent_volume_claim_name, get_persistent_volume_claims, identity_matches, pod_in_ordinal_range,
+    storage_matches, update_identity, update_storage,
 };
 use super::COMPONENT;
 use crate::engine::api::{Kind, Object, PersistentVolumeClaim, Pod, StatefulSet, RETAIN};
@@ -203,16 +203,31 @@ pub fn delete_stateful_pod(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSe
 /// `ClaimsMatchRetentionPolicy`: whether every existing claim of the pod has the ownerRefs the
 /// policy wants (missing claims are picked up later).
 pub fn claims_match_retention_policy(c: &Cluster, set: &StatefulSet, pod: &Pod) -> Result<bool, SyncError> {
+    Ok(claims_match_retention_policy_as(c, set, pod, !pod_in_ordinal_range(pod, set)))
+}
+
+/// [`claims_match_retention_policy`] for the pod in a given place (`scaled_down`: condemned).
+pub fn claims_match_retention_policy_as(c: &Cluster, set: &StatefulSet, pod: &Pod, scaled_down: bool) -> bool {
     let ordinal = get_ordinal(pod);
-    for template in &set.spec.volume_claim_templates {
+    set.spec.volume_claim_templates.iter().all(|template| {
         let name = get_persistent_volume_claim_name(set, template, ordinal);
-        if let Some(claim) = get_claim(c, &set.metadata.namespace, &name) {
-            if !is_claim_owner_up_to_date(claim, set, pod) {
-                return Ok(false);
-            }
-        }
-    }
-    Ok(true)
+        get_claim(c, &set.metadata.namespace, &name).is_none_or(|claim| is_claim_owner_up_to_date_as(claim, set, pod, scaled_down))
+    })
+}
+
+/// Whether `createMissingPersistentVolumeClaims` would do nothing observable for this in-range
+/// pod: every claim exists, none is being deleted, none has a conflicting controller (which
+/// warns on every call) and all carry the ownerRefs the policy wants.
+pub fn claims_are_quiet(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
+    let ordinal = get_ordinal(pod);
+    set.spec.volume_claim_templates.iter().all(|template| {
+        let name = get_persistent_volume_claim_name(set, template, ordinal);
+        get_claim(c, &set.metadata.namespace, &name).is_some_and(|claim| {
+            claim.metadata.deletion_timestamp.is_none()
+                && !has_unexpected_controller(claim, set, pod)
+                && is_claim_owner_up_to_date_as(claim, set, pod, false)
+        })
+    })
 }
 
 /// `UpdatePodClaimForRetentionPolicy`: fixes each claim's ownerRefs; warns

@@ -74,8 +74,8 @@ fn matches(set: &StatefulSet, pod: &Pod) -> bool {
     set.spec.selector.as_ref().is_some_and(|s| selector_matches(s, &pod.metadata.labels)) && is_member_of(set, pod)
 }
 
-/// `ClaimObject` for one pod.
-fn claim_pod(c: &mut Cluster, set: &StatefulSet, pod: &PodHandle) -> Result<Option<PodHandle>, SyncError> {
+/// `ClaimObject` for one pod: adopts or releases it as needed; returns it when the set claims it.
+pub fn claim_pod(c: &mut Cluster, set: &StatefulSet, pod: &PodHandle) -> Result<Option<PodHandle>, SyncError> {
     let subject = format!("statefulset/{}", set.metadata.name);
     let target = format!("pod/{}", pod.metadata.name);
     if let Some(r) = pod.metadata.controller_ref() {

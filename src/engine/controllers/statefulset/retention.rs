@@ -112,6 +112,12 @@ fn has_non_controller_owner(claim: &PersistentVolumeClaim, set: &StatefulSet, po
 /// Claims with stale refs or foreign controllers count as up to date: the controller leaves them
 /// alone.
 pub fn is_claim_owner_up_to_date(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod) -> bool {
+    is_claim_owner_up_to_date_as(claim, set, pod, !pod_in_ordinal_range(pod, set))
+}
+
+/// [`is_claim_owner_up_to_date`] with the pod's place given (`scaled_down`: outside the range),
+/// so the controller's pod index can cache the answer for both places and keep it across scaling.
+pub fn is_claim_owner_up_to_date_as(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod, scaled_down: bool) -> bool {
     let (s, p) = (set_owner(set), pod_owner(pod));
     if has_stale_owner_ref(claim, &s) || has_stale_owner_ref(claim, &p) {
         return true;
@@ -124,7 +130,6 @@ pub fn is_claim_owner_up_to_date(claim: &PersistentVolumeClaim, set: &StatefulSe
         return false;
     }
     let (set_ref, pod_ref) = (has_owner_ref(claim, &s), has_owner_ref(claim, &p));
-    let scaled_down = !pod_in_ordinal_range(pod, set);
     match policy_case(set) {
         PolicyCase::RetainRetain => !set_ref && !pod_ref,
         PolicyCase::RetainDelete => set_ref && !pod_ref,

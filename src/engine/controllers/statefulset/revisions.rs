@@ -6,12 +6,12 @@
 //! replicas, strategy or partition changes never make revisions; any template change does.
 
 use super::history::{
-    create_controller_revision, delete_controller_revision, equal_revision, go_json, new_controller_revision,
+    create_controller_revision, delete_controller_revision, equal_revision_to, go_json, hash_controller_revision,
+    new_controller_revision,
     revision_of, update_controller_revision,
 };
-use super::utils::{get_pod_revision, PodHandle};
 use super::{ControllerState, COMPONENT, TEMPLATE_CACHE_LIMIT};
-use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet};
+use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet, StatefulSetSpec};
 use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
 use crate::engine::why::Verdict;
@@ -102,9 +102,26 @@ pub fn apply_revision(c: &mut Cluster, set: &StatefulSet, revision: &Rc<Object>)
             t
         }
     };
-    let mut out = set.clone();
-    out.spec.template = (*template).clone();
-    Ok(out)
+    // Field by field, so the live template is not cloned only to be replaced (this runs on every
+    // sync; the struct literal keeps the list complete).
+    let spec = &set.spec;
+    Ok(StatefulSet {
+        metadata: set.metadata.clone(),
+        spec: StatefulSetSpec {
+            replicas: spec.replicas,
+            selector: spec.selector.clone(),
+            template: (*template).clone(),
+            volume_claim_templates: spec.volume_claim_templates.clone(),
+            service_name: spec.service_name.clone(),
+            pod_management_policy: spec.pod_management_policy.clone(),
+            update_strategy: spec.update_strategy.clone(),
+            revision_history_limit: spec.revision_history_limit,
+            min_ready_seconds: spec.min_ready_seconds,
+            persistent_volume_claim_retention_policy: spec.persistent_volume_claim_retention_policy.clone(),
+            ordinals: spec.ordinals.clone(),
+        },
+        status: set.status.clone(),
+    })
 }
 
 /// `nextRevision`: one past the highest (revisions are sorted), 1 for the first.
@@ -133,14 +150,16 @@ pub fn get_stateful_set_revisions(
 ) -> Result<SetRevisions, (ApiError, i32)> {
     let mut collision_count = set.status.collision_count.unwrap_or(0);
     let patch = get_patch(c, set);
-    let candidate = new_revision(set, &patch, next_revision(revisions), collision_count);
+    // The candidate revision is only built when it is created; equality needs its hash and data.
+    let next = next_revision(revisions);
+    let hash = hash_controller_revision(&patch.json, Some(collision_count));
     let subject = format!("statefulset/{}", set.metadata.name);
-    let equal: Vec<&Rc<Object>> = revisions.iter().filter(|r| equal_revision(revision_of(r), &candidate)).collect();
+    let equal: Vec<&Rc<Object>> =
+        revisions.iter().filter(|r| equal_revision_to(revision_of(r), &hash, &patch.patch)).collect();
     let update = match (equal.last(), revisions.last()) {
         (Some(eq), Some(newest)) if Rc::ptr_eq(eq, newest) => (*eq).clone(),
         (Some(eq), _) => {
-            let old = revision_of(eq).revision;
-            let updated = update_controller_revision(c, eq, candidate.revision).map_err(|e| (e, collision_count))?;
+            let updated = update_controller_revision(c, eq, next).map_err(|e| (e, collision_count))?;
             c.decide(
                 COMPONENT,
                 subject,
@@ -149,13 +168,13 @@ pub fn get_stateful_set_revisions(
                 format!(
                     "the pod template matches revision {} again (a rollback): it becomes revision {} instead of a new one",
                     updated.meta().name,
-                    candidate.revision
+                    next
                 ),
             );
-            let _ = old;
             updated
         }
         (None, _) => {
+            let candidate = new_revision(set, &patch, next, collision_count);
             let created = create_controller_revision(c, set, &candidate, &patch.json, &mut collision_count)
                 .map_err(|e| (e, collision_count))?;
             let reason = if revisions.is_empty() {
@@ -181,10 +200,11 @@ pub fn get_stateful_set_revisions(
 
 /// `truncateHistory`: deletes the oldest revisions that no pod, nor status, refers to, until at
 /// most `revisionHistoryLimit` such revisions remain (a negative limit keeps everything).
-pub fn truncate_history(
+/// `pod_revisions` are the claimed pods' revision labels (duplicates allowed).
+pub fn truncate_history<'a>(
     c: &mut Cluster,
     set: &StatefulSet,
-    pods: &[PodHandle],
+    pod_revisions: impl IntoIterator<Item = &'a str>,
     revisions: &[Rc<Object>],
     current: Option<&Rc<Object>>,
     update: Option<&Rc<Object>>,
@@ -194,7 +214,7 @@ pub fn truncate_history(
         // Nothing to trim even if no revision were live.
         return Ok(());
     }
-    let mut live: BTreeSet<&str> = pods.iter().map(|p| get_pod_revision(p)).collect();
+    let mut live: BTreeSet<&str> = pod_revisions.into_iter().collect();
     for r in [current, update].into_iter().flatten() {
         live.insert(r.meta().name.as_str());
     }

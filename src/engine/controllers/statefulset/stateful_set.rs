@@ -2,8 +2,9 @@
 //! sync of which StatefulSet, the `sync` prelude (adopt revisions, claim pods), and requeues —
 //! rate-limited after errors, delayed for `minReadySeconds`, and the informer resync.
 
-use super::control::update_stateful_set;
-use super::ref_manager::{adopt_orphan_revisions, get_pods_for_stateful_set};
+use super::cache;
+use super::control::{update_stateful_set, Pods, SyncOutcome};
+use super::ref_manager::adopt_orphan_revisions;
 use super::utils::{get_parent_name_and_ordinal, selector_matches};
 use super::COMPONENT;
 use crate::engine::api::{Kind, Object, OwnerReference, Pod, StatefulSet, Time};
@@ -197,6 +198,7 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
     let Some(obj) = c.store.get_key(key).cloned() else {
         // "StatefulSet has been deleted": drop its bookkeeping.
         let st = &mut c.statefulset_controller;
+        cache::forget(st, key);
         st.failures.remove(key);
         st.delayed.remove(key);
         st.delayed_recurring.remove(key);
@@ -232,10 +234,23 @@ fn forget_due(map: &mut std::collections::BTreeMap<ObjectKey, Time>, key: &Objec
 /// The body of `sync` after the lister lookup: adopt revisions, claim pods, update.
 fn sync_stateful_set(c: &mut Cluster, obj: &Rc<Object>, set: &StatefulSet) -> Result<(), super::pod_control::SyncError> {
     adopt_orphan_revisions(c, set)?;
-    let (pods, claimed) = get_pods_for_stateful_set(c, set);
-    claimed?;
-    let outcome = update_stateful_set(c, obj, set, &pods);
     let key = set_key(&set.metadata.namespace, &set.metadata.name);
+    #[cfg(test)]
+    if c.statefulset_controller.use_reference {
+        let (pods, claimed) = super::ref_manager::get_pods_for_stateful_set(c, set);
+        claimed?;
+        let outcome = update_stateful_set(c, obj, set, Pods::Listed(&pods));
+        return after_update(c, set, key, outcome);
+    }
+    let mut ix = cache::checkout(c, &key, set);
+    let outcome = cache::claim_pods(c, set, &mut ix).map(|()| update_stateful_set(c, obj, set, Pods::Indexed(&ix)));
+    cache::checkin(c, key.clone(), ix);
+    after_update(c, set, key, outcome?)
+}
+
+/// Requeues after an update: the informer resync for a stale claim, and the availability
+/// re-check under minReadySeconds.
+fn after_update(c: &mut Cluster, set: &StatefulSet, key: ObjectKey, outcome: SyncOutcome) -> Result<(), super::pod_control::SyncError> {
     if outcome.waiting_on_stale_claim {
         enqueue_recurring_after(c, key.clone(), RESYNC_PERIOD_MS);
     }

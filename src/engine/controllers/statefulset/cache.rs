@@ -1,0 +1,127 @@
+//! The informer cache around the per-set [`SetIndex`]es: the watch handler that marks what
+//! changed, and the sync prelude that brings a set's index up to date and claims pods
+//! (`stateful_set.go` `getPodsForStatefulSet` → `ClaimPods`) without listing the namespace.
+
+use super::index::SetIndex;
+use super::pod_control::{aggregate, SyncError};
+use super::ref_manager::claim_pod;
+use super::utils::{get_parent_name_and_ordinal, PodHandle};
+use super::ControllerState;
+use crate::engine::api::{Kind, StatefulSet};
+use crate::engine::sim::Cluster;
+use crate::engine::store::{ObjectKey, WatchEvent};
+use std::rc::Rc;
+
+/// Watch handler: marks, in the indexes that care, the pods and claims an event touched. O(log n)
+/// per event; the work of re-reading them waits for the set's next sync.
+pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
+    if st.indexes.is_empty() {
+        return;
+    }
+    let versions = [Some(&ev.object), ev.old.as_ref()];
+    match ev.object.kind() {
+        Kind::Pod => {
+            for obj in versions.into_iter().flatten() {
+                let m = obj.meta();
+                let parent = get_parent_name_and_ordinal(&m.name).0;
+                if !parent.is_empty() {
+                    mark_pod(st, &ObjectKey::new(Kind::StatefulSet, &m.namespace, parent), &m.namespace, &m.name);
+                }
+                if let Some(key) = m.controller_ref().and_then(|r| st.index_uids.get(&r.uid)).cloned() {
+                    mark_pod(st, &key, &m.namespace, &m.name);
+                }
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            let claim = ObjectKey::of(&ev.object);
+            // Sets in the claim's namespace (its name may be one of theirs), and sets it refers to.
+            let lo = ObjectKey::new(Kind::StatefulSet, &claim.namespace, "");
+            let mut keys: Vec<ObjectKey> = st
+                .indexes
+                .range(lo..)
+                .take_while(|(k, _)| k.kind == Kind::StatefulSet && k.namespace == claim.namespace)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for obj in versions.into_iter().flatten() {
+                keys.extend(obj.meta().owner_references.iter().filter_map(|r| st.index_uids.get(&r.uid)).cloned());
+            }
+            for key in keys {
+                if let Some(ix) = st.indexes.get_mut(&key) {
+                    if !ix.is_claim_marked(&claim) {
+                        Rc::make_mut(ix).mark_claim(claim.clone());
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mark_pod(st: &mut ControllerState, key: &ObjectKey, namespace: &str, name: &str) {
+    if let Some(ix) = st.indexes.get_mut(key) {
+        // Pods of other namespaces are never the set's, whatever their ownerRefs say.
+        if ix.namespace() == namespace && !ix.is_pod_marked(name) {
+            Rc::make_mut(ix).mark_pod(name);
+        }
+    }
+}
+
+/// Takes a set's index out of the controller state for a sync: built on first use (or when the
+/// set's uid, selector, claim templates or retention policy changed), then refreshed. Give it back
+/// with [`checkin`].
+pub fn checkout(c: &mut Cluster, key: &ObjectKey, set: &StatefulSet) -> Rc<SetIndex> {
+    let st = &mut c.statefulset_controller;
+    let mut ix = match st.indexes.remove(key) {
+        Some(ix) if ix.fits(set) => ix,
+        stale => {
+            if let Some(old) = stale {
+                st.index_uids.remove(old.uid());
+            }
+            Rc::new(SetIndex::build(c, set))
+        }
+    };
+    if ix.has_marks() {
+        Rc::make_mut(&mut ix).refresh(c, set);
+    }
+    ix
+}
+
+/// Puts a set's index back after its sync.
+pub fn checkin(c: &mut Cluster, key: ObjectKey, ix: Rc<SetIndex>) {
+    let st = &mut c.statefulset_controller;
+    st.index_uids.insert(ix.uid().to_string(), key.clone());
+    st.indexes.insert(key, ix);
+}
+
+/// Forgets a deleted set's index.
+pub fn forget(st: &mut ControllerState, key: &ObjectKey) {
+    if let Some(ix) = st.indexes.remove(key) {
+        st.index_uids.remove(ix.uid());
+    }
+}
+
+/// `ClaimPods` on the candidates that need it (adopt matching orphans, release owned pods that no
+/// longer match), in name order as upstream's listing gives them; the others are claimed already.
+/// A set being deleted claims nothing new and releases nothing.
+pub fn claim_pods(c: &mut Cluster, set: &StatefulSet, ix: &mut Rc<SetIndex>) -> Result<(), SyncError> {
+    if ix.needs_claim.is_empty() || set.metadata.deletion_timestamp.is_some() {
+        return Ok(());
+    }
+    let names: Vec<String> = ix.needs_claim.iter().cloned().collect();
+    let mut errs = Vec::new();
+    for name in &names {
+        let Some(pod) = c.store.get(Kind::Pod, &set.metadata.namespace, name).cloned().and_then(PodHandle::new) else {
+            continue;
+        };
+        if let Err(e) = claim_pod(c, set, &pod) {
+            errs.push(e);
+        }
+    }
+    // The claimed list upstream passes on has the adopted pods as written: re-read them.
+    let ix = Rc::make_mut(ix);
+    for name in &names {
+        ix.mark_pod(name);
+    }
+    ix.refresh(c, set);
+    aggregate(errs)
+}
