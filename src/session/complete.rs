@@ -1,0 +1,152 @@
+//! Tab completion for the console: kubectl verbs, resource kinds, object names and `sim`
+//! directives, from what is in the cluster now.
+
+use crate::engine::api::Kind;
+use crate::engine::sim::Cluster;
+use crate::kubectl::resources::resolve_kind;
+
+/// Verbs the playground's kubectl runs.
+pub const VERBS: &[&str] = &["annotate", "apply", "delete", "describe", "get", "label", "rollout", "scale", "set"];
+/// Resource words offered after a verb.
+pub const KINDS: &[&str] = &[
+    "controllerrevisions",
+    "events",
+    "nodes",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "pods",
+    "pv",
+    "pvc",
+    "services",
+    "statefulsets",
+    "sts",
+    "svc",
+];
+const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
+const SIM: &[&str] = &["advance", "fault", "step", "time", "wait", "why"];
+const FAULTS: &[&str] = &["clear", "crash", "image", "node", "readiness"];
+
+/// Completion result: the candidates for the word being typed, and the line with the longest
+/// common prefix filled in (unchanged when nothing matches).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    /// The line after completion.
+    pub line: String,
+    /// Every candidate (for listing when there are several).
+    pub candidates: Vec<String>,
+}
+
+fn names(c: &Cluster, kind: Kind, namespace: &str) -> Vec<String> {
+    let ns = kind.info().namespaced.then_some(namespace);
+    c.store.list(kind, ns).map(|o| o.meta().name.clone()).collect()
+}
+
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else { return String::new() };
+    let mut len = first.len();
+    for w in &words[1..] {
+        len = len.min(first.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    first[..len].to_string()
+}
+
+/// Completes the last word of `line`.
+pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
+    let ends_with_space = line.ends_with(' ') || line.is_empty();
+    let mut words: Vec<&str> = line.split_whitespace().collect();
+    let current = if ends_with_space { "" } else { words.pop().unwrap_or("") };
+    let base = &line[..line.len() - current.len()];
+    let args: Vec<&str> = match words.first() {
+        Some(&"kubectl") => words[1..].to_vec(),
+        _ => words.clone(),
+    };
+    let positional: Vec<&str> = args.iter().copied().filter(|w| !w.starts_with('-')).collect();
+    let mut pool: Vec<String> = Vec::new();
+    let mut prefix = String::new();
+    let mut typed = current.to_string();
+    if words.is_empty() {
+        pool.extend(std::iter::once("kubectl").chain(VERBS.iter().copied()).chain(["sim"]).map(String::from));
+    } else if words[0] == "sim" {
+        match words.get(1) {
+            None => pool.extend(SIM.iter().map(|s| s.to_string())),
+            Some(&"fault") => {
+                let w: Vec<&str> = words[2..].iter().copied().filter(|w| *w != "clear").collect();
+                match w.first() {
+                    None => pool.extend(FAULTS.iter().map(|s| s.to_string())),
+                    Some(&"crash" | &"readiness") if w.len() == 1 => pool.extend(names(c, Kind::Pod, namespace)),
+                    Some(&"node") if w.len() == 1 => pool.extend(names(c, Kind::Node, "")),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    } else if positional.is_empty() {
+        pool.extend(VERBS.iter().map(|s| s.to_string()));
+    } else {
+        let verb = positional[0];
+        let after: Vec<&str> = positional[1..].to_vec();
+        let after = match (verb, after.first()) {
+            ("rollout", None) => {
+                pool.extend(ROLLOUT.iter().map(|s| s.to_string()));
+                Vec::new()
+            }
+            ("rollout", Some(_)) | ("set", Some(_)) => after[1..].to_vec(),
+            ("set", None) => {
+                pool.push("image".into());
+                Vec::new()
+            }
+            _ => after,
+        };
+        let wants_kind = pool.is_empty() && after.is_empty();
+        if let Some((kind_word, name_part)) = current.split_once('/') {
+            if let Some(kind) = resolve_kind(kind_word) {
+                prefix = format!("{kind_word}/");
+                typed = name_part.to_string();
+                pool.extend(names(c, kind, namespace));
+            }
+        } else if wants_kind && verb != "apply" {
+            pool.extend(KINDS.iter().map(|s| s.to_string()));
+        } else if pool.is_empty() && !after.is_empty() {
+            if let Some(kind) = resolve_kind(after[0].split(',').next().unwrap_or("")) {
+                if !after[0].contains('/') {
+                    pool.extend(names(c, kind, namespace));
+                }
+            }
+        }
+    }
+    let mut candidates: Vec<String> = pool.into_iter().filter(|p| p.starts_with(&typed)).collect();
+    candidates.sort();
+    candidates.dedup();
+    let line = match candidates.len() {
+        0 => line.to_string(),
+        1 => format!("{base}{prefix}{} ", candidates[0]),
+        _ => format!("{base}{prefix}{}", common_prefix(&candidates).max(typed.clone())),
+    };
+    let candidates = candidates.into_iter().map(|s| format!("{prefix}{s}")).collect();
+    Completion { line, candidates }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::ClusterConfig;
+
+    #[test]
+    fn verbs_kinds_and_names() {
+        let c = Cluster::new(ClusterConfig::default());
+        assert_eq!(complete(&c, "default", "kubectl sc").line, "kubectl scale ");
+        assert_eq!(complete(&c, "default", "des").line, "describe ");
+        let r = complete(&c, "default", "kubectl get p");
+        assert_eq!(r.line, "kubectl get p");
+        assert!(r.candidates.contains(&"pods".to_string()) && r.candidates.contains(&"pvc".to_string()));
+        assert_eq!(complete(&c, "default", "kubectl get st").line, "kubectl get st");
+        assert_eq!(complete(&c, "default", "kubectl get state").line, "kubectl get statefulsets ");
+        assert_eq!(complete(&c, "default", "kubectl describe nodes node-").candidates.len(), 3);
+        assert_eq!(complete(&c, "default", "kubectl describe node/node-1").line, "kubectl describe node/node-1 ");
+        assert_eq!(complete(&c, "default", "sim fault n").line, "sim fault node ");
+        assert_eq!(complete(&c, "default", "kubectl rollout st").line, "kubectl rollout status ");
+    }
+}

@@ -1,0 +1,110 @@
+//! A playground session, independent of the browser: the editor's files, the timeline of
+//! inputs (kubectl lines, applies, steps, faults) over the simulated cluster, and what the UI
+//! derives from it (the diagram's view, completion, highlighting, saved and shared forms,
+//! scripts). The Yew UI (`crate::ui`, wasm32) is a thin layer over this module, which is pure
+//! Rust and tested natively.
+
+pub mod apply;
+pub mod complete;
+pub mod faults;
+pub mod highlight;
+pub mod input;
+pub mod persist;
+pub mod script;
+pub mod seed;
+pub mod view;
+
+use crate::engine::config::ClusterConfig;
+use crate::engine::sim::Cluster;
+use crate::engine::timeline::Timeline;
+use input::{Input, Outcome};
+use persist::{Saved, SavedFile, FORMAT_VERSION};
+
+/// The namespace the playground works in.
+pub const NAMESPACE: &str = "default";
+
+/// One editor tab.
+pub type File = SavedFile;
+
+/// A session: files plus history.
+#[derive(Clone)]
+pub struct Session {
+    /// The history (and the cluster at the current position).
+    pub timeline: Timeline<Input, Outcome>,
+    /// Editor tabs.
+    pub files: Vec<File>,
+    /// Selected tab.
+    pub active: usize,
+    /// Console lines typed, newest last (for ↑ ↓).
+    pub typed: Vec<String>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A fresh session with the example file and an empty cluster.
+    pub fn new() -> Session {
+        Session {
+            timeline: Timeline::new(Cluster::new(ClusterConfig::default())),
+            files: vec![File { name: seed::SEED_FILE.into(), text: seed::SEED_YAML.into() }],
+            active: 0,
+            typed: Vec::new(),
+        }
+    }
+
+    /// The cluster at the current position.
+    pub fn cluster(&self) -> &Cluster {
+        self.timeline.current()
+    }
+
+    /// Applies an input at the current position (branching if the position is in the past).
+    pub fn act(&mut self, input: Input) -> &Outcome {
+        self.timeline.push(input, input::apply)
+    }
+
+    /// Moves to the state after the first `n` inputs.
+    pub fn seek(&mut self, n: usize) {
+        self.timeline.seek(n, input::apply);
+    }
+
+    /// The saved form (for localStorage and share links).
+    pub fn saved(&self) -> Saved {
+        Saved {
+            v: FORMAT_VERSION,
+            files: self.files.clone(),
+            active: self.active,
+            history: Saved::runs(self.timeline.entries().iter().map(|e| &e.input)),
+            position: self.timeline.position(),
+            typed: self.typed.iter().rev().take(200).rev().cloned().collect(),
+        }
+    }
+
+    /// Rebuilds a session from its saved form by replaying its history (deterministic, so the
+    /// result is the state that was saved).
+    pub fn restore(saved: &Saved) -> Result<Session, String> {
+        saved.validate()?;
+        let mut s = Session::new();
+        if !saved.files.is_empty() {
+            s.files = saved.files.clone();
+        }
+        s.active = saved.active.min(s.files.len().saturating_sub(1));
+        s.typed = saved.typed.clone();
+        for i in saved.inputs() {
+            s.act(i);
+        }
+        s.seek(saved.position);
+        Ok(s)
+    }
+
+    /// Inputs applied up to the position, as a playground script.
+    pub fn script(&self) -> String {
+        script::export(self.timeline.inputs())
+    }
+}
+
+#[cfg(test)]
+mod tests;

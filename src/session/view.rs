@@ -1,0 +1,358 @@
+//! The diagram's view model: what the playground draws, derived from the cluster in one pass —
+//! each StatefulSet with its ordinal slots (pod + claims + volumes, kept after the pod is gone),
+//! the headless Service with the DNS names it answers, and the nodes.
+//!
+//! Everything here is plain data with `PartialEq`, so the UI re-renders only what changed.
+
+use crate::engine::api::{Kind, Pod, StatefulSet};
+use crate::engine::controllers::statefulset::utils::{get_parent_name_and_ordinal, is_running_and_ready, REVISION_LABEL};
+use crate::engine::sim::Cluster;
+use crate::kubectl::printers::pod::summarize;
+use std::collections::BTreeMap;
+
+/// A pod as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodView {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `kubectl get pods` STATUS cell (Running, Pending, ContainerCreating, CrashLoopBackOff, …).
+    pub status: String,
+    /// READY cell (`1/1`).
+    pub ready_text: String,
+    /// Running and Ready (the condition the controller waits for).
+    pub ready: bool,
+    /// RESTARTS cell.
+    pub restarts: String,
+    /// Its `controller-revision-hash` label.
+    pub revision: String,
+    /// Node it is bound to ("" while unscheduled).
+    pub node: String,
+    /// Being deleted.
+    pub terminating: bool,
+    /// In a failed or erroring state (shown in red).
+    pub failed: bool,
+    /// Pod IP ("" until assigned).
+    pub ip: String,
+}
+
+/// How a drawn status should look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Running and Ready.
+    Ready,
+    /// On its way (Pending, ContainerCreating, Running but not Ready yet).
+    Progressing,
+    /// Failing (errors, back-off, Failed phase, lost node).
+    Failed,
+    /// Being deleted.
+    Terminating,
+}
+
+impl PodView {
+    /// The pod's overall health, for colour.
+    pub fn health(&self) -> Health {
+        if self.terminating {
+            Health::Terminating
+        } else if self.failed {
+            Health::Failed
+        } else if self.ready {
+            Health::Ready
+        } else {
+            Health::Progressing
+        }
+    }
+}
+
+/// A PersistentVolumeClaim as drawn, with its volume.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimView {
+    /// Claim name (`data-web-0`).
+    pub name: String,
+    /// Claim phase (Pending, Bound, Lost); "Terminating" while being deleted.
+    pub phase: String,
+    /// Requested size (`1Gi`).
+    pub size: String,
+    /// Bound volume name, "" while unbound.
+    pub volume: String,
+    /// Volume phase ("" when there is no volume).
+    pub volume_phase: String,
+}
+
+/// One ordinal of a StatefulSet: the pod (if any) and the claims that belong to this ordinal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotView {
+    /// Ordinal.
+    pub ordinal: i64,
+    /// The pod, if it exists.
+    pub pod: Option<PodView>,
+    /// The claims named after this ordinal (they outlive the pod: retained, detached).
+    pub claims: Vec<ClaimView>,
+    /// Ordinal outside `[start, start+replicas)`: a pod being scaled away, or only retained claims.
+    pub condemned: bool,
+}
+
+/// A StatefulSet as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetView {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// spec.replicas.
+    pub desired: i32,
+    /// status.replicas (pods created).
+    pub replicas: i32,
+    /// status.readyReplicas.
+    pub ready: i32,
+    /// status.currentReplicas.
+    pub current: i32,
+    /// status.updatedReplicas.
+    pub updated: i32,
+    /// status.availableReplicas.
+    pub available: i32,
+    /// status.currentRevision.
+    pub current_revision: String,
+    /// status.updateRevision.
+    pub update_revision: String,
+    /// RollingUpdate partition (ordinals at or above it get the update revision).
+    pub partition: Option<i32>,
+    /// `RollingUpdate` or `OnDelete`.
+    pub strategy: String,
+    /// `OrderedReady` or `Parallel`.
+    pub pod_management: String,
+    /// spec.serviceName.
+    pub service_name: String,
+    /// First ordinal (spec.ordinals.start).
+    pub start_ordinal: i64,
+    /// Being deleted.
+    pub terminating: bool,
+    /// Ordinal slots, ascending.
+    pub slots: Vec<SlotView>,
+}
+
+/// A Service as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `clusterIP: None`.
+    pub headless: bool,
+    /// DNS names it answers and whether each currently resolves (ready endpoint).
+    pub dns: Vec<(String, bool)>,
+}
+
+/// A node as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    /// Name.
+    pub name: String,
+    /// Ready condition is True.
+    pub ready: bool,
+}
+
+/// Everything the diagram draws.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterView {
+    /// StatefulSets (with their slots), in name order.
+    pub sets: Vec<SetView>,
+    /// Services in the namespace.
+    pub services: Vec<ServiceView>,
+    /// Pods no StatefulSet owns.
+    pub loose_pods: Vec<PodView>,
+    /// Nodes.
+    pub nodes: Vec<NodeView>,
+}
+
+fn pod_view(p: &Pod, now: crate::engine::api::Time) -> PodView {
+    let s = summarize(p, now);
+    const FAILED: &[&str] = &[
+        "Error",
+        "CrashLoopBackOff",
+        "ErrImagePull",
+        "ImagePullBackOff",
+        "InvalidImageName",
+        "Failed",
+        "Unknown",
+        "NodeLost",
+        "CreateContainerError",
+        "RunContainerError",
+        "OOMKilled",
+        "Evicted",
+    ];
+    let failed = p.status.phase == "Failed" || FAILED.iter().any(|f| s.status == *f || s.status.starts_with("Init:") && s.status.ends_with(f));
+    PodView {
+        namespace: p.metadata.namespace.clone(),
+        name: p.metadata.name.clone(),
+        ready: is_running_and_ready(p),
+        status: s.status,
+        ready_text: s.ready,
+        restarts: s.restarts,
+        revision: p.metadata.labels.get(REVISION_LABEL).cloned().unwrap_or_default(),
+        node: p.spec.node_name.clone(),
+        terminating: p.metadata.deletion_timestamp.is_some(),
+        failed,
+        ip: p.status.pod_ip.clone(),
+    }
+}
+
+fn quantity(v: Option<&serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn claim_view(c: &Cluster, namespace: &str, name: &str) -> Option<ClaimView> {
+    let pvc = c.store.get(Kind::PersistentVolumeClaim, namespace, name)?.as_pvc()?;
+    let pv = (!pvc.spec.volume_name.is_empty())
+        .then(|| c.store.get(Kind::PersistentVolume, "", &pvc.spec.volume_name).and_then(|o| o.as_pv()))
+        .flatten();
+    let phase = if pvc.metadata.deletion_timestamp.is_some() {
+        "Terminating".to_string()
+    } else if pvc.status.phase.is_empty() {
+        "Pending".to_string()
+    } else {
+        pvc.status.phase.clone()
+    };
+    Some(ClaimView {
+        name: pvc.metadata.name.clone(),
+        phase,
+        size: quantity(pvc.spec.resources.requests.get("storage")),
+        volume: pvc.spec.volume_name.clone(),
+        volume_phase: pv.map(|p| p.status.phase.clone()).unwrap_or_default(),
+    })
+}
+
+fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
+    let ns = set.metadata.namespace.as_str();
+    let start = set.spec.start_ordinal() as i64;
+    let end = start + set.spec.replicas() as i64;
+    let mut slots: BTreeMap<i64, SlotView> = BTreeMap::new();
+    let new_slot = |ordinal| SlotView { ordinal, pod: None, claims: Vec::new(), condemned: ordinal < start || ordinal >= end };
+    for p in pods {
+        let (parent, ordinal) = get_parent_name_and_ordinal(&p.metadata.name);
+        if parent != set.metadata.name || ordinal < 0 {
+            continue;
+        }
+        slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).pod = Some(pod_view(p, c.now));
+    }
+    for o in start..end {
+        slots.entry(o).or_insert_with(|| new_slot(o));
+    }
+    // Claims named `<template>-<set>-<ordinal>`: found by name, so retained claims whose pod is
+    // gone (scaled down, set deleted) still show under their ordinal.
+    let prefixes: Vec<String> =
+        set.spec.volume_claim_templates.iter().map(|t| format!("{}-{}-", t.metadata.name, set.metadata.name)).collect();
+    if !prefixes.is_empty() {
+        for o in c.store.list(Kind::PersistentVolumeClaim, Some(ns)) {
+            let name = &o.meta().name;
+            for prefix in &prefixes {
+                if let Some(rest) = name.strip_prefix(prefix.as_str()) {
+                    if let Ok(ordinal) = rest.parse::<i64>() {
+                        if ordinal >= 0 && !rest.starts_with('+') && (rest == "0" || !rest.starts_with('0')) {
+                            if let Some(cv) = claim_view(c, ns, name) {
+                                slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).claims.push(cv);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let partition = (set.spec.update_strategy.type_ != "OnDelete")
+        .then(|| set.spec.update_strategy.rolling_update.as_ref().and_then(|r| r.partition))
+        .flatten();
+    SetView {
+        namespace: ns.to_string(),
+        name: set.metadata.name.clone(),
+        desired: set.spec.replicas(),
+        replicas: set.status.replicas,
+        ready: set.status.ready_replicas,
+        current: set.status.current_replicas,
+        updated: set.status.updated_replicas,
+        available: set.status.available_replicas,
+        current_revision: set.status.current_revision.clone(),
+        update_revision: set.status.update_revision.clone(),
+        partition,
+        strategy: if set.spec.update_strategy.type_.is_empty() { "RollingUpdate".into() } else { set.spec.update_strategy.type_.clone() },
+        pod_management: if set.spec.pod_management_policy.is_empty() {
+            "OrderedReady".into()
+        } else {
+            set.spec.pod_management_policy.clone()
+        },
+        service_name: set.spec.service_name.clone(),
+        start_ordinal: start,
+        terminating: set.metadata.deletion_timestamp.is_some(),
+        slots: slots.into_values().collect(),
+    }
+}
+
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// Builds the view of one namespace.
+pub fn build(c: &Cluster, namespace: &str) -> ClusterView {
+    let pods: Vec<&Pod> = c.store.pods(namespace).collect();
+    let sets: Vec<&StatefulSet> =
+        c.store.list(Kind::StatefulSet, Some(namespace)).filter_map(|o| o.as_stateful_set()).collect();
+    let owned = |p: &Pod| {
+        p.metadata.controller_ref().is_some_and(|r| r.kind == "StatefulSet")
+            || sets.iter().any(|s| get_parent_name_and_ordinal(&p.metadata.name).0 == s.metadata.name)
+    };
+    let domain = &c.config.cluster_domain;
+    let services = c
+        .store
+        .list(Kind::Service, Some(namespace))
+        .filter_map(|o| o.as_service())
+        .filter(|s| s.metadata.name != "kubernetes")
+        .map(|s| {
+            let headless = s.spec.cluster_ip == "None";
+            let svc_fqdn = format!("{}.{}.svc.{}", s.metadata.name, namespace, domain);
+            let publish_not_ready = s.spec.publish_not_ready_addresses.unwrap_or(false);
+            let mut dns = Vec::new();
+            let mut any_ready = false;
+            let mut per_pod = Vec::new();
+            for p in &pods {
+                if !selects(&s.spec.selector, &p.metadata.labels) || p.status.pod_ip.is_empty() {
+                    continue;
+                }
+                let ready = publish_not_ready || is_running_and_ready(p);
+                any_ready |= ready;
+                // Per-pod records exist for pods whose subdomain names this service.
+                if headless && p.spec.subdomain == s.metadata.name {
+                    let host = if p.spec.hostname.is_empty() { &p.metadata.name } else { &p.spec.hostname };
+                    per_pod.push((format!("{host}.{svc_fqdn}"), ready));
+                }
+            }
+            dns.push((svc_fqdn, any_ready || !headless));
+            dns.extend(per_pod);
+            ServiceView { namespace: namespace.to_string(), name: s.metadata.name.clone(), headless, dns }
+        })
+        .collect();
+    let nodes = c
+        .store
+        .list(Kind::Node, None)
+        .filter_map(|o| o.as_node())
+        .map(|n| NodeView {
+            name: n.metadata.name.clone(),
+            ready: n.status.conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True"),
+        })
+        .collect();
+    ClusterView {
+        sets: sets.iter().map(|s| set_view(c, s, &pods)).collect(),
+        services,
+        loose_pods: pods.iter().filter(|p| !owned(p)).map(|p| pod_view(p, c.now)).collect(),
+        nodes,
+    }
+}
+
+/// Slots of all sets plus loose pods: the number of pods the diagram draws.
+pub fn drawn_pods(v: &ClusterView) -> usize {
+    v.sets.iter().map(|s| s.slots.len()).sum::<usize>() + v.loose_pods.len()
+}

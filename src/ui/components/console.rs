@@ -1,0 +1,148 @@
+//! The kubectl console: transcript, a prompt with history (↑ ↓), Tab completion and Ctrl-C.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::session::complete::Completion;
+use crate::ui::state::{ConsoleLine, LineKind};
+
+/// Props of [`Console`].
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    /// Transcript.
+    pub lines: Rc<Vec<ConsoleLine>>,
+    /// Lines typed before, newest last.
+    pub typed: Rc<Vec<String>>,
+    /// A line was entered.
+    pub onsubmit: Callback<String>,
+    /// Completes a line.
+    pub complete: Callback<String, Completion>,
+    /// Ctrl-C.
+    pub oninterrupt: Callback<()>,
+    /// A watch is running.
+    pub watching: bool,
+}
+
+/// The console.
+#[function_component]
+pub fn Console(p: &ConsoleProps) -> Html {
+    let input = use_node_ref();
+    let scroller = use_node_ref();
+    let value = use_state(String::new);
+    // Position in the typed history while browsing with ↑ ↓ (None: editing a new line).
+    let browse = use_state(|| None::<usize>);
+    let hint = use_state(String::new);
+
+    {
+        let scroller = scroller.clone();
+        use_effect_with(p.lines.len(), move |_| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let oninput = {
+        let value = value.clone();
+        let browse = browse.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                value.set(i.value());
+                browse.set(None);
+            }
+        })
+    };
+    let onkeydown = {
+        let value = value.clone();
+        let browse = browse.clone();
+        let hint = hint.clone();
+        let typed = p.typed.clone();
+        let onsubmit = p.onsubmit.clone();
+        let complete = p.complete.clone();
+        let oninterrupt = p.oninterrupt.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            match key.as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = (*value).clone();
+                    value.set(String::new());
+                    browse.set(None);
+                    hint.set(String::new());
+                    onsubmit.emit(line);
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    if typed.is_empty() {
+                        return;
+                    }
+                    e.prevent_default();
+                    let next = match (key.as_str(), *browse) {
+                        ("ArrowUp", None) => Some(typed.len() - 1),
+                        ("ArrowUp", Some(i)) => Some(i.saturating_sub(1)),
+                        ("ArrowDown", Some(i)) if i + 1 < typed.len() => Some(i + 1),
+                        _ => None,
+                    };
+                    browse.set(next);
+                    value.set(next.map(|i| typed[i].clone()).unwrap_or_default());
+                }
+                "Tab" => {
+                    e.prevent_default();
+                    let c = complete.emit((*value).clone());
+                    value.set(c.line);
+                    hint.set(if c.candidates.len() > 1 { c.candidates.join("  ") } else { String::new() });
+                }
+                "c" if e.ctrl_key() => {
+                    e.prevent_default();
+                    value.set(String::new());
+                    oninterrupt.emit(());
+                }
+                "Escape" => {
+                    oninterrupt.emit(());
+                }
+                _ => {}
+            }
+        })
+    };
+    let focus = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            // Clicking the transcript focuses the prompt, unless text is being selected.
+            let selected = web_sys::window()
+                .and_then(|w| w.get_selection().ok().flatten())
+                .map(|s| !s.is_collapsed())
+                .unwrap_or(false);
+            if !selected {
+                if let Some(i) = input.cast::<HtmlInputElement>() {
+                    let _ = i.focus();
+                }
+            }
+        })
+    };
+    html! {
+        <section class="panel console" aria-label="Console">
+            <div class="console-out" ref={scroller} role="log" aria-live="polite" aria-label="Console output" onclick={focus}>
+                { for p.lines.iter().map(|l| {
+                    let class = match l.kind {
+                        LineKind::Command => "cmd",
+                        LineKind::Out => "out",
+                        LineKind::Err => "err",
+                        LineKind::Note => "note",
+                    };
+                    html! { <pre class={class}>{ if l.kind == LineKind::Command { format!("$ {}", l.text) } else { l.text.clone() } }</pre> }
+                }) }
+            </div>
+            if !hint.is_empty() {
+                <div class="completions" aria-live="polite">{ (*hint).clone() }</div>
+            }
+            <div class="prompt">
+                <span class="ps1" aria-hidden="true">{ if p.watching { "(watching) $" } else { "$" } }</span>
+                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown}
+                    aria-label="kubectl command" placeholder="kubectl get pods   (Tab completes, ↑ ↓ history)"
+                    spellcheck="false" autocomplete="off" autocapitalize="off" />
+            </div>
+        </section>
+    }
+}

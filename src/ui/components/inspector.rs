@@ -1,0 +1,111 @@
+//! The inspector: `kubectl describe` and the YAML of the selected object, and a pod's menu of
+//! faults (crash it, break its image, fail its readiness, fail its node) and actions.
+
+use yew::prelude::*;
+
+use crate::engine::api::Kind;
+use crate::ui::state::Selection;
+
+/// What the inspector shows (built by the app from the cluster).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspected {
+    /// The selection.
+    pub selection: Selection,
+    /// Describe output ("" when the object is gone).
+    pub describe: String,
+    /// `-o yaml`.
+    pub yaml: String,
+    /// For pods: the first container's image.
+    pub image: String,
+    /// For pods: the node.
+    pub node: String,
+    /// The object exists.
+    pub exists: bool,
+}
+
+/// Props of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The selected object, if any.
+    pub inspected: Option<Inspected>,
+    /// A fault (words after `sim fault`).
+    pub onfault: Callback<Vec<String>>,
+    /// A kubectl command.
+    pub oncommand: Callback<String>,
+    /// Close.
+    pub onclose: Callback<()>,
+}
+
+/// The inspector.
+#[function_component]
+pub fn Inspector(p: &InspectorProps) -> Html {
+    let tab = use_state(|| 0u8);
+    let Some(i) = &p.inspected else {
+        return html! {
+            <section class="panel inspector" aria-label="Inspector">
+                <h2>{ "Inspector" }</h2>
+                <p class="muted">{ "Click a pod, claim, volume, the StatefulSet or the Service in the diagram to see its describe output and YAML. A pod's menu injects faults." }</p>
+            </section>
+        };
+    };
+    let kind_word = i.selection.kind.info().kind_name;
+    let name = i.selection.name.clone();
+    let fault = |words: Vec<String>| {
+        let cb = p.onfault.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(words.clone()))
+    };
+    let command = |line: String| {
+        let cb = p.oncommand.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    };
+    let menu = match i.selection.kind {
+        Kind::Pod if i.exists => html! {
+            <div class="menu" role="toolbar" aria-label={format!("Pod {name} menu")}>
+                <button onclick={fault(vec!["crash".into(), name.clone()])} title="Its container exits with status 1 after every start">{ "Crash it" }</button>
+                <button onclick={fault(vec!["image".into(), i.image.clone()])}
+                    title="Its image disappears from the registry: nodes that must pull it fail">{ format!("Break its image ({})", i.image) }</button>
+                <button onclick={fault(vec!["readiness".into(), name.clone()])} title="Its readiness probe fails (only if it has one)">{ "Fail its readiness" }</button>
+                if !i.node.is_empty() {
+                    <button onclick={fault(vec!["node".into(), i.node.clone()])} title="The kubelet on its node stops">{ format!("Fail its node ({})", i.node) }</button>
+                }
+                <button onclick={command(format!("kubectl delete pod {name}"))}>{ "Delete pod" }</button>
+            </div>
+        },
+        Kind::PersistentVolumeClaim if i.exists => html! {
+            <div class="menu" role="toolbar" aria-label={format!("Claim {name} menu")}>
+                <button onclick={command(format!("kubectl delete pvc {name}"))}>{ "Delete claim" }</button>
+            </div>
+        },
+        Kind::Node if i.exists => html! {
+            <div class="menu" role="toolbar" aria-label={format!("Node {name} menu")}>
+                <button onclick={fault(vec!["node".into(), name.clone()])}>{ "Fail this node" }</button>
+                <button onclick={fault(vec!["clear".into(), "node".into(), name.clone()])}>{ "Bring it back" }</button>
+            </div>
+        },
+        _ => html! {},
+    };
+    let set_tab = |t: u8| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    html! {
+        <section class="panel inspector" aria-label="Inspector">
+            <div class="inspector-head">
+                <h2>{ format!("{kind_word} {name}") }</h2>
+                <button class="close" aria-label="Close inspector" onclick={let c = p.onclose.clone(); Callback::from(move |_| c.emit(()))}>{ "×" }</button>
+            </div>
+            { menu }
+            if !i.exists {
+                <p class="muted">{ format!("{kind_word} {name} does not exist at this point in time.") }</p>
+            } else {
+                <div role="tablist" class="subtabs" aria-label="View">
+                    <button role="tab" aria-selected={(*tab == 0).to_string()} onclick={set_tab(0)}>{ "describe" }</button>
+                    <button role="tab" aria-selected={(*tab == 1).to_string()} onclick={set_tab(1)}>{ "YAML" }</button>
+                </div>
+                <pre class="inspect-text" tabindex="0" aria-label={if *tab == 0 { "describe output" } else { "YAML" }}>
+                    { if *tab == 0 { i.describe.clone() } else { i.yaml.clone() } }
+                </pre>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! The playground's components. Each takes data and `on<verb>` callbacks; none holds app state.
+
+pub mod console;
+pub mod diagram;
+pub mod dialogs;
+pub mod editor;
+pub mod header;
+pub mod inspector;
+pub mod timebar;
+pub mod why_panel;

@@ -1,0 +1,111 @@
+//! The "why" panel: the controller's current decision in plain words, the decisions before it,
+//! and the cluster's events.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+/// A decision as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecisionRow {
+    /// Relative time (`t+12.3s`).
+    pub at: String,
+    /// Component.
+    pub component: String,
+    /// Verdict word.
+    pub verdict: String,
+    /// Subject (`statefulset/myapp`).
+    pub subject: String,
+    /// Target (`pod/myapp-1`).
+    pub target: String,
+    /// Reason.
+    pub reason: String,
+}
+
+/// An event as shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    /// Age-like relative time.
+    pub at: String,
+    /// Normal / Warning.
+    pub type_: String,
+    /// Reason.
+    pub reason: String,
+    /// `pod/myapp-0`.
+    pub object: String,
+    /// Message.
+    pub message: String,
+    /// Count (aggregated).
+    pub count: i32,
+}
+
+/// Props of [`WhyPanel`].
+#[derive(Properties, PartialEq)]
+pub struct WhyPanelProps {
+    /// Newest first.
+    pub decisions: Rc<Vec<DecisionRow>>,
+    /// Newest first.
+    pub events: Rc<Vec<EventRow>>,
+}
+
+fn verdict_icon(v: &str) -> &'static str {
+    match v {
+        "create" => "+",
+        "delete" => "−",
+        "wait" => "…",
+        "update" => "↻",
+        "skip" => "·",
+        "fail" => "!",
+        _ => "•",
+    }
+}
+
+/// The why panel.
+#[function_component]
+pub fn WhyPanel(p: &WhyPanelProps) -> Html {
+    let headline = p.decisions.iter().find(|d| d.component == "statefulset-controller").or(p.decisions.first());
+    html! {
+        <section class="panel why" aria-label="Why">
+            <h2>{ "Why" }</h2>
+            <div class="why-now" aria-live="polite">
+                { match headline {
+                    Some(d) => html! {
+                        <p class={classes!("decision", format!("verdict-{}", d.verdict))}>
+                            <span class="icon" aria-hidden="true">{ verdict_icon(&d.verdict) }</span>{ " " }
+                            <strong>{ format!("{} {}", d.component, d.verdict) }</strong>
+                            { if d.target.is_empty() { String::new() } else { format!(" {}", d.target) } }
+                            { ": " }{ &d.reason }
+                        </p>
+                    },
+                    None => html! { <p class="decision">{ "No decisions yet. Apply the example, then step or play." }</p> },
+                } }
+            </div>
+            <details class="why-history" open=true>
+                <summary>{ "Recent decisions" }</summary>
+                <ol>
+                    { for p.decisions.iter().take(12).map(|d| html! {
+                        <li class={format!("verdict-{}", d.verdict)}>
+                            <span class="at">{ &d.at }</span>{ " " }
+                            <span class="who">{ format!("{} {} {}", d.component, d.verdict, d.target) }</span>
+                            <span class="reason">{ format!(" — {}", d.reason) }</span>
+                        </li>
+                    }) }
+                </ol>
+            </details>
+            <details class="events" open=true>
+                <summary>{ format!("Events ({})", p.events.len()) }</summary>
+                <table>
+                    <thead><tr><th>{ "When" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
+                    <tbody>
+                        { for p.events.iter().take(30).map(|e| html! {
+                            <tr class={if e.type_ == "Warning" { "warning" } else { "normal" }}>
+                                <td>{ &e.at }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.object }</td>
+                                <td>{ &e.message }{ if e.count > 1 { format!(" (×{})", e.count) } else { String::new() } }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,640 @@
+//! The playground's one piece of state and everything that changes it (Yew's
+//! `function_todomvc` shape: a [`Reducible`] with an [`Action`] enum; side effects live in
+//! `use_effect_with` hooks in `ui::App`, never here).
+//!
+//! The session (timeline + cluster + files) is large and mostly shared between renders, so it
+//! sits behind `Rc<RefCell<…>>` and is changed in place; [`State::rev`] counts changes, and
+//! every derived value (the diagram's view, the inspector's text) is memoized on it. Cloning the
+//! timeline on every action would copy thousands of checkpointed objects per step.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::api::Kind;
+use crate::engine::store::WatchEventType;
+use crate::kubectl::resources::resolve_kind;
+use crate::session::input::{Change, Input, Outcome};
+use crate::session::persist::Saved;
+use crate::session::{script, File, Session, NAMESPACE};
+
+/// Play speeds offered (multiples of real time).
+pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
+/// Index of 1× in [`SPEEDS`].
+pub const DEFAULT_SPEED: usize = 1;
+/// Said when a step finds nothing to do.
+pub const SETTLED: &str = "Nothing left to happen: the cluster has settled.";
+/// The console's first line.
+pub const CONSOLE_HELLO: &str = "Type kubectl commands here (Tab completes, ↑ ↓ recall). `sim step`, `sim wait`, `sim fault …` drive the simulation.";
+/// Console lines kept.
+pub const CONSOLE_LINES: usize = 2000;
+
+/// What kind of console line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// A command the learner ran (`$ …`).
+    Command,
+    /// Standard output.
+    Out,
+    /// Standard error.
+    Err,
+    /// The playground's own note.
+    Note,
+}
+
+/// One console line (possibly several text lines).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleLine {
+    /// Kind.
+    pub kind: LineKind,
+    /// Text.
+    pub text: String,
+}
+
+/// The selected object (diagram click): shown in the inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Kind.
+    pub kind: Kind,
+    /// Name.
+    pub name: String,
+}
+
+/// Colour scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the system (`prefers-color-scheme`).
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    /// The class on the app root.
+    pub fn css(self) -> &'static str {
+        match self {
+            Theme::Auto => "theme-auto",
+            Theme::Light => "theme-light",
+            Theme::Dark => "theme-dark",
+        }
+    }
+
+    /// Stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// From a stored name.
+    pub fn from_name(s: &str) -> Theme {
+        match s {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::Auto,
+        }
+    }
+}
+
+/// A modal dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    /// The share link (already built).
+    Share(String),
+    /// Export as a script / import one.
+    Script,
+    /// Keys and commands.
+    Help,
+}
+
+/// An active `kubectl get … -w`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watch {
+    /// The kind watched.
+    pub kind: Kind,
+    /// The command without `-w`, used to print one row per change.
+    pub base: Vec<String>,
+    /// A name given on the command line (only it is watched).
+    pub name: Option<String>,
+}
+
+/// The whole UI state.
+#[derive(Clone)]
+pub struct State {
+    /// Files and history (changed in place; see the module docs).
+    pub session: Rc<RefCell<Session>>,
+    /// Bumped on every change to the cluster or the position.
+    pub rev: u64,
+    /// Bumped on every change to the editor files.
+    pub files_rev: u64,
+    /// Console transcript.
+    pub console: Rc<Vec<ConsoleLine>>,
+    /// Playing.
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Selected object.
+    pub selected: Option<Selection>,
+    /// Colour scheme.
+    pub theme: Theme,
+    /// Large fonts for a projector.
+    pub presenter: bool,
+    /// Open dialog.
+    pub dialog: Option<Dialog>,
+    /// A message for the learner (e.g. a share link that could not be read).
+    pub notice: Option<String>,
+    /// What the last input changed (the diagram highlights it).
+    pub recent: Rc<Vec<Change>>,
+    /// Active watch.
+    pub watch: Option<Watch>,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+            && self.rev == other.rev
+            && self.files_rev == other.files_rev
+            && Rc::ptr_eq(&self.console, &other.console)
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.selected == other.selected
+            && self.theme == other.theme
+            && self.presenter == other.presenter
+            && self.dialog == other.dialog
+            && self.notice == other.notice
+            && self.watch == other.watch
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::from_session(Session::new())
+    }
+}
+
+/// Everything that can happen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Editor text changed.
+    Edit(usize, String),
+    /// A tab was chosen.
+    SelectFile(usize),
+    /// A new empty tab.
+    AddFile,
+    /// A tab closed.
+    CloseFile(usize),
+    /// `kubectl apply -f <active tab>`.
+    ApplyActive,
+    /// A console line (kubectl, `sim …`, `clear`).
+    Command(String),
+    /// Ctrl-C in the console: stop a watch.
+    Interrupt,
+    /// One step forward (recorded).
+    Step,
+    /// One input back.
+    Back,
+    /// One input forward (redo), or a step when at the end.
+    Forward,
+    /// Jump to a position.
+    Seek(usize),
+    /// Back to the start.
+    Reset,
+    /// Forget the history (keep the files).
+    NewSession,
+    /// Play or pause.
+    TogglePlay,
+    /// A play tick: one step; pauses when nothing is left to happen.
+    PlayTick,
+    /// Speed index.
+    SetSpeed(usize),
+    /// Select an object (None clears).
+    Select(Option<Selection>),
+    /// A fault from a pod's menu (the words after `sim fault`).
+    Fault(Vec<String>),
+    /// Colour scheme.
+    SetTheme(Theme),
+    /// Presenter mode on/off.
+    TogglePresenter,
+    /// Open or close a dialog.
+    Dialog(Option<Dialog>),
+    /// Replace the session with a script's inputs.
+    ImportScript(String),
+    /// Show or clear a notice.
+    Notice(Option<String>),
+}
+
+fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
+    ConsoleLine { kind, text: text.into() }
+}
+
+/// Console lines for an input and what it printed.
+pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
+    let mut v = vec![line(LineKind::Command, input.echo())];
+    if !out.stdout.is_empty() {
+        v.push(line(LineKind::Out, out.stdout.trim_end_matches('\n')));
+    }
+    if !out.stderr.is_empty() {
+        v.push(line(LineKind::Err, out.stderr.trim_end_matches('\n')));
+    }
+    v
+}
+
+/// Read-only kubectl verbs: run on a copy of the cluster and not recorded in the history
+/// (so looking does not cut off the redo history).
+fn is_read_only(words: &[String]) -> bool {
+    let w: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+    let w = if w.first() == Some(&"kubectl") { &w[1..] } else { &w[..] };
+    matches!(
+        w,
+        [] | ["get" | "describe" | "explain" | "version" | "api-resources" | "api-versions" | "help" | "logs", ..]
+            | ["rollout", "status" | "history", ..]
+    )
+}
+
+impl State {
+    /// A state around a session (console rebuilt from the history).
+    pub fn from_session(session: Session) -> State {
+        let mut console = vec![line(LineKind::Note, CONSOLE_HELLO)];
+        for e in &session.timeline.entries()[..session.timeline.position()] {
+            if e.input.is_command() {
+                console.extend(transcript(&e.input, &e.output));
+            }
+        }
+        State {
+            session: Rc::new(RefCell::new(session)),
+            rev: 0,
+            files_rev: 0,
+            console: Rc::new(console),
+            playing: false,
+            speed: DEFAULT_SPEED,
+            selected: None,
+            theme: Theme::Auto,
+            presenter: false,
+            dialog: None,
+            notice: None,
+            recent: Rc::new(Vec::new()),
+            watch: None,
+        }
+    }
+
+    /// A state restored from a saved session; the message says why not when it cannot be.
+    pub fn from_saved(saved: &Saved) -> Result<State, String> {
+        Session::restore(saved).map(State::from_session)
+    }
+
+    fn say(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+        let c = Rc::make_mut(&mut self.console);
+        c.extend(lines);
+        if c.len() > CONSOLE_LINES {
+            let extra = c.len() - CONSOLE_LINES;
+            c.drain(..extra);
+        }
+    }
+
+    fn act(&mut self, input: Input) -> Outcome {
+        let out = self.session.borrow_mut().act(input.clone()).clone();
+        self.rev += 1;
+        if input.is_command() {
+            self.say(transcript(&input, &out));
+        }
+        self.after_changes(&out.changes);
+        out
+    }
+
+    fn after_changes(&mut self, changes: &[Change]) {
+        self.recent = Rc::new(changes.to_vec());
+        let Some(w) = self.watch.clone() else { return };
+        let mut rows = Vec::new();
+        let mut seen = Vec::new();
+        for ch in changes.iter().rev() {
+            if ch.kind != w.kind || ch.namespace != NAMESPACE && w.kind.info().namespaced {
+                continue;
+            }
+            if w.name.as_ref().is_some_and(|n| *n != ch.name) || seen.contains(&ch.name) {
+                continue;
+            }
+            seen.push(ch.name.clone());
+            if ch.type_ == WatchEventType::Deleted {
+                continue;
+            }
+            let mut args = w.base.clone();
+            if w.name.is_none() {
+                args.push(ch.name.clone());
+            }
+            args.push("--no-headers".into());
+            let mut copy = self.session.borrow().cluster().clone();
+            let o = crate::kubectl::run_args(&mut copy, &args, &Default::default());
+            if o.exit_code == 0 && !o.stdout.is_empty() {
+                rows.push(line(LineKind::Out, o.stdout.trim_end_matches('\n')));
+            }
+        }
+        rows.reverse();
+        self.say(rows);
+    }
+
+    fn command(&mut self, text: String) {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        {
+            let mut s = self.session.borrow_mut();
+            if s.typed.last() != Some(&text) {
+                s.typed.push(text.clone());
+                let n = s.typed.len();
+                if n > 500 {
+                    s.typed.drain(..n - 500);
+                }
+            }
+        }
+        self.files_rev += 1; // typed history is saved with the files
+        self.watch = None;
+        if text == "clear" {
+            self.console = Rc::new(Vec::new());
+            return;
+        }
+        let words: Vec<String> = match shell_words::split(&text) {
+            Ok(w) => w,
+            Err(_) => {
+                self.say([line(LineKind::Command, text), line(LineKind::Err, "error: unterminated quoted string in command line")]);
+                return;
+            }
+        };
+        if words[0] == "sim" {
+            let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let input = match rest.as_slice() {
+                ["step"] => Some(Input::STEP),
+                ["step", n] => n.parse().ok().filter(|n| (1..=10_000).contains(n)).map(|n| Input::Step { n }),
+                ["advance", d] => crate::script::parse_duration(d).map(|ms| Input::Advance { ms }),
+                ["wait"] => Some(Input::Wait),
+                ["fault", ..] => Some(Input::Fault { words: words[2..].to_vec() }),
+                ["why"] => {
+                    let c = self.session.borrow();
+                    let all: Vec<_> = c.cluster().why.iter().collect();
+                    let text: Vec<String> = all[all.len().saturating_sub(10)..]
+                        .iter()
+                        .map(|d| format!("{} {} {}: {} {} — {}", d.at, d.component, d.subject, d.verdict.as_str(), d.target, d.reason))
+                        .collect();
+                    drop(c);
+                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, text.join("\n"))]);
+                    return;
+                }
+                ["time"] => {
+                    let now = self.session.borrow().cluster().now;
+                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, now.to_string())]);
+                    return;
+                }
+                _ => None,
+            };
+            match input {
+                Some(i) => {
+                    // Console steps are markers too: they were typed.
+                    self.act(i);
+                }
+                None => self.say([
+                    line(LineKind::Command, text),
+                    line(LineKind::Err, "usage: sim step [N] | advance DURATION | wait | why | time | fault …"),
+                ]),
+            }
+            return;
+        }
+        let (words, watch, watch_only) = strip_watch(words);
+        if watch || is_read_only(&words) {
+            let mut copy = self.session.borrow().cluster().clone();
+            let mut out = crate::kubectl::run_args(&mut copy, &words, &Default::default());
+            if watch_only {
+                out.stdout.clear();
+            }
+            let o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: vec![] };
+            self.say(transcript(&Input::Kubectl { line: text.clone(), stdin: None }, &o));
+            if watch && o.exit_code == 0 {
+                self.watch = watch_of(&words);
+                if self.watch.is_some() {
+                    self.say([line(LineKind::Note, "watching: rows appear as the simulation runs (Ctrl-C or a new command stops it)")]);
+                }
+            }
+            return;
+        }
+        self.act(Input::Kubectl { line: text, stdin: None });
+    }
+
+    fn stop_if_settled(&mut self, out: &Outcome) {
+        if out.changes.is_empty() {
+            self.playing = false;
+            let s = self.session.borrow();
+            let note = if s.cluster().is_settled() {
+                "Nothing left to happen: the cluster has settled. Change something and play again."
+            } else {
+                "Nothing changed within the look-ahead window."
+            };
+            drop(s);
+            self.say([line(LineKind::Note, note)]);
+        }
+    }
+}
+
+fn text_or(words: &[String]) -> String {
+    words.join(" ")
+}
+
+/// Splits `-w` / `--watch` / `--watch-only` off a kubectl command.
+fn strip_watch(words: Vec<String>) -> (Vec<String>, bool, bool) {
+    let mut watch = false;
+    let mut only = false;
+    let rest = words
+        .into_iter()
+        .filter(|w| match w.as_str() {
+            "-w" | "--watch" | "--watch=true" => {
+                watch = true;
+                false
+            }
+            "--watch-only" | "--watch-only=true" => {
+                watch = true;
+                only = true;
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    (rest, watch, only)
+}
+
+fn watch_of(words: &[String]) -> Option<Watch> {
+    let pos: Vec<&String> = words.iter().filter(|w| !w.starts_with('-')).collect();
+    let pos: Vec<&String> = if pos.first().map(|s| s.as_str()) == Some("kubectl") { pos[1..].to_vec() } else { pos };
+    if pos.first().map(|s| s.as_str()) != Some("get") {
+        return None;
+    }
+    let target = pos.get(1)?;
+    let (kind_word, name) = match target.split_once('/') {
+        Some((k, n)) => (k, Some(n.to_string())),
+        None => (target.as_str(), pos.get(2).map(|s| s.to_string())),
+    };
+    let kind = resolve_kind(kind_word)?;
+    // Rows are printed per object: `get KIND [flags]` plus the object's name.
+    let mut base: Vec<String> = words.iter().filter(|w| w != target && Some(*w) != name.as_ref()).cloned().collect();
+    if let Some(i) = base.iter().position(|w| w == "get") {
+        base.insert(i + 1, kind_word.to_string());
+    }
+    if let Some(n) = &name {
+        base.push(n.clone());
+    }
+    Some(Watch { kind, base, name })
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Edit(i, text) => {
+                if let Some(f) = s.session.borrow_mut().files.get_mut(i) {
+                    f.text = text;
+                }
+                s.files_rev += 1;
+            }
+            Action::SelectFile(i) => {
+                let mut sess = s.session.borrow_mut();
+                if i < sess.files.len() {
+                    sess.active = i;
+                }
+                drop(sess);
+                s.files_rev += 1;
+            }
+            Action::AddFile => {
+                let mut sess = s.session.borrow_mut();
+                if sess.files.len() < crate::session::persist::MAX_FILES {
+                    let mut n = sess.files.len() + 1;
+                    while sess.files.iter().any(|f| f.name == format!("file-{n}.yaml")) {
+                        n += 1;
+                    }
+                    sess.files.push(File { name: format!("file-{n}.yaml"), text: String::new() });
+                    sess.active = sess.files.len() - 1;
+                }
+                drop(sess);
+                s.files_rev += 1;
+            }
+            Action::CloseFile(i) => {
+                let mut sess = s.session.borrow_mut();
+                if sess.files.len() > 1 && i < sess.files.len() {
+                    sess.files.remove(i);
+                    if sess.active >= sess.files.len() || sess.active > i {
+                        sess.active = sess.active.saturating_sub(1);
+                    }
+                }
+                drop(sess);
+                s.files_rev += 1;
+            }
+            Action::ApplyActive => {
+                let f = {
+                    let sess = s.session.borrow();
+                    sess.files.get(sess.active).cloned()
+                };
+                if let Some(f) = f {
+                    s.watch = None;
+                    s.act(Input::Apply { file: f.name, text: f.text });
+                }
+            }
+            Action::Command(text) => s.command(text),
+            Action::Interrupt => {
+                if s.watch.take().is_some() {
+                    s.say([line(LineKind::Note, "^C")]);
+                }
+            }
+            Action::Step => {
+                let out = s.act(Input::STEP);
+                if out.changes.is_empty() && s.console.last().map(|l| l.text.as_str()) != Some(SETTLED) {
+                    s.say([line(LineKind::Note, SETTLED)]);
+                }
+            }
+            Action::PlayTick => {
+                if s.playing {
+                    let out = s.act(Input::STEP);
+                    s.stop_if_settled(&out);
+                }
+            }
+            Action::Back => {
+                let pos = s.session.borrow().timeline.position();
+                if pos > 0 {
+                    s.playing = false;
+                    s.session.borrow_mut().seek(pos - 1);
+                    s.rev += 1;
+                    s.recent = Rc::new(Vec::new());
+                }
+            }
+            Action::Forward => {
+                let (pos, len) = {
+                    let t = &s.session.borrow().timeline;
+                    (t.position(), t.len())
+                };
+                if pos < len {
+                    s.session.borrow_mut().seek(pos + 1);
+                    let changes = s.session.borrow().timeline.entries()[pos].output.changes.clone();
+                    s.rev += 1;
+                    s.after_changes(&changes);
+                } else {
+                    return Rc::new(s).reduce(Action::Step);
+                }
+            }
+            Action::Seek(n) => {
+                s.playing = false;
+                s.session.borrow_mut().seek(n);
+                s.rev += 1;
+                s.recent = Rc::new(Vec::new());
+            }
+            Action::Reset => {
+                s.playing = false;
+                s.session.borrow_mut().seek(0);
+                s.rev += 1;
+                s.recent = Rc::new(Vec::new());
+            }
+            Action::NewSession => {
+                let (files, active, typed) = {
+                    let sess = s.session.borrow();
+                    (sess.files.clone(), sess.active, sess.typed.clone())
+                };
+                let mut fresh = Session::new();
+                fresh.files = files;
+                fresh.active = active;
+                fresh.typed = typed;
+                let mut next = State::from_session(fresh);
+                next.theme = s.theme;
+                next.presenter = s.presenter;
+                next.speed = s.speed;
+                next.rev = s.rev + 1;
+                next.files_rev = s.files_rev + 1;
+                return Rc::new(next);
+            }
+            Action::TogglePlay => s.playing = !s.playing,
+            Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),
+            Action::Select(sel) => s.selected = sel,
+            Action::Fault(words) => {
+                s.act(Input::Fault { words });
+            }
+            Action::SetTheme(t) => s.theme = t,
+            Action::TogglePresenter => s.presenter = !s.presenter,
+            Action::Dialog(d) => s.dialog = d,
+            Action::ImportScript(text) => match script::import(&text) {
+                Ok(inputs) => {
+                    let n = inputs.len();
+                    s.playing = false;
+                    s.watch = None;
+                    s.say([line(LineKind::Note, format!("Importing a script: {n} inputs, played from the current position."))]);
+                    for i in inputs {
+                        s.act(i);
+                    }
+                    s.dialog = None;
+                }
+                Err(e) => s.notice = Some(format!("That script could not be read: {e}")),
+            },
+            Action::Notice(n) => s.notice = n,
+        }
+        Rc::new(s)
+    }
+}
