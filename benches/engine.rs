@@ -136,9 +136,31 @@ fn kubectl_at(n: i32) -> Vec<(&'static str, f64)> {
     out
 }
 
+/// The browser's per-step work without the browser: one step plus building the diagram's view
+/// model, during a rolling update at `n` pods (the playground's default 3-node cluster holds 330
+/// pods, so larger sizes use a bigger cluster through the engine directly).
+fn session_step(n: i32) -> (f64, f64) {
+    use stsplay::session::input::Input;
+    use stsplay::session::{view, Session};
+    let mut s = Session::new();
+    s.act(Input::Apply { file: "myapp.yaml".into(), text: stsplay::session::seed::SEED_YAML.into() });
+    s.act(Input::Kubectl { line: format!("kubectl scale sts myapp --replicas={n}"), stdin: None });
+    s.act(Input::Wait);
+    s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None });
+    let mut times = Vec::new();
+    for _ in 0..60 {
+        let t = Instant::now();
+        s.act(Input::STEP);
+        let _v = view::build(s.cluster(), "default");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
 fn main() {
     // `cargo bench --bench engine -- NAME…` runs only the named parts
-    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, history); no names runs them all.
+    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, session-100, history); no names runs them all.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     println!("engine benchmarks (release build, one run each after a warm-up)");
@@ -161,6 +183,10 @@ fn main() {
         for (cmd, ms) in kubectl_at(1_000) {
             println!("kubectl {cmd} at 1,000 pods: {ms:.2} ms");
         }
+    }
+    if want("session-100") {
+        let (median, worst) = session_step(100);
+        println!("step + diagram view at 100 pods (rolling update): median {median:.2} ms, worst {worst:.2} ms");
     }
     if want("history") {
         let (seek, bytes) = history_memory(100, 10_000);

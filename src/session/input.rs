@@ -150,7 +150,12 @@ pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>) -> Outcom
     Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
 }
 
-/// `kubectl apply -f FILE` of an editor tab.
+/// `kubectl apply -f FILE` of an editor tab: kubectl's own apply (client-side three-way merge,
+/// strict validation, playground lints), reading the tab as the file.
 pub fn apply_file(c: &mut Cluster, file: &str, text: &str) -> Outcome {
-    super::apply::apply_text(c, file, text)
+    let files = std::collections::BTreeMap::from([(file.to_string(), text.to_string())]);
+    let ctx = kubectl::Context { files: Some(kubectl::FileResolver::from_map(files)), ..Default::default() };
+    let line = format!("apply -f {}", shell_words::quote(file));
+    let o = kubectl::run(c, &line, &ctx);
+    Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
 }

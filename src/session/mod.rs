@@ -4,7 +4,6 @@
 //! scripts). The Yew UI (`crate::ui`, wasm32) is a thin layer over this module, which is pure
 //! Rust and tested natively.
 
-pub mod apply;
 pub mod complete;
 pub mod faults;
 pub mod highlight;

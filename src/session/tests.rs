@@ -114,32 +114,3 @@ fn the_e2e_story_natively() {
     assert_eq!(failed, vec!["myapp-4"], "{:?}", v.sets[0].slots);
     assert!(v.sets[0].updated <= 1);
 }
-
-/// Timing probe, not a test of behaviour: `cargo test --release --lib session::tests::perf_probe -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn perf_probe() {
-    let n: usize = std::env::var("PODS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let t = std::time::Instant::now();
-    let mut s = Session::new();
-    apply_seed(&mut s);
-    s.act(Input::Kubectl { line: format!("kubectl scale sts myapp --replicas={n}"), stdin: None });
-    s.act(Input::Wait);
-    eprintln!("scale to {n} + wait: {:?}, ready {}", t.elapsed(), ready(&s));
-    s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None });
-    let mut worst = std::time::Duration::ZERO;
-    let t = std::time::Instant::now();
-    for _ in 0..60 {
-        let t1 = std::time::Instant::now();
-        s.act(Input::STEP);
-        let _v = view::build(s.cluster(), NAMESPACE);
-        worst = worst.max(t1.elapsed());
-    }
-    eprintln!("60 steps + view: {:?} (worst {:?})", t.elapsed(), worst);
-    let t = std::time::Instant::now();
-    let _ = view::build(s.cluster(), NAMESPACE);
-    eprintln!("view::build alone: {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let _ = s.saved().to_json();
-    eprintln!("saved json: {:?}", t.elapsed());
-}
