@@ -2,6 +2,7 @@
 //! are faked here: a test "kubelet" marks pods Running and Ready and finishes deletions, so every
 //! step the controller takes can be checked (the upstream unit tests' approach).
 
+use super::testkit::web;
 use super::history::CONTROLLER_REVISION_HASH_LABEL;
 use super::utils::{REVISION_LABEL, POD_INDEX_LABEL, POD_NAME_LABEL};
 use crate::engine::api::*;
@@ -16,39 +17,6 @@ fn cluster() -> Cluster {
     Cluster::new(ClusterConfig { nodes: Vec::new(), ..ClusterConfig::default() })
 }
 
-/// A StatefulSet as the API server stores it after defaulting.
-fn web(replicas: i32) -> StatefulSet {
-    let mut s = StatefulSet::default();
-    s.metadata.name = "web".into();
-    s.metadata.namespace = "default".into();
-    s.spec.replicas = Some(replicas);
-    s.spec.service_name = "nginx".into();
-    let labels: StringMap = [("app".to_string(), "nginx".to_string())].into();
-    s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    s.spec.template.metadata.labels = labels;
-    s.spec.template.spec.containers.push(Container {
-        name: "nginx".into(),
-        image: "nginx:1.27".into(),
-        image_pull_policy: "IfNotPresent".into(),
-        termination_message_path: "/dev/termination-log".into(),
-        termination_message_policy: "File".into(),
-        ..Default::default()
-    });
-    s.spec.template.spec.restart_policy = "Always".into();
-    s.spec.template.spec.termination_grace_period_seconds = Some(30);
-    s.spec.pod_management_policy = POD_MANAGEMENT_ORDERED_READY.into();
-    s.spec.update_strategy = StatefulSetUpdateStrategy {
-        type_: ROLLING_UPDATE.into(),
-        rolling_update: Some(RollingUpdateStatefulSetStrategy { partition: Some(0), max_unavailable: None }),
-    };
-    s.spec.revision_history_limit = Some(10);
-    let mut claim = PersistentVolumeClaim::default();
-    claim.metadata.name = "www".into();
-    claim.spec.access_modes = vec!["ReadWriteOnce".into()];
-    claim.spec.resources.requests.insert("storage".into(), "1Gi".into());
-    s.spec.volume_claim_templates.push(claim);
-    s
-}
 
 fn create(c: &mut Cluster, s: StatefulSet) {
     apiserver::create(c, Object::StatefulSet(s)).expect("create");
