@@ -5,7 +5,9 @@
 pub mod check;
 pub mod session;
 
-use crate::kubectl::{FileError, FileResolver};
+use crate::kubectl::FileResolver;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::kubectl::FileError;
 
 /// `stsplay --help`.
 pub const HELP: &str = "stsplay: the StatefulSet Playground's simulated cluster on the command line
