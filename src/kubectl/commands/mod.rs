@@ -4,6 +4,7 @@ pub mod apply;
 pub mod create;
 pub mod describe;
 pub mod delete;
+pub mod exec;
 pub mod get;
 pub mod label;
 pub mod lint;
@@ -53,6 +54,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "apply" => apply::run(env, &rest),
         "create" => create::run_create(env, &rest),
         "replace" => create::run_replace(env, &rest),
+        "exec" => exec::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
