@@ -146,7 +146,9 @@ impl Shell<'_> {
                         o.stdout.push_str(&format!("{}{a}:\n", if i > 0 { "\n" } else { "" }));
                     }
                     if long {
-                        o.stdout.push_str(&format!("total {}\n", entries.len()));
+                        // 1K blocks, as GNU/busybox ls count them (4K per started block).
+                        let blocks: usize = entries.iter().map(|e| if e.is_dir { 4 } else { e.size.div_ceil(4096) * 4 }).sum();
+                        o.stdout.push_str(&format!("total {blocks}\n"));
                     }
                     for e in entries {
                         o.stdout.push_str(&ls_line(&e.name, e.is_dir, e.size, long));

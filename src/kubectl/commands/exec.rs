@@ -39,7 +39,8 @@ pub fn target(env: &Env, pod: &str, container: Option<&str>) -> CmdResult<(Pod, 
         None => p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
     };
     if !p.spec.containers.iter().any(|c| c.name == ctr) {
-        return Err(CmdError::plain(format!("container {ctr} not found in pod {name}")));
+        // The API server validates PodExecOptions.Container (kubectl does not check it).
+        return Err(CmdError::Raw(format!("Error from server (BadRequest): container {ctr} is not valid for pod {name}")));
     }
     let running = p.status.container_statuses.iter().any(|s| s.name == ctr && s.state.running.is_some());
     if !running {
@@ -87,7 +88,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         None => (&p.args[..], &[][..]),
     };
     let Some(pod) = before.first() else {
-        return Err(super::usage_errorf("exec", "pod, type/name or --filename must be specified"));
+        return Err(CmdError::plain("pod, type/name or --filename must be specified"));
     };
     if before.len() > 1 {
         return Err(CmdError::plain(
@@ -95,7 +96,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         ));
     }
     if argv.is_empty() {
-        return Err(super::usage_errorf("exec", "you must specify at least one command for the container"));
+        return Err(CmdError::plain("you must specify at least one command for the container"));
     }
     let (pod, ctr) = target(env, pod, p.string("container"))?;
     run_in(env, &pod, &ctr, argv)
@@ -134,7 +135,9 @@ mod tests {
         let o = kubectl(&mut c, "exec web-0 ls");
         assert_eq!(o.stderr, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n");
         let o = kubectl(&mut c, "exec web-0 -c sidecar -- ls");
-        assert_eq!(o.stderr, "error: container sidecar not found in pod web-0\n");
+        assert_eq!(o.stderr, "Error from server (BadRequest): container sidecar is not valid for pod web-0\n");
+        assert_eq!(kubectl(&mut c, "exec web-0").stderr, "error: you must specify at least one command for the container\n");
+        assert_eq!(kubectl(&mut c, "exec").stderr, "error: pod, type/name or --filename must be specified\n");
         let mut p = running_pod("web-1", "nginx", c.now);
         p.status.container_statuses[0].state = ContainerState::default();
         put(&mut c, Object::Pod(p));
