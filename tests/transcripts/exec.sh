@@ -35,3 +35,11 @@ kubectl exec web-1 -- curl http://web-9.nginx/
 
 # A program the image does not have.
 kubectl exec web-0 -- mysql
+
+# Logs: nginx's start-up lines; after a crash, --previous shows the run that ended.
+kubectl logs web-1 --tail=3
+sim fault crash web-1
+sim advance 15s
+kubectl get pod web-1
+kubectl logs web-1 --previous --tail=2
+kubectl exec web-1 -- hostname

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod get;
 pub mod label;
 pub mod lint;
+pub mod logs;
 pub mod manifests;
 pub mod output;
 pub mod patch;
@@ -55,6 +56,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "create" => create::run_create(env, &rest),
         "replace" => create::run_replace(env, &rest),
         "exec" => exec::run(env, &rest),
+        "logs" => logs::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
