@@ -43,3 +43,7 @@ sim advance 15s
 kubectl get pod web-1
 kubectl logs web-1 --previous --tail=2
 kubectl exec web-1 -- hostname
+
+# A throwaway pod resolves a pod by its stable name, then is deleted.
+kubectl run dns-test --image=busybox:1.36 --rm -i --restart=Never -- nslookup web-0.nginx
+kubectl get pods

@@ -13,6 +13,7 @@ pub mod manifests;
 pub mod output;
 pub mod patch;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set_image;
 
@@ -57,6 +58,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "replace" => create::run_replace(env, &rest),
         "exec" => exec::run(env, &rest),
         "logs" => logs::run(env, &rest),
+        "run" => run::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
