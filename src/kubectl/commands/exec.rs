@@ -180,4 +180,36 @@ mod tests {
         let o = kubectl(&mut c, "exec web-0 -- curl -s http://x/");
         assert_eq!(out(&o), ("", "command terminated with exit code 6\n", 6));
     }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let mut c = web();
+        for line in [
+            "exec web-0 -- sh -c",
+            "exec web-0 -- sh -c '>'",
+            "exec web-0 -- sh -c 'echo >'",
+            "exec web-0 -- sh -c 'echo \"unterminated'",
+            "exec web-0 -- sh -c '&& ; ;'",
+            "exec web-0 -- sh",
+            "exec web-0 -- cat ''",
+            "exec web-0 -- ls ../.. /nope",
+            "exec web-0 -- curl :::",
+            "exec web-0 -- curl",
+            "exec web-0 -- nslookup",
+            "exec web-0 -- nslookup .",
+            "exec web-0 -- mkdir",
+            "exec web-0 -- rm -rf /",
+            "exec web-0 -- rm -rf //..",
+            "exec web-0 -- /bin/echo ok",
+            "exec web-0 -- ''",
+        ] {
+            let o = kubectl(&mut c, line);
+            assert!(o.exit_code >= 0, "{line}");
+        }
+        // A pod the kubelet really started has a container layer to write to.
+        assert_eq!(kubectl(&mut c, "run bb --image=busybox").stdout, "pod/bb created\n");
+        c.advance(30_000);
+        let o = kubectl(&mut c, "exec bb -- sh -c 'mkdir -p /d/e && echo x >> /d/e/f; echo y >>/d/e/f; cat /d/e/f; rm -r /d; ls /d'");
+        assert_eq!(out(&o), ("x\ny\n", "ls: cannot access '/d': No such file or directory\ncommand terminated with exit code 2\n", 2));
+    }
 }
