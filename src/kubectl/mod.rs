@@ -14,6 +14,7 @@ pub mod parse;
 pub mod printers;
 pub mod resources;
 pub mod selector;
+pub mod shell;
 pub mod watch;
 #[cfg(test)]
 pub mod testutil;
@@ -124,6 +125,8 @@ pub struct Env<'a> {
     pub stream_watch: bool,
     /// The watch `get -w` started, when streaming.
     pub watch: Option<watch::Watch>,
+    /// Exit code to use instead of 1 when the command fails (`exec`: the remote command's).
+    pub exit_code: Option<i32>,
 }
 
 impl Env<'_> {
@@ -202,12 +205,13 @@ fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context, stream_watc
         combined: String::new(),
         stream_watch,
         watch: None,
+        exit_code: None,
     };
     let result = commands::dispatch(&mut env, words);
     let mut exit_code = 0;
     if let Err(e) = result {
         env.report(&e);
-        exit_code = 1;
+        exit_code = env.exit_code.unwrap_or(1);
     }
     // Deliver the command's writes to the components (informers), as the watch would.
     env.cluster.flush();

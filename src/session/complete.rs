@@ -6,7 +6,8 @@ use crate::engine::sim::Cluster;
 use crate::kubectl::resources::resolve_kind;
 
 /// Verbs the playground's kubectl runs.
-pub const VERBS: &[&str] = &["annotate", "apply", "delete", "describe", "get", "label", "rollout", "scale", "set"];
+pub const VERBS: &[&str] =
+    &["annotate", "apply", "delete", "describe", "exec", "get", "label", "logs", "rollout", "run", "scale", "set"];
 /// Resource words offered after a verb.
 pub const KINDS: &[&str] = &[
     "controllerrevisions",

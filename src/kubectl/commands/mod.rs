@@ -4,13 +4,16 @@ pub mod apply;
 pub mod create;
 pub mod describe;
 pub mod delete;
+pub mod exec;
 pub mod get;
 pub mod label;
 pub mod lint;
+pub mod logs;
 pub mod manifests;
 pub mod output;
 pub mod patch;
 pub mod rollout;
+pub mod run;
 pub mod scale;
 pub mod set_image;
 
@@ -53,6 +56,9 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "apply" => apply::run(env, &rest),
         "create" => create::run_create(env, &rest),
         "replace" => create::run_replace(env, &rest),
+        "exec" => exec::run(env, &rest),
+        "logs" => logs::run(env, &rest),
+        "run" => run::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),

@@ -1,0 +1,175 @@
+//! `kubectl logs` (`kubectl/pkg/cmd/logs/logs.go`): deterministic container logs derived from
+//! the container's status. An nginx container prints its docker-entrypoint start-up lines and
+//! nginx's `[notice]` lines once per start; a run that ended (a crash) also prints how it ended.
+//! `--previous` shows the run in `lastState.terminated`. Other images log nothing.
+
+use super::parse_flags;
+use crate::engine::api::{ContainerStatus, Kind, Time};
+use crate::engine::error::ApiError;
+use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
+use crate::kubectl::Env;
+
+/// Flags `kubectl logs` accepts.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), FlagKind::String),
+    flag("previous", Some('p'), FlagKind::Bool),
+    flag("tail", None, FlagKind::Int),
+    flag("follow", Some('f'), FlagKind::Bool),
+    flag("timestamps", None, FlagKind::Bool),
+    flag("all-containers", None, FlagKind::Bool),
+    flag("since", None, FlagKind::String),
+];
+
+fn bad_request(msg: String) -> CmdError {
+    CmdError::Raw(format!("Error from server (BadRequest): {msg}"))
+}
+
+/// nginx's log timestamp (`2025/01/01 00:00:00`).
+fn nginx_time(t: Time) -> String {
+    let s = t.rfc3339();
+    format!("{} {}", s.get(..10).unwrap_or("").replace('-', "/"), s.get(11..19).unwrap_or(""))
+}
+
+/// The lines one run of `image` prints, started at `start`; `end` is how it ended (time, exit
+/// code), if it has.
+pub fn run_lines(image: &str, start: Time, end: Option<(Time, i32)>) -> Vec<String> {
+    if !image.contains("nginx") {
+        return Vec::new();
+    }
+    let e = "/docker-entrypoint.sh";
+    let t = nginx_time(start);
+    let mut v: Vec<String> = vec![
+        format!("{e}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"),
+        format!("{e}: Looking for shell scripts in /docker-entrypoint.d/"),
+        format!("{e}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh"),
+        "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf".into(),
+        "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf".into(),
+        format!("{e}: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh"),
+        format!("{e}: Launching /docker-entrypoint.d/30-tune-worker-processes.sh"),
+        format!("{e}: Configuration complete; ready for start up"),
+    ];
+    for n in [
+        "using the \"epoll\" event method",
+        "built by gcc 12.2.0 (Debian 12.2.0-14)",
+        "OS: Linux 6.8.0",
+        "getrlimit(RLIMIT_NOFILE): 1048576:1048576",
+        "start worker processes",
+        "start worker process 29",
+    ] {
+        v.push(format!("{t} [notice] 1#1: {n}"));
+    }
+    if let Some((at, code)) = end {
+        let t = nginx_time(at);
+        if code == 0 {
+            v.push(format!("{t} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down"));
+            v.push(format!("{t} [notice] 1#1: exit"));
+        } else {
+            v.push(format!("{t} [emerg] 1#1: exiting with status {code}"));
+        }
+    }
+    v
+}
+
+fn current_lines(image: &str, s: &ContainerStatus, pod: &str) -> CmdResult<Vec<String>> {
+    if let Some(r) = &s.state.running {
+        return Ok(run_lines(image, r.started_at.unwrap_or_default(), None));
+    }
+    if let Some(t) = &s.state.terminated {
+        return Ok(run_lines(image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))));
+    }
+    // In back-off the kubelet serves the last (terminated) instance.
+    if let Some(t) = &s.last_state.terminated {
+        return Ok(run_lines(image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))));
+    }
+    let reason = s.state.waiting.as_ref().map(|w| w.reason.clone()).filter(|r| !r.is_empty()).unwrap_or_else(|| "ContainerCreating".into());
+    Err(bad_request(format!("container {:?} in pod {pod:?} is waiting to start: {reason}", s.name)))
+}
+
+/// `kubectl logs POD [-c CONTAINER] [--previous] [--tail N]`.
+pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
+    let p = parse_flags(env, "logs", args, FLAGS)?;
+    let Some(name) = p.args.first() else {
+        return Err(super::usage_errorf("logs", "expected 'logs [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"));
+    };
+    if p.args.len() > 2 {
+        return Err(super::usage_errorf("logs", "expected 'logs [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"));
+    }
+    let name = name.strip_prefix("pod/").or_else(|| name.strip_prefix("pods/")).unwrap_or(name);
+    let Some(pod) = env.cluster.store.get(Kind::Pod, &env.namespace, name).and_then(|o| o.as_pod()).cloned() else {
+        return Err(CmdError::Api(ApiError::not_found(Kind::Pod, name)));
+    };
+    let ctr = p.string("container").or(p.args.get(1).map(|s| s.as_str()));
+    let ctr = match ctr {
+        Some(c) => c.to_string(),
+        None => pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
+    };
+    let Some(spec) = pod.spec.containers.iter().chain(pod.spec.init_containers.iter()).find(|c| c.name == ctr) else {
+        return Err(bad_request(format!("container {ctr} is not valid for pod {name}")));
+    };
+    let status = pod.status.container_statuses.iter().chain(pod.status.init_container_statuses.iter()).find(|s| s.name == ctr);
+    let lines = match (status, p.bool("previous")) {
+        (None, _) => {
+            return Err(bad_request(format!("container {ctr:?} in pod {name:?} is waiting to start: ContainerCreating")));
+        }
+        (Some(s), true) => match &s.last_state.terminated {
+            Some(t) => run_lines(&spec.image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))),
+            None => return Err(bad_request(format!("previous terminated container {ctr:?} in pod {name:?} not found"))),
+        },
+        (Some(s), false) => current_lines(&spec.image, s, name)?,
+    };
+    let skip = match p.int("tail") {
+        Some(n) if n >= 0 => lines.len().saturating_sub(n as usize),
+        _ => 0,
+    };
+    for l in &lines[skip..] {
+        env.println(l);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn logs_per_lifecycle() {
+        let mut c = cluster();
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "nginx", now)));
+        let o = kubectl(&mut c, "logs web-0 --tail 2");
+        let t = super::nginx_time(now);
+        assert_eq!(o.stdout, format!("{t} [notice] 1#1: start worker processes\n{t} [notice] 1#1: start worker process 29\n"));
+        let o = kubectl(&mut c, "logs web-0");
+        assert_eq!(o.stdout.lines().count(), 14);
+        assert!(o.stdout.starts_with("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n"));
+        let o = kubectl(&mut c, "logs web-0 --previous");
+        assert_eq!(o.stderr, "Error from server (BadRequest): previous terminated container \"nginx\" in pod \"web-0\" not found\n");
+        let o = kubectl(&mut c, "logs nope");
+        assert_eq!(o.stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+        let o = kubectl(&mut c, "logs web-0 -c x");
+        assert_eq!(o.stderr, "Error from server (BadRequest): container x is not valid for pod web-0\n");
+
+        let mut p = running_pod("web-1", "nginx", now);
+        p.status.container_statuses[0].state =
+            ContainerState { waiting: Some(ContainerStateWaiting { reason: "ContainerCreating".into(), ..Default::default() }), ..Default::default() };
+        put(&mut c, Object::Pod(p.clone()));
+        let o = kubectl(&mut c, "logs web-1");
+        assert_eq!(
+            (o.stderr.as_str(), o.exit_code),
+            ("Error from server (BadRequest): container \"nginx\" in pod \"web-1\" is waiting to start: ContainerCreating\n", 1)
+        );
+        // A crashed run, now in back-off: both plain and --previous show the last run.
+        p.metadata.name = "web-2".into();
+        p.status.container_statuses[0].state.waiting = Some(ContainerStateWaiting { reason: "CrashLoopBackOff".into(), ..Default::default() });
+        p.status.container_statuses[0].last_state = ContainerState {
+            terminated: Some(ContainerStateTerminated { exit_code: 1, reason: "Error".into(), started_at: Some(now), finished_at: Some(now), ..Default::default() }),
+            ..Default::default()
+        };
+        put(&mut c, Object::Pod(p));
+        let want = format!("{t} [emerg] 1#1: exiting with status 1\n");
+        assert_eq!(kubectl(&mut c, "logs web-2 --previous --tail=1").stdout, want);
+        assert_eq!(kubectl(&mut c, "logs web-2 --tail=1").stdout, want);
+    }
+}

@@ -1,0 +1,142 @@
+//! `kubectl run` (`kubectl/pkg/cmd/run/run.go`): creates a single pod. With `--rm -i
+//! --restart=Never -- CMD…` (the usual throwaway debugging pod) it waits for the pod to run,
+//! runs CMD through the playground's tiny shell ([`crate::kubectl::shell`]), prints its output,
+//! then deletes the pod (`pod "NAME" deleted from default namespace`).
+
+use super::parse_flags;
+use crate::engine::api::{Container, Kind, Object, Pod};
+use crate::engine::apiserver::{self, DeleteOptions, Propagation};
+use crate::engine::sim::Cluster;
+use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
+use crate::kubectl::shell::{ProcOutput, Shell, StartError};
+use crate::kubectl::Env;
+
+/// Flags `kubectl run` accepts.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("image", None, FlagKind::String),
+    flag("rm", None, FlagKind::Bool),
+    flag("stdin", Some('i'), FlagKind::Bool),
+    flag("tty", Some('t'), FlagKind::Bool),
+    flag("restart", None, FlagKind::String),
+    flag("command", None, FlagKind::Bool),
+    flag("labels", Some('l'), FlagKind::String),
+    flag("env", None, FlagKind::StringArray),
+    flag("port", None, FlagKind::String),
+    flag("quiet", Some('q'), FlagKind::Bool),
+    flag("attach", None, FlagKind::Bool),
+];
+
+/// How long (virtual time) `run -i` waits for the pod to start.
+const START_TIMEOUT_MS: u64 = 60_000;
+
+fn running(c: &Cluster, ns: &str, name: &str) -> bool {
+    c.store
+        .get(Kind::Pod, ns, name)
+        .and_then(|o| o.as_pod())
+        .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some()))
+}
+
+/// `kubectl run NAME --image=IMAGE [--rm] [-i] [--restart=Never] [-- COMMAND args…]`.
+pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
+    let p = parse_flags(env, "run", args, FLAGS)?;
+    let (before, argv) = match p.args_len_at_dash {
+        Some(i) => (p.args[..i].to_vec(), p.args[i..].to_vec()),
+        None => (p.args.first().cloned().into_iter().collect(), p.args.iter().skip(1).cloned().collect()),
+    };
+    let Some(name) = before.first().cloned() else {
+        return Err(super::usage_errorf("run", "NAME is required for run"));
+    };
+    let Some(image) = p.string("image").filter(|i| !i.is_empty()).map(String::from) else {
+        return Err(CmdError::plain("required flag(s) \"image\" not set"));
+    };
+    let attach = p.bool("stdin") || p.bool("attach");
+    let rm = p.bool("rm");
+    if rm && !attach {
+        return Err(CmdError::plain("--rm should only be used for attached containers"));
+    }
+    let restart = p.string("restart").unwrap_or("Always").to_string();
+    if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
+        return Err(CmdError::plain(format!("invalid restart policy: {restart}")));
+    }
+    let mut pod = Pod::default();
+    pod.metadata.name = name.clone();
+    pod.metadata.namespace = env.namespace.clone();
+    pod.metadata.labels.insert("run".into(), name.clone());
+    pod.spec.restart_policy = restart;
+    let mut ctr = Container { name: name.clone(), image, ..Default::default() };
+    if p.bool("command") {
+        ctr.command = argv.clone();
+    } else {
+        ctr.args = argv.clone();
+    }
+    pod.spec.containers = vec![ctr];
+    apiserver::create(env.cluster, Object::Pod(pod))?;
+    if !attach {
+        env.println(&format!("pod/{name} created"));
+        return Ok(());
+    }
+    let ns = env.namespace.clone();
+    env.cluster.flush();
+    let deadline = env.cluster.now.0 + START_TIMEOUT_MS;
+    while !running(env.cluster, &ns, &name) && env.cluster.now.0 < deadline {
+        env.cluster.advance(500);
+    }
+    let out = if !running(env.cluster, &ns, &name) {
+        Err(CmdError::plain(format!("timed out waiting for the condition on pods/{name}")))
+    } else if argv.is_empty() {
+        Ok(ProcOutput::default())
+    } else {
+        let mut sh = Shell { cluster: env.cluster, namespace: ns.clone(), pod: name.clone(), container: name.clone() };
+        Ok(match sh.exec(&argv) {
+            Ok(o) => o,
+            Err(StartError::NotFound(prog)) => ProcOutput {
+                stderr: format!("exec: {prog:?}: executable file not found in $PATH\n"),
+                code: 128,
+                ..Default::default()
+            },
+        })
+    };
+    if let Ok(o) = &out {
+        env.print(&o.stdout);
+        env.eprint(&o.stderr);
+    }
+    if rm {
+        let key = Cluster::key(Kind::Pod, &ns, &name);
+        let opts = DeleteOptions { propagation: Propagation::Background, grace_period_seconds: None };
+        if apiserver::delete(env.cluster, &key, opts).is_ok() {
+            env.println(&format!("pod \"{name}\" deleted from {ns} namespace"));
+        }
+    }
+    let o = out?;
+    if o.code != 0 {
+        return Err(CmdError::plain(format!("pod {ns}/{name} terminated (Error)")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn throwaway_pod() {
+        let mut c = cluster();
+        let o = kubectl(&mut c, "run t --image=busybox --rm -i --restart=Never -- nslookup kubernetes.default");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+            ("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\npod \"t\" deleted from default namespace\n", "", 0)
+        );
+        let o = kubectl(&mut c, "run u --image=busybox --rm -i --restart=Never -- cat /x");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+            ("pod \"u\" deleted from default namespace\n", "cat: /x: No such file or directory\nerror: pod default/u terminated (Error)\n", 1)
+        );
+        assert_eq!(kubectl(&mut c, "run v").stderr, "error: required flag(s) \"image\" not set\n");
+        assert_eq!(kubectl(&mut c, "run v --image=busybox --rm").stderr, "error: --rm should only be used for attached containers\n");
+        assert!(c.store.get(Kind::Pod, "default", "v").is_none());
+        assert_eq!(kubectl(&mut c, "run v --image=busybox").stdout, "pod/v created\n");
+        assert_eq!(kubectl(&mut c, "run v --image=busybox").stderr, "Error from server (AlreadyExists): pods \"v\" already exists\n");
+    }
+}
