@@ -29,6 +29,12 @@ kubectl exec web-1 -- nslookup nginx
 kubectl exec web-1 -- nslookup web-0.nginx
 kubectl exec web-1 -- nslookup web-9.nginx
 
+# dig (BIND 9.18 layout): names are absolute unless +search; SRV lists each pod by name.
+kubectl exec web-1 -- dig +short nginx.default.svc.cluster.local
+kubectl exec web-1 -- dig web-0.nginx +search
+kubectl exec web-1 -- dig SRV _web._tcp.nginx.default.svc.cluster.local
+kubectl exec web-1 -- dig web-0.nginx
+
 # web-1 fetches web-0's page by its stable DNS name.
 kubectl exec web-1 -- curl -s http://web-0.nginx/
 kubectl exec web-1 -- curl http://web-9.nginx/
