@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod describe;
+pub mod dig;
 pub mod duration;
 pub mod errors;
 pub mod flags;

@@ -74,6 +74,14 @@ impl Time {
         (y, m, d, rem / 3600, rem / 60 % 60, rem % 60)
     }
 
+    /// UTC calendar fields (the virtual cluster runs in UTC).
+    pub fn civil(self) -> Civil {
+        let (year, month, day, hour, min, sec) = self.parts();
+        // 1970-01-01 was a Thursday (index 4 with Sunday = 0).
+        let weekday = ((self.0 / 1000 / 86_400 + 4) % 7) as usize;
+        Civil { year, month, day, hour, min, sec, weekday }
+    }
+
     /// RFC 3339 (`2006-01-02T15:04:05Z`), as the API serializes `metav1.Time`.
     pub fn rfc3339(self) -> String {
         let (y, mo, d, h, mi, s) = self.parts();
@@ -83,12 +91,17 @@ impl Time {
     /// RFC 1123 with numeric zone (`Mon, 02 Jan 2006 15:04:05 -0700`), as `kubectl describe`
     /// prints timestamps. The virtual cluster runs in UTC.
     pub fn rfc1123z(self) -> String {
-        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MONTHS: [&str; 12] =
-            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let (y, mo, d, h, mi, s) = self.parts();
-        let dow = DAYS[((self.0 / 1000 / 86_400) % 7) as usize];
-        format!("{dow}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} +0000", MONTHS[(mo - 1) as usize])
+        let c = self.civil();
+        format!(
+            "{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
+            c.weekday_abbrev(),
+            c.day,
+            c.month_abbrev(),
+            c.year,
+            c.hour,
+            c.min,
+            c.sec
+        )
     }
 
     /// Parses RFC 3339 (`2025-01-01T00:00:00Z`, optional fraction, `Z` or `+00:00`).
@@ -126,6 +139,42 @@ impl Time {
         };
         let secs = days_from_civil(y, mo, d) * 86_400 + (h * 3600 + mi * 60 + se) as i64 - offset;
         (secs >= 0).then(|| Time(secs as u64 * 1000 + ms))
+    }
+}
+
+/// A [`Time`]'s UTC calendar fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    /// Year.
+    pub year: i64,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+    /// Hour, 0–23.
+    pub hour: u32,
+    /// Minute.
+    pub min: u32,
+    /// Second.
+    pub sec: u32,
+    /// Day of the week, 0 = Sunday.
+    pub weekday: usize,
+}
+
+/// English month abbreviations, as C's `%b` and Go's `Jan` print them.
+pub const MONTH_ABBREVS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// English weekday abbreviations from Sunday, as C's `%a` prints them.
+pub const WEEKDAY_ABBREVS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+impl Civil {
+    /// `%b`: the month's abbreviation.
+    pub fn month_abbrev(&self) -> &'static str {
+        MONTH_ABBREVS[(self.month.clamp(1, 12) - 1) as usize]
+    }
+
+    /// `%a`: the weekday's abbreviation.
+    pub fn weekday_abbrev(&self) -> &'static str {
+        WEEKDAY_ABBREVS[self.weekday % 7]
     }
 }
 
