@@ -280,9 +280,16 @@ impl Object {
         r.unwrap_or(Value::Null)
     }
 
-    /// Builds an object of `kind` from JSON (no unknown-field reporting; see the manifest
-    /// decoder for that). `apiVersion`/`kind` keys are ignored.
-    pub fn from_value(kind: Kind, mut v: Value) -> Result<Object, serde_json::Error> {
+    /// Builds an object of `kind` from JSON (no unknown-field reporting; see [`Object::decode`]).
+    /// `apiVersion`/`kind` keys are ignored.
+    pub fn from_value(kind: Kind, v: Value) -> Result<Object, serde_json::Error> {
+        Object::decode(kind, v, &mut |_| {})
+    }
+
+    /// Builds an object of `kind` from JSON, calling `unknown` with the path of every member
+    /// the typed object has no field for (the manifest decoder turns those into warnings).
+    /// `apiVersion`/`kind` keys are ignored for simulated kinds.
+    pub fn decode(kind: Kind, mut v: Value, unknown: &mut dyn FnMut(serde_ignored::Path)) -> Result<Object, serde_json::Error> {
         if let Value::Object(m) = &mut v {
             if kind.is_simulated() {
                 m.remove("apiVersion");
@@ -290,18 +297,36 @@ impl Object {
             }
         }
         Ok(match kind {
-            Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(v)?),
-            Kind::ControllerRevision => Object::ControllerRevision(serde_json::from_value(v)?),
-            Kind::Pod => Object::Pod(serde_json::from_value(v)?),
-            Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(serde_json::from_value(v)?),
-            Kind::PersistentVolume => Object::PersistentVolume(serde_json::from_value(v)?),
-            Kind::StorageClass => Object::StorageClass(serde_json::from_value(v)?),
-            Kind::Service => Object::Service(serde_json::from_value(v)?),
-            Kind::Node => Object::Node(serde_json::from_value(v)?),
-            Kind::Event => Object::Event(serde_json::from_value(v)?),
-            k => Object::Generic(k, serde_json::from_value(v)?),
+            Kind::StatefulSet => Object::StatefulSet(decode_value(v, unknown)?),
+            Kind::ControllerRevision => Object::ControllerRevision(decode_value(v, unknown)?),
+            Kind::Pod => Object::Pod(decode_value(v, unknown)?),
+            Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(decode_value(v, unknown)?),
+            Kind::PersistentVolume => Object::PersistentVolume(decode_value(v, unknown)?),
+            Kind::StorageClass => Object::StorageClass(decode_value(v, unknown)?),
+            Kind::Service => Object::Service(decode_value(v, unknown)?),
+            Kind::Node => Object::Node(decode_value(v, unknown)?),
+            Kind::Event => Object::Event(decode_value(v, unknown)?),
+            // Stored as-is: whatever it holds is kept in `rest`, so nothing is unknown.
+            k => Object::Generic(k, from_value(v)?),
         })
     }
+}
+
+/// Decodes a typed value from JSON, calling `unknown` for every ignored member.
+///
+/// Every typed decode in the playground goes through here, with this one callback type, so each
+/// `Deserialize` impl is compiled once (for serde_ignored's wrapper over `Value`) rather than
+/// once per decoder and per closure; that duplication was a large share of the wasm bundle.
+pub fn decode_value<T: serde::de::DeserializeOwned>(
+    v: Value,
+    unknown: &mut dyn FnMut(serde_ignored::Path),
+) -> Result<T, serde_json::Error> {
+    serde_ignored::deserialize(v, unknown)
+}
+
+/// [`decode_value`] without unknown-field reporting: the drop-in for `serde_json::from_value`.
+pub fn from_value<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, serde_json::Error> {
+    decode_value(v, &mut |_| {})
 }
 
 macro_rules! accessors {

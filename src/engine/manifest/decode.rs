@@ -5,9 +5,8 @@
 
 use super::tree::{self, Document, Located, TreeError};
 use super::{gotypes, Decoded, Diagnostic, DiagnosticKind, ManifestSet, Mark, Severity, SourceRef};
-use crate::engine::api::{self, Kind, Object};
+use crate::engine::api::{Kind, Object};
 use crate::engine::limits;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Parses every document of a manifest file. Never fails: problems become diagnostics, each
@@ -300,30 +299,9 @@ fn path_string(p: &serde_ignored::Path) -> String {
     }
 }
 
-fn typed<T: DeserializeOwned>(v: Value, unknown: &mut dyn FnMut(String)) -> Result<T, serde_json::Error> {
-    serde_ignored::deserialize(v, |p| unknown(path_string(&p)))
-}
-
 /// Decodes a typed object, reporting every field serde ignored.
-fn decode_typed(kind: Kind, mut v: Value, unknown: &mut dyn FnMut(String)) -> Result<Object, serde_json::Error> {
-    if kind.is_simulated() {
-        if let Value::Object(m) = &mut v {
-            m.remove("apiVersion");
-            m.remove("kind");
-        }
-    }
-    Ok(match kind {
-        Kind::StatefulSet => Object::StatefulSet(typed::<api::StatefulSet>(v, unknown)?),
-        Kind::ControllerRevision => Object::ControllerRevision(typed(v, unknown)?),
-        Kind::Pod => Object::Pod(typed(v, unknown)?),
-        Kind::PersistentVolumeClaim => Object::PersistentVolumeClaim(typed(v, unknown)?),
-        Kind::PersistentVolume => Object::PersistentVolume(typed(v, unknown)?),
-        Kind::StorageClass => Object::StorageClass(typed(v, unknown)?),
-        Kind::Service => Object::Service(typed(v, unknown)?),
-        Kind::Node => Object::Node(typed(v, unknown)?),
-        Kind::Event => Object::Event(typed(v, unknown)?),
-        k => Object::from_value(k, v)?,
-    })
+fn decode_typed(kind: Kind, v: Value, unknown: &mut dyn FnMut(String)) -> Result<Object, serde_json::Error> {
+    Object::decode(kind, v, &mut |p| unknown(path_string(&p)))
 }
 
 #[cfg(test)]

@@ -178,7 +178,7 @@ fn revision_template(r: &ControllerRevision) -> PodTemplateSpec {
     if let Some(m) = t.as_object_mut() {
         m.remove("$patch");
     }
-    serde_json::from_value(t).unwrap_or_default()
+    crate::engine::api::from_value(t).unwrap_or_default()
 }
 
 /// `rollout history` (`printHistory`).

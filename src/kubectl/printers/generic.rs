@@ -73,7 +73,7 @@ fn containers_images(rest: &Value) -> (String, String) {
 
 fn selector(rest: &Value) -> String {
     let sel: crate::engine::api::LabelSelector =
-        rest.pointer("/spec/selector").and_then(|s| serde_json::from_value(s.clone()).ok()).unwrap_or_default();
+        rest.pointer("/spec/selector").and_then(|s| crate::engine::api::from_value(s.clone()).ok()).unwrap_or_default();
     crate::kubectl::selector::format_label_selector(&sel)
 }
 
@@ -125,7 +125,7 @@ pub fn print_generic(kind: Kind, g: &GenericObject, now: Time) -> Vec<String> {
             let (c, i) = containers_images(&rest);
             let ns: crate::engine::api::StringMap = rest
                 .pointer("/spec/template/spec/nodeSelector")
-                .and_then(|s| serde_json::from_value(s.clone()).ok())
+                .and_then(|s| crate::engine::api::from_value(s.clone()).ok())
                 .unwrap_or_default();
             vec![
                 name,

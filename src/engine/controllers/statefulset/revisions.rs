@@ -92,7 +92,7 @@ pub fn apply_revision(c: &mut Cluster, set: &StatefulSet, revision: &Rc<Object>)
             if let Value::Object(m) = &mut raw {
                 m.remove("$patch");
             }
-            let t: PodTemplateSpec = serde_json::from_value(raw)
+            let t: PodTemplateSpec = crate::engine::api::from_value(raw)
                 .map_err(|e| format!("unable to apply revision {}: {e}", cr.metadata.name))?;
             let t = Rc::new(t);
             if cache.len() >= TEMPLATE_CACHE_LIMIT {
