@@ -1,0 +1,135 @@
+// Browser benchmark of the built site (a benchmark, not a test: it prints figures and asserts
+// nothing about time). Measures, in Debian's headless Chromium:
+//   - navigation to interactive: from navigation start to the mounted workspace;
+//   - one step (click → engine step → Yew render → layout) at 100 and at 1,000 pods;
+//   - frames per second while playing at 20× with 100 pods.
+//
+//   trunk build --release && node benches/browser.mjs [DIST]      (DIST defaults to dist/)
+//
+// The 1,000-pod case uses podManagementPolicy: Parallel (OrderedReady never gets past the
+// 3 nodes × 110 pods of the simulated cluster); about 670 of its pods stay Pending.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = path.resolve(process.argv[2] ?? 'dist');
+const RUNS = 5; // page loads measured
+const STEPS = 40; // steps measured per size
+
+function serve(dir) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir]);
+    p.stdout.on('data', (d) => {
+      const m = /port (\d+)/.exec(String(d));
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => p.kill() });
+    });
+    p.on('error', reject);
+  });
+}
+
+async function launch() {
+  const profile = await mkdtemp(path.join(tmpdir(), 'stsplay-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 720 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
+}
+
+// Records when the app's workspace first exists (performance.now(), i.e. since navigation start).
+const MOUNT_PROBE = `
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('.workspace')) { window.__mounted = performance.now(); obs.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, worst ${s[s.length - 1].toFixed(1)} ms (n=${s.length})`;
+};
+
+async function command(page, line) {
+  const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+  await prompt.fill(line);
+  await prompt.press('Enter');
+}
+
+/** `sim wait` in the console (it runs inside the reducer; the next frame shows its result). */
+async function simWait(page) {
+  await command(page, 'sim wait');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+}
+
+/** One step, timed in the page: click → (Yew renders in a microtask) → next frame → forced layout. */
+const timedStep = (page) => page.evaluate(() => new Promise((resolve) => {
+  const button = document.querySelector('button[aria-label="Step forward"]');
+  const t0 = performance.now();
+  button.click();
+  requestAnimationFrame(() => {
+    void document.body.offsetHeight;
+    resolve(performance.now() - t0);
+  });
+}));
+
+async function stepTimes(page, n) {
+  const times = [];
+  for (let i = 0; i < n; i++) times.push(await timedStep(page));
+  return times;
+}
+
+async function main() {
+  const server = await serve(DIST);
+  const { context, close } = await launch();
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.addInitScript(MOUNT_PROBE);
+    const loads = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(server.url, { waitUntil: 'load' });
+      await page.locator('.workspace').waitFor();
+      loads.push(await page.evaluate(() => window.__mounted));
+    }
+    console.log(`navigation to interactive: ${stats(loads)}`);
+
+    // A Parallel variant of the example, so 1,000 replicas are 1,000 pods.
+    const editor = page.getByRole('textbox', { name: 'YAML of myapp.yaml' });
+    const yaml = (await editor.inputValue()).replace('replicas: 3', 'replicas: 100\n  podManagementPolicy: Parallel');
+    await editor.fill(yaml);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    console.log(`one step at 100 pods (creating and starting them): ${stats(await stepTimes(page, STEPS))}`);
+    await simWait(page);
+
+    // Frames while playing at 20× (a rolling update keeps every frame busy).
+    await command(page, 'kubectl set image sts/myapp myapp=nginx:1.28');
+    await page.getByRole('combobox', { name: 'Play speed' }).selectOption({ label: '20×' });
+    await page.getByRole('button', { name: 'Play' }).click();
+    const fps = await page.evaluate(() => new Promise((resolve) => {
+      let frames = 0;
+      const t0 = performance.now();
+      const tick = (t) => { frames++; if (t - t0 < 3000) requestAnimationFrame(tick); else resolve(frames * 1000 / (t - t0)); };
+      requestAnimationFrame(tick);
+    }));
+    await page.getByRole('button', { name: 'Pause' }).click();
+    console.log(`playing at 20× with 100 pods: ${fps.toFixed(1)} fps`);
+
+    await command(page, 'kubectl scale sts myapp --replicas=1000');
+    console.log(`one step at 1,000 pods (creating them): ${stats(await stepTimes(page, STEPS))}`);
+    await simWait(page);
+    await page.screenshot({ path: path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'e2e', 'screenshots', 'bench-1000-pods.png') });
+    console.log(`one step at 1,000 pods (after sim wait): ${stats(await stepTimes(page, STEPS))}`);
+    const pods = await page.locator('svg.diagram g.pod').count();
+    console.log(`(${pods} pods drawn)`);
+  } finally {
+    await close();
+    server.stop();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
+
