@@ -13,5 +13,6 @@ pub mod storage;
 pub mod table;
 pub mod tabwriter;
 pub mod yaml;
+mod yaml_scalar;
 
 pub use table::{format_labels, print_table, PrintOptions, RowContext};
