@@ -67,6 +67,48 @@ fn summarize(changes: &[WatchEvent]) -> String {
     format!("{n} change{}{}{}", if n == 1 { "" } else { "s" }, if n > 0 { ": " } else { "" }, list.join(", "))
 }
 
+/// `sim step N`: up to N steps (stopping once nothing is left to happen); what it prints, and
+/// every change it made. The browser console prints the same text.
+pub fn sim_step(c: &mut Cluster, n: u32) -> (String, Vec<WatchEvent>) {
+    let mut out = String::new();
+    let mut changes = Vec::new();
+    for _ in 0..n {
+        let r = c.step();
+        if r.changes.is_empty() {
+            out.push_str(&format!("{} nothing left to happen\n", clock(c.now)));
+            break;
+        }
+        out.push_str(&format!("{} {}\n", clock(r.at), summarize(&r.changes)));
+        changes.extend(r.changes);
+    }
+    (out, changes)
+}
+
+/// `sim advance DURATION`: what it prints, and the changes.
+pub fn sim_advance(c: &mut Cluster, ms: u64) -> (String, Vec<WatchEvent>) {
+    let r = c.advance(ms);
+    (format!("advanced {} to {}: {}\n", format_ms(ms), clock(r.at), summarize(&r.changes)), r.changes)
+}
+
+/// `sim wait`: runs until settled (bounded) and says what, if anything, is stuck.
+pub fn sim_wait(c: &mut Cluster) -> String {
+    let r = c.settle_default();
+    let mut out = if r.settled {
+        format!("settled after {} (now {})", format_ms(r.elapsed_ms), clock(c.now))
+    } else {
+        format!("not settled after {} (now {})", format_ms(r.elapsed_ms), clock(c.now))
+    };
+    if r.blocked.is_empty() {
+        out.push('\n');
+    } else {
+        out.push_str(if r.settled { "; not progressing:\n" } else { "; still in progress:\n" });
+        for b in &r.blocked {
+            out.push_str(&format!("  - {b}\n"));
+        }
+    }
+    out
+}
+
 impl Session {
     /// A fresh default cluster with `seed`, reading `-f` files through `files`.
     pub fn new(seed: u64, files: Option<FileResolver>) -> Session {
@@ -116,40 +158,9 @@ impl Session {
     pub fn sim(&mut self, d: &Directive) -> Result<String, String> {
         let c = &mut self.cluster;
         Ok(match d {
-            Directive::Step(n) => {
-                let mut out = String::new();
-                for _ in 0..*n {
-                    let r = c.step();
-                    if r.changes.is_empty() {
-                        out.push_str(&format!("{} nothing left to happen\n", clock(c.now)));
-                        break;
-                    }
-                    out.push_str(&format!("{} {}\n", clock(r.at), summarize(&r.changes)));
-                }
-                out
-            }
-            Directive::Advance(ms) => {
-                let r = c.advance(*ms);
-                format!("advanced {} to {}: {}\n", format_ms(*ms), clock(r.at), summarize(&r.changes))
-            }
-            Directive::Wait => {
-                let r = c.settle_default();
-                let head = if r.settled {
-                    format!("settled after {} (now {})", format_ms(r.elapsed_ms), clock(c.now))
-                } else {
-                    format!("not settled after {} (now {})", format_ms(r.elapsed_ms), clock(c.now))
-                };
-                let mut out = head;
-                if r.blocked.is_empty() {
-                    out.push('\n');
-                } else {
-                    out.push_str(if r.settled { "; not progressing:\n" } else { "; still in progress:\n" });
-                    for b in &r.blocked {
-                        out.push_str(&format!("  - {b}\n"));
-                    }
-                }
-                out
-            }
+            Directive::Step(n) => sim_step(c, *n).0,
+            Directive::Advance(ms) => sim_advance(c, *ms).0,
+            Directive::Wait => sim_wait(c),
             Directive::Why => {
                 let recent: Vec<_> = c.why.iter().rev().take(WHY_LINES).collect();
                 if recent.is_empty() {

@@ -6,6 +6,7 @@
 use crate::engine::api::Kind;
 use crate::engine::sim::Cluster;
 use crate::engine::store::WatchEventType;
+use crate::cli::session as sim;
 use crate::kubectl;
 use serde::{Deserialize, Serialize};
 
@@ -111,31 +112,16 @@ pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
     match input {
         Input::Kubectl { line, stdin } => run_kubectl(c, line, stdin.clone()),
         Input::Apply { file, text } => apply_file(c, file, text),
+        // The CLI's `sim` directives, so the console prints what `stsplay run` prints.
         Input::Step { n } => {
-            let mut o = Outcome::default();
-            for _ in 0..*n {
-                let r = c.step();
-                o.changes.extend(changes_of(&r.changes));
-            }
-            o
+            let (stdout, changes) = sim::sim_step(c, *n);
+            Outcome { stdout, changes: changes_of(&changes), ..Default::default() }
         }
         Input::Advance { ms } => {
-            let r = c.advance(*ms);
-            Outcome { changes: changes_of(&r.changes), ..Default::default() }
+            let (stdout, changes) = sim::sim_advance(c, *ms);
+            Outcome { stdout, changes: changes_of(&changes), ..Default::default() }
         }
-        Input::Wait => {
-            let r = c.settle_default();
-            let mut o = Outcome::default();
-            if r.settled {
-                o.stdout = format!("settled after {} steps ({}s of virtual time)\n", r.steps, r.elapsed_ms / 1000);
-            } else {
-                o.stdout = format!("not settled after {} steps ({}s of virtual time)\n", r.steps, r.elapsed_ms / 1000);
-            }
-            for b in &r.blocked {
-                o.stdout.push_str(&format!("  {b}\n"));
-            }
-            o
-        }
+        Input::Wait => Outcome { stdout: sim::sim_wait(c), ..Default::default() },
         Input::Fault { words } => match super::faults::run(c, words) {
             Ok(note) => Outcome { stdout: format!("{note}\n"), ..Default::default() },
             Err(e) => Outcome { stderr: format!("error: {e}\n"), exit_code: 1, ..Default::default() },

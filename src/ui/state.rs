@@ -393,8 +393,12 @@ impl State {
             };
             match input {
                 Some(i) => {
-                    // Console steps are markers too: they were typed.
-                    self.act(i);
+                    // Console steps are markers too: they were typed. Typed clock moves are
+                    // echoed with what `stsplay run` prints for them (the buttons stay quiet).
+                    let out = self.act(i.clone());
+                    if !i.is_command() {
+                        self.say(transcript(&i, &out));
+                    }
                 }
                 None => self.say([
                     line(LineKind::Command, text),
