@@ -199,6 +199,39 @@ test('editor: diagnostics are underlined and listed; user text is never HTML', a
   });
 });
 
+test('kubectl edit: the live object in a tab, Save patches it, errors reopen it', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(2).waitFor();
+    await console_(page, 'kubectl edit sts myapp');
+    const tab = page.getByRole('tab', { name: 'edit: statefulset.apps/myapp' });
+    await tab.waitFor();
+    assert.equal(await tab.getAttribute('aria-selected'), 'true');
+    const buffer = page.getByRole('textbox', { name: 'Buffer of edit: statefulset.apps/myapp' });
+    const text = await buffer.inputValue();
+    assert.ok(text.startsWith("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"), text.slice(0, 120));
+    assert.match(text, /\n  replicas: 3\n/);
+    await shot(page, 'edit-open-1280x720-light.png');
+    // An invalid value: the tab stays open with the API server's causes at the top.
+    await buffer.fill(text.replace('\n  replicas: 3\n', '\n  replicas: -1\n'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-out').getByText('error: statefulsets.apps "myapp" is invalid').waitFor();
+    assert.match(await buffer.inputValue(), /# \* spec\.replicas: Invalid value: -1: must be greater than or equal to 0\n/);
+    await shot(page, 'edit-invalid-1280x720-light.png');
+    // Fixed: Save sends the patch, the tab closes, the controller scales.
+    await buffer.fill((await buffer.inputValue()).replace('\n  replicas: -1\n', '\n  replicas: 5\n'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-out').getByText('statefulset.apps/myapp edited').waitFor();
+    assert.equal(await page.locator('.tab-edit').count(), 0, 'the editor closed');
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(4).waitFor();
+    await shot(page, 'edit-saved-1280x720-light.png');
+    assert.deepEqual(log.errors, []);
+  });
+});
+
 test('phone size, dark theme and presenter mode', async () => {
   await withBrowser({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true }, async (page, log) => {
     await open(page);

@@ -20,6 +20,7 @@ use crate::engine::api::Kind;
 use crate::session::{complete, view, NAMESPACE};
 use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 
+pub mod command;
 pub mod components;
 pub mod state;
 pub mod storage;
