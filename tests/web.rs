@@ -172,6 +172,30 @@ fn reducer_records_inputs_and_branches() {
 }
 
 #[wasm_bindgen_test]
+fn console_follows_the_timeline() {
+    fn future(s: &State) -> usize {
+        let pos = s.session.borrow().timeline.position();
+        s.console.iter().filter(|l| l.at > pos).count()
+    }
+    let s = Rc::new(State::default()).reduce(Action::ApplyActive);
+    let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=2".into()));
+    assert_eq!(future(&s), 0);
+    let s = s.reduce(Action::Back);
+    assert_eq!(future(&s), 2, "the command and its output are later on the timeline");
+    let s = s.reduce(Action::Forward);
+    assert_eq!(future(&s), 0, "stepping forward reaches them again");
+    let s = s.reduce(Action::Back).reduce(Action::Command("kubectl get sts".into()));
+    assert_eq!(future(&s), 2, "reading does not branch");
+    let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=4".into()));
+    assert_eq!(future(&s), 0);
+    assert!(!s.console.iter().any(|l| l.text.contains("--replicas=2")), "branching discards the old future");
+    // A restored session shows its redo-able entries as in the future too.
+    let s = s.reduce(Action::Back);
+    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    assert_eq!(future(&back), 2);
+}
+
+#[wasm_bindgen_test]
 fn fatal_error_banner_shows_text_not_html() {
     ui::show_fatal_error("boom <img src=x onerror=alert(1)>");
     ui::show_fatal_error("second <b>error</b>");

@@ -189,10 +189,12 @@ impl State {
     pub(super) fn save_edit(&mut self, index: usize) {
         let Some(tab) = self.session.borrow().files.get(index).and_then(|f| f.edit.clone()) else { return };
         self.watch = None;
+        let position = self.session.borrow().timeline.position();
         let r = self.session.borrow_mut().save_edit(index);
         self.files_rev += 1;
         let echo = Input::Edit { line: tab.line, kind: tab.kind, namespace: tab.namespace, name: tab.name, patch: String::new() }.echo();
         if r.recorded {
+            self.discard_future(position);
             self.rev += 1;
             self.after_changes(&r.outcome.changes);
             let lines = transcript(&Input::Kubectl { line: echo, stdin: None }, &r.outcome);

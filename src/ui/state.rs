@@ -49,6 +49,10 @@ pub struct ConsoleLine {
     pub kind: LineKind,
     /// Text.
     pub text: String,
+    /// The timeline position it was printed at (inputs applied). After stepping back, lines
+    /// printed later than the position are "in the future": shown greyed until the position
+    /// reaches them again, and discarded when acting there branches the timeline.
+    pub at: usize,
 }
 
 /// The selected object (diagram click): shown in the inspector.
@@ -228,7 +232,7 @@ pub enum Action {
 }
 
 pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
-    ConsoleLine { kind, text: text.into() }
+    ConsoleLine { kind, text: text.into(), at: 0 }
 }
 
 /// Console lines for an input and what it printed.
@@ -247,9 +251,10 @@ impl State {
     /// A state around a session (console rebuilt from the history).
     pub fn from_session(session: Session) -> State {
         let mut console = vec![line(LineKind::Note, CONSOLE_HELLO)];
-        for e in &session.timeline.entries()[..session.timeline.position()] {
+        // The whole history, redo-able entries included: those show as in the future.
+        for (i, e) in session.timeline.entries().iter().enumerate() {
             if e.input.is_command() {
-                console.extend(transcript(&e.input, &e.output));
+                console.extend(transcript(&e.input, &e.output).into_iter().map(|l| ConsoleLine { at: i + 1, ..l }));
             }
         }
         State {
@@ -274,16 +279,28 @@ impl State {
         Session::restore(saved).map(State::from_session)
     }
 
+    /// Prints lines, stamped with the current timeline position.
     pub(super) fn say(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+        let at = self.session.borrow().timeline.position();
         let c = Rc::make_mut(&mut self.console);
-        c.extend(lines);
+        c.extend(lines.into_iter().map(|l| ConsoleLine { at, ..l }));
         if c.len() > CONSOLE_LINES {
             let extra = c.len() - CONSOLE_LINES;
             c.drain(..extra);
         }
     }
 
+    /// Drops the console lines printed after `position`: the timeline is about to branch there
+    /// and discard the inputs that printed them.
+    pub(super) fn discard_future(&mut self, position: usize) {
+        if self.console.iter().any(|l| l.at > position) {
+            Rc::make_mut(&mut self.console).retain(|l| l.at <= position);
+        }
+    }
+
     pub(super) fn act(&mut self, input: Input) -> Outcome {
+        let position = self.session.borrow().timeline.position();
+        self.discard_future(position);
         let out = self.session.borrow_mut().act(input.clone()).clone();
         self.rev += 1;
         if input.is_command() {
