@@ -77,6 +77,17 @@ async function stepUntil(page, predicate, max = 300) {
   assert.fail('condition not reached by stepping');
 }
 
+/** Polls until `locator` matches a count that satisfies `ok` (renders follow input events). */
+async function waitCount(locator, ok, what) {
+  let n;
+  for (let i = 0; i < 100; i++) {
+    n = await locator.count();
+    if (ok(n)) return n;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what}: count ${n}`);
+}
+
 async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.waitForTimeout(700); // let CSS transitions finish
@@ -120,8 +131,24 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     assert.equal(await page.locator('svg.diagram g.pod:not(.ghost)').count(), 3);
     assert.equal(await readyPods(page).count(), 3);
     const pos = await page.locator('.timebar .position').innerText();
-    // Acting in the past branches from there: scale again, then play to the end.
+    // One more step back is before the scale: the console shows it as later on the timeline,
+    // greyed, after a divider; stepping forward brings it back into the present.
+    await page.keyboard.press('ArrowLeft');
+    const future = page.locator('.console-out pre.future');
+    await page.locator('.console-out pre.future', { hasText: 'statefulset.apps/myapp scaled' }).waitFor();
+    assert.equal(await page.locator('.console-out .future-divider').count(), 1);
+    await shot(page, 'console-future-1280x720-light.png');
+    await page.keyboard.press('ArrowRight');
+    await waitCount(future, (n) => n === 0, 'future lines after stepping forward');
+    await page.keyboard.press('ArrowLeft');
+    await waitCount(future, (n) => n >= 2, 'future lines after stepping back');
+    // Acting in the past branches from there: scale again, then play to the end. The console
+    // drops the old future, as the timeline does.
     await console_(page, 'kubectl scale sts myapp --replicas=5');
+    await page.locator('.console-out pre.out', { hasText: 'statefulset.apps/myapp scaled' }).waitFor();
+    assert.equal(await future.count(), 0);
+    assert.equal(await page.locator('.console-out .future-divider').count(), 0);
+    assert.equal(await page.locator('.console-out pre.cmd', { hasText: 'kubectl scale sts myapp --replicas=5' }).count(), 1);
     await console_(page, 'sim wait');
     await readyPods(page).nth(4).waitFor();
     scaledPosition = await page.locator('.timebar .position').innerText();
@@ -199,6 +226,39 @@ test('editor: diagnostics are underlined and listed; user text is never HTML', a
   });
 });
 
+test('kubectl edit: the live object in a tab, Save patches it, errors reopen it', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(2).waitFor();
+    await console_(page, 'kubectl edit sts myapp');
+    const tab = page.getByRole('tab', { name: 'edit: statefulset.apps/myapp' });
+    await tab.waitFor();
+    assert.equal(await tab.getAttribute('aria-selected'), 'true');
+    const buffer = page.getByRole('textbox', { name: 'Buffer of edit: statefulset.apps/myapp' });
+    const text = await buffer.inputValue();
+    assert.ok(text.startsWith("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"), text.slice(0, 120));
+    assert.match(text, /\n  replicas: 3\n/);
+    await shot(page, 'edit-open-1280x720-light.png');
+    // An invalid value: the tab stays open with the API server's causes at the top.
+    await buffer.fill(text.replace('\n  replicas: 3\n', '\n  replicas: -1\n'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-out').getByText('error: statefulsets.apps "myapp" is invalid').waitFor();
+    assert.match(await buffer.inputValue(), /# \* spec\.replicas: Invalid value: -1: must be greater than or equal to 0\n/);
+    await shot(page, 'edit-invalid-1280x720-light.png');
+    // Fixed: Save sends the patch, the tab closes, the controller scales.
+    await buffer.fill((await buffer.inputValue()).replace('\n  replicas: -1\n', '\n  replicas: 5\n'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.console-out').getByText('statefulset.apps/myapp edited').waitFor();
+    assert.equal(await page.locator('.tab-edit').count(), 0, 'the editor closed');
+    await console_(page, 'sim wait');
+    await readyPods(page).nth(4).waitFor();
+    await shot(page, 'edit-saved-1280x720-light.png');
+    assert.deepEqual(log.errors, []);
+  });
+});
+
 test('phone size, dark theme and presenter mode', async () => {
   await withBrowser({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true }, async (page, log) => {
     await open(page);
@@ -212,10 +272,23 @@ test('phone size, dark theme and presenter mode', async () => {
   await withBrowser({ viewport: { width: 1280, height: 720 } }, async (page) => {
     await open(page);
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
-    await page.getByRole('button', { name: 'Presenter' }).click();
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await console_(page, 'sim wait');
     await readyPods(page).nth(2).waitFor();
+    const podName = page.locator('svg.diagram text.pod-name').first();
+    const before = (await podName.boundingBox()).height;
+    await page.getByRole('button', { name: 'Presenter' }).click();
+    await page.locator('html.presenter').waitFor({ state: 'attached' });
+    await page.waitForTimeout(300);
+    const after = (await podName.boundingBox()).height;
+    // The diagram's text grows with the rest of the page…
+    assert.ok(after > before * 1.15, `pod name text ${before}px → ${after}px in presenter mode`);
+    // …and the diagram still fits its panel (no sideways scrolling, no page overflow).
+    const fits = await page.evaluate(() => {
+      const stage = document.querySelector('.stage');
+      return stage.scrollWidth <= stage.clientWidth + 1 && document.documentElement.scrollWidth <= window.innerWidth;
+    });
+    assert.ok(fits, 'the diagram overflows its panel in presenter mode');
     await shot(page, 'presenter-1280x720-dark.png');
     assert.equal(await page.locator('html.theme-dark.presenter').count(), 1);
   });

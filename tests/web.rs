@@ -108,6 +108,33 @@ async fn app_mounts_applies_steps_and_steps_back() {
 }
 
 #[wasm_bindgen_test]
+async fn kubectl_edit_opens_a_tab_and_save_patches() {
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    button_by_label(&root, "Apply").click();
+    flush().await;
+    type_command(&root, "kubectl edit sts nope").await;
+    assert!(root.text_content().unwrap_or_default().contains("statefulsets.apps \"nope\" not found"));
+    assert_eq!(count(&root, ".tab-edit"), 0, "no tab for an unknown object");
+    type_command(&root, "kubectl edit sts myapp").await;
+    assert_eq!(count(&root, ".tab-edit.active"), 1);
+    let tab = root.query_selector(".tab-edit .tab-name").expect("query").expect("tab").text_content().unwrap_or_default();
+    assert_eq!(tab, "edit: statefulset.apps/myapp");
+    let ta: web_sys::HtmlTextAreaElement =
+        root.query_selector("textarea.source").expect("query").expect("editor").dyn_into().expect("textarea");
+    assert!(ta.value().starts_with("# Please edit the object below."), "{}", ta.value());
+    ta.set_value(&ta.value().replace("replicas: 3", "replicas: 4"));
+    ta.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    flush().await;
+    button_by_label(&root, "Save").click();
+    flush().await;
+    assert!(root.text_content().unwrap_or_default().contains("statefulset.apps/myapp edited"));
+    assert_eq!(count(&root, ".tab-edit"), 0, "the editor closed");
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
 async fn user_text_is_text_not_html() {
     let root = fresh_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
@@ -142,6 +169,30 @@ fn reducer_records_inputs_and_branches() {
     let saved = s.session.borrow().saved();
     let back = State::from_saved(&saved).expect("restores");
     assert_eq!(back.session.borrow().timeline.position(), 3);
+}
+
+#[wasm_bindgen_test]
+fn console_follows_the_timeline() {
+    fn future(s: &State) -> usize {
+        let pos = s.session.borrow().timeline.position();
+        s.console.iter().filter(|l| l.at > pos).count()
+    }
+    let s = Rc::new(State::default()).reduce(Action::ApplyActive);
+    let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=2".into()));
+    assert_eq!(future(&s), 0);
+    let s = s.reduce(Action::Back);
+    assert_eq!(future(&s), 2, "the command and its output are later on the timeline");
+    let s = s.reduce(Action::Forward);
+    assert_eq!(future(&s), 0, "stepping forward reaches them again");
+    let s = s.reduce(Action::Back).reduce(Action::Command("kubectl get sts".into()));
+    assert_eq!(future(&s), 2, "reading does not branch");
+    let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=4".into()));
+    assert_eq!(future(&s), 0);
+    assert!(!s.console.iter().any(|l| l.text.contains("--replicas=2")), "branching discards the old future");
+    // A restored session shows its redo-able entries as in the future too.
+    let s = s.reduce(Action::Back);
+    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    assert_eq!(future(&back), 2);
 }
 
 #[wasm_bindgen_test]

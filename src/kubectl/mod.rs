@@ -195,6 +195,19 @@ fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context, stream_watc
         Some(w) if w == "kubectl" => &words[1..],
         _ => words,
     };
+    let (out, watch, _) = with_env(cluster, ctx, stream_watch, |env| commands::dispatch(env, words));
+    (out, watch)
+}
+
+/// Runs `f` as a kubectl command: an [`Env`] over the cluster and the context, the error (if
+/// any) reported as `CheckErr` does, the writes flushed to the components. For the UI's own
+/// entry points into a command (the browser's `kubectl edit`), which have no command line.
+pub fn with_env<T>(
+    cluster: &mut Cluster,
+    ctx: &Context,
+    stream_watch: bool,
+    f: impl FnOnce(&mut Env) -> Result<T, CmdError>,
+) -> (Output, Option<watch::Watch>, Option<T>) {
     let mut env = Env {
         cluster,
         namespace: ctx.namespace.clone(),
@@ -208,13 +221,14 @@ fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context, stream_watc
         watch: None,
         exit_code: None,
     };
-    let result = commands::dispatch(&mut env, words);
-    let mut exit_code = 0;
-    if let Err(e) = result {
-        env.report(&e);
-        exit_code = env.exit_code.unwrap_or(1);
-    }
+    let (value, exit_code) = match f(&mut env) {
+        Ok(v) => (Some(v), 0),
+        Err(e) => {
+            env.report(&e);
+            (None, env.exit_code.unwrap_or(1))
+        }
+    };
     // Deliver the command's writes to the components (informers), as the watch would.
     env.cluster.flush();
-    (Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }, env.watch)
+    (Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }, env.watch, value)
 }

@@ -7,7 +7,7 @@ use crate::kubectl::resources::resolve_kind;
 
 /// Verbs the playground's kubectl runs.
 pub const VERBS: &[&str] =
-    &["annotate", "apply", "delete", "describe", "exec", "get", "label", "logs", "rollout", "run", "scale", "set"];
+    &["annotate", "apply", "delete", "describe", "edit", "exec", "get", "label", "logs", "rollout", "run", "scale", "set"];
 /// Resource words offered after a verb.
 pub const KINDS: &[&str] = &[
     "controllerrevisions",

@@ -46,6 +46,21 @@ pub enum Input {
         /// e.g. `["crash", "myapp-1"]`, `["clear", "image", "nginx:1.28"]`.
         words: Vec<String>,
     },
+    /// A `kubectl edit` saved from its editor tab: the PATCH kubectl sent
+    /// ([`super::edit`]). Opening the tab is not an input; only the save reaches the server.
+    Edit {
+        /// The command line that opened the edit.
+        line: String,
+        /// The resource as kubectl names it (`statefulset.apps`).
+        kind: String,
+        /// Namespace (empty for cluster-scoped kinds).
+        #[serde(default)]
+        namespace: String,
+        /// Name.
+        name: String,
+        /// The strategic merge patch, as compact JSON.
+        patch: String,
+    },
 }
 
 impl Input {
@@ -67,6 +82,8 @@ impl Input {
             Input::Advance { ms } => format!("sim advance {}", crate::session::script::format_duration(*ms)),
             Input::Wait => "sim wait".into(),
             Input::Fault { words } => format!("sim fault {}", words.join(" ")),
+            // The command was echoed when the tab opened; this marks the save that ended it.
+            Input::Edit { line, .. } => format!("{line}   # saved in the editor"),
         }
     }
 }
@@ -126,6 +143,7 @@ pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
             Ok(note) => Outcome { stdout: format!("{note}\n"), ..Default::default() },
             Err(e) => Outcome { stderr: format!("error: {e}\n"), exit_code: 1, ..Default::default() },
         },
+        Input::Edit { kind, namespace, name, patch, .. } => super::edit::apply_input(c, kind, namespace, name, patch),
     }
 }
 

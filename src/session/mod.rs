@@ -5,6 +5,7 @@
 //! Rust and tested natively.
 
 pub mod complete;
+pub mod edit;
 pub mod faults;
 pub mod highlight;
 pub mod input;
@@ -49,7 +50,7 @@ impl Session {
     pub fn new() -> Session {
         Session {
             timeline: Timeline::new(Cluster::new(ClusterConfig::default())),
-            files: vec![File { name: seed::SEED_FILE.into(), text: seed::SEED_YAML.into() }],
+            files: vec![File { name: seed::SEED_FILE.into(), text: seed::SEED_YAML.into(), edit: None }],
             active: 0,
             typed: Vec::new(),
         }

@@ -32,6 +32,9 @@ pub struct SavedFile {
     pub name: String,
     /// Contents.
     pub text: String,
+    /// Set when the tab is a `kubectl edit` of a live object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<super::edit::EditTab>,
 }
 
 /// An input and how many times in a row it was given (steps compress to one entry).
@@ -101,11 +104,25 @@ impl Saved {
             return Err(format!("it has {} files (at most {MAX_FILES})", self.files.len()));
         }
         for f in &self.files {
-            if f.name.is_empty() || f.name.chars().count() > MAX_NAME_CHARS || f.name.chars().any(|c| c.is_control() || c == '/') {
+            // Edit tabs are named `edit: statefulset.apps/web`; files never contain a `/`.
+            let slash_ok = f.edit.is_some();
+            if f.name.is_empty() || f.name.chars().count() > MAX_NAME_CHARS || f.name.chars().any(|c| c.is_control() || (c == '/' && !slash_ok)) {
                 return Err("a file name is empty, too long or has control characters".into());
             }
             if f.text.len() > MAX_FILE_BYTES {
                 return Err(format!("file {:?} is larger than {} KB", f.name, MAX_FILE_BYTES / 1024));
+            }
+            if let Some(e) = &f.edit {
+                let big = e.line.len() > 4096
+                    || e.original.len() > MAX_FILE_BYTES
+                    || e.retry.as_ref().is_some_and(|r| r.len() > MAX_FILE_BYTES)
+                    || [&e.kind, &e.namespace, &e.name, &e.uid].iter().any(|s| s.len() > 253);
+                if big {
+                    return Err(format!("edit tab {:?} is too large", f.name));
+                }
+                if e.target().is_none() {
+                    return Err(format!("edit tab {:?} edits an unknown kind of object", f.name));
+                }
             }
         }
         let total: u64 = self.history.iter().map(|r| r.x as u64).sum();
@@ -120,6 +137,12 @@ impl Saved {
                 Input::Fault { words } => words.len() > 8 || words.iter().any(|w| w.len() > 256),
                 Input::Advance { ms } => *ms > 24 * 3_600_000,
                 Input::Wait => false,
+                Input::Edit { line, kind, namespace, name, patch } => {
+                    line.len() > 4096
+                        || patch.len() > MAX_FILE_BYTES
+                        || [kind, namespace, name].iter().any(|s| s.len() > 253)
+                        || crate::kubectl::commands::edit::kind_of(kind).is_none()
+                }
             };
             if big {
                 return Err("one of its commands is too large".into());
@@ -216,7 +239,7 @@ mod tests {
     fn sample() -> Saved {
         Saved {
             v: FORMAT_VERSION,
-            files: vec![SavedFile { name: "myapp.yaml".into(), text: super::super::seed::SEED_YAML.into() }],
+            files: vec![SavedFile { name: "myapp.yaml".into(), text: super::super::seed::SEED_YAML.into(), edit: None }],
             active: 0,
             history: Saved::runs(&[
                 Input::Apply { file: "myapp.yaml".into(), text: super::super::seed::SEED_YAML.into() },

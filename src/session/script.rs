@@ -79,6 +79,19 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
             Input::Advance { ms } => out.push_str(&format!("sim advance {}\n", format_duration(*ms))),
             Input::Wait => out.push_str("sim wait\n"),
             Input::Fault { words } => out.push_str(&format!("sim fault {}\n", words.join(" "))),
+            // A script has no editor: the save is replayed as the request kubectl edit sent, a
+            // strategic merge PATCH of the same object (the default type of kubectl patch). It
+            // leaves the cluster exactly as the save did; only the wording differs ("patched").
+            Input::Edit { line, kind, namespace, name, patch } => {
+                out.push_str(&format!("# {}: saved in the playground's editor, replayed as its patch\n", line.trim()));
+                let ns = if namespace.is_empty() || namespace == super::NAMESPACE {
+                    String::new()
+                } else {
+                    format!(" -n {}", shell_words::quote(namespace))
+                };
+                let target = shell_words::quote(&format!("{kind}/{name}")).into_owned();
+                out.push_str(&format!("kubectl patch {target}{ns} -p {}\n", shell_words::quote(patch)));
+            }
             Input::Step { .. } => unreachable!("merged above"),
         }
     }

@@ -45,7 +45,7 @@ fn saved_session_restores_the_same_state() {
         s.act(Input::STEP);
     }
     s.seek(5);
-    s.files.push(File { name: "extra.yaml".into(), text: "# hi\n".into() });
+    s.files.push(File { name: "extra.yaml".into(), text: "# hi\n".into(), edit: None });
     let saved = s.saved();
     let link = saved.to_share();
     let back = Session::restore(&persist::Saved::from_share(&link).expect("decodes")).expect("restores");
@@ -113,4 +113,110 @@ fn the_e2e_story_natively() {
     let failed: Vec<_> = v.sets[0].slots.iter().filter_map(|x| x.pod.as_ref()).filter(|p| p.failed).map(|p| p.name.clone()).collect();
     assert_eq!(failed, vec!["myapp-4"], "{:?}", v.sets[0].slots);
     assert!(v.sets[0].updated <= 1);
+}
+
+fn replicas(s: &Session) -> Option<i32> {
+    s.cluster().store.get(Kind::StatefulSet, NAMESPACE, "myapp").and_then(|o| o.as_stateful_set()).map(|x| x.spec.replicas())
+}
+
+fn edited_session() -> (Session, usize) {
+    let mut s = Session::new();
+    apply_seed(&mut s);
+    let i = s.open_edit("kubectl edit sts myapp").expect("opens");
+    (s, i)
+}
+
+#[test]
+fn edit_opens_a_tab_with_kubectls_header() {
+    let (s, i) = edited_session();
+    assert_eq!(s.active, i);
+    let f = &s.files[i];
+    assert_eq!(f.name, "edit: statefulset.apps/myapp");
+    assert!(f.text.starts_with(crate::kubectl::commands::edit::HEADER), "{}", f.text);
+    assert!(f.text.contains("\nkind: StatefulSet\n"));
+    assert_eq!(s.timeline.len(), 1, "opening is not recorded");
+    let mut s = s;
+    let err = s.open_edit("kubectl edit sts nope").expect_err("not found");
+    assert_eq!(err.stderr, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+    assert_eq!(s.files.len(), 2, "no tab for an unknown object");
+    // Editing the same object again reuses its tab.
+    assert_eq!(s.open_edit("kubectl edit statefulset/myapp"), Ok(i));
+    assert_eq!(s.files.len(), 2);
+}
+
+#[test]
+fn edit_save_with_a_change_is_recorded_and_undoable() {
+    let (mut s, i) = edited_session();
+    s.files[i].text = s.files[i].text.replace("replicas: 3", "replicas: 5");
+    let r = s.save_edit(i);
+    assert_eq!(r.outcome.stdout, "statefulset.apps/myapp edited\n", "{r:?}");
+    assert!(r.recorded && r.closed);
+    assert_eq!(replicas(&s), Some(5));
+    assert_eq!(s.files.len(), 1, "the editor closed");
+    assert_eq!(s.timeline.len(), 2);
+    assert_eq!(s.timeline.entries()[1].input.echo(), "kubectl edit sts myapp   # saved in the editor");
+    // Step back undoes it; forward redoes it.
+    s.seek(1);
+    assert_eq!(replicas(&s), Some(3));
+    s.seek(2);
+    assert_eq!(replicas(&s), Some(5));
+    // Saved, shared and restored: the same state.
+    let back = Session::restore(&persist::Saved::from_share(&s.saved().to_share()).expect("decodes")).expect("restores");
+    assert_eq!(replicas(&back), Some(5));
+    // The exported script replays it as the patch kubectl sent.
+    let text = s.script();
+    assert!(text.contains("kubectl patch statefulset.apps/myapp -p '{\"spec\":{\"replicas\":5}}'\n"), "{text}");
+    let mut t = Session::new();
+    for input in script::import(&text).expect("parses") {
+        t.act(input);
+    }
+    assert_eq!(replicas(&t), Some(5));
+}
+
+#[test]
+fn edit_save_without_a_change_is_cancelled() {
+    let (mut s, i) = edited_session();
+    let r = s.save_edit(i);
+    assert_eq!((r.outcome.stderr.as_str(), r.outcome.exit_code), ("Edit cancelled, no changes made.\n", 0));
+    assert!(!r.recorded && r.closed);
+    assert_eq!(s.timeline.len(), 1);
+    let (mut s, i) = edited_session();
+    s.files[i].text = String::new();
+    assert_eq!(s.save_edit(i).outcome.stderr, "Edit cancelled, saved file was empty.\n");
+}
+
+#[test]
+fn edit_save_of_an_invalid_object_reopens_with_the_errors() {
+    let (mut s, i) = edited_session();
+    let before = s.cluster().store.resource_version();
+    s.files[i].text = s.files[i].text.replace("replicas: 3", "replicas: -1");
+    let r = s.save_edit(i);
+    assert_eq!(r.outcome.stderr, "error: statefulsets.apps \"myapp\" is invalid\n");
+    assert!(!r.closed);
+    let text = &s.files[i].text;
+    assert!(
+        text.contains("#\n# statefulsets.apps \"myapp\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n#\n"),
+        "{text}"
+    );
+    assert_eq!(s.cluster().store.resource_version(), before, "nothing changed");
+    assert_eq!(replicas(&s), Some(3));
+    // Fixing it and saving again works from the reopened buffer.
+    s.files[i].text = s.files[i].text.replace("replicas: -1", "replicas: 2");
+    let r = s.save_edit(i);
+    assert_eq!(r.outcome.stdout, "statefulset.apps/myapp edited\n", "{r:?}");
+    assert_eq!(replicas(&s), Some(2));
+}
+
+#[test]
+fn edit_tabs_survive_a_reload_and_crafted_ones_are_refused() {
+    let (s, i) = edited_session();
+    let saved = s.saved();
+    let back = Session::restore(&persist::Saved::from_json(&saved.to_json()).expect("reads")).expect("restores");
+    assert_eq!(back.files[i], s.files[i]);
+    let mut bad = saved.clone();
+    bad.files[i].edit.as_mut().expect("edit tab").kind = "widgets".into();
+    assert!(bad.validate().unwrap_err().contains("unknown kind"));
+    let mut bad = saved;
+    bad.history.push(persist::Run { i: Input::Edit { line: "x".into(), kind: "pod".into(), namespace: String::new(), name: "p".into(), patch: "x".repeat(persist::MAX_FILE_BYTES + 1) }, x: 1 });
+    assert!(bad.validate().unwrap_err().contains("too large"));
 }

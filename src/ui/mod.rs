@@ -20,6 +20,7 @@ use crate::engine::api::Kind;
 use crate::session::{complete, view, NAMESPACE};
 use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 
+pub mod command;
 pub mod components;
 pub mod state;
 pub mod storage;
@@ -400,11 +401,12 @@ pub fn App() -> Html {
                     <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
                         onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
                     <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={(*complete_cb).clone()}
-                        oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} />
+                        oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>
                 <div class="col-right">
                     <section class="panel stage" aria-label="Diagram">
-                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()} />
+                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()}
+                            presenter={state.presenter} />
                     </section>
                     <TimeBar {position} {len} markers={(*markers).clone()} playing={state.playing} speed={state.speed} {clock}
                         onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}

@@ -14,7 +14,6 @@ use yew::prelude::*;
 
 use crate::engine::api::Kind;
 use crate::engine::store::WatchEventType;
-use crate::kubectl::resources::resolve_kind;
 use crate::session::input::{Change, Input, Outcome};
 use crate::session::persist::Saved;
 use crate::session::{script, File, Session, NAMESPACE};
@@ -50,6 +49,10 @@ pub struct ConsoleLine {
     pub kind: LineKind,
     /// Text.
     pub text: String,
+    /// The timeline position it was printed at (inputs applied). After stepping back, lines
+    /// printed later than the position are "in the future": shown greyed until the position
+    /// reaches them again, and discarded when acting there branches the timeline.
+    pub at: usize,
 }
 
 /// The selected object (diagram click): shown in the inspector.
@@ -186,9 +189,9 @@ pub enum Action {
     SelectFile(usize),
     /// A new empty tab.
     AddFile,
-    /// A tab closed.
+    /// A tab closed (an edit tab: the edit is cancelled).
     CloseFile(usize),
-    /// `kubectl apply -f <active tab>`.
+    /// The active tab's primary button: `kubectl apply -f <tab>`, or Save for an edit tab.
     ApplyActive,
     /// A console line (kubectl, `sim …`, `clear`).
     Command(String),
@@ -228,8 +231,8 @@ pub enum Action {
     Notice(Option<String>),
 }
 
-fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
-    ConsoleLine { kind, text: text.into() }
+pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
+    ConsoleLine { kind, text: text.into(), at: 0 }
 }
 
 /// Console lines for an input and what it printed.
@@ -244,25 +247,14 @@ pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
     v
 }
 
-/// Read-only kubectl verbs: run on a copy of the cluster and not recorded in the history
-/// (so looking does not cut off the redo history).
-fn is_read_only(words: &[String]) -> bool {
-    let w: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
-    let w = if w.first() == Some(&"kubectl") { &w[1..] } else { &w[..] };
-    matches!(
-        w,
-        [] | ["get" | "describe" | "explain" | "version" | "api-resources" | "api-versions" | "help" | "logs", ..]
-            | ["rollout", "status" | "history", ..]
-    )
-}
-
 impl State {
     /// A state around a session (console rebuilt from the history).
     pub fn from_session(session: Session) -> State {
         let mut console = vec![line(LineKind::Note, CONSOLE_HELLO)];
-        for e in &session.timeline.entries()[..session.timeline.position()] {
+        // The whole history, redo-able entries included: those show as in the future.
+        for (i, e) in session.timeline.entries().iter().enumerate() {
             if e.input.is_command() {
-                console.extend(transcript(&e.input, &e.output));
+                console.extend(transcript(&e.input, &e.output).into_iter().map(|l| ConsoleLine { at: i + 1, ..l }));
             }
         }
         State {
@@ -287,16 +279,28 @@ impl State {
         Session::restore(saved).map(State::from_session)
     }
 
-    fn say(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+    /// Prints lines, stamped with the current timeline position.
+    pub(super) fn say(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+        let at = self.session.borrow().timeline.position();
         let c = Rc::make_mut(&mut self.console);
-        c.extend(lines);
+        c.extend(lines.into_iter().map(|l| ConsoleLine { at, ..l }));
         if c.len() > CONSOLE_LINES {
             let extra = c.len() - CONSOLE_LINES;
             c.drain(..extra);
         }
     }
 
-    fn act(&mut self, input: Input) -> Outcome {
+    /// Drops the console lines printed after `position`: the timeline is about to branch there
+    /// and discard the inputs that printed them.
+    pub(super) fn discard_future(&mut self, position: usize) {
+        if self.console.iter().any(|l| l.at > position) {
+            Rc::make_mut(&mut self.console).retain(|l| l.at <= position);
+        }
+    }
+
+    pub(super) fn act(&mut self, input: Input) -> Outcome {
+        let position = self.session.borrow().timeline.position();
+        self.discard_future(position);
         let out = self.session.borrow_mut().act(input.clone()).clone();
         self.rev += 1;
         if input.is_command() {
@@ -306,7 +310,7 @@ impl State {
         out
     }
 
-    fn after_changes(&mut self, changes: &[Change]) {
+    pub(super) fn after_changes(&mut self, changes: &[Change]) {
         self.recent = Rc::new(changes.to_vec());
         let Some(w) = self.watch.clone() else { return };
         let mut rows = Vec::new();
@@ -337,95 +341,6 @@ impl State {
         self.say(rows);
     }
 
-    fn command(&mut self, text: String) {
-        let text = text.trim().to_string();
-        if text.is_empty() {
-            return;
-        }
-        {
-            let mut s = self.session.borrow_mut();
-            if s.typed.last() != Some(&text) {
-                s.typed.push(text.clone());
-                let n = s.typed.len();
-                if n > 500 {
-                    s.typed.drain(..n - 500);
-                }
-            }
-        }
-        self.files_rev += 1; // typed history is saved with the files
-        self.watch = None;
-        if text == "clear" {
-            self.console = Rc::new(Vec::new());
-            return;
-        }
-        let words: Vec<String> = match shell_words::split(&text) {
-            Ok(w) => w,
-            Err(_) => {
-                self.say([line(LineKind::Command, text), line(LineKind::Err, "error: unterminated quoted string in command line")]);
-                return;
-            }
-        };
-        if words[0] == "sim" {
-            let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-            let input = match rest.as_slice() {
-                ["step"] => Some(Input::STEP),
-                ["step", n] => n.parse().ok().filter(|n| (1..=10_000).contains(n)).map(|n| Input::Step { n }),
-                ["advance", d] => crate::script::parse_duration(d).map(|ms| Input::Advance { ms }),
-                ["wait"] => Some(Input::Wait),
-                ["fault", ..] => Some(Input::Fault { words: words[2..].to_vec() }),
-                ["why"] => {
-                    let c = self.session.borrow();
-                    let all: Vec<_> = c.cluster().why.iter().collect();
-                    let text: Vec<String> = all[all.len().saturating_sub(10)..]
-                        .iter()
-                        .map(|d| format!("{} {} {}: {} {} — {}", d.at, d.component, d.subject, d.verdict.as_str(), d.target, d.reason))
-                        .collect();
-                    drop(c);
-                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, text.join("\n"))]);
-                    return;
-                }
-                ["time"] => {
-                    let now = self.session.borrow().cluster().now;
-                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, now.to_string())]);
-                    return;
-                }
-                _ => None,
-            };
-            match input {
-                Some(i) => {
-                    // Console steps are markers too: they were typed. Typed clock moves are
-                    // echoed with what `stsplay run` prints for them (the buttons stay quiet).
-                    let out = self.act(i.clone());
-                    if !i.is_command() {
-                        self.say(transcript(&i, &out));
-                    }
-                }
-                None => self.say([
-                    line(LineKind::Command, text),
-                    line(LineKind::Err, "usage: sim step [N] | advance DURATION | wait | why | time | fault …"),
-                ]),
-            }
-            return;
-        }
-        let (words, watch, watch_only) = strip_watch(words);
-        if watch || is_read_only(&words) {
-            let mut copy = self.session.borrow().cluster().clone();
-            let mut out = crate::kubectl::run_args(&mut copy, &words, &Default::default());
-            if watch_only {
-                out.stdout.clear();
-            }
-            let o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: vec![] };
-            self.say(transcript(&Input::Kubectl { line: text.clone(), stdin: None }, &o));
-            if watch && o.exit_code == 0 {
-                self.watch = watch_of(&words);
-                if self.watch.is_some() {
-                    self.say([line(LineKind::Note, "watching: rows appear as the simulation runs (Ctrl-C or a new command stops it)")]);
-                }
-            }
-            return;
-        }
-        self.act(Input::Kubectl { line: text, stdin: None });
-    }
 
     fn stop_if_settled(&mut self, out: &Outcome) {
         if out.changes.is_empty() {
@@ -442,54 +357,6 @@ impl State {
     }
 }
 
-fn text_or(words: &[String]) -> String {
-    words.join(" ")
-}
-
-/// Splits `-w` / `--watch` / `--watch-only` off a kubectl command.
-fn strip_watch(words: Vec<String>) -> (Vec<String>, bool, bool) {
-    let mut watch = false;
-    let mut only = false;
-    let rest = words
-        .into_iter()
-        .filter(|w| match w.as_str() {
-            "-w" | "--watch" | "--watch=true" => {
-                watch = true;
-                false
-            }
-            "--watch-only" | "--watch-only=true" => {
-                watch = true;
-                only = true;
-                false
-            }
-            _ => true,
-        })
-        .collect();
-    (rest, watch, only)
-}
-
-fn watch_of(words: &[String]) -> Option<Watch> {
-    let pos: Vec<&String> = words.iter().filter(|w| !w.starts_with('-')).collect();
-    let pos: Vec<&String> = if pos.first().map(|s| s.as_str()) == Some("kubectl") { pos[1..].to_vec() } else { pos };
-    if pos.first().map(|s| s.as_str()) != Some("get") {
-        return None;
-    }
-    let target = pos.get(1)?;
-    let (kind_word, name) = match target.split_once('/') {
-        Some((k, n)) => (k, Some(n.to_string())),
-        None => (target.as_str(), pos.get(2).map(|s| s.to_string())),
-    };
-    let kind = resolve_kind(kind_word)?;
-    // Rows are printed per object: `get KIND [flags]` plus the object's name.
-    let mut base: Vec<String> = words.iter().filter(|w| w != target && Some(*w) != name.as_ref()).cloned().collect();
-    if let Some(i) = base.iter().position(|w| w == "get") {
-        base.insert(i + 1, kind_word.to_string());
-    }
-    if let Some(n) = &name {
-        base.push(n.clone());
-    }
-    Some(Watch { kind, base, name })
-}
 
 impl Reducible for State {
     type Action = Action;
@@ -518,13 +385,16 @@ impl Reducible for State {
                     while sess.files.iter().any(|f| f.name == format!("file-{n}.yaml")) {
                         n += 1;
                     }
-                    sess.files.push(File { name: format!("file-{n}.yaml"), text: String::new() });
+                    sess.files.push(File { name: format!("file-{n}.yaml"), text: String::new(), edit: None });
                     sess.active = sess.files.len() - 1;
                 }
                 drop(sess);
                 s.files_rev += 1;
             }
             Action::CloseFile(i) => {
+                if s.cancel_edit(i) {
+                    return Rc::new(s);
+                }
                 let mut sess = s.session.borrow_mut();
                 if sess.files.len() > 1 && i < sess.files.len() {
                     sess.files.remove(i);
@@ -540,7 +410,10 @@ impl Reducible for State {
                     let sess = s.session.borrow();
                     sess.files.get(sess.active).cloned()
                 };
-                if let Some(f) = f {
+                if let Some(File { edit: Some(_), .. }) = f {
+                    let i = s.session.borrow().active;
+                    s.save_edit(i);
+                } else if let Some(f) = f {
                     s.watch = None;
                     s.act(Input::Apply { file: f.name, text: f.text });
                 }

@@ -2,6 +2,7 @@
 # Shapes: cmdutil.CheckErr / StandardErrorMessage / MultipleErrors (helpers.go) for API errors,
 # the IsInvalid form "The <Kind> "<name>" is invalid: …", AddSourceToErr ("error when creating"),
 # apply.go's patch failure form, patch.go's validation errors, the server's strict decoding error.
+# kubectl edit is refused in scripts (there is no editor; the browser opens it in a tab).
 kubectl apply -f nope.yaml
 kubectl apply -f - <<EOF
 apiVersion: apps/v1
@@ -71,6 +72,7 @@ kubectl patch sts web -p '{"spec":{"template":{"spec":{"containers":[{"image":"n
 kubectl patch sts web --type=json -p '[{"op":"remove","path":"/spec/nope"}]'
 kubectl patch sts web --type=foo -p '{}'
 kubectl patch sts web
+kubectl edit sts web
 kubectl patch sts nope -p '{"spec":{"replicas":2}}'
 kubectl create -f web.yaml
 kubectl replace -f web.yaml

@@ -4,6 +4,7 @@ pub mod apply;
 pub mod create;
 pub mod describe;
 pub mod delete;
+pub mod edit;
 pub mod exec;
 pub mod get;
 pub mod label;
@@ -59,6 +60,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "exec" => exec::run(env, &rest),
         "logs" => logs::run(env, &rest),
         "run" => run::run(env, &rest),
+        "edit" => edit::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),

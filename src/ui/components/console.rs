@@ -24,6 +24,9 @@ pub struct ConsoleProps {
     pub oninterrupt: Callback<()>,
     /// A watch is running.
     pub watching: bool,
+    /// The timeline position: lines printed later are shown as in the future.
+    #[prop_or_default]
+    pub position: usize,
 }
 
 /// The console.
@@ -121,17 +124,32 @@ pub fn Console(p: &ConsoleProps) -> Html {
             }
         })
     };
+    let first_future = p.lines.iter().position(|l| l.at > p.position);
     html! {
         <section class="panel console" aria-label="Console">
             <div class="console-out" ref={scroller} role="log" aria-live="polite" aria-label="Console output" onclick={focus}>
-                { for p.lines.iter().map(|l| {
+                { for p.lines.iter().enumerate().map(|(i, l)| {
                     let class = match l.kind {
                         LineKind::Command => "cmd",
                         LineKind::Out => "out",
                         LineKind::Err => "err",
                         LineKind::Note => "note",
                     };
-                    html! { <pre class={class}>{ if l.kind == LineKind::Command { format!("$ {}", l.text) } else { l.text.clone() } }</pre> }
+                    let future = l.at > p.position;
+                    // One divider where the future starts (the first such line).
+                    let divider = Some(i) == first_future;
+                    html! {
+                        <>
+                            if divider {
+                                <div class="future-divider" role="separator">
+                                    { "Later on the timeline (step forward to get here again; acting now discards it):" }
+                                </div>
+                            }
+                            <pre class={classes!(class, future.then_some("future"))}>
+                                { if l.kind == LineKind::Command { format!("$ {}", l.text) } else { l.text.clone() } }
+                            </pre>
+                        </>
+                    }
                 }) }
             </div>
             if !hint.is_empty() {

@@ -19,6 +19,11 @@ use crate::ui::state::Selection;
 
 /// Diagram width in SVG units (it scales to its box).
 pub const WIDTH: i32 = 780;
+/// The width in presenter mode. The SVG scales to its box, so its text follows the diagram's
+/// width in units, not the page's font size: laying out on fewer units makes everything in it,
+/// text included, about as much larger (780 / 620 ≈ 1.26) as presenter mode makes the page
+/// (21px / 16px ≈ 1.31), and the layout below adapts to the width.
+pub const PRESENTER_WIDTH: i32 = 620;
 /// Above this many slots in a set, pods are drawn as small squares.
 pub const COMPACT_OVER: usize = 24;
 
@@ -33,6 +38,17 @@ pub struct DiagramProps {
     pub recent: Rc<Vec<Change>>,
     /// An object was clicked.
     pub onselect: Callback<Selection>,
+    /// Presenter mode: laid out on [`PRESENTER_WIDTH`] units, so everything is drawn larger.
+    #[prop_or_default]
+    pub presenter: bool,
+}
+
+fn width(props: &DiagramProps) -> i32 {
+    if props.presenter {
+        PRESENTER_WIDTH
+    } else {
+        WIDTH
+    }
 }
 
 fn select_handlers(onselect: &Callback<Selection>, kind: Kind, name: &str) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
@@ -190,6 +206,7 @@ fn claim_node(c: &ClaimView, x: i32, y: i32, w: i32, detached: bool, selected: &
 const SLOT_H: i32 = 180;
 
 fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
+    let total_w = width(props);
     let n = set.slots.len();
     let compact = n > COMPACT_OVER;
     let (onclick, onkeydown) = select_handlers(&props.onselect, Kind::StatefulSet, &set.name);
@@ -198,7 +215,7 @@ fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
             role="button" tabindex="0"
             aria-label={format!("StatefulSet {}: desired {}, ready {}, current {}, updated {}", set.name, set.desired, set.ready, set.current, set.updated)}
             {onclick} {onkeydown}>
-            <rect class="sts-box" x="10" y={y0.to_string()} width={(WIDTH - 20).to_string()} height="62" rx="8" />
+            <rect class="sts-box" x="10" y={y0.to_string()} width={(total_w - 20).to_string()} height="62" rx="8" />
             <text class="sts-title" x="24" y={(y0 + 22).to_string()}>{ format!("StatefulSet {}", set.name) }</text>
             <text class="sts-counts" x="24" y={(y0 + 44).to_string()}>
                 { format!("desired {} · created {} · ready {} · current {} · updated {}", set.desired, set.replicas, set.ready, set.current, set.updated) }
@@ -209,19 +226,19 @@ fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
                     set.pod_management, set.service_name) }
             </text>
             <g class="rev-chip rev-current">
-                <rect x={(WIDTH - 330).to_string()} y={(y0 + 10).to_string()} width="150" height="22" rx="11" />
-                <text x={(WIDTH - 320).to_string()} y={(y0 + 26).to_string()}>{ format!("current {}", ellipsize(&short_rev(&set.name, &set.current_revision), 11)) }</text>
+                <rect x={(total_w - 330).to_string()} y={(y0 + 10).to_string()} width="150" height="22" rx="11" />
+                <text x={(total_w - 320).to_string()} y={(y0 + 26).to_string()}>{ format!("current {}", ellipsize(&short_rev(&set.name, &set.current_revision), 11)) }</text>
             </g>
             <g class={classes!("rev-chip", if set.update_revision == set.current_revision { "rev-current" } else { "rev-update" })}>
-                <rect x={(WIDTH - 172).to_string()} y={(y0 + 10).to_string()} width="150" height="22" rx="11" />
-                <text x={(WIDTH - 162).to_string()} y={(y0 + 26).to_string()}>{ format!("update {}", ellipsize(&short_rev(&set.name, &set.update_revision), 12)) }</text>
+                <rect x={(total_w - 172).to_string()} y={(y0 + 10).to_string()} width="150" height="22" rx="11" />
+                <text x={(total_w - 162).to_string()} y={(y0 + 26).to_string()}>{ format!("update {}", ellipsize(&short_rev(&set.name, &set.update_revision), 12)) }</text>
             </g>
         </g>
     };
     let top = y0 + 80;
     if compact {
         let cols = 40.min(n.max(1)) as i32;
-        let cell = (WIDTH - 20) / cols;
+        let cell = (total_w - 20) / cols;
         let size = cell - 4;
         let rows = (n as i32 + cols - 1) / cols;
         let slots = set.slots.iter().enumerate().map(|(i, slot)| {
@@ -255,8 +272,8 @@ fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
         let h = rows * (cell + 6) + 90;
         return (html! { <g class="set">{ header }{ for slots }</g> }, h);
     }
-    let cols = n.clamp(1, 6) as i32;
-    let cell = (WIDTH - 20) / cols.max(4);
+    let cols = n.clamp(1, if props.presenter { 4 } else { 6 }) as i32;
+    let cell = (total_w - 20) / cols.max(4);
     let w = (cell - 14).min(170);
     let rows = (n as i32 + cols - 1) / cols;
     let mut partition_line = html! {};
@@ -317,6 +334,9 @@ fn slot_node(set: &SetView, slot: &SlotView, x: i32, y: i32, w: i32, props: &Dia
 }
 
 fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32) {
+    let total_w = width(props);
+    // Two columns of names, each as wide as half the box allows.
+    let col_w = (total_w - 40) / 2;
     let (onclick, onkeydown) = select_handlers(&props.onselect, Kind::Service, &svc.name);
     let shown = 8;
     let names = svc.dns.iter().take(shown).enumerate().map(|(i, (name, ok))| {
@@ -324,8 +344,8 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
         let row = (i / 2) as i32;
         html! {
             <text class={classes!("dns", if *ok { "resolves" } else { "no-answer" })}
-                x={(24 + col * 370).to_string()} y={(y0 + 42 + row * 16).to_string()}>
-                { format!("{} {}", if *ok { "●" } else { "○" }, ellipsize(name, 48)) }
+                x={(24 + col * col_w).to_string()} y={(y0 + 42 + row * 16).to_string()}>
+                { format!("{} {}", if *ok { "●" } else { "○" }, ellipsize(name, (col_w as usize / 7).saturating_sub(4))) }
             </text>
         }
     });
@@ -337,7 +357,7 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
             role="button" tabindex="0"
             aria-label={format!("Service {}{}: answers {} DNS names", svc.name, if svc.headless { " (headless)" } else { "" }, svc.dns.iter().filter(|d| d.1).count())}
             {onclick} {onkeydown}>
-            <rect class="svc-box" x="10" y={y0.to_string()} width={(WIDTH - 20).to_string()} height={h.to_string()} rx="8" />
+            <rect class="svc-box" x="10" y={y0.to_string()} width={(total_w - 20).to_string()} height={h.to_string()} rx="8" />
             <text class="svc-title" x="24" y={(y0 + 20).to_string()}>
                 { format!("Service {}{}", svc.name, if svc.headless { " — headless: one DNS record per ready pod" } else { "" }) }
             </text>
@@ -353,6 +373,7 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
 /// The whole diagram.
 #[function_component]
 pub fn Diagram(props: &DiagramProps) -> Html {
+    let total_w = width(props);
     let v = &props.view;
     let mut y = 10;
     let mut parts: Vec<Html> = Vec::new();
@@ -369,8 +390,9 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     if !v.loose_pods.is_empty() {
         parts.push(html! { <text class="section" x="14" y={(y + 14).to_string()}>{ "Other pods" }</text> });
         y += 24;
+        let per_row = ((total_w - 4) / 156).max(1);
         for (i, pod) in v.loose_pods.iter().enumerate() {
-            let (x, yy) = (14 + (i as i32 % 6) * 156, y + (i as i32 / 6) * 90);
+            let (x, yy) = (14 + (i as i32 % per_row) * 156, y + (i as i32 / per_row) * 90);
             parts.push(html! {
                 <g key={format!("loose-{}", pod.name)} transform={format!("translate({x},{yy})")}>
                     <PodNode pod={pod.clone()} rev_class="rev-none" width={146}
@@ -379,14 +401,14 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 </g>
             });
         }
-        y += (v.loose_pods.len() as i32 + 5) / 6 * 90;
+        y += (v.loose_pods.len() as i32 + per_row - 1) / per_row * 90;
     }
     let empty = v.sets.is_empty() && v.services.is_empty() && v.loose_pods.is_empty();
     if empty {
         y = 56;
     }
     // Nodes along the bottom.
-    let node_w = ((WIDTH - 20) / v.nodes.len().max(1) as i32).min(200);
+    let node_w = ((total_w - 20) / v.nodes.len().max(1) as i32).min(200);
     let nodes_y = y;
     let nodes = v.nodes.iter().enumerate().map(|(i, n)| {
         let y = nodes_y;
@@ -404,7 +426,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     }).collect::<Html>();
     y += 40;
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {}", y.max(120))} role="group"
+        <svg class="diagram" viewBox={format!("0 0 {total_w} {}", y.max(120))} role="group"
             aria-label="Cluster diagram" preserveAspectRatio="xMidYMin meet">
             if empty {
                 <text class="empty-hint" x="24" y="40">{ "Nothing here yet: press Apply to create the example StatefulSet and Service." }</text>

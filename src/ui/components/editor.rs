@@ -59,7 +59,9 @@ fn diag_line(text: &str, diags: &[&Diagnostic]) -> Html {
 pub fn Editor(props: &EditorProps) -> Html {
     let textarea = use_node_ref();
     let caret_line = use_state(|| 1usize);
-    let file = props.files.get(props.active).cloned().unwrap_or(File { name: "untitled.yaml".into(), text: String::new() });
+    let file = props.files.get(props.active).cloned().unwrap_or(File { name: "untitled.yaml".into(), text: String::new(), edit: None });
+    // A `kubectl edit` tab: its button saves the edit instead of applying a file.
+    let editing = file.edit.is_some();
     let diagnostics = {
         let (name, text) = (file.name.clone(), file.text.clone());
         use_memo((name, text), |(name, text)| parse_manifests(name, text).diagnostics)
@@ -174,10 +176,10 @@ pub fn Editor(props: &EditorProps) -> Html {
                         let onclose = props.onclose.clone();
                         let selected = i == props.active;
                         html! {
-                            <span class={classes!("tab", selected.then_some("active"))} key={format!("{i}-{}", f.name)}>
+                            <span class={classes!("tab", selected.then_some("active"), f.edit.is_some().then_some("tab-edit"))} key={format!("{i}-{}", f.name)}>
                                 <button role="tab" aria-selected={selected.to_string()} class="tab-name"
                                     onclick={Callback::from(move |_| onselect.emit(i))}>{ &f.name }</button>
-                                if props.files.len() > 1 {
+                                if props.files.len() > 1 || f.edit.is_some() {
                                     <button class="tab-close" aria-label={format!("Close {}", f.name)} title="Close"
                                         onclick={Callback::from(move |_| onclose.emit(i))}>{ "×" }</button>
                                 }
@@ -187,10 +189,17 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <button class="tab-add" aria-label="New file" title="New file"
                         onclick={let a = props.onadd.clone(); Callback::from(move |_| a.emit(()))}>{ "+" }</button>
                 </div>
-                <button class="primary apply" title="kubectl apply -f this file (Ctrl+Enter)"
-                    onclick={let a = props.onapply.clone(); Callback::from(move |_| a.emit(()))}>
-                    { "Apply" }
-                </button>
+                if editing {
+                    <button class="primary apply save" title="Save: kubectl edit sends your change to the cluster (Ctrl+Enter)"
+                        onclick={let a = props.onapply.clone(); Callback::from(move |_| a.emit(()))}>
+                        { "Save" }
+                    </button>
+                } else {
+                    <button class="primary apply" title="kubectl apply -f this file (Ctrl+Enter)"
+                        onclick={let a = props.onapply.clone(); Callback::from(move |_| a.emit(()))}>
+                        { "Apply" }
+                    </button>
+                }
             </div>
             <div class="code" role="group" aria-label={format!("{} editor", file.name)}>
                 <div class="gutter" aria-hidden="true">
@@ -213,7 +222,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     </pre>
                     <textarea ref={textarea} class="source" spellcheck="false" autocomplete="off"
                         autocapitalize="off" wrap="off" rows={(lines.len() + 1).to_string()}
-                        aria-label={format!("YAML of {}", file.name)}
+                        aria-label={if editing { format!("Buffer of {}", file.name) } else { format!("YAML of {}", file.name) }}
                         aria-invalid={(errors > 0).to_string()}
                         value={file.text.clone()} {oninput} {onkeydown} {onkeyup} {onclick} />
                 </div>

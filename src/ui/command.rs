@@ -1,0 +1,238 @@
+//! What the console does with a line: `sim` directives, read-only kubectl on a copy of the
+//! cluster, `get -w` watches, the browser's `kubectl edit` (an editor tab), and everything else
+//! as a recorded input. Part of the reducer ([`State`]); no side effects.
+
+use std::rc::Rc;
+
+use crate::kubectl::resources::resolve_kind;
+use crate::session::input::{Input, Outcome};
+
+use super::state::{line, transcript, LineKind, State, Watch};
+
+/// Read-only kubectl verbs: run on a copy of the cluster and not recorded in the history
+/// (so looking does not cut off the redo history).
+fn is_read_only(words: &[String]) -> bool {
+    let w: Vec<&str> = words.iter().map(String::as_str).filter(|w| !w.starts_with('-')).collect();
+    let w = if w.first() == Some(&"kubectl") { &w[1..] } else { &w[..] };
+    matches!(
+        w,
+        [] | ["get" | "describe" | "explain" | "version" | "api-resources" | "api-versions" | "help" | "logs", ..]
+            | ["rollout", "status" | "history", ..]
+    )
+}
+
+impl State {
+    pub(super) fn command(&mut self, text: String) {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        {
+            let mut s = self.session.borrow_mut();
+            if s.typed.last() != Some(&text) {
+                s.typed.push(text.clone());
+                let n = s.typed.len();
+                if n > 500 {
+                    s.typed.drain(..n - 500);
+                }
+            }
+        }
+        self.files_rev += 1; // typed history is saved with the files
+        self.watch = None;
+        if text == "clear" {
+            self.console = Rc::new(Vec::new());
+            return;
+        }
+        let words: Vec<String> = match shell_words::split(&text) {
+            Ok(w) => w,
+            Err(_) => {
+                self.say([line(LineKind::Command, text), line(LineKind::Err, "error: unterminated quoted string in command line")]);
+                return;
+            }
+        };
+        if words[0] == "sim" {
+            let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let input = match rest.as_slice() {
+                ["step"] => Some(Input::STEP),
+                ["step", n] => n.parse().ok().filter(|n| (1..=10_000).contains(n)).map(|n| Input::Step { n }),
+                ["advance", d] => crate::script::parse_duration(d).map(|ms| Input::Advance { ms }),
+                ["wait"] => Some(Input::Wait),
+                ["fault", ..] => Some(Input::Fault { words: words[2..].to_vec() }),
+                ["why"] => {
+                    let c = self.session.borrow();
+                    let all: Vec<_> = c.cluster().why.iter().collect();
+                    let text: Vec<String> = all[all.len().saturating_sub(10)..]
+                        .iter()
+                        .map(|d| format!("{} {} {}: {} {} — {}", d.at, d.component, d.subject, d.verdict.as_str(), d.target, d.reason))
+                        .collect();
+                    drop(c);
+                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, text.join("\n"))]);
+                    return;
+                }
+                ["time"] => {
+                    let now = self.session.borrow().cluster().now;
+                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, now.to_string())]);
+                    return;
+                }
+                _ => None,
+            };
+            match input {
+                Some(i) => {
+                    // Console steps are markers too: they were typed. Typed clock moves are
+                    // echoed with what `stsplay run` prints for them (the buttons stay quiet).
+                    let out = self.act(i.clone());
+                    if !i.is_command() {
+                        self.say(transcript(&i, &out));
+                    }
+                }
+                None => self.say([
+                    line(LineKind::Command, text),
+                    line(LineKind::Err, "usage: sim step [N] | advance DURATION | wait | why | time | fault …"),
+                ]),
+            }
+            return;
+        }
+        if is_edit(&words) {
+            self.open_edit(text);
+            return;
+        }
+        let (words, watch, watch_only) = strip_watch(words);
+        if watch || is_read_only(&words) {
+            let mut copy = self.session.borrow().cluster().clone();
+            let mut out = crate::kubectl::run_args(&mut copy, &words, &Default::default());
+            if watch_only {
+                out.stdout.clear();
+            }
+            let o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: vec![] };
+            self.say(transcript(&Input::Kubectl { line: text.clone(), stdin: None }, &o));
+            if watch && o.exit_code == 0 {
+                self.watch = watch_of(&words);
+                if self.watch.is_some() {
+                    self.say([line(LineKind::Note, "watching: rows appear as the simulation runs (Ctrl-C or a new command stops it)")]);
+                }
+            }
+            return;
+        }
+        self.act(Input::Kubectl { line: text, stdin: None });
+    }
+}
+
+fn text_or(words: &[String]) -> String {
+    words.join(" ")
+}
+
+/// Splits `-w` / `--watch` / `--watch-only` off a kubectl command.
+fn strip_watch(words: Vec<String>) -> (Vec<String>, bool, bool) {
+    let mut watch = false;
+    let mut only = false;
+    let rest = words
+        .into_iter()
+        .filter(|w| match w.as_str() {
+            "-w" | "--watch" | "--watch=true" => {
+                watch = true;
+                false
+            }
+            "--watch-only" | "--watch-only=true" => {
+                watch = true;
+                only = true;
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    (rest, watch, only)
+}
+
+fn watch_of(words: &[String]) -> Option<Watch> {
+    let pos: Vec<&String> = words.iter().filter(|w| !w.starts_with('-')).collect();
+    let pos: Vec<&String> = if pos.first().map(|s| s.as_str()) == Some("kubectl") { pos[1..].to_vec() } else { pos };
+    if pos.first().map(|s| s.as_str()) != Some("get") {
+        return None;
+    }
+    let target = pos.get(1)?;
+    let (kind_word, name) = match target.split_once('/') {
+        Some((k, n)) => (k, Some(n.to_string())),
+        None => (target.as_str(), pos.get(2).map(|s| s.to_string())),
+    };
+    let kind = resolve_kind(kind_word)?;
+    // Rows are printed per object: `get KIND [flags]` plus the object's name.
+    let mut base: Vec<String> = words.iter().filter(|w| w != target && Some(*w) != name.as_ref()).cloned().collect();
+    if let Some(i) = base.iter().position(|w| w == "get") {
+        base.insert(i + 1, kind_word.to_string());
+    }
+    if let Some(n) = &name {
+        base.push(n.clone());
+    }
+    Some(Watch { kind, base, name })
+}
+
+/// `kubectl edit …`: the browser's editor path (scripts get kubectl's refusal instead).
+fn is_edit(words: &[String]) -> bool {
+    let w = if words.first().map(String::as_str) == Some("kubectl") { &words[1..] } else { words };
+    w.first().map(String::as_str) == Some("edit")
+}
+
+impl State {
+    /// Opens the edit tab, or prints kubectl's error (NotFound …) and opens nothing.
+    fn open_edit(&mut self, text: String) {
+        let r = self.session.borrow_mut().open_edit(&text);
+        match r {
+            Ok(i) => {
+                self.files_rev += 1;
+                let name = self.session.borrow().files[i].name.clone();
+                self.say([
+                    line(LineKind::Command, text),
+                    line(LineKind::Note, format!("Opened \"{name}\" in the editor: change it and press Save (saving it unchanged or empty cancels the edit).")),
+                ]);
+            }
+            Err(o) => self.say(transcript(&Input::Kubectl { line: text, stdin: None }, &o)),
+        }
+    }
+
+    /// The edit tab's Save.
+    pub(super) fn save_edit(&mut self, index: usize) {
+        let Some(tab) = self.session.borrow().files.get(index).and_then(|f| f.edit.clone()) else { return };
+        self.watch = None;
+        let position = self.session.borrow().timeline.position();
+        let r = self.session.borrow_mut().save_edit(index);
+        self.files_rev += 1;
+        let echo = Input::Edit { line: tab.line, kind: tab.kind, namespace: tab.namespace, name: tab.name, patch: String::new() }.echo();
+        if r.recorded {
+            self.discard_future(position);
+            self.rev += 1;
+            self.after_changes(&r.outcome.changes);
+            let lines = transcript(&Input::Kubectl { line: echo, stdin: None }, &r.outcome);
+            self.say(lines);
+        } else {
+            self.say([line(LineKind::Command, echo)]);
+            self.say_outcome(&r.outcome);
+        }
+        if let Some(n) = r.note {
+            self.say([line(LineKind::Note, n)]);
+        }
+    }
+
+    /// Closing an edit tab quits the editor without saving.
+    pub(super) fn cancel_edit(&mut self, index: usize) -> bool {
+        let tab = self.session.borrow().files.get(index).and_then(|f| f.edit.clone());
+        let Some(tab) = tab else { return false };
+        let out = self.session.borrow_mut().cancel_edit(index);
+        self.files_rev += 1;
+        self.say([line(LineKind::Command, tab.line)]);
+        if let Some(o) = out {
+            self.say_outcome(&o);
+        }
+        true
+    }
+
+    /// An outcome's text without its command line; a successful command's stderr
+    /// ("Edit cancelled, …") is not shown as an error.
+    fn say_outcome(&mut self, o: &Outcome) {
+        for (text, err) in [(&o.stdout, false), (&o.stderr, o.exit_code != 0)] {
+            if !text.is_empty() {
+                let kind = if err { LineKind::Err } else { LineKind::Out };
+                self.say([line(kind, text.trim_end_matches('\n'))]);
+            }
+        }
+    }
+}
