@@ -69,21 +69,32 @@ pub fn parse_duration(s: &str) -> Option<u64> {
         return None;
     }
     while !rest.is_empty() {
+        // Go's time.ParseDuration: a number (with an optional fraction, `1.5s`) and a unit.
         let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
-        if digits == 0 {
+        let n: u64 = if digits == 0 { 0 } else { rest[..digits].parse().ok()? };
+        rest = &rest[digits..];
+        let mut fraction = "";
+        if let Some(after) = rest.strip_prefix('.') {
+            let f = after.bytes().take_while(|b| b.is_ascii_digit()).count();
+            fraction = &after[..f];
+            rest = &after[f..];
+        }
+        if digits == 0 && fraction.is_empty() {
             return None;
         }
-        let n: u64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
         let unit_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
-        let factor = match &rest[..unit_len] {
+        let factor: u64 = match &rest[..unit_len] {
             "ms" => 1,
             "s" | "" => 1000,
             "m" => 60_000,
             "h" => 3_600_000,
             _ => return None,
         };
-        total = total.checked_add(n.checked_mul(factor)?)?;
+        // The fraction in whole milliseconds (the virtual clock's resolution).
+        let fraction_ms = fraction.bytes().take(9).enumerate().fold(0u64, |acc, (i, b)| {
+            acc + (b - b'0') as u64 * factor / 10u64.pow(i as u32 + 1)
+        });
+        total = total.checked_add(n.checked_mul(factor)?)?.checked_add(fraction_ms)?;
         rest = &rest[unit_len..];
     }
     Some(total)
@@ -215,6 +226,10 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Some(500));
         assert_eq!(parse_duration("2m"), Some(120_000));
         assert_eq!(parse_duration("1h2m3s"), Some(3_723_000));
+        assert_eq!(parse_duration("1.5s"), Some(1500));
+        assert_eq!(parse_duration(".25m"), Some(15_000));
+        assert_eq!(parse_duration("1m0.5s"), Some(60_500));
+        assert_eq!(parse_duration("."), None);
         assert_eq!(parse_duration("x"), None);
         assert_eq!(parse_duration(""), None);
     }

@@ -220,3 +220,21 @@ fn edit_tabs_survive_a_reload_and_crafted_ones_are_refused() {
     bad.history.push(persist::Run { i: Input::Edit { line: "x".into(), kind: "pod".into(), namespace: String::new(), name: "p".into(), patch: "x".repeat(persist::MAX_FILE_BYTES + 1) }, x: 1 });
     assert!(bad.validate().unwrap_err().contains("too large"));
 }
+
+#[test]
+fn typed_clock_moves_print_what_stsplay_run_prints() {
+    // The same inputs in the browser session and in a script give the same bytes.
+    let mut s = Session::new();
+    apply_seed(&mut s);
+    let mut browser = String::new();
+    for input in [Input::Step { n: 3 }, Input::Advance { ms: 1500 }, Input::Wait] {
+        browser.push_str(&s.act(input).stdout);
+    }
+    let mut cli = crate::cli::session::Session::new(crate::engine::ClusterConfig::default().seed, None);
+    let files = format!("kubectl apply -f - <<EOF\n{}EOF\n", seed::SEED_YAML);
+    cli.run_script(&files).map(drop).unwrap_or_else(|e| panic!("{e}"));
+    let script = cli.run_script("sim step 3\nsim advance 1.5s\nsim wait\n").unwrap_or_else(|e| panic!("{e}"));
+    let printed: String = script.lines().filter(|l| !l.starts_with("$ ")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(browser, printed);
+    assert!(browser.contains("settled after"), "{browser}");
+}
