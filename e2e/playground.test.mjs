@@ -151,6 +151,8 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     assert.equal(await page.locator('.console-out pre.cmd', { hasText: 'kubectl scale sts myapp --replicas=5' }).count(), 1);
     await console_(page, 'sim wait');
     await readyPods(page).nth(4).waitFor();
+    // A typed clock move prints what `stsplay run` prints for it.
+    await page.locator('.console-out pre.out', { hasText: /^settled after \S+ \(now \d\d:\d\d:\d\d\.\d{3}\)/ }).last().waitFor();
     scaledPosition = await page.locator('.timebar .position').innerText();
     assert.notEqual(pos, scaledPosition);
 
