@@ -205,9 +205,13 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         return;
     };
     let Some(set) = obj.as_stateful_set() else { return };
+    let decisions = c.why.total();
     match sync_stateful_set(c, &obj, set) {
         Ok(()) => {
             c.statefulset_controller.failures.remove(key);
+            if c.why.total() == decisions {
+                note_in_sync(c, key);
+            }
         }
         Err(e) => {
             let failures = c.statefulset_controller.failures.entry(key.clone()).or_insert(0);
@@ -223,6 +227,32 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             enqueue_recurring_after(c, key.clone(), delay);
         }
     }
+}
+
+/// A sync that decided nothing on a set whose replicas are all Running, Ready and updated says
+/// so, once: otherwise the why panel would go on showing the last wait ("waiting for web-2 …")
+/// as if the controller were still waiting.
+fn note_in_sync(c: &mut Cluster, key: &ObjectKey) {
+    let Some(set) = c.store.get_key(key).and_then(|o| o.as_stateful_set()) else { return };
+    let (spec, status) = (set.spec.replicas(), &set.status);
+    let settled = status.observed_generation == set.metadata.generation
+        && status.replicas == spec
+        && status.ready_replicas == spec
+        && status.updated_replicas == spec
+        && status.current_revision == status.update_revision;
+    if !settled || set.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let subject = format!("statefulset/{}", set.metadata.name);
+    let reason = match spec {
+        0 => "0 replicas wanted and none left; nothing to do".to_string(),
+        1 => format!("the 1 replica is Running and Ready at revision {}; nothing to do", status.update_revision),
+        n => format!("all {n} replicas are Running and Ready at revision {}; nothing to do", status.update_revision),
+    };
+    if c.why.latest_for(&subject).is_some_and(|d| d.reason == reason) {
+        return;
+    }
+    c.decide(COMPONENT, subject, Verdict::Skip, "", reason);
 }
 
 fn forget_due(map: &mut std::collections::BTreeMap<ObjectKey, Time>, key: &ObjectKey, now: Time) {

@@ -146,6 +146,11 @@ fn ordered_ready_creates_one_pod_at_a_time() {
     assert_eq!(revisions(&c).len(), 1);
     assert_eq!(revisions(&c)[0].1, 1);
     assert_eq!(pod(&c, "web-2").unwrap().metadata.labels[REVISION_LABEL], s.status.update_revision);
+    // The why panel does not go on showing the last wait once there is nothing left to do.
+    assert_eq!(
+        last_reason(&c),
+        format!("all 3 replicas are Running and Ready at revision {}; nothing to do", s.status.update_revision)
+    );
 }
 
 #[test]
