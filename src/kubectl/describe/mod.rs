@@ -180,6 +180,7 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
         Object::Pod(p) => pod::describe_pod(c, p),
         Object::PersistentVolumeClaim(p) => storage::describe_persistent_volume_claim(c, p),
         Object::PersistentVolume(p) => storage::describe_persistent_volume(c, p),
+        Object::StorageClass(sc) => storage::describe_storage_class(c, sc),
         Object::Service(s) => service::describe_service(c, s),
         Object::Node(n) => service::describe_node(c, n),
         _ => return None,
