@@ -82,9 +82,11 @@ pub fn server_patch(current: &Object, kind: PatchType, patch: &Value) -> Result<
     let patched = match patched {
         Ok(v) => v,
         Err(PatchError::BadRequest(m)) => return Err(CmdError::Api(ApiError::BadRequest(m))),
-        // NewGenericServerResponse(422, …): Invalid, no kind or name, the library's message as
-        // the only cause (field ""); checkErr prints `The  "" is invalid: : <message>`.
-        Err(PatchError::Unprocessable(m)) => return Err(CmdError::Raw(format!("The  \"\" is invalid: : {m}"))),
+        // NewGenericServerResponse(422, …): reason Invalid, no kind or name, the library's message
+        // as the only cause (field ""). kubectl/pkg/cmd/util/helpers.go checkErr
+        // (isInvalidReasonStatusError): no kind/name → "The request is invalid", then
+        // MultilineError(s+": ", causes) with each cause as "<field>: <message>".
+        Err(PatchError::Unprocessable(m)) => return Err(CmdError::Raw(format!("The request is invalid: : {m}"))),
         Err(PatchError::Internal(m)) => return Err(CmdError::Raw(format!("Error from server: {m}"))),
     };
     if patched.is_object() && !matches!(kind, PatchType::Strategic) && patched.get("kind").is_none() {
@@ -252,7 +254,8 @@ mod tests {
         let o = kubectl(&mut c, r#"kubectl patch sts web --type=json -p '[{"op":"remove","path":"/spec/foo"}]'"#);
         assert_eq!(
             o.stderr,
-            "The  \"\" is invalid: : remove operation does not apply: doc is missing path: \"/spec/foo\": missing value\n"
+            // helpers.go checkErr: "The request is invalid" when the Status names no kind or name.
+            "The request is invalid: : remove operation does not apply: doc is missing path: \"/spec/foo\": missing value\n"
         );
         let o = kubectl(&mut c, r#"kubectl patch sts web --type=json -p '{"op":"add"}'"#);
         assert_eq!(o.stderr, "Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n");

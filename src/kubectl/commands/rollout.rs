@@ -126,7 +126,9 @@ pub fn stateful_set_status(s: &StatefulSet) -> Result<(String, bool), CmdError> 
     Ok((format!("statefulset rolling update complete {} pods at revision {}...\n", st.current_replicas, st.current_revision), true))
 }
 
-/// `rollout status`: prints each new message while the virtual clock advances, until done.
+/// `rollout status` (rollout_status.go): `watchtools.UntilWithSync` prints the status of the
+/// listed object, then again on every Added/Modified watch event of it (so a status write that
+/// leaves the message unchanged prints the same line again, as real kubectl does), until done.
 fn status(env: &mut Env, obj: &Object, watch: bool, timeout: Option<&str>) -> CmdResult {
     as_sts(obj)?;
     let key = crate::engine::store::ObjectKey::of(obj);
@@ -137,22 +139,28 @@ fn status(env: &mut Env, obj: &Object, watch: bool, timeout: Option<&str>) -> Cm
     let limit = if limit == 0 { DEFAULT_SETTLE_LIMIT_MS } else { limit };
     env.cluster.flush();
     let until = env.cluster.now.plus_ms(limit);
-    let mut last = String::new();
+    let Some(cur) = env.cluster.store.get_key(&key).cloned() else {
+        return Err(CmdError::plain("object has been deleted"));
+    };
+    let (msg, done) = stateful_set_status(as_sts(&cur)?)?;
+    env.print(&msg);
+    if done || !watch {
+        return Ok(());
+    }
     loop {
-        let Some(cur) = env.cluster.store.get_key(&key).cloned() else {
-            return Err(CmdError::plain(format!("object has been deleted")));
-        };
-        let (msg, done) = stateful_set_status(as_sts(&cur)?)?;
-        if msg != last {
-            env.print(&msg);
-            last = msg;
-        }
-        if done || !watch {
-            return Ok(());
-        }
         match env.cluster.next_due() {
             Some(t) if t <= until => {
-                env.cluster.step();
+                let report = env.cluster.step();
+                for ev in report.changes.iter().filter(|ev| crate::engine::store::ObjectKey::of(&ev.object) == key) {
+                    if ev.type_ == crate::engine::store::WatchEventType::Deleted {
+                        return Err(CmdError::plain("object has been deleted"));
+                    }
+                    let (msg, done) = stateful_set_status(as_sts(&ev.object)?)?;
+                    env.print(&msg);
+                    if done {
+                        return Ok(());
+                    }
+                }
             }
             _ => return Err(CmdError::plain("timed out waiting for the condition")),
         }
@@ -298,6 +306,22 @@ mod tests {
         assert_eq!(super::stateful_set_status(&s).unwrap().0, "Waiting for statefulset spec update to be observed...\n");
         s.spec.update_strategy.type_ = "OnDelete".into();
         assert!(super::stateful_set_status(&s).is_err());
+    }
+
+    #[test]
+    fn status_prints_on_every_watch_event() {
+        // rollout_status.go: UntilWithSync prints the status for each Added/Modified event of the
+        // StatefulSet, without de-duplicating (the StatefulSet tutorial shows "Waiting for 1 pods
+        // to be ready..." twice in a row): each status write prints a line.
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 2)));
+        c.settle_default();
+        kubectl(&mut c, "set image sts/web nginx=registry.k8s.io/nginx-slim:0.27");
+        let o = kubectl(&mut c, "rollout status sts/web");
+        let lines: Vec<&str> = o.stdout.lines().collect();
+        assert_eq!(lines.first(), Some(&"Waiting for statefulset spec update to be observed..."), "{}", o.stdout);
+        assert_eq!(lines.last(), Some(&"partitioned roll out complete: 2 new pods have been updated..."), "{}", o.stdout);
+        assert!(lines.windows(2).any(|w| w[0] == w[1]), "{}", o.stdout);
     }
 
     #[test]

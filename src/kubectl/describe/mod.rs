@@ -2,6 +2,7 @@
 //! tabwriter (padding 2), multi-line labels/annotations, events, and the shared pod-template,
 //! container and volume sections.
 
+pub mod generic;
 pub mod pod;
 pub mod statefulset;
 pub mod storage;
@@ -180,8 +181,11 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
         Object::Pod(p) => pod::describe_pod(c, p),
         Object::PersistentVolumeClaim(p) => storage::describe_persistent_volume_claim(c, p),
         Object::PersistentVolume(p) => storage::describe_persistent_volume(c, p),
+        Object::StorageClass(sc) => storage::describe_storage_class(c, sc),
         Object::Service(s) => service::describe_service(c, s),
         Object::Node(n) => service::describe_node(c, n),
+        // No describer upstream for these kinds: describe.go's genericDescriber.
+        Object::ControllerRevision(_) | Object::Event(_) => generic::describe_generic(c, obj),
         _ => return None,
     })
 }

@@ -253,13 +253,48 @@ pub fn describe_volumes(w: &mut PrefixWriter, volumes: &[Volume], space: &str) {
                 &format!(
                     "Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
                     h.get("path").and_then(|v| v.as_str()).unwrap_or(""),
-                    h.get("type").and_then(|v| v.as_str()).unwrap_or("")
+                    // printHostPathVolumeSource: "<none>" when the type is unset.
+                    h.get("type").and_then(|v| v.as_str()).unwrap_or("<none>")
                 ),
             );
-        } else if src("projected").is_some() {
-            w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        } else if let Some(p) = src("projected") {
+            print_projected_volume_source(w, p);
+        } else if let Some(d) = src("downwardAPI") {
+            // printDownwardAPIVolumeSource.
+            w.write(LEVEL_2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
+            for item in d.get("items").and_then(|v| v.as_array()).into_iter().flatten() {
+                let path = item.get("path").and_then(|v| v.as_str()).unwrap_or("");
+                if let Some(f) = item.get("fieldRef").and_then(|f| f.get("fieldPath")).and_then(|v| v.as_str()) {
+                    w.write(LEVEL_3, &format!("{f} -> {path}\n"));
+                }
+                if let Some(r) = item.get("resourceFieldRef").and_then(|f| f.get("resource")).and_then(|v| v.as_str()) {
+                    w.write(LEVEL_3, &format!("{r} -> {path}\n"));
+                }
+            }
         } else {
-            w.write(LEVEL_2, "<unknown>\n");
+            // describeVolumes' default case writes at LEVEL_1.
+            w.write(LEVEL_1, "<unknown>\n");
+        }
+    }
+}
+
+/// `printProjectedVolumeSource` (kubectl/pkg/describe/describe.go): one line or two per
+/// source; a configMap's or secret's `optional` prints as a plain bool (false when unset).
+fn print_projected_volume_source(w: &mut PrefixWriter, projected: &Value) {
+    w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+    let optional = |v: &Value| v.get("optional").and_then(|o| o.as_bool()).unwrap_or(false);
+    let name = |v: &Value| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+    for source in projected.get("sources").and_then(|s| s.as_array()).into_iter().flatten() {
+        if let Some(s) = source.get("secret") {
+            w.write(LEVEL_2, &format!("SecretName:\t{}\n    Optional:\t{}\n", name(s), optional(s)));
+        } else if source.get("downwardAPI").is_some() {
+            w.write(LEVEL_2, "DownwardAPI:\ttrue\n");
+        } else if let Some(c) = source.get("configMap") {
+            w.write(LEVEL_2, &format!("ConfigMapName:\t{}\n    Optional:\t{}\n", name(c), optional(c)));
+        } else if let Some(t) = source.get("serviceAccountToken") {
+            // ExpirationSeconds is defaulted to 3600 by the API server.
+            let secs = t.get("expirationSeconds").and_then(|e| e.as_i64()).unwrap_or(3600);
+            w.write(LEVEL_2, &format!("TokenExpirationSeconds:\t{secs}\n"));
         }
     }
 }
@@ -403,4 +438,49 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
     let events = crate::engine::events::events_for(c, &p.metadata.namespace, &p.metadata.uid);
     describe_events(&mut w, &events, now);
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn projected_and_downward_api_volumes_like_upstream() {
+        // describe.go printProjectedVolumeSource: one line per source (the service-account token
+        // volume every pod gets), `Optional:` as a plain bool; printDownwardAPIVolumeSource. The
+        // tab-less `Items:` line ends the tabwriter block, so QoS Class aligns on its own.
+        let mut c = cluster();
+        let now = c.now;
+        let mut p = running_pod("web-0", "web", now);
+        let projected = serde_json::json!({"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]});
+        let mut v1 = Volume { name: "kube-api-access-abcde".into(), ..Default::default() };
+        v1.other_sources.insert("projected".into(), projected);
+        let mut v2 = Volume { name: "podinfo".into(), ..Default::default() };
+        v2.other_sources.insert(
+            "downwardAPI".into(),
+            serde_json::json!({"items": [{"fieldRef": {"fieldPath": "metadata.labels"}, "path": "labels"}]}),
+        );
+        p.spec.volumes = vec![v1, v2];
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "describe pod web-0");
+        let want = "Volumes:
+  kube-api-access-abcde:
+    Type:                    Projected (a volume that contains injected data from multiple sources)
+    TokenExpirationSeconds:  3607
+    ConfigMapName:           kube-root-ca.crt
+    Optional:                false
+    DownwardAPI:             true
+  podinfo:
+    Type:  DownwardAPI (a volume populated by information about the pod)
+    Items:
+      metadata.labels -> labels
+QoS Class:       BestEffort
+";
+        assert!(o.stdout.contains(want), "{}", o.stdout);
+    }
 }
