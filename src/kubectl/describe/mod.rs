@@ -2,6 +2,8 @@
 //! tabwriter (padding 2), multi-line labels/annotations, events, and the shared pod-template,
 //! container and volume sections.
 
+pub mod config;
+pub mod fields;
 pub mod generic;
 pub mod pod;
 pub mod statefulset;
@@ -186,7 +188,16 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
         Object::Node(n) => service::describe_node(c, n),
         // No describer upstream for these kinds: describe.go's genericDescriber.
         Object::ControllerRevision(_) | Object::Event(_) => generic::describe_generic(c, obj),
-        _ => return None,
+        Object::Generic(kind, g) => {
+            use crate::engine::api::Kind;
+            match kind {
+                Kind::ConfigMap => config::describe_config_map(c, g),
+                Kind::Secret => config::describe_secret(g),
+                Kind::ServiceAccount => config::describe_service_account(c, g),
+                // Kinds with a describer upstream that the playground does not have yet.
+                _ => return None,
+            }
+        }
     })
 }
 
