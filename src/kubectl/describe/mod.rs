@@ -5,6 +5,7 @@
 pub mod config;
 pub mod fields;
 pub mod generic;
+pub mod namespace;
 pub mod pod;
 pub mod statefulset;
 pub mod storage;
@@ -194,6 +195,9 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
                 Kind::ConfigMap => config::describe_config_map(c, g),
                 Kind::Secret => config::describe_secret(g),
                 Kind::ServiceAccount => config::describe_service_account(c, g),
+                Kind::Namespace => namespace::describe_namespace(c, g),
+                Kind::ResourceQuota => namespace::describe_quota(g),
+                Kind::LimitRange => namespace::describe_limit_range(g),
                 // Kinds with a describer upstream that the playground does not have yet.
                 _ => return None,
             }
