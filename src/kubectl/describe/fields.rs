@@ -87,10 +87,11 @@ pub fn pod_template_at(v: &Value, ptr: &str) -> PodTemplateSpec {
     v.pointer(ptr).and_then(|t| crate::engine::api::from_value(t.clone()).ok()).unwrap_or_default()
 }
 
-/// Go's `%v` of a `*bool` through `printBoolPtr`: `true`, `false` or `<unset>`.
+/// `printBoolPtr`: `True`, `False` or `<unset>`.
 pub fn print_bool_ptr(b: Option<bool>) -> String {
     match b {
-        Some(b) => b.to_string(),
+        Some(true) => "True".into(),
+        Some(false) => "False".into(),
         None => "<unset>".into(),
     }
 }

@@ -9,6 +9,7 @@ pub mod namespace;
 pub mod pod;
 pub mod statefulset;
 pub mod storage;
+pub mod workloads;
 pub mod service;
 
 use crate::engine::api::{Event, Time};
@@ -198,6 +199,12 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
                 Kind::Namespace => namespace::describe_namespace(c, g),
                 Kind::ResourceQuota => namespace::describe_quota(g),
                 Kind::LimitRange => namespace::describe_limit_range(g),
+                Kind::PodDisruptionBudget => workloads::describe_pod_disruption_budget(c, g),
+                Kind::Deployment => workloads::describe_deployment(c, g),
+                Kind::ReplicaSet => workloads::describe_replica_set(c, g),
+                Kind::DaemonSet => workloads::describe_daemon_set(c, g),
+                Kind::Job => workloads::describe_job(c, g),
+                Kind::CronJob => workloads::describe_cron_job(c, g),
                 // Kinds with a describer upstream that the playground does not have yet.
                 _ => return None,
             }
