@@ -14,7 +14,8 @@ pub fn columns(kind: Kind) -> Vec<Column> {
         Kind::Namespace => vec![col("Name"), col("Status"), col("Age")],
         Kind::ConfigMap => vec![col("Name"), col("Data"), col("Age")],
         Kind::Secret => vec![col("Name"), col("Type"), col("Data"), col("Age")],
-        Kind::ServiceAccount => vec![col("Name"), col("Secrets"), col("Age")],
+        // v1.35 prints no SECRETS count (kubernetes#117160: the field is unused since 1.24).
+        Kind::ServiceAccount => vec![col("Name"), col("Age")],
         Kind::Deployment => vec![
             col("Name"),
             col("Ready"),
@@ -92,7 +93,7 @@ pub fn print_generic(kind: Kind, g: &GenericObject, now: Time) -> Vec<String> {
             let t = rest.get("type").and_then(|v| v.as_str()).unwrap_or("").to_string();
             vec![name, t, len_at(&rest, "/data").to_string(), age]
         }
-        Kind::ServiceAccount => vec![name, len_at(&rest, "/secrets").to_string(), age],
+        Kind::ServiceAccount => vec![name, age],
         Kind::Deployment => {
             let desired = rest.pointer("/spec/replicas").and_then(|v| v.as_i64()).unwrap_or(1);
             let (c, i) = containers_images(&rest);
