@@ -47,7 +47,8 @@ pub fn set_defaults_stateful_set(sts: &mut StatefulSet, gates: &FeatureGates) {
 
 /// `SetDefaults_Pod` (only for Pod objects, not templates) plus the pod spec defaults.
 pub fn set_defaults_pod(pod: &mut Pod) {
-    for c in pod.spec.containers.iter_mut().chain(pod.spec.init_containers.iter_mut()) {
+    let spec = &mut *pod.spec;
+    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
         // Requests default to limits when only limits are given.
         if let Some(Value::Object(res)) = &mut c.resources {
             if let Some(Value::Object(limits)) = res.get("limits").cloned() {

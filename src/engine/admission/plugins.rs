@@ -53,7 +53,7 @@ pub fn admit_pv(pv: &mut PersistentVolume) {
 /// The pod plugins: ServiceAccount (default account and its token volume),
 /// DefaultTolerationSeconds, Priority; then the strategy's status reset.
 pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
-    let s = &mut pod.spec;
+    let s = &mut *pod.spec;
     if s.service_account_name.is_empty() {
         s.service_account_name = if s.service_account.is_empty() { "default".into() } else { s.service_account.clone() };
     }

@@ -4,6 +4,7 @@
 //! "unknown field" warning.
 
 use super::meta::{Condition, ObjectMeta, Time};
+use super::shared::Shared;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,8 +18,9 @@ pub type Opaque = Option<Value>;
 pub struct Pod {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared with the pod's other versions until changed: most writes change only status.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
     #[serde(default)]
     pub status: PodStatus,
 }
@@ -29,8 +31,9 @@ pub struct Pod {
 pub struct PodTemplateSpec {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared with the pods and revisions made from it until changed.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
 }
 
 /// `PodSpec`, in the Go struct's field order.

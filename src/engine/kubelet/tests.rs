@@ -392,7 +392,7 @@ fn stateful_set_end_to_end_with_real_node_components() {
     assert!(r.settled, "{:?}", r.blocked);
     let set = c.store.get(Kind::StatefulSet, "default", "web").and_then(|o| o.as_stateful_set()).cloned().unwrap();
     assert_eq!(set.status.ready_replicas, 3);
-    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name).collect();
+    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name.clone()).collect();
     assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
     for i in 0..3 {
         assert_eq!(get_pvc(&c, &format!("www-web-{i}")).unwrap().status.phase, "Bound");
