@@ -4,7 +4,10 @@
 //! "unknown field" warning.
 
 use super::meta::{Condition, ObjectMeta, Time};
+use super::object::Object;
 use super::shared::Shared;
+use std::ops::Deref;
+use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -23,6 +26,40 @@ pub struct Pod {
     pub spec: Shared<PodSpec>,
     #[serde(default)]
     pub status: PodStatus,
+}
+
+/// A pod read from the store without copying it (components that only read a pod hold this),
+/// or, in the StatefulSet controller, a placeholder pod built in a sync and not created yet
+/// (phase "").
+#[derive(Clone, Debug)]
+pub struct PodHandle(Rc<Object>);
+
+impl PodHandle {
+    /// Wraps a stored object; None unless it is a Pod.
+    pub fn new(obj: Rc<Object>) -> Option<PodHandle> {
+        obj.as_pod().is_some().then_some(PodHandle(obj))
+    }
+
+    /// Wraps a pod built in this sync.
+    pub fn from_pod(pod: Pod) -> PodHandle {
+        PodHandle(Rc::new(Object::Pod(pod)))
+    }
+
+    /// The shared object.
+    pub fn object(&self) -> &Rc<Object> {
+        &self.0
+    }
+}
+
+impl Deref for PodHandle {
+    type Target = Pod;
+    fn deref(&self) -> &Pod {
+        match &*self.0 {
+            Object::Pod(p) => p,
+            // `new` and `from_pod` only ever wrap pods.
+            _ => unreachable!("PodHandle holds a Pod"),
+        }
+    }
 }
 
 /// `PodTemplateSpec`.

@@ -101,7 +101,7 @@ pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
 /// A fault changed for a running container: start probing if that can change its state.
 pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(s) = spec(&p, name).cloned() else { return };
+    let Some(s) = spec(&p, name) else { return };
     let Some(x) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)) else { return };
     if !matches!(x.state, CState::Running { .. }) {
         return;
@@ -117,7 +117,7 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
 /// One probe period.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(s) = spec(&p, name).cloned() else { return };
+    let Some(s) = spec(&p, name) else { return };
     let ip = p.status.pod_ip.clone();
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));

@@ -208,16 +208,16 @@ fn write_with(c: &mut Cluster, uid: &str, terminal: bool) {
     if c.runtime.node_down(&rt.node) {
         return;
     }
-    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
     if p.metadata.uid != uid {
         return;
     }
-    let status = build(c, rt, &p, terminal);
+    let status = build(c, rt, p, terminal);
     if status == p.status {
         return;
     }
-    let mut np = p;
-    np.status = status;
+    // A new version with the new status; the spec stays shared with the stored one.
+    let np = Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), status };
     apiserver::write_internal(c, Object::Pod(np));
 }
 
