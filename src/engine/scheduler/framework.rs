@@ -3,7 +3,7 @@
 //! (`v1helper.FindMatchingUntoleratedTaint`) and pod resource requests (`NodeResourcesFit`).
 
 use crate::engine::api::{Node, Pod, Taint};
-use crate::engine::volumes::parse_quantity;
+use crate::engine::volumes::{parse_quantity, parse_quantity_str};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -201,7 +201,7 @@ pub fn pod_requests(p: &Pod) -> (u64, u64) {
 
 /// A node's allocatable CPU (millicores), memory (bytes) and pod count.
 pub fn allocatable(node: &Node) -> (u64, u64, u64) {
-    let q = |k: &str| node.status.allocatable.get(k).and_then(|v| parse_quantity(&Value::String(v.clone())));
+    let q = |k: &str| node.status.allocatable.get(k).and_then(|v| parse_quantity_str(v));
     (
         q("cpu").map(|v| (v * 1000.0).round() as u64).unwrap_or(u64::MAX),
         q("memory").map(|v| v.round() as u64).unwrap_or(u64::MAX),

@@ -422,7 +422,11 @@ impl SetIndex {
         }
         put(&mut self.not_terminating, o, !f.terminating, add);
         put(&mut self.claims_to_fix_condemned, o, !f.claims_condemned, add);
-        let rev = self.revisions.entry(f.revision.clone()).or_default();
+        // Look up before inserting: the common case finds the revision, and must not copy its name.
+        if !self.revisions.contains_key(&f.revision) {
+            self.revisions.insert(f.revision.clone(), RevisionOrdinals::default());
+        }
+        let Some(rev) = self.revisions.get_mut(&f.revision) else { return };
         put(&mut rev.all, o, true, add);
         put(&mut rev.not_terminating, o, !f.terminating, add);
         let counted = usize::from(f.created && !f.terminating);
