@@ -205,8 +205,14 @@ pub fn allocatable(node: &Node) -> (u64, u64, u64) {
     (
         q("cpu").map(|v| (v * 1000.0).round() as u64).unwrap_or(u64::MAX),
         q("memory").map(|v| v.round() as u64).unwrap_or(u64::MAX),
-        q("pods").map(|v| v as u64).unwrap_or(110),
+        allocatable_pods(node),
     )
+}
+
+/// A node's allocatable pod count (what every scheduling cycle checks on every node, so the
+/// CPU and memory quantities are only parsed when a pod requests them).
+pub fn allocatable_pods(node: &Node) -> u64 {
+    node.status.allocatable.get("pods").and_then(|v| parse_quantity_str(v)).map(|v| v as u64).unwrap_or(110)
 }
 
 /// Whether node labels satisfy `nodeSelectorTerms` (any term; all expressions of a term).
