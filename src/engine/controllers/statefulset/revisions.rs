@@ -11,7 +11,8 @@ use super::history::{
     revision_of, update_controller_revision,
 };
 use super::{ControllerState, COMPONENT, TEMPLATE_CACHE_LIMIT};
-use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet, StatefulSetSpec};
+use crate::engine::api::{ControllerRevision, Kind, Object, PodTemplateSpec, StatefulSet, StatefulSetSpec};
+use crate::engine::store::ObjectKey;
 use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
 use crate::engine::why::Verdict;
@@ -177,6 +178,22 @@ pub fn apply_revision(c: &mut Cluster, set: &StatefulSet, revision: &Rc<Object>)
         },
         status: set.status.clone(),
     })
+}
+
+/// [`apply_revision`] for the stored set `owner`, memoized: the result depends only on the set
+/// version and the revision object, and most syncs see both unchanged since the last one.
+pub fn apply_revision_of(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSet, revision: &Rc<Object>) -> Result<Rc<StatefulSet>, String> {
+    let key = ObjectKey::new(Kind::StatefulSet, &set.metadata.namespace, &set.metadata.name);
+    let memo = c.statefulset_controller.applied.get(&key);
+    if let Some((_, _, hit)) = memo.and_then(|m| m.iter().find(|(o, r, _)| Rc::ptr_eq(o, owner) && Rc::ptr_eq(r, revision))) {
+        return Ok(hit.clone());
+    }
+    let applied = Rc::new(apply_revision(c, set, revision)?);
+    let memo = c.statefulset_controller.applied.entry(key).or_default();
+    // Results for older versions of the set can never be asked for again.
+    memo.retain(|(o, _, _)| Rc::ptr_eq(o, owner));
+    memo.push((owner.clone(), revision.clone(), applied.clone()));
+    Ok(applied)
 }
 
 /// `nextRevision`: one past the highest (revisions are sorted), 1 for the first.
