@@ -212,7 +212,12 @@ pub fn allocatable(node: &Node) -> (u64, u64, u64) {
 /// A node's allocatable pod count (what every scheduling cycle checks on every node, so the
 /// CPU and memory quantities are only parsed when a pod requests them).
 pub fn allocatable_pods(node: &Node) -> u64 {
-    node.status.allocatable.get("pods").and_then(|v| parse_quantity_str(v)).map(|v| v as u64).unwrap_or(110)
+    let Some(v) = node.status.allocatable.get("pods") else { return 110 };
+    // A plain integer (as every node reports it) parses exactly without the quantity parser.
+    if !v.is_empty() && v.len() <= 15 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse().unwrap_or(110);
+    }
+    parse_quantity_str(v).map(|v| v as u64).unwrap_or(110)
 }
 
 /// Whether node labels satisfy `nodeSelectorTerms` (any term; all expressions of a term).

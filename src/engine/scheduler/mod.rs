@@ -224,6 +224,8 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     let mut best: Option<(usize, &str)> = None;
     for n in nodes.iter().copied() {
         let name = &n.metadata.name;
+        // One lookup per node: the fit check and the score both use its pods.
+        let node_pods = c.scheduler.node_pods.get(name);
         let rejection = if n.spec.unschedulable == Some(true)
             && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
         {
@@ -232,7 +234,7 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
             Some(Rejection::unresolvable("node(s) had untolerated taint(s)"))
         } else if !framework::node_affinity_matches(&pod, &n.metadata.labels) {
             Some(Rejection::unresolvable("node(s) didn't match Pod's node affinity/selector"))
-        } else if let Some(r) = resources_fit(c, n, cpu, mem) {
+        } else if let Some(r) = resources_fit(n, node_pods, cpu, mem) {
             Some(r)
         } else {
             volume_binding::filter(c, &claims, name).err()
@@ -240,7 +242,7 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
         match rejection {
             Some(r) => rejections.push(r),
             None => {
-                let candidate = (c.scheduler.pods_on(name), name.as_str());
+                let candidate = (node_pods.map_or(0, |m| m.len()), name.as_str());
                 if best.is_none_or(|b| candidate < b) {
                     best = Some(candidate);
                 }
@@ -282,8 +284,7 @@ fn summarize(rejections: &[Rejection]) -> String {
 }
 
 /// NodeResourcesFit: pod count, CPU and memory against allocatable.
-fn resources_fit(c: &Cluster, n: &super::api::Node, cpu: u64, mem: u64) -> Option<Rejection> {
-    let pods = c.scheduler.node_pods.get(&n.metadata.name);
+fn resources_fit(n: &super::api::Node, pods: Option<&BTreeMap<String, (u64, u64)>>, cpu: u64, mem: u64) -> Option<Rejection> {
     let count = pods.map_or(0, |m| m.len()) as u64;
     if count + 1 > framework::allocatable_pods(n) {
         return Some(Rejection::unschedulable("Too many pods"));
