@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// A JSON value the playground stores but does not interpret.
-pub type Opaque = Option<Value>;
+/// A JSON value the playground stores but does not interpret, shared between object versions
+/// (copied only when written to, see [`Shared`]).
+pub type Opaque = Option<Shared<Value>>;
 
 /// `core/v1 Pod`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -273,7 +274,7 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
     #[serde(flatten)]
-    pub other_sources: BTreeMap<String, Value>,
+    pub other_sources: BTreeMap<String, Shared<Value>>,
 }
 
 /// `PersistentVolumeClaimVolumeSource`.

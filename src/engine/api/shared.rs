@@ -23,6 +23,14 @@ impl<T> Shared<T> {
         Shared(Rc::new(value))
     }
 
+    /// The value, without a copy unless another version still shares it.
+    pub fn unwrap_or_clone(this: Shared<T>) -> T
+    where
+        T: Clone,
+    {
+        Rc::unwrap_or_clone(this.0)
+    }
+
     /// Whether both hold the very same value (not merely equal ones).
     pub fn ptr_eq(a: &Shared<T>, b: &Shared<T>) -> bool {
         Rc::ptr_eq(&a.0, &b.0)

@@ -30,7 +30,7 @@ fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
 
 /// What a failing probe reports, by handler (`prober.go` result messages).
 pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
-    let port = |v: &Option<serde_json::Value>| {
+    let port = |v: &crate::engine::api::Opaque| {
         v.as_ref().and_then(|h| h.get("port")).map(|p| match p {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),

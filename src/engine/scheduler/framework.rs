@@ -123,7 +123,7 @@ pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// The pod's tolerations, plus the DefaultTolerationSeconds admission defaults for the
 /// not-ready/unreachable NoExecute taints when the pod has none for them.
 pub fn tolerations(p: &Pod) -> Vec<Toleration> {
-    let mut out: Vec<Toleration> = match &p.spec.tolerations {
+    let mut out: Vec<Toleration> = match p.spec.tolerations.as_deref() {
         Some(Value::Array(a)) => a
             .iter()
             .map(|t| {
@@ -167,7 +167,7 @@ pub fn untolerated_taint<'a>(node: &'a Node, tols: &[Toleration]) -> Option<&'a 
 /// bytes. `max(sum(containers) + sum(sidecars), max(init containers))`; a container with only
 /// limits requests its limits (API defaulting).
 pub fn pod_requests(p: &Pod) -> (u64, u64) {
-    fn one(res: &Option<Value>) -> (u64, u64) {
+    fn one(res: Option<&Value>) -> (u64, u64) {
         let Some(r) = res else { return (0, 0) };
         let get = |name: &str| {
             r.get("requests")
@@ -181,13 +181,13 @@ pub fn pod_requests(p: &Pod) -> (u64, u64) {
     let mut cpu = 0;
     let mut mem = 0;
     for ctr in &p.spec.containers {
-        let (c, m) = one(&ctr.resources);
+        let (c, m) = one(ctr.resources.as_deref());
         cpu += c;
         mem += m;
     }
     let (mut init_cpu, mut init_mem) = (0, 0);
     for ctr in &p.spec.init_containers {
-        let (c, m) = one(&ctr.resources);
+        let (c, m) = one(ctr.resources.as_deref());
         if ctr.restart_policy == "Always" {
             cpu += c;
             mem += m;
@@ -298,7 +298,7 @@ mod tests {
         let mut p = Pod::default();
         p.spec.containers.push(crate::engine::api::Container {
             name: "a".into(),
-            resources: Some(serde_json::json!({"limits": {"cpu": "500m", "memory": "1Gi"}})),
+            resources: Some(serde_json::json!({"limits": {"cpu": "500m", "memory": "1Gi"}}).into()),
             ..Default::default()
         });
         assert_eq!(pod_requests(&p), (500, 1 << 30));

@@ -70,7 +70,7 @@ fn cordoned_and_selected_away_nodes_are_reported_per_reason() {
 fn full_nodes_report_too_many_pods_and_cpu() {
     let mut c = cluster();
     let mut p = pod("big", "nginx:1.27");
-    p.spec.containers[0].resources = Some(serde_json::json!({"requests": {"cpu": "8"}}));
+    p.spec.containers[0].resources = Some(serde_json::json!({"requests": {"cpu": "8"}}).into());
     create(&mut c, Object::Pod(p));
     c.settle_default();
     assert_eq!(

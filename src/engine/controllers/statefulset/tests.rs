@@ -279,7 +279,7 @@ fn revision_names_match_a_real_cluster() {
         dns_policy: "ClusterFirst".into(),
         restart_policy: "Always".into(),
         scheduler_name: "default-scheduler".into(),
-        security_context: Some(serde_json::json!({})),
+        security_context: Some(serde_json::json!({}).into()),
         termination_grace_period_seconds: Some(30),
         ..Default::default()
     }
