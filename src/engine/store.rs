@@ -188,7 +188,11 @@ impl Store {
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let key = ObjectKey::of(&obj);
         let new = Rc::new(obj);
-        let old = self.objects.insert(key.clone(), new.clone());
+        // Replacing in place keeps the stored key (no copy of it for an update).
+        let old = match self.objects.get_mut(&key) {
+            Some(slot) => Some(std::mem::replace(slot, new.clone())),
+            None => self.objects.insert(key.clone(), new.clone()),
+        };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
         let same_identity = old.as_ref().is_some_and(|o| {
             let (a, b) = (o.meta(), new.meta());
