@@ -174,22 +174,25 @@ impl Store {
         }
         let meta = obj.meta_mut();
         meta.creation_timestamp.get_or_insert(now);
-        self.write(obj, now)
+        self.write(obj, now, true)
     }
 
     /// Stores a new version of an existing object (or a new one, when absent), bumping its
     /// resourceVersion.
     pub fn update(&mut self, obj: Object, now: Time) -> Rc<Object> {
-        self.write(obj, now)
+        self.write(obj, now, false)
     }
 
-    fn write(&mut self, mut obj: Object, now: Time) -> Rc<Object> {
+    /// Stores a version; `new_key` says which lookup to try first (an insert for a create, an
+    /// in-place replacement for an update), not what happens: both cases work either way.
+    fn write(&mut self, mut obj: Object, now: Time, new_key: bool) -> Rc<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let key = ObjectKey::of(&obj);
         let new = Rc::new(obj);
         // Replacing in place keeps the stored key (no copy of it for an update).
-        let old = match self.objects.get_mut(&key) {
+        let slot = if new_key { None } else { self.objects.get_mut(&key) };
+        let old = match slot {
             Some(slot) => Some(std::mem::replace(slot, new.clone())),
             None => self.objects.insert(key.clone(), new.clone()),
         };

@@ -222,10 +222,13 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     // The feasible node running the fewest pods, ties to the first name (kept as the running
     // minimum rather than collecting and sorting every feasible node's name).
     let mut best: Option<(usize, &str)> = None;
+    // Nodes are listed in name order, as the per-node pod map is kept: walk both together
+    // rather than searching the map for every node of every cycle.
+    let mut pods_by_node = c.scheduler.node_pods.iter().peekable();
     for n in nodes.iter().copied() {
         let name = &n.metadata.name;
-        // One lookup per node: the fit check and the score both use its pods.
-        let node_pods = c.scheduler.node_pods.get(name);
+        while pods_by_node.next_if(|(k, _)| k.as_str() < name.as_str()).is_some() {}
+        let node_pods = pods_by_node.peek().filter(|(k, _)| *k == name).map(|(_, v)| *v);
         let rejection = if n.spec.unschedulable == Some(true)
             && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
         {
