@@ -372,7 +372,7 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
         enqueue_step(c, uid, name, seq, Step::Complete, ms, false);
     }
     if !init || sidecar {
-        super::probes::on_start(c, uid, name, &spec);
+        super::probes::on_start(c, uid, name, spec);
     }
     super::status::write(c, uid);
     advance(c, uid);
