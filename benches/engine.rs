@@ -2,6 +2,8 @@
 //!
 //! - apply-and-settle an OrderedReady StatefulSet of 1,000 and 10,000 replicas,
 //! - a full rolling update of 1,000 replicas,
+//! - one session step plus the diagram's view model at 100 and 1,000 pods (the browser's
+//!   per-step work without the browser),
 //! - 10,000 steps of history at 100 pods: memory held by the timeline.
 //!
 //! Memory is measured with a counting global allocator (bytes live), so the figure is exact for
@@ -136,31 +138,36 @@ fn kubectl_at(n: i32) -> Vec<(&'static str, f64)> {
     out
 }
 
-/// The browser's per-step work without the browser: one step plus building the diagram's view
-/// model, during a rolling update at `n` pods (the playground's default 3-node cluster holds 330
-/// pods, so larger sizes use a bigger cluster through the engine directly).
-fn session_step(n: i32) -> (f64, f64) {
+/// The browser's per-step work without the browser: one step of the session (the engine step
+/// plus the timeline's bookkeeping and checkpoints) and building the diagram's view model, during
+/// a rolling update at `n` pods. Returns the median, mean and worst milliseconds per step.
+///
+/// The playground's default 3-node cluster holds 330 pods, so the session starts on a cluster
+/// with one node per 100 replicas (as the other benchmarks), everything else as in the browser.
+fn session_step(n: i32, steps: usize) -> (f64, f64, f64) {
     use stsplay::session::input::Input;
     use stsplay::session::{view, Session};
-    let mut s = Session::new();
+    let mut s = Session { timeline: Timeline::new(cluster_for(n)), ..Session::new() };
     s.act(Input::Apply { file: "myapp.yaml".into(), text: stsplay::session::seed::SEED_YAML.into() });
     s.act(Input::Kubectl { line: format!("kubectl scale sts myapp --replicas={n}"), stdin: None });
     s.act(Input::Wait);
     s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None });
     let mut times = Vec::new();
-    for _ in 0..60 {
+    for _ in 0..steps {
         let t = Instant::now();
         s.act(Input::STEP);
         let _v = view::build(s.cluster(), "default");
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
     times.sort_by(|a, b| a.total_cmp(b));
-    (times[times.len() / 2], times[times.len() - 1])
+    (times[times.len() / 2], mean, times[times.len() - 1])
 }
 
 fn main() {
     // `cargo bench --bench engine -- NAME…` runs only the named parts
-    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, session-100, history); no names runs them all.
+    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, session-100, session-step-1k, history);
+    // no names runs them all.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     println!("engine benchmarks (release build, one run each after a warm-up)");
@@ -185,8 +192,16 @@ fn main() {
         }
     }
     if want("session-100") {
-        let (median, worst) = session_step(100);
-        println!("step + diagram view at 100 pods (rolling update): median {median:.2} ms, worst {worst:.2} ms");
+        let (median, mean, worst) = session_step(100, 60);
+        println!(
+            "step + diagram view at 100 pods (rolling update): median {median:.2} ms, mean {mean:.2} ms, worst {worst:.2} ms"
+        );
+    }
+    if want("session-step-1k") {
+        let (median, mean, worst) = session_step(1_000, 600);
+        println!(
+            "session step + diagram view at 1,000 pods (rolling update, 600 steps): median {median:.2} ms, mean {mean:.2} ms, worst {worst:.2} ms"
+        );
     }
     if want("history") {
         let (seek, bytes) = history_memory(100, 10_000);

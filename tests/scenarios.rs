@@ -261,7 +261,7 @@ fn a_lost_node_is_never_replaced_until_its_pod_is_force_deleted() {
     let mut c = cluster();
     create(&mut c, SEED);
     settle(&mut c);
-    let node = pod(&c, "myapp-1").expect("pod").spec.node_name;
+    let node = pod(&c, "myapp-1").expect("pod").spec.node_name.clone();
     faults::fail_node(&mut c, &node).expect("fault");
     // Node goes NotReady, then the pod is marked for deletion but nobody confirms it.
     c.advance(10 * 60 * 1000);

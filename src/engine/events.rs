@@ -26,10 +26,7 @@ pub fn record(
     host: &str,
 ) {
     let now = c.now;
-    let agg = format!(
-        "{component}\x00{host}\x00{}\x00{}\x00{}\x00{}\x00{}\x00{type_}\x00{reason}\x00{message}",
-        involved.kind, involved.namespace, involved.name, involved.uid, involved.field_path
-    );
+    let agg = aggregation_key(&involved, component, host, type_, reason, message);
     if let Some(key) = c.events.index.get(&agg).cloned() {
         if let Some(Object::Event(existing)) = c.store.get_key(&key).map(|o| (**o).clone()) {
             let mut e = existing;
@@ -60,6 +57,31 @@ pub fn record(
     };
     c.store.create(Object::Event(event), now);
     c.events.index.insert(agg, ObjectKey::new(Kind::Event, &namespace, &name));
+}
+
+/// The EventCorrelator's identity of an event: every field that must match for two events to
+/// be aggregated, NUL-separated. Built by appending (every recorded event needs one).
+fn aggregation_key(involved: &ObjectReference, component: &str, host: &str, type_: &str, reason: &str, message: &str) -> String {
+    let parts = [
+        component,
+        host,
+        &involved.kind,
+        &involved.namespace,
+        &involved.name,
+        &involved.uid,
+        &involved.field_path,
+        type_,
+        reason,
+        message,
+    ];
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('\0');
+        }
+        key.push_str(p);
+    }
+    key
 }
 
 /// Events about one object (by uid), oldest first by firstTimestamp — what `describe` lists.

@@ -150,14 +150,19 @@ impl Store {
         self.uid_counter += 1;
         let a = splitmix64(self.uid_salt ^ self.uid_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let b = splitmix64(a);
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            0x8000 | (b >> 48 & 0x3fff),
-            b & 0xffff_ffff_ffff
-        )
+        // `{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}` of the fields below, written directly: every
+        // object and event gets one, and the formatter was a visible share of a settle.
+        let mut uid = String::with_capacity(36);
+        push_hex(&mut uid, a >> 32, 8);
+        uid.push('-');
+        push_hex(&mut uid, (a >> 16) & 0xffff, 4);
+        uid.push_str("-4");
+        push_hex(&mut uid, a & 0xfff, 3);
+        uid.push('-');
+        push_hex(&mut uid, 0x8000 | (b >> 48 & 0x3fff), 4);
+        uid.push('-');
+        push_hex(&mut uid, b & 0xffff_ffff_ffff, 12);
+        uid
     }
 
     /// Stores a new object: assigns uid (when empty), resourceVersion and creationTimestamp
@@ -169,25 +174,39 @@ impl Store {
         }
         let meta = obj.meta_mut();
         meta.creation_timestamp.get_or_insert(now);
-        self.write(obj, now)
+        self.write(obj, now, true)
     }
 
     /// Stores a new version of an existing object (or a new one, when absent), bumping its
     /// resourceVersion.
     pub fn update(&mut self, obj: Object, now: Time) -> Rc<Object> {
-        self.write(obj, now)
+        self.write(obj, now, false)
     }
 
-    fn write(&mut self, mut obj: Object, now: Time) -> Rc<Object> {
+    /// Stores a version; `new_key` says which lookup to try first (an insert for a create, an
+    /// in-place replacement for an update), not what happens: both cases work either way.
+    fn write(&mut self, mut obj: Object, now: Time, new_key: bool) -> Rc<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let key = ObjectKey::of(&obj);
         let new = Rc::new(obj);
-        let old = self.objects.insert(key.clone(), new.clone());
-        if let Some(o) = &old {
-            self.unindex(&key, o.meta());
+        // Replacing in place keeps the stored key (no copy of it for an update).
+        let slot = if new_key { None } else { self.objects.get_mut(&key) };
+        let old = match slot {
+            Some(slot) => Some(std::mem::replace(slot, new.clone())),
+            None => self.objects.insert(key.clone(), new.clone()),
+        };
+        // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
+        let same_identity = old.as_ref().is_some_and(|o| {
+            let (a, b) = (o.meta(), new.meta());
+            a.uid == b.uid && a.owner_references == b.owner_references
+        });
+        if !same_identity {
+            if let Some(o) = &old {
+                self.unindex(&key, o.meta());
+            }
+            self.index(&key, new.meta());
         }
-        self.index(&key, new.meta());
         let type_ = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
         self.changes.push(WatchEvent { type_, object: new.clone(), old, at: now });
         new
@@ -237,6 +256,14 @@ impl Store {
     }
 }
 
+/// Appends the low `digits` hex digits of `v`, zero-padded (`{:0digits$x}` for values that fit).
+fn push_hex(out: &mut String, v: u64, digits: u32) {
+    for i in (0..digits).rev() {
+        let d = (v >> (4 * i) & 0xf) as u32;
+        out.push(char::from_digit(d, 16).unwrap_or('0'));
+    }
+}
+
 /// SplitMix64 finalizer: a fast, well-mixed deterministic hash step.
 pub fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -271,6 +298,25 @@ mod tests {
         assert_eq!(changes.len(), 2);
         assert_eq!(changes[0].type_, WatchEventType::Added);
         assert!(s.take_changes().is_empty());
+    }
+
+    #[test]
+    fn uids_have_the_uuid_layout_of_the_formatter() {
+        let mut s = Store::new(3);
+        for _ in 0..50 {
+            let uid = s.new_uid();
+            let a = splitmix64(s.uid_salt ^ s.uid_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let b = splitmix64(a);
+            let expected = format!(
+                "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xffff,
+                a & 0xfff,
+                0x8000 | (b >> 48 & 0x3fff),
+                b & 0xffff_ffff_ffff
+            );
+            assert_eq!(uid, expected);
+        }
     }
 
     #[test]

@@ -47,9 +47,10 @@ pub fn set_defaults_stateful_set(sts: &mut StatefulSet, gates: &FeatureGates) {
 
 /// `SetDefaults_Pod` (only for Pod objects, not templates) plus the pod spec defaults.
 pub fn set_defaults_pod(pod: &mut Pod) {
-    for c in pod.spec.containers.iter_mut().chain(pod.spec.init_containers.iter_mut()) {
+    let spec = &mut *pod.spec;
+    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut()) {
         // Requests default to limits when only limits are given.
-        if let Some(Value::Object(res)) = &mut c.resources {
+        if let Some(Value::Object(res)) = c.resources.as_deref_mut() {
             if let Some(Value::Object(limits)) = res.get("limits").cloned() {
                 let requests = res.entry("requests").or_insert_with(|| json!({}));
                 if let Value::Object(req) = requests {
@@ -61,7 +62,7 @@ pub fn set_defaults_pod(pod: &mut Pod) {
         }
     }
     if pod.spec.enable_service_links.is_none() {
-        pod.spec.enable_service_links = Some(Value::Bool(true));
+        pod.spec.enable_service_links = Some(Value::Bool(true).into());
     }
     set_defaults_pod_spec(&mut pod.spec);
 }
@@ -75,13 +76,13 @@ pub fn set_defaults_pod_spec(s: &mut PodSpec) {
         s.restart_policy = "Always".into();
     }
     if s.security_context.is_none() {
-        s.security_context = Some(json!({}));
+        s.security_context = Some(json!({}).into());
     }
     s.termination_grace_period_seconds.get_or_insert(30);
     if s.scheduler_name.is_empty() {
         s.scheduler_name = "default-scheduler".into();
     }
-    let host_network = s.host_network.as_ref().and_then(Value::as_bool).unwrap_or(false);
+    let host_network = s.host_network.as_deref().and_then(Value::as_bool).unwrap_or(false);
     for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
         set_defaults_container(c, host_network);
     }
@@ -103,7 +104,7 @@ fn set_defaults_container(c: &mut Container, host_network: bool) {
     }
     // ResourceRequirements is a non-pointer struct: it always serializes (`resources: {}`).
     if c.resources.is_none() {
-        c.resources = Some(json!({}));
+        c.resources = Some(json!({}).into());
     }
     for p in &mut c.ports {
         if p.protocol.is_empty() {
@@ -117,7 +118,7 @@ fn set_defaults_container(c: &mut Container, host_network: bool) {
         set_defaults_probe(probe);
     }
     for e in &mut c.env {
-        if let Some(Value::Object(from)) = &mut e.value_from {
+        if let Some(Value::Object(from)) = e.value_from.as_deref_mut() {
             if let Some(Value::Object(fr)) = from.get_mut("fieldRef") {
                 fr.entry("apiVersion").or_insert_with(|| json!("v1"));
             }
@@ -143,7 +144,7 @@ fn set_defaults_probe(p: &mut Probe) {
     p.period_seconds.get_or_insert(10);
     p.success_threshold.get_or_insert(1);
     p.failure_threshold.get_or_insert(3);
-    if let Some(Value::Object(h)) = &mut p.http_get {
+    if let Some(Value::Object(h)) = p.http_get.as_deref_mut() {
         h.entry("path").or_insert_with(|| json!("/"));
         h.entry("scheme").or_insert_with(|| json!("HTTP"));
     }
@@ -152,18 +153,19 @@ fn set_defaults_probe(p: &mut Probe) {
 /// `SetDefaults_Volume` (no source ⇒ emptyDir) and the sources' `defaultMode: 420`.
 fn set_defaults_volume(v: &mut Volume) {
     if v.persistent_volume_claim.is_none() && v.other_sources.is_empty() {
-        v.other_sources.insert("emptyDir".into(), json!({}));
+        v.other_sources.insert("emptyDir".into(), json!({}).into());
     }
     for (src, body) in v.other_sources.iter_mut() {
-        if let Value::Object(b) = body {
-            match src.as_str() {
-                "configMap" | "secret" | "projected" | "downwardAPI" => {
-                    b.entry("defaultMode").or_insert_with(|| json!(420));
-                }
-                "hostPath" => {
-                    b.entry("type").or_insert_with(|| json!(""));
-                }
-                _ => {}
+        let (field, default) = match src.as_str() {
+            "configMap" | "secret" | "projected" | "downwardAPI" => ("defaultMode", json!(420)),
+            "hostPath" => ("type", json!("")),
+            _ => continue,
+        };
+        // Only a body that lacks the field is written to: writing copies a body shared with
+        // other versions (a pod's volumes start as its template's).
+        if body.as_object().is_some_and(|b| !b.contains_key(field)) {
+            if let Value::Object(b) = &mut **body {
+                b.insert(field.into(), default);
             }
         }
     }
@@ -202,7 +204,7 @@ pub fn set_defaults_service(svc: &mut Service) {
         s.session_affinity = "None".into();
     }
     if s.session_affinity == "ClientIP" && s.session_affinity_config.is_none() {
-        s.session_affinity_config = Some(json!({"clientIP": {"timeoutSeconds": 10800}}));
+        s.session_affinity_config = Some(json!({"clientIP": {"timeoutSeconds": 10800}}).into());
     }
     if s.type_.is_empty() {
         s.type_ = "ClusterIP".into();
@@ -222,10 +224,10 @@ pub fn set_defaults_service(svc: &mut Service) {
         }
     }
     if matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") && s.external_traffic_policy.is_none() {
-        s.external_traffic_policy = Some(json!("Cluster"));
+        s.external_traffic_policy = Some(json!("Cluster").into());
     }
     if s.type_ == "LoadBalancer" && s.allocate_load_balancer_node_ports.is_none() {
-        s.allocate_load_balancer_node_ports = Some(json!(true));
+        s.allocate_load_balancer_node_ports = Some(json!(true).into());
     }
     if s.type_ != "ExternalName" && s.internal_traffic_policy.is_none() {
         s.internal_traffic_policy = Some("Cluster".into());
@@ -261,7 +263,7 @@ mod tests {
 
     #[test]
     fn probe_and_service_defaults() {
-        let mut p = Probe { http_get: Some(json!({"port": 80})), ..Default::default() };
+        let mut p = Probe { http_get: Some(json!({"port": 80}).into()), ..Default::default() };
         set_defaults_probe(&mut p);
         assert_eq!((p.timeout_seconds, p.period_seconds, p.success_threshold, p.failure_threshold), (Some(1), Some(10), Some(1), Some(3)));
         assert_eq!(p.http_get.unwrap()["scheme"], "HTTP");

@@ -53,7 +53,7 @@ pub fn admit_pv(pv: &mut PersistentVolume) {
 /// The pod plugins: ServiceAccount (default account and its token volume),
 /// DefaultTolerationSeconds, Priority; then the strategy's status reset.
 pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
-    let s = &mut pod.spec;
+    let s = &mut *pod.spec;
     if s.service_account_name.is_empty() {
         s.service_account_name = if s.service_account.is_empty() { "default".into() } else { s.service_account.clone() };
     }
@@ -73,7 +73,8 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
                     {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
                     {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
                 ]
-            }),
+            })
+            .into(),
         );
         s.volumes.push(v);
         for ctr in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
@@ -85,7 +86,7 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
             });
         }
     }
-    let mut tolerations = match s.tolerations.take() {
+    let mut tolerations = match s.tolerations.take().map(Shared::unwrap_or_clone) {
         Some(serde_json::Value::Array(t)) => t,
         _ => Vec::new(),
     };
@@ -99,12 +100,12 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
             tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
         }
     }
-    s.tolerations = Some(serde_json::Value::Array(tolerations));
+    s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     if s.priority.is_none() {
-        s.priority = Some(json!(0));
+        s.priority = Some(json!(0).into());
     }
     if s.preemption_policy.is_none() {
-        s.preemption_policy = Some(json!("PreemptLowerPriority"));
+        s.preemption_policy = Some(json!("PreemptLowerPriority").into());
     }
     // podStrategy.PrepareForCreate: status is the server's.
     pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };
@@ -235,9 +236,9 @@ mod tests {
     fn qos_classes() {
         let mut spec = PodSpec { containers: vec![Container::default()], ..Default::default() };
         assert_eq!(qos_class(&spec), "BestEffort");
-        spec.containers[0].resources = Some(json!({"requests": {"cpu": "1"}}));
+        spec.containers[0].resources = Some(json!({"requests": {"cpu": "1"}}).into());
         assert_eq!(qos_class(&spec), "Burstable");
-        spec.containers[0].resources = Some(json!({"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}));
+        spec.containers[0].resources = Some(json!({"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}).into());
         assert_eq!(qos_class(&spec), "Guaranteed");
     }
 

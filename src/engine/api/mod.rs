@@ -8,6 +8,7 @@ pub mod core;
 pub mod meta;
 pub mod object;
 pub mod pod;
+pub mod shared;
 pub mod storage;
 
 pub use apps::*;
@@ -15,4 +16,5 @@ pub use core::*;
 pub use meta::*;
 pub use object::*;
 pub use pod::*;
+pub use shared::Shared;
 pub use storage::*;

@@ -4,12 +4,17 @@
 //! "unknown field" warning.
 
 use super::meta::{Condition, ObjectMeta, Time};
+use super::object::Object;
+use super::shared::Shared;
+use std::ops::Deref;
+use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// A JSON value the playground stores but does not interpret.
-pub type Opaque = Option<Value>;
+/// A JSON value the playground stores but does not interpret, shared between object versions
+/// (copied only when written to, see [`Shared`]).
+pub type Opaque = Option<Shared<Value>>;
 
 /// `core/v1 Pod`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -17,10 +22,45 @@ pub type Opaque = Option<Value>;
 pub struct Pod {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared with the pod's other versions until changed: most writes change only status.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
     #[serde(default)]
     pub status: PodStatus,
+}
+
+/// A pod read from the store without copying it (components that only read a pod hold this),
+/// or, in the StatefulSet controller, a placeholder pod built in a sync and not created yet
+/// (phase "").
+#[derive(Clone, Debug)]
+pub struct PodHandle(Rc<Object>);
+
+impl PodHandle {
+    /// Wraps a stored object; None unless it is a Pod.
+    pub fn new(obj: Rc<Object>) -> Option<PodHandle> {
+        obj.as_pod().is_some().then_some(PodHandle(obj))
+    }
+
+    /// Wraps a pod built in this sync.
+    pub fn from_pod(pod: Pod) -> PodHandle {
+        PodHandle(Rc::new(Object::Pod(pod)))
+    }
+
+    /// The shared object.
+    pub fn object(&self) -> &Rc<Object> {
+        &self.0
+    }
+}
+
+impl Deref for PodHandle {
+    type Target = Pod;
+    fn deref(&self) -> &Pod {
+        match &*self.0 {
+            Object::Pod(p) => p,
+            // `new` and `from_pod` only ever wrap pods.
+            _ => unreachable!("PodHandle holds a Pod"),
+        }
+    }
 }
 
 /// `PodTemplateSpec`.
@@ -29,8 +69,9 @@ pub struct Pod {
 pub struct PodTemplateSpec {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared with the pods and revisions made from it until changed.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
 }
 
 /// `PodSpec`, in the Go struct's field order.
@@ -233,7 +274,7 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
     #[serde(flatten)]
-    pub other_sources: BTreeMap<String, Value>,
+    pub other_sources: BTreeMap<String, Shared<Value>>,
 }
 
 /// `PersistentVolumeClaimVolumeSource`.

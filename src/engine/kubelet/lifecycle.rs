@@ -172,7 +172,7 @@ fn set_waiting(c: &mut Cluster, uid: &str, name: &str, reason: &str, message: &s
 /// `EnsureImageExists`: use the image on the node, pull it, or fail.
 fn begin(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(spec) = spec_container(&p, name).cloned() else { return };
+    let Some(spec) = spec_container(&p, name) else { return };
     let node = p.spec.node_name.clone();
     let seq = bump(c, uid, name);
     let image = spec.image.clone();
@@ -340,7 +340,7 @@ fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     x.image_id = r.image_id();
     // A new container instance gets a fresh writable layer: files written outside volumes are
     // gone after a restart.
-    let tree = crate::engine::webserver::image_tree(&r);
+    let tree = c.runtime.fresh_layer(&r);
     c.runtime.fs.insert((uid.to_string(), name.to_string()), tree);
     container_event(c, uid, name, "Normal", "Created", "Container created");
     let ms = jitter(c, 30, 150);
@@ -349,7 +349,7 @@ fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
 
 fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(spec) = spec_container(&p, name).cloned() else { return };
+    let Some(spec) = spec_container(&p, name) else { return };
     let now = c.now;
     let key = (uid.to_string(), name.to_string());
     let crash = c.runtime.faults.crash.contains(&key);
@@ -372,7 +372,7 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
         enqueue_step(c, uid, name, seq, Step::Complete, ms, false);
     }
     if !init || sidecar {
-        super::probes::on_start(c, uid, name, &spec);
+        super::probes::on_start(c, uid, name, spec);
     }
     super::status::write(c, uid);
     advance(c, uid);

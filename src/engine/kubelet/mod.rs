@@ -17,7 +17,7 @@ pub mod runtime;
 pub mod status;
 pub mod termination;
 
-use super::api::{Object, ObjectReference, Pod, Time};
+use super::api::{Object, ObjectReference, Pod, PodHandle, Shared, Time};
 use super::fs::Tree;
 use super::sim::{Cluster, Task as SimTask};
 use super::store::{ObjectKey, WatchEvent, WatchEventType};
@@ -158,7 +158,10 @@ pub struct FaultState {
 pub struct Runtime {
     pods: BTreeMap<String, PodRt>,
     nodes: BTreeMap<String, NodeRuntime>,
-    fs: BTreeMap<(String, String), Tree>,
+    /// Each container's writable layer; a fresh one shares the image's files until written.
+    fs: BTreeMap<(String, String), Shared<Tree>>,
+    /// The files each image starts a container with, by full reference (built once).
+    image_trees: BTreeMap<String, Shared<Tree>>,
     /// Active faults.
     pub faults: FaultState,
     down: BTreeSet<String>,
@@ -172,12 +175,17 @@ impl Runtime {
 
     /// A container's own filesystem (its writable layer), while the pod exists.
     pub fn container_fs(&self, pod_uid: &str, container: &str) -> Option<&Tree> {
-        self.fs.get(&(pod_uid.to_string(), container.to_string()))
+        self.fs.get(&(pod_uid.to_string(), container.to_string())).map(|t| &**t)
     }
 
     /// A container's own filesystem, mutably.
     pub fn container_fs_mut(&mut self, pod_uid: &str, container: &str) -> Option<&mut Tree> {
-        self.fs.get_mut(&(pod_uid.to_string(), container.to_string()))
+        self.fs.get_mut(&(pod_uid.to_string(), container.to_string())).map(|t| &mut **t)
+    }
+
+    /// A fresh writable layer for a container of `image`.
+    pub(crate) fn fresh_layer(&mut self, image: &runtime::ImageRef) -> Shared<Tree> {
+        self.image_trees.entry(image.full()).or_insert_with(|| Shared::new(super::webserver::image_tree(image))).clone()
     }
 
     /// Whether a node's kubelet is down (the "node lost" fault).
@@ -313,8 +321,9 @@ pub(crate) fn container_event(c: &mut Cluster, uid: &str, name: &str, type_: &st
     let Some(rt) = c.runtime.pods.get(uid) else { return };
     let init = rt.ctr(name).is_some_and(|x| x.init);
     let node = rt.node.clone();
-    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
-    let r = container_ref(&p, name, init);
+    // Only the reference is needed: no copy of the pod.
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
+    let r = container_ref(p, name, init);
     super::events::record(c, r, type_, reason, message, COMPONENT, &node);
 }
 
@@ -322,8 +331,8 @@ pub(crate) fn container_event(c: &mut Cluster, uid: &str, name: &str, type_: &st
 pub(crate) fn pod_event(c: &mut Cluster, uid: &str, type_: &str, reason: &str, message: &str) {
     let Some(rt) = c.runtime.pods.get(uid) else { return };
     let node = rt.node.clone();
-    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
-    let mut r = container_ref(&p, "", false);
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
+    let mut r = container_ref(p, "", false);
     r.field_path.clear();
     super::events::record(c, r, type_, reason, message, COMPONENT, &node);
 }
@@ -343,10 +352,10 @@ pub(crate) fn enqueue_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, ste
     }
 }
 
-/// The pod object for a runtime entry.
-pub(crate) fn pod_of(c: &Cluster, uid: &str) -> Option<Pod> {
+/// The pod object for a runtime entry (shared with the store, not copied).
+pub(crate) fn pod_of(c: &Cluster, uid: &str) -> Option<PodHandle> {
     let rt = c.runtime.pods.get(uid)?;
-    c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned()
+    c.store.get_key(&rt.key).cloned().and_then(PodHandle::new)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
 
 /// What a failing probe reports, by handler (`prober.go` result messages).
 pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
-    let port = |v: &Option<serde_json::Value>| {
+    let port = |v: &crate::engine::api::Opaque| {
         v.as_ref().and_then(|h| h.get("port")).map(|p| match p {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -101,7 +101,7 @@ pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
 /// A fault changed for a running container: start probing if that can change its state.
 pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(s) = spec(&p, name).cloned() else { return };
+    let Some(s) = spec(&p, name) else { return };
     let Some(x) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)) else { return };
     if !matches!(x.state, CState::Running { .. }) {
         return;
@@ -117,7 +117,7 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
 /// One probe period.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(s) = spec(&p, name).cloned() else { return };
+    let Some(s) = spec(&p, name) else { return };
     let ip = p.status.pod_ip.clone();
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));

@@ -108,37 +108,47 @@ pub fn phase(rt: &PodRt, restart_policy: &str, terminal: bool) -> &'static str {
     "Pending"
 }
 
-fn cond(type_: &str, ok: bool, reason: &str, message: String) -> Condition {
+/// A condition; `message` is only built for a False one (the True ones carry none).
+fn cond(type_: &str, ok: bool, reason: &str, message: impl FnOnce() -> String) -> Condition {
     Condition {
         type_: type_.into(),
         status: if ok { "True" } else { "False" }.into(),
         reason: if ok { String::new() } else { reason.into() },
-        message: if ok { String::new() } else { message },
+        message: if ok { String::new() } else { message() },
         ..Default::default()
     }
 }
 
 /// The status the kubelet would report now.
 pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
-    let mut s = p.status.clone();
     let policy = if p.spec.restart_policy.is_empty() { "Always" } else { p.spec.restart_policy.as_str() };
-    s.phase = phase(rt, policy, terminal).to_string();
     let host_ip = c
         .store
         .get(Kind::Node, "", &rt.node)
         .and_then(|o| o.as_node())
         .and_then(|n| n.status.addresses.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone()))
         .unwrap_or_default();
-    s.host_ips = if host_ip.is_empty() { Vec::new() } else { vec![IpEntry { ip: host_ip.clone() }] };
-    s.host_ip = host_ip;
-    if let Some(ip) = &rt.ip {
-        s.pod_ip = ip.clone();
-        s.pod_ips = vec![IpEntry { ip: ip.clone() }];
-    }
-    s.start_time = Some(rt.start_time);
-    s.qos_class = qos_class(p).into();
-    s.init_container_statuses = rt.ctrs.iter().filter(|x| x.init).map(container_status).collect();
-    s.container_statuses = rt.ctrs.iter().filter(|x| !x.init).map(container_status).collect();
+    let (pod_ip, pod_ips) = match &rt.ip {
+        Some(ip) => (ip.clone(), vec![IpEntry { ip: ip.clone() }]),
+        None => (p.status.pod_ip.clone(), p.status.pod_ips.clone()),
+    };
+    // Field by field (every field listed): copying the old status only to overwrite most of it
+    // was a visible cost of every kubelet status write.
+    let mut s = PodStatus {
+        phase: phase(rt, policy, terminal).to_string(),
+        conditions: Vec::new(),
+        message: p.status.message.clone(),
+        reason: p.status.reason.clone(),
+        nominated_node_name: p.status.nominated_node_name.clone(),
+        host_ips: if host_ip.is_empty() { Vec::new() } else { vec![IpEntry { ip: host_ip.clone() }] },
+        host_ip,
+        pod_ip,
+        pod_ips,
+        start_time: Some(rt.start_time),
+        init_container_statuses: rt.ctrs.iter().filter(|x| x.init).map(container_status).collect(),
+        container_statuses: rt.ctrs.iter().filter(|x| !x.init).map(container_status).collect(),
+        qos_class: qos_class(p).into(),
+    };
 
     let incomplete: Vec<&str> = rt
         .ctrs
@@ -153,12 +163,14 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
         if done {
             Condition { type_: t.into(), status: "False".into(), reason: "PodCompleted".into(), ..Default::default() }
         } else {
-            cond(t, unready.is_empty(), "ContainersNotReady", format!("containers with unready status: [{}]", unready.join(" ")))
+            cond(t, unready.is_empty(), "ContainersNotReady", || format!("containers with unready status: [{}]", unready.join(" ")))
         }
     };
     let wanted = vec![
-        cond("PodReadyToStartContainers", rt.sandbox_ready && !done, "", String::new()),
-        cond("Initialized", incomplete.is_empty(), "ContainersNotInitialized", format!("containers with incomplete status: [{}]", incomplete.join(" "))),
+        cond("PodReadyToStartContainers", rt.sandbox_ready && !done, "", String::new),
+        cond("Initialized", incomplete.is_empty(), "ContainersNotInitialized", || {
+            format!("containers with incomplete status: [{}]", incomplete.join(" "))
+        }),
         ready_cond("Ready"),
         ready_cond("ContainersReady"),
     ];
@@ -208,16 +220,16 @@ fn write_with(c: &mut Cluster, uid: &str, terminal: bool) {
     if c.runtime.node_down(&rt.node) {
         return;
     }
-    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()).cloned() else { return };
+    let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
     if p.metadata.uid != uid {
         return;
     }
-    let status = build(c, rt, &p, terminal);
+    let status = build(c, rt, p, terminal);
     if status == p.status {
         return;
     }
-    let mut np = p;
-    np.status = status;
+    // A new version with the new status; the spec stays shared with the stored one.
+    let np = Pod { metadata: p.metadata.clone(), spec: p.spec.clone(), status };
     apiserver::write_internal(c, Object::Pod(np));
 }
 

@@ -83,7 +83,7 @@ pub fn stopped(c: &mut Cluster, uid: &str) {
         }
     }
     super::status::write_terminal(c, uid);
-    apiserver::finish_pod_deletion(c, &ObjectKey::of(&Object::Pod(p)));
+    apiserver::finish_pod_deletion(c, &ObjectKey::of(p.object()));
 }
 
 /// The pod object is gone: the runtime forgets it, its IP and its containers' files.

@@ -92,7 +92,7 @@ fn readiness_probe_delays_ready_by_its_initial_delay() {
     let mut c = cluster();
     let mut p = pod("web-0", "nginx:1.27");
     p.spec.containers[0].readiness_probe = Some(Probe {
-        http_get: Some(serde_json::json!({"path": "/", "port": 80})),
+        http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()),
         initial_delay_seconds: Some(20),
         period_seconds: Some(5),
         ..Default::default()
@@ -254,7 +254,7 @@ fn readiness_fault_turns_pod_unready_after_failure_threshold() {
     let mut c = cluster();
     let mut p = pod("web-0", "nginx:1.27");
     p.spec.containers[0].readiness_probe = Some(Probe {
-        http_get: Some(serde_json::json!({"path": "/", "port": 80})),
+        http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()),
         period_seconds: Some(10),
         failure_threshold: Some(3),
         ..Default::default()
@@ -300,7 +300,7 @@ fn readiness_fault_without_a_probe_changes_nothing() {
 fn liveness_fault_restarts_the_container() {
     let mut c = cluster();
     let mut p = pod("web-0", "nginx:1.27");
-    p.spec.containers[0].liveness_probe = Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 80})), ..Default::default() });
+    p.spec.containers[0].liveness_probe = Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()), ..Default::default() });
     create(&mut c, Object::Pod(p));
     c.settle_default();
     crate::engine::faults::fail_liveness(&mut c, "default", "web-0", None).unwrap();
@@ -392,7 +392,7 @@ fn stateful_set_end_to_end_with_real_node_components() {
     assert!(r.settled, "{:?}", r.blocked);
     let set = c.store.get(Kind::StatefulSet, "default", "web").and_then(|o| o.as_stateful_set()).cloned().unwrap();
     assert_eq!(set.status.ready_replicas, 3);
-    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name).collect();
+    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name.clone()).collect();
     assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
     for i in 0..3 {
         assert_eq!(get_pvc(&c, &format!("www-web-{i}")).unwrap().status.phase, "Bound");

@@ -3,7 +3,7 @@
 //! (`v1helper.FindMatchingUntoleratedTaint`) and pod resource requests (`NodeResourcesFit`).
 
 use crate::engine::api::{Node, Pod, Taint};
-use crate::engine::volumes::parse_quantity;
+use crate::engine::volumes::{parse_quantity, parse_quantity_str};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -123,7 +123,7 @@ pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// The pod's tolerations, plus the DefaultTolerationSeconds admission defaults for the
 /// not-ready/unreachable NoExecute taints when the pod has none for them.
 pub fn tolerations(p: &Pod) -> Vec<Toleration> {
-    let mut out: Vec<Toleration> = match &p.spec.tolerations {
+    let mut out: Vec<Toleration> = match p.spec.tolerations.as_deref() {
         Some(Value::Array(a)) => a
             .iter()
             .map(|t| {
@@ -167,7 +167,7 @@ pub fn untolerated_taint<'a>(node: &'a Node, tols: &[Toleration]) -> Option<&'a 
 /// bytes. `max(sum(containers) + sum(sidecars), max(init containers))`; a container with only
 /// limits requests its limits (API defaulting).
 pub fn pod_requests(p: &Pod) -> (u64, u64) {
-    fn one(res: &Option<Value>) -> (u64, u64) {
+    fn one(res: Option<&Value>) -> (u64, u64) {
         let Some(r) = res else { return (0, 0) };
         let get = |name: &str| {
             r.get("requests")
@@ -181,13 +181,13 @@ pub fn pod_requests(p: &Pod) -> (u64, u64) {
     let mut cpu = 0;
     let mut mem = 0;
     for ctr in &p.spec.containers {
-        let (c, m) = one(&ctr.resources);
+        let (c, m) = one(ctr.resources.as_deref());
         cpu += c;
         mem += m;
     }
     let (mut init_cpu, mut init_mem) = (0, 0);
     for ctr in &p.spec.init_containers {
-        let (c, m) = one(&ctr.resources);
+        let (c, m) = one(ctr.resources.as_deref());
         if ctr.restart_policy == "Always" {
             cpu += c;
             mem += m;
@@ -201,12 +201,23 @@ pub fn pod_requests(p: &Pod) -> (u64, u64) {
 
 /// A node's allocatable CPU (millicores), memory (bytes) and pod count.
 pub fn allocatable(node: &Node) -> (u64, u64, u64) {
-    let q = |k: &str| node.status.allocatable.get(k).and_then(|v| parse_quantity(&Value::String(v.clone())));
+    let q = |k: &str| node.status.allocatable.get(k).and_then(|v| parse_quantity_str(v));
     (
         q("cpu").map(|v| (v * 1000.0).round() as u64).unwrap_or(u64::MAX),
         q("memory").map(|v| v.round() as u64).unwrap_or(u64::MAX),
-        q("pods").map(|v| v as u64).unwrap_or(110),
+        allocatable_pods(node),
     )
+}
+
+/// A node's allocatable pod count (what every scheduling cycle checks on every node, so the
+/// CPU and memory quantities are only parsed when a pod requests them).
+pub fn allocatable_pods(node: &Node) -> u64 {
+    let Some(v) = node.status.allocatable.get("pods") else { return 110 };
+    // A plain integer (as every node reports it) parses exactly without the quantity parser.
+    if !v.is_empty() && v.len() <= 15 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse().unwrap_or(110);
+    }
+    parse_quantity_str(v).map(|v| v as u64).unwrap_or(110)
 }
 
 /// Whether node labels satisfy `nodeSelectorTerms` (any term; all expressions of a term).
@@ -287,7 +298,7 @@ mod tests {
         let mut p = Pod::default();
         p.spec.containers.push(crate::engine::api::Container {
             name: "a".into(),
-            resources: Some(serde_json::json!({"limits": {"cpu": "500m", "memory": "1Gi"}})),
+            resources: Some(serde_json::json!({"limits": {"cpu": "500m", "memory": "1Gi"}}).into()),
             ..Default::default()
         });
         assert_eq!(pod_requests(&p), (500, 1 << 30));

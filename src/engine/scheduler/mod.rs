@@ -219,9 +219,16 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     let tols = framework::tolerations(&pod);
     let (cpu, mem) = framework::pod_requests(&pod);
     let mut rejections = Vec::new();
-    let mut feasible: Vec<(usize, String)> = Vec::new();
+    // The feasible node running the fewest pods, ties to the first name (kept as the running
+    // minimum rather than collecting and sorting every feasible node's name).
+    let mut best: Option<(usize, &str)> = None;
+    // Nodes are listed in name order, as the per-node pod map is kept: walk both together
+    // rather than searching the map for every node of every cycle.
+    let mut pods_by_node = c.scheduler.node_pods.iter().peekable();
     for n in nodes.iter().copied() {
         let name = &n.metadata.name;
+        while pods_by_node.next_if(|(k, _)| k.as_str() < name.as_str()).is_some() {}
+        let node_pods = pods_by_node.peek().filter(|(k, _)| *k == name).map(|(_, v)| *v);
         let rejection = if n.spec.unschedulable == Some(true)
             && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
         {
@@ -230,18 +237,22 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
             Some(Rejection::unresolvable("node(s) had untolerated taint(s)"))
         } else if !framework::node_affinity_matches(&pod, &n.metadata.labels) {
             Some(Rejection::unresolvable("node(s) didn't match Pod's node affinity/selector"))
-        } else if let Some(r) = resources_fit(c, n, cpu, mem) {
+        } else if let Some(r) = resources_fit(n, node_pods, cpu, mem) {
             Some(r)
         } else {
             volume_binding::filter(c, &claims, name).err()
         };
         match rejection {
             Some(r) => rejections.push(r),
-            None => feasible.push((c.scheduler.pods_on(name), name.clone())),
+            None => {
+                let candidate = (node_pods.map_or(0, |m| m.len()), name.as_str());
+                if best.is_none_or(|b| candidate < b) {
+                    best = Some(candidate);
+                }
+            }
         }
     }
-    feasible.sort();
-    let Some((_, node)) = feasible.into_iter().next() else {
+    let Some(node) = best.map(|(_, n)| n.to_string()) else {
         let text = fit_error(nodes.len(), None, &rejections);
         let summary = summarize(&rejections);
         unschedulable(c, key, &pod, text, summary);
@@ -276,11 +287,9 @@ fn summarize(rejections: &[Rejection]) -> String {
 }
 
 /// NodeResourcesFit: pod count, CPU and memory against allocatable.
-fn resources_fit(c: &Cluster, n: &super::api::Node, cpu: u64, mem: u64) -> Option<Rejection> {
-    let (a_cpu, a_mem, a_pods) = framework::allocatable(n);
-    let pods = c.scheduler.node_pods.get(&n.metadata.name);
+fn resources_fit(n: &super::api::Node, pods: Option<&BTreeMap<String, (u64, u64)>>, cpu: u64, mem: u64) -> Option<Rejection> {
     let count = pods.map_or(0, |m| m.len()) as u64;
-    if count + 1 > a_pods {
+    if count + 1 > framework::allocatable_pods(n) {
         return Some(Rejection::unschedulable("Too many pods"));
     }
     if cpu == 0 && mem == 0 {
@@ -288,6 +297,7 @@ fn resources_fit(c: &Cluster, n: &super::api::Node, cpu: u64, mem: u64) -> Optio
         // every cycle would make scheduling quadratic in cluster size).
         return None;
     }
+    let (a_cpu, a_mem, _) = framework::allocatable(n);
     let (used_cpu, used_mem) = pods.map_or((0, 0), |m| m.values().fold((0, 0), |(a, b), (x, y)| (a + x, b + y)));
     if cpu > 0 && used_cpu + cpu > a_cpu {
         return Some(Rejection::unschedulable("Insufficient cpu"));

@@ -70,7 +70,7 @@ fn cordoned_and_selected_away_nodes_are_reported_per_reason() {
 fn full_nodes_report_too_many_pods_and_cpu() {
     let mut c = cluster();
     let mut p = pod("big", "nginx:1.27");
-    p.spec.containers[0].resources = Some(serde_json::json!({"requests": {"cpu": "8"}}));
+    p.spec.containers[0].resources = Some(serde_json::json!({"requests": {"cpu": "8"}}).into());
     create(&mut c, Object::Pod(p));
     c.settle_default();
     assert_eq!(
@@ -107,7 +107,7 @@ fn pods_waiting_for_volume_binding_still_count_on_their_node() {
         crate::engine::apiserver::create(&mut c, Object::Pod(with_claim(pod(&format!("web-{i}"), "nginx:1.27"), &claim, "/data"))).unwrap();
     }
     c.settle_default();
-    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name).collect();
+    let nodes: Vec<String> = (0..3).map(|i| get_pod(&c, &format!("web-{i}")).unwrap().spec.node_name.clone()).collect();
     assert_eq!(nodes, vec!["node-1", "node-2", "node-3"]);
     let pvc0 = get_pvc(&c, "www-web-0").unwrap();
     assert_eq!(pvc0.metadata.annotations.get("volume.kubernetes.io/selected-node").map(String::as_str), Some("node-1"));

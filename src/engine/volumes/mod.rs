@@ -324,11 +324,16 @@ pub fn is_wait_for_first_consumer(sc: &StorageClass) -> bool {
 
 /// Parses a Kubernetes quantity (`1Gi`, `500Mi`, `2G`, `1.5Gi`, `1000`, `1e3`) to bytes.
 pub fn parse_quantity(v: &serde_json::Value) -> Option<f64> {
-    let s = match v {
-        serde_json::Value::String(s) => s.trim().to_string(),
-        serde_json::Value::Number(n) => return n.as_f64(),
-        _ => return None,
-    };
+    match v {
+        serde_json::Value::String(s) => parse_quantity_str(s),
+        serde_json::Value::Number(n) => n.as_f64(),
+        _ => None,
+    }
+}
+
+/// [`parse_quantity`] of a quantity string (`"10Gi"`, `"500m"`).
+pub fn parse_quantity_str(s: &str) -> Option<f64> {
+    let s = s.trim();
     const SUFFIXES: &[(&str, f64)] = &[
         ("Ki", 1024.0),
         ("Mi", 1048576.0),

@@ -123,7 +123,7 @@ pub fn provision(c: &mut Cluster, key: &ObjectKey, uid: &str) {
             persistent_volume_reclaim_policy: sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
             storage_class_name: class_name,
             volume_mode: Some(pvc.spec.volume_mode.clone().unwrap_or_else(|| "Filesystem".into())),
-            node_affinity,
+            node_affinity: node_affinity.map(Into::into),
             source,
             ..Default::default()
         },

@@ -58,8 +58,8 @@ pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
     for obj in &fetched.objects {
         let mut o = (**obj).clone();
         let spec = match &mut o {
-            Object::StatefulSet(s) => &mut s.spec.template.spec,
-            Object::Pod(pd) => &mut pd.spec,
+            Object::StatefulSet(s) => &mut *s.spec.template.spec,
+            Object::Pod(pd) => &mut *pd.spec,
             _ => {
                 errors.push(CmdError::plain(format!(
                     "the object of kind {} is not supported by set image in the StatefulSet Playground",

@@ -300,9 +300,9 @@ fn print_projected_volume_source(w: &mut PrefixWriter, projected: &Value) {
 }
 
 /// `printPodTolerationsMultiline`.
-pub fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: &Option<Value>) {
+pub fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: Option<&Value>) {
     w.write(LEVEL_0, &format!("{title}:\t"));
-    let list = tolerations.as_ref().and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    let list = tolerations.and_then(|t| t.as_array()).cloned().unwrap_or_default();
     if list.is_empty() {
         w.write_line("<none>");
         return;
@@ -349,7 +349,7 @@ pub fn describe_pod_template(w: &mut PrefixWriter, t: &PodTemplateSpec) {
         w.write(LEVEL_1, &format!("Priority Class Name:\t{pc}\n"));
     }
     print_labels_multiline(w, "  Node-Selectors", &t.spec.node_selector);
-    print_tolerations(w, "  Tolerations", &t.spec.tolerations);
+    print_tolerations(w, "  Tolerations", t.spec.tolerations.as_deref());
 }
 
 fn qos_class(p: &Pod) -> String {
@@ -434,7 +434,7 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
     describe_volumes(&mut w, &p.spec.volumes, "");
     w.write(LEVEL_0, &format!("QoS Class:\t{}\n", qos_class(p)));
     print_labels_multiline(&mut w, "Node-Selectors", &p.spec.node_selector);
-    print_tolerations(&mut w, "Tolerations", &p.spec.tolerations);
+    print_tolerations(&mut w, "Tolerations", p.spec.tolerations.as_deref());
     let events = crate::engine::events::events_for(c, &p.metadata.namespace, &p.metadata.uid);
     describe_events(&mut w, &events, now);
     w.finish()

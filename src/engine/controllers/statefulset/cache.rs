@@ -95,6 +95,7 @@ pub fn checkin(c: &mut Cluster, key: ObjectKey, ix: Rc<SetIndex>) {
 
 /// Forgets a deleted set's index.
 pub fn forget(st: &mut ControllerState, key: &ObjectKey) {
+    st.applied.remove(key);
     if let Some(ix) = st.indexes.remove(key) {
         st.index_uids.remove(ix.uid());
     }

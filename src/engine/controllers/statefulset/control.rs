@@ -18,7 +18,7 @@ use super::index::SetIndex;
 use super::pod_control::{aggregate, SyncError};
 use super::process::{fix_pod_claim, process_condemned, process_replica};
 use super::retention::is_retain_retain;
-use super::revisions::{apply_revision, get_stateful_set_revisions, truncate_history, SetRevisions};
+use super::revisions::{apply_revision_of, get_stateful_set_revisions, truncate_history, SetRevisions};
 use super::rolling::update_strategy;
 use super::status::update_stateful_set_status;
 use super::utils::*;
@@ -243,7 +243,7 @@ fn update_stateful_set_pods(
     ix: &SetIndex,
     stale: &mut bool,
 ) -> (Option<StatefulSetStatus>, Result<(), SyncError>) {
-    let current_set = match apply_revision(c, set, &revs.current) {
+    let current_set = match apply_revision_of(c, owner, set, &revs.current) {
         Ok(s) => s,
         Err(e) => return (None, Err(SyncError::msg(e))),
     };
@@ -252,7 +252,7 @@ fn update_stateful_set_pods(
     let update_set = if Rc::ptr_eq(&revs.current, &revs.update) {
         &current_set
     } else {
-        update_owned = match apply_revision(c, set, &revs.update) {
+        update_owned = match apply_revision_of(c, owner, set, &revs.update) {
             Ok(s) => s,
             Err(e) => return (None, Err(SyncError::msg(e))),
         };

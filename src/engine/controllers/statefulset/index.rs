@@ -329,6 +329,20 @@ impl SetIndex {
     /// Re-reads one pod: drops what was known about it and classifies the stored version.
     fn refresh_pod(&mut self, c: &Cluster, set: &StatefulSet, name: &str) {
         self.needs_claim.remove(name);
+        let stored = c.store.get(Kind::Pod, &self.params.namespace, name).cloned().and_then(PodHandle::new);
+        let class = stored.as_ref().map_or(Class::Other, |p| classify(&self.params, p));
+        let mut fresh = match (&class, stored) {
+            (Class::Claimed, Some(pod)) => Some(Member { ordinal: get_ordinal(&pod), facts: Facts::of(c, set, &pod), pod }),
+            _ => None,
+        };
+        // Most writes (a status update that changes no fact) leave the indexes as they are: only
+        // the stored version is swapped in.
+        if let (Some(new), Some(old)) = (&mut fresh, self.members.get_mut(name)) {
+            if new.ordinal == old.ordinal && new.facts == old.facts && is_odd(new) == is_odd(old) {
+                std::mem::swap(&mut old.pod, &mut new.pod);
+                return;
+            }
+        }
         if let Some(ordinal) = self.members.get(name).map(|m| m.ordinal) {
             if ordinal >= 0 {
                 self.unregister(ordinal);
@@ -345,16 +359,14 @@ impl SetIndex {
                 self.register(ordinal);
             }
         }
-        let Some(obj) = c.store.get(Kind::Pod, &self.params.namespace, name) else { return };
-        let Some(pod) = PodHandle::new(obj.clone()) else { return };
-        match classify(&self.params, &pod) {
+        match class {
             Class::Other => {}
             Class::NeedsClaim => {
                 self.needs_claim.insert(name.to_string());
             }
             Class::Claimed => {
-                let ordinal = get_ordinal(&pod);
-                let member = Member { ordinal, facts: Facts::of(c, set, &pod), pod };
+                let Some(member) = fresh else { return };
+                let ordinal = member.ordinal;
                 self.odd += usize::from(is_odd(&member));
                 if ordinal >= 0 {
                     self.unregister(ordinal);
@@ -422,7 +434,11 @@ impl SetIndex {
         }
         put(&mut self.not_terminating, o, !f.terminating, add);
         put(&mut self.claims_to_fix_condemned, o, !f.claims_condemned, add);
-        let rev = self.revisions.entry(f.revision.clone()).or_default();
+        // Look up before inserting: the common case finds the revision, and must not copy its name.
+        if !self.revisions.contains_key(&f.revision) {
+            self.revisions.insert(f.revision.clone(), RevisionOrdinals::default());
+        }
+        let Some(rev) = self.revisions.get_mut(&f.revision) else { return };
         put(&mut rev.all, o, true, add);
         put(&mut rev.not_terminating, o, !f.terminating, add);
         let counted = usize::from(f.created && !f.terminating);
@@ -467,6 +483,7 @@ fn claim_ordinal(claim: &str, template: &str, set: &str) -> Option<i64> {
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     /// Not this set's business (another controller's, or an orphan that does not match).
     Other,

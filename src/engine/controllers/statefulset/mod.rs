@@ -64,6 +64,9 @@ pub struct ControllerState {
     pub(crate) patches: BTreeMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).
     pub(crate) templates: BTreeMap<String, Rc<PodTemplateSpec>>,
+    /// The last syncs' [`revisions::apply_revision`] results per set: (stored set version,
+    /// revision, result). Valid while both objects are the same (they are immutable).
+    pub(crate) applied: BTreeMap<ObjectKey, Vec<AppliedRevision>>,
     /// Each synced set's pod index (shared with checkpoints until either side changes it).
     pub(crate) indexes: BTreeMap<ObjectKey, Rc<index::SetIndex>>,
     /// Set uid → key, for pods and claims that point at a set by ownerRef.
@@ -73,6 +76,9 @@ pub struct ControllerState {
     #[cfg(test)]
     pub(crate) use_reference: bool,
 }
+
+/// A memoized [`revisions::apply_revision`]: the stored set version, the revision, the result.
+pub(crate) type AppliedRevision = (Rc<crate::engine::api::Object>, Rc<crate::engine::api::Object>, Rc<crate::engine::api::StatefulSet>);
 
 /// Most decoded templates kept; the cache is cleared past this (a set rarely has more live
 /// revisions than its history limit).

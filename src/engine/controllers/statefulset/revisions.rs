@@ -11,7 +11,8 @@ use super::history::{
     revision_of, update_controller_revision,
 };
 use super::{ControllerState, COMPONENT, TEMPLATE_CACHE_LIMIT};
-use crate::engine::api::{ControllerRevision, Object, PodTemplateSpec, StatefulSet, StatefulSetSpec};
+use crate::engine::api::{ControllerRevision, Kind, Object, PodTemplateSpec, StatefulSet, StatefulSetSpec};
+use crate::engine::store::ObjectKey;
 use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
 use crate::engine::why::Verdict;
@@ -28,6 +29,60 @@ pub struct CachedPatch {
     pub patch: Rc<Value>,
     /// Its Go JSON bytes (what gets hashed).
     pub json: Rc<str>,
+    /// Memo of [`hash_controller_revision`] of `json` for one collision count.
+    hash: Option<(i32, Rc<str>)>,
+    /// Memo of [`equal_revision_to`] against this patch: revision objects are immutable (a
+    /// renumbered revision is a new object), so the answer for the same object, with the same
+    /// hash, never changes. Holding the `Rc` keeps the identity from being reused.
+    compared: Vec<(Rc<Object>, Rc<str>, bool)>,
+}
+
+impl CachedPatch {
+    fn clone_patch(&self) -> CachedPatch {
+        CachedPatch {
+            generation: self.generation,
+            patch: self.patch.clone(),
+            json: self.json.clone(),
+            hash: None,
+            compared: Vec::new(),
+        }
+    }
+}
+
+/// Most memoized comparisons per set; the memo restarts past this.
+const COMPARED_LIMIT: usize = 64;
+
+/// The live template's hash for `collision_count` (memoized per patch).
+fn patch_hash(c: &mut Cluster, set: &StatefulSet, patch: &CachedPatch, collision_count: i32) -> Rc<str> {
+    let cached = c.statefulset_controller.patches.get_mut(&set.metadata.uid);
+    if let Some((cc, h)) = cached.as_ref().and_then(|p| p.hash.as_ref()) {
+        if *cc == collision_count {
+            return h.clone();
+        }
+    }
+    let hash: Rc<str> = hash_controller_revision(&patch.json, Some(collision_count)).into();
+    if let Some(p) = cached {
+        p.hash = Some((collision_count, hash.clone()));
+    }
+    hash
+}
+
+/// `EqualRevision(revision, candidate)` for the live template's candidate (memoized per patch).
+fn equals_candidate(c: &mut Cluster, set: &StatefulSet, patch: &CachedPatch, hash: &Rc<str>, revision: &Rc<Object>) -> bool {
+    let cached = c.statefulset_controller.patches.get_mut(&set.metadata.uid);
+    if let Some(p) = &cached {
+        if let Some((_, _, eq)) = p.compared.iter().find(|(r, h, _)| Rc::ptr_eq(r, revision) && **h == **hash) {
+            return *eq;
+        }
+    }
+    let eq = equal_revision_to(revision_of(revision), hash, &patch.patch);
+    if let Some(p) = cached {
+        if p.compared.len() >= COMPARED_LIMIT {
+            p.compared.clear();
+        }
+        p.compared.push((revision.clone(), hash.clone(), eq));
+    }
+    eq
 }
 
 /// Adds the fields Go always serializes in a pod template (non-pointer structs without
@@ -48,7 +103,8 @@ pub fn get_patch(c: &mut Cluster, set: &StatefulSet) -> CachedPatch {
     let state: &mut ControllerState = &mut c.statefulset_controller;
     if let Some(p) = state.patches.get(&set.metadata.uid) {
         if p.generation == set.metadata.generation {
-            return p.clone();
+            // The memos stay in the state; callers get the patch itself.
+            return p.clone_patch();
         }
     }
     let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
@@ -58,7 +114,7 @@ pub fn get_patch(c: &mut Cluster, set: &StatefulSet) -> CachedPatch {
     }
     let patch = serde_json::json!({ "spec": { "template": template } });
     let json: Rc<str> = go_json(&patch).into();
-    let cached = CachedPatch { generation: set.metadata.generation, patch: Rc::new(patch), json };
+    let cached = CachedPatch { generation: set.metadata.generation, patch: Rc::new(patch), json, hash: None, compared: Vec::new() };
     state.patches.insert(set.metadata.uid.clone(), cached.clone());
     cached
 }
@@ -124,6 +180,22 @@ pub fn apply_revision(c: &mut Cluster, set: &StatefulSet, revision: &Rc<Object>)
     })
 }
 
+/// [`apply_revision`] for the stored set `owner`, memoized: the result depends only on the set
+/// version and the revision object, and most syncs see both unchanged since the last one.
+pub fn apply_revision_of(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSet, revision: &Rc<Object>) -> Result<Rc<StatefulSet>, String> {
+    let key = ObjectKey::new(Kind::StatefulSet, &set.metadata.namespace, &set.metadata.name);
+    let memo = c.statefulset_controller.applied.get(&key);
+    if let Some((_, _, hit)) = memo.and_then(|m| m.iter().find(|(o, r, _)| Rc::ptr_eq(o, owner) && Rc::ptr_eq(r, revision))) {
+        return Ok(hit.clone());
+    }
+    let applied = Rc::new(apply_revision(c, set, revision)?);
+    let memo = c.statefulset_controller.applied.entry(key).or_default();
+    // Results for older versions of the set can never be asked for again.
+    memo.retain(|(o, _, _)| Rc::ptr_eq(o, owner));
+    memo.push((owner.clone(), revision.clone(), applied.clone()));
+    Ok(applied)
+}
+
 /// `nextRevision`: one past the highest (revisions are sorted), 1 for the first.
 pub fn next_revision(revisions: &[Rc<Object>]) -> i64 {
     revisions.last().map_or(1, |r| revision_of(r).revision + 1)
@@ -152,10 +224,9 @@ pub fn get_stateful_set_revisions(
     let patch = get_patch(c, set);
     // The candidate revision is only built when it is created; equality needs its hash and data.
     let next = next_revision(revisions);
-    let hash = hash_controller_revision(&patch.json, Some(collision_count));
+    let hash = patch_hash(c, set, &patch, collision_count);
     let subject = format!("statefulset/{}", set.metadata.name);
-    let equal: Vec<&Rc<Object>> =
-        revisions.iter().filter(|r| equal_revision_to(revision_of(r), &hash, &patch.patch)).collect();
+    let equal: Vec<&Rc<Object>> = revisions.iter().filter(|r| equals_candidate(c, set, &patch, &hash, r)).collect();
     let update = match (equal.last(), revisions.last()) {
         (Some(eq), Some(newest)) if Rc::ptr_eq(eq, newest) => (*eq).clone(),
         (Some(eq), _) => {

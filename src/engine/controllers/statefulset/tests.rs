@@ -284,10 +284,11 @@ fn revision_names_match_a_real_cluster() {
         dns_policy: "ClusterFirst".into(),
         restart_policy: "Always".into(),
         scheduler_name: "default-scheduler".into(),
-        security_context: Some(serde_json::json!({})),
+        security_context: Some(serde_json::json!({}).into()),
         termination_grace_period_seconds: Some(30),
         ..Default::default()
-    };
+    }
+    .into();
     create(&mut c, s);
     let rev = c.store.list(Kind::ControllerRevision, Some("default")).find_map(|o| o.as_controller_revision()).cloned().unwrap();
     assert_eq!(rev.metadata.name, "test-776999688b");

@@ -5,11 +5,9 @@
 //! formatting them, because a sync visits every pod of the set.
 
 use crate::engine::api::{
-    phase, LabelSelector, Object, OwnerReference, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod,
+    phase, LabelSelector, OwnerReference, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod,
     StatefulSet, StringMap, Time, Volume, ROLLING_UPDATE,
 };
-use std::ops::Deref;
-use std::rc::Rc;
 
 /// Pod label naming the pod (`apps.StatefulSetPodNameLabel`).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -18,38 +16,7 @@ pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 /// Pod label naming the ControllerRevision the pod was made from (`apps.StatefulSetRevisionLabel`).
 pub const REVISION_LABEL: &str = "controller-revision-hash";
 
-/// A pod as the controller sees it in one sync: either a stored pod (shared, never copied) or a
-/// placeholder built by [`new_versioned_stateful_set_pod`] that is not created yet (phase "").
-#[derive(Clone, Debug)]
-pub struct PodHandle(Rc<Object>);
-
-impl PodHandle {
-    /// Wraps a stored object; None unless it is a Pod.
-    pub fn new(obj: Rc<Object>) -> Option<PodHandle> {
-        obj.as_pod().is_some().then_some(PodHandle(obj))
-    }
-
-    /// Wraps a pod built in this sync.
-    pub fn from_pod(pod: Pod) -> PodHandle {
-        PodHandle(Rc::new(Object::Pod(pod)))
-    }
-
-    /// The shared object.
-    pub fn object(&self) -> &Rc<Object> {
-        &self.0
-    }
-}
-
-impl Deref for PodHandle {
-    type Target = Pod;
-    fn deref(&self) -> &Pod {
-        match &*self.0 {
-            Object::Pod(p) => p,
-            // `new` and `from_pod` only ever wrap pods.
-            _ => unreachable!("PodHandle holds a Pod"),
-        }
-    }
-}
+pub use crate::engine::api::PodHandle;
 
 /// `getParentNameAndOrdinal`: splits `web-12` into (`web`, 12) as the regex `(.*)-([0-9]+)$`
 /// does; ordinal is -1 when the name does not end in `-<digits>` or the digits overflow int32.
