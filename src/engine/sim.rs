@@ -8,7 +8,7 @@
 
 use super::api::{Kind, Object, ObjectReference, Time};
 use super::config::ClusterConfig;
-use super::controllers::{garbage_collector, statefulset};
+use super::controllers::{garbage_collector, root_ca_publisher, serviceaccounts, statefulset};
 use super::rng::Rng;
 use super::store::{ObjectKey, Store, WatchEvent};
 use super::why::{Decision, Verdict, WhyLog};
@@ -31,6 +31,10 @@ pub enum Task {
     GarbageCollect(garbage_collector::Task),
     /// Node lifecycle controller / taint eviction work.
     NodeLifecycle(node_lifecycle::Task),
+    /// ServiceAccounts controller: ensure one namespace's `default` ServiceAccount.
+    ServiceAccounts(String),
+    /// Root CA publisher: ensure one namespace's `kube-root-ca.crt` ConfigMap.
+    PublishRootCa(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -255,6 +259,8 @@ impl Cluster {
             Task::Volume(t) => volumes::handle(self, t),
             Task::GarbageCollect(t) => garbage_collector::handle(self, t),
             Task::NodeLifecycle(t) => node_lifecycle::handle(self, t),
+            Task::ServiceAccounts(ns) => serviceaccounts::sync(self, &ns),
+            Task::PublishRootCa(ns) => root_ca_publisher::sync(self, &ns),
         }
     }
 
@@ -267,6 +273,8 @@ impl Cluster {
             kubelet::on_change(self, ev);
             volumes::on_change(self, ev);
             garbage_collector::on_change(self, ev);
+            serviceaccounts::on_change(self, ev);
+            root_ca_publisher::on_change(self, ev);
         }
     }
 

@@ -188,8 +188,13 @@ mod tests {
         }
     }
 
+    /// The test's ConfigMaps (every namespace also has the root CA one).
     fn names(c: &Cluster) -> Vec<String> {
-        c.store.list(Kind::ConfigMap, Some("default")).map(|o| o.meta().name.clone()).collect()
+        c.store
+            .list(Kind::ConfigMap, Some("default"))
+            .map(|o| o.meta().name.clone())
+            .filter(|n| n != "kube-root-ca.crt")
+            .collect()
     }
 
     #[test]

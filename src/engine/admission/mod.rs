@@ -91,6 +91,7 @@ pub fn admit_create(c: &mut Cluster, obj: &mut Object) -> Result<(), ApiError> {
             }
             svc.status = serde_json::json!({"loadBalancer": {}});
         }
+        Object::Generic(Kind::Namespace, ns) => prepare_namespace_for_create(ns),
         _ => {}
     }
     Ok(())
@@ -172,6 +173,22 @@ pub fn warnings(obj: &Object) -> Vec<String> {
         Object::StatefulSet(s) => apps::stateful_set_warnings(s),
         _ => Vec::new(),
     }
+}
+
+/// `SetDefaults_Namespace` (the `kubernetes.io/metadata.name` label) and the namespace
+/// strategy's `PrepareForCreate`: phase Active and the `kubernetes` finalizer.
+fn prepare_namespace_for_create(ns: &mut crate::engine::api::GenericObject) {
+    ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), ns.metadata.name.clone());
+    let spec = ns.rest.entry("spec").or_insert_with(|| serde_json::json!({}));
+    if let Some(spec) = spec.as_object_mut() {
+        let finalizers = spec.entry("finalizers").or_insert_with(|| serde_json::json!([]));
+        if let Some(list) = finalizers.as_array_mut() {
+            if !list.iter().any(|f| f == "kubernetes") {
+                list.push("kubernetes".into());
+            }
+        }
+    }
+    ns.rest.insert("status".into(), serde_json::json!({"phase": "Active"}));
 }
 
 #[cfg(test)]

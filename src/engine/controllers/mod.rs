@@ -1,4 +1,7 @@
 //! Controllers from kube-controller-manager that a StatefulSet depends on.
 
 pub mod garbage_collector;
+pub mod namespaces;
+pub mod root_ca_publisher;
+pub mod serviceaccounts;
 pub mod statefulset;

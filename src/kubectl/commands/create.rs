@@ -39,7 +39,8 @@ pub const FLAGS: &[FlagSpec] = &[
     VALIDATE_FLAG,
 ];
 
-/// The subcommands of `kubectl create` (generators), which the playground does not simulate.
+/// The subcommands of `kubectl create` (generators) the playground refuses (see
+/// `create_generators` for the ones it has).
 const GENERATORS: &[&str] = &[
     "clusterrole", "clusterrolebinding", "configmap", "cronjob", "deployment", "ingress", "job", "namespace",
     "poddisruptionbudget", "priorityclass", "quota", "role", "rolebinding", "secret", "service", "serviceaccount",
@@ -55,7 +56,12 @@ enum Verb {
 
 /// `kubectl create`.
 pub fn run_create(env: &mut Env, args: &[String]) -> CmdResult {
-    if let Some(g) = args.iter().find(|a| !a.starts_with('-')) {
+    if let Some(i) = args.iter().position(|a| !a.starts_with('-')) {
+        let g = &args[i];
+        if let Some((command, kind)) = super::create_generators::generator(g) {
+            let rest: Vec<String> = args[..i].iter().chain(&args[i + 1..]).cloned().collect();
+            return super::create_generators::run(env, command, kind, &rest);
+        }
         if GENERATORS.contains(&g.as_str()) {
             return Err(CmdError::plain(format!(
                 "\"kubectl create {g}\" is not available in the StatefulSet Playground; write the object in YAML and use kubectl apply -f"

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod create;
+pub mod create_generators;
 pub mod describe;
 pub mod delete;
 pub mod edit;

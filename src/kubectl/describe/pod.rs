@@ -459,11 +459,11 @@ mod tests {
             {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
         ]});
         let mut v1 = Volume { name: "kube-api-access-abcde".into(), ..Default::default() };
-        v1.other_sources.insert("projected".into(), projected);
+        v1.other_sources.insert("projected".into(), projected.into());
         let mut v2 = Volume { name: "podinfo".into(), ..Default::default() };
         v2.other_sources.insert(
             "downwardAPI".into(),
-            serde_json::json!({"items": [{"fieldRef": {"fieldPath": "metadata.labels"}, "path": "labels"}]}),
+            serde_json::json!({"items": [{"fieldRef": {"fieldPath": "metadata.labels"}, "path": "labels"}]}).into(),
         );
         p.spec.volumes = vec![v1, v2];
         put(&mut c, Object::Pod(p));

@@ -120,7 +120,7 @@ pub fn describe_persistent_volume(c: &Cluster, p: &PersistentVolume) -> String {
         w.write(LEVEL_0, &format!("VolumeMode:\t{m}\n"));
     }
     w.write(LEVEL_0, &format!("Capacity:\t{}\n", p.spec.capacity.get("storage").map(canonical).unwrap_or_else(|| "0".into())));
-    print_volume_node_affinity(&mut w, p.spec.node_affinity.as_ref());
+    print_volume_node_affinity(&mut w, p.spec.node_affinity.as_deref());
     w.write(LEVEL_0, &format!("Message:\t{}\n", p.status.message));
     w.write(LEVEL_0, "Source:\n");
     if let Some(h) = p.spec.source.get("hostPath") {
@@ -274,7 +274,7 @@ Events:                <none>
                 {"key": "disk", "operator": "Exists"}
             ]},
             {}
-        ]}}));
+        ]}}).into());
         pv.spec.source.insert("hostPath".into(), serde_json::json!({"path": "/data"}));
         put(&mut c, Object::PersistentVolume(pv));
         let o = kubectl(&mut c, "describe pv pv-1");
