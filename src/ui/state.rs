@@ -314,15 +314,17 @@ impl State {
         self.recent = Rc::new(changes.to_vec());
         let Some(w) = self.watch.clone() else { return };
         let mut rows = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        // `get` only reads: one scratch copy serves every row (a copy per row cost a whole
+        // cluster clone per changed object at 1,000 pods).
+        let mut copy = None;
         for ch in changes.iter().rev() {
             if ch.kind != w.kind || ch.namespace != NAMESPACE && w.kind.info().namespaced {
                 continue;
             }
-            if w.name.as_ref().is_some_and(|n| *n != ch.name) || seen.contains(&ch.name) {
+            if w.name.as_ref().is_some_and(|n| *n != ch.name) || !seen.insert(ch.name.clone()) {
                 continue;
             }
-            seen.push(ch.name.clone());
             if ch.type_ == WatchEventType::Deleted {
                 continue;
             }
@@ -331,8 +333,8 @@ impl State {
                 args.push(ch.name.clone());
             }
             args.push("--no-headers".into());
-            let mut copy = self.session.borrow().cluster().clone();
-            let o = crate::kubectl::run_args(&mut copy, &args, &Default::default());
+            let copy = copy.get_or_insert_with(|| self.session.borrow().cluster().clone());
+            let o = crate::kubectl::run_args(copy, &args, &Default::default());
             if o.exit_code == 0 && !o.stdout.is_empty() {
                 rows.push(line(LineKind::Out, o.stdout.trim_end_matches('\n')));
             }
@@ -340,7 +342,6 @@ impl State {
         rows.reverse();
         self.say(rows);
     }
-
 
     fn stop_if_settled(&mut self, out: &Outcome) {
         if out.changes.is_empty() {
