@@ -23,6 +23,12 @@ pub fn kubectl(c: &mut Cluster, line: &str) -> Output {
     run(c, line, &Context::default())
 }
 
+/// `kubectl apply -f -` of `yaml`, which must succeed without a word on stderr.
+pub fn apply(c: &mut Cluster, yaml: &str) {
+    let o = run(c, "kubectl apply -f -", &Context { stdin: Some(yaml.into()), ..Context::default() });
+    assert_eq!(o.stderr, "", "apply failed");
+}
+
 /// A StatefulSet `name` with `replicas`, selector/template label app=`name`, one nginx container.
 pub fn sts(name: &str, replicas: i32) -> StatefulSet {
     let mut s = StatefulSet::default();

@@ -113,12 +113,6 @@ pub fn describe_service_account(c: &Cluster, g: &GenericObject) -> String {
 #[cfg(test)]
 mod tests {
     use crate::kubectl::testutil::*;
-    use crate::kubectl::{run, Context};
-
-    fn apply(c: &mut crate::engine::sim::Cluster, yaml: &str) {
-        let o = run(c, "kubectl apply -f -", &Context { stdin: Some(yaml.into()), ..Context::default() });
-        assert_eq!(o.stderr, "", "apply failed");
-    }
 
     #[test]
     fn describe_config_map_like_upstream() {

@@ -200,12 +200,6 @@ pub fn describe_quota(g: &GenericObject) -> String {
 #[cfg(test)]
 mod tests {
     use crate::kubectl::testutil::*;
-    use crate::kubectl::{run, Context};
-
-    fn apply(c: &mut crate::engine::sim::Cluster, yaml: &str) {
-        let o = run(c, "kubectl apply -f -", &Context { stdin: Some(yaml.into()), ..Context::default() });
-        assert_eq!(o.stderr, "", "apply failed");
-    }
 
     #[test]
     fn describe_default_namespace() {

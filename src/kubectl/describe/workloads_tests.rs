@@ -1,12 +1,6 @@
 //! Tests for the workload and policy describers: objects applied with kubectl, exact bytes.
 
 use crate::kubectl::testutil::*;
-use crate::kubectl::{run, Context};
-
-fn apply(c: &mut crate::engine::sim::Cluster, yaml: &str) {
-    let o = run(c, "kubectl apply -f -", &Context { stdin: Some(yaml.into()), ..Context::default() });
-    assert_eq!(o.stderr, "", "apply failed");
-}
 
 fn uid(c: &crate::engine::sim::Cluster, kind: crate::engine::api::Kind, name: &str) -> String {
     c.store.get(kind, "default", name).unwrap().meta().uid.clone()
