@@ -18,6 +18,7 @@ pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set_image;
+pub mod version;
 
 use super::errors::{CmdError, CmdResult};
 use super::flags::{self, FlagSpec, Parsed};
@@ -62,6 +63,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "logs" => logs::run(env, &rest),
         "run" => run::run(env, &rest),
         "edit" => edit::run(env, &rest),
+        "version" => version::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
