@@ -160,18 +160,18 @@ pub fn update_status(c: &mut Cluster, obj: Object) -> Result<Rc<Object>, ApiErro
 /// A controller's or kubelet's write of its own object version (metadata, spec and status as
 /// given), without admission: the in-cluster components only write what the API allows them.
 pub fn write_internal(c: &mut Cluster, obj: Object) -> Rc<Object> {
-    let key = ObjectKey::of(&obj);
-    if let Some(old) = c.store.get_key(&key) {
+    let m = obj.meta();
+    if let Some(old) = c.store.get(obj.kind(), &m.namespace, &m.name) {
         if **old == obj {
             return old.clone();
         }
     }
     let now = c.now;
-    let finalizable = obj.meta().deletion_timestamp.is_some() && obj.meta().finalizers.is_empty();
+    let finalizable = m.deletion_timestamp.is_some() && m.finalizers.is_empty();
     let stored = c.store.update(obj, now);
     if finalizable && stored.kind() != Kind::Pod {
         // The last finalizer is gone from an object being deleted: storage removes it.
-        c.store.remove(&key, now);
+        c.store.remove(&ObjectKey::of(&stored), now);
     }
     stored
 }

@@ -6,7 +6,10 @@
 //! [`super::apiserver`]; this layer only stores.
 
 use super::api::{Kind, Object, ObjectMeta, Pod, Time};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::rc::Rc;
 
 /// Identifies an object: kind, namespace ("" for cluster-scoped kinds) and name.
@@ -31,6 +34,73 @@ impl ObjectKey {
     pub fn of(obj: &Object) -> ObjectKey {
         let m = obj.meta();
         ObjectKey::new(obj.kind(), &m.namespace, &m.name)
+    }
+}
+
+/// An [`ObjectKey`] made of borrowed parts: maps keyed by `ObjectKey` are searched with it
+/// (`map.get(KeyRef::new(..).as_key())`) without allocating the namespace and name.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRef<'a> {
+    kind: Kind,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+impl<'a> KeyRef<'a> {
+    /// The borrowed key of `kind`/`namespace`/`name`, scoped as [`ObjectKey::new`] scopes it.
+    pub fn new(kind: Kind, namespace: &'a str, name: &'a str) -> KeyRef<'a> {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        KeyRef { kind, namespace, name }
+    }
+
+    /// The form `BTreeMap<ObjectKey, _>` lookups take (`ObjectKey: Borrow<dyn KeyParts>`).
+    pub fn as_key(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+/// Kind, namespace and name of a key, owned or borrowed. Keys compare as these triples, which is
+/// the derived order of [`ObjectKey`], so a borrowed key finds what an owned one would.
+pub trait KeyParts {
+    /// The key's kind, namespace and name.
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for KeyRef<'_> {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, self.namespace, self.name)
+    }
+}
+
+impl<'a> Borrow<dyn KeyParts + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
     }
 }
 
@@ -104,7 +174,7 @@ impl Store {
 
     /// Looks an object up.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(&ObjectKey::new(kind, namespace, name))
+        self.objects.get(KeyRef::new(kind, namespace, name).as_key())
     }
 
     /// Looks an object up by key.
@@ -123,9 +193,9 @@ impl Store {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
-        let lo = ObjectKey { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let lo = KeyRef { kind, namespace: namespace.unwrap_or(""), name: "" };
         self.objects
-            .range(lo..)
+            .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
             .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
             .map(|(_, v)| v)
     }
@@ -188,13 +258,17 @@ impl Store {
     fn write(&mut self, mut obj: Object, now: Time, new_key: bool) -> Rc<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
-        let key = ObjectKey::of(&obj);
         let new = Rc::new(obj);
-        // Replacing in place keeps the stored key (no copy of it for an update).
-        let slot = if new_key { None } else { self.objects.get_mut(&key) };
-        let old = match slot {
-            Some(slot) => Some(std::mem::replace(slot, new.clone())),
-            None => self.objects.insert(key.clone(), new.clone()),
+        let m = new.meta();
+        let borrowed = KeyRef::new(new.kind(), &m.namespace, &m.name);
+        // Replacing in place keeps the stored key: an update builds no owned key at all.
+        let slot = if new_key { None } else { self.objects.get_mut(borrowed.as_key()) };
+        let (old, key) = match slot {
+            Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
+            None => {
+                let key = ObjectKey::of(&new);
+                (self.objects.insert(key.clone(), new.clone()), Some(key))
+            }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
         let same_identity = old.as_ref().is_some_and(|o| {
@@ -202,6 +276,7 @@ impl Store {
             a.uid == b.uid && a.owner_references == b.owner_references
         });
         if !same_identity {
+            let key = key.unwrap_or_else(|| ObjectKey::of(&new));
             if let Some(o) = &old {
                 self.unindex(&key, o.meta());
             }

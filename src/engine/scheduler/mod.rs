@@ -15,7 +15,7 @@ mod volume_binding;
 use super::api::{Condition, Kind, Object, Pod};
 use super::apiserver;
 use super::sim::{Cluster, Task as SimTask};
-use super::store::{ObjectKey, WatchEvent, WatchEventType};
+use super::store::{KeyRef, ObjectKey, WatchEvent, WatchEventType};
 use super::why::Verdict;
 use framework::{fit_error, Rejection};
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,7 +119,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
 /// Keeps the per-node pod cache; returns true when a pod left a node (capacity freed).
 fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
     let uid = &p.metadata.uid;
-    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(&ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name)) {
+    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(KeyRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name).as_key()) {
         // Assumed on a node while its volumes bind: keep counting it there.
         return false;
     }
