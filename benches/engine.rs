@@ -42,7 +42,7 @@ fn stateful_set(name: &str, replicas: i32, image: &str) -> Object {
     sts.spec.replicas = Some(replicas);
     sts.spec.service_name = name.into();
     sts.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    sts.spec.template.metadata.labels = labels;
+    sts.spec.template.metadata.labels = labels.into();
     sts.spec.template.spec.containers =
         vec![Container { name: "app".into(), image: image.into(), ..Default::default() }];
     Object::StatefulSet(sts)
