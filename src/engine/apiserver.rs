@@ -87,7 +87,7 @@ pub fn create(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
         return Err(ApiError::Invalid { kind, name: obj.meta().name.clone(), causes });
     }
     if c.store.get_key(&key).is_some() {
-        return Err(ApiError::AlreadyExists { kind, name: key.name });
+        return Err(ApiError::AlreadyExists { kind, name: key.name.to_string() });
     }
     let warnings = admission::warnings(&obj);
     {
@@ -118,7 +118,7 @@ pub fn update(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
     if !rv.is_empty() && *rv != old.meta().resource_version {
         return Err(ApiError::Conflict {
             kind,
-            name: key.name,
+            name: key.name.to_string(),
             message: "the object has been modified; please apply your changes to the latest version and try again"
                 .into(),
         });
@@ -128,7 +128,7 @@ pub fn update(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
     admission::admit_update(c, &old, &mut obj)?;
     let causes = admission::validate_update(c, &old, &obj);
     if !causes.is_empty() {
-        return Err(ApiError::Invalid { kind, name: key.name, causes });
+        return Err(ApiError::Invalid { kind, name: key.name.to_string(), causes });
     }
     if tracks_generation(kind) && spec_of(&old) != spec_of(&obj) {
         obj.meta_mut().generation = old.meta().generation + 1;

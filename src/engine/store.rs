@@ -13,21 +13,24 @@ use std::ops::Bound;
 use std::rc::Rc;
 
 /// Identifies an object: kind, namespace ("" for cluster-scoped kinds) and name.
+///
+/// Keys are copied far more often than built (work queues, indexes, watch handlers), so the
+/// strings are shared: a copy is two reference counts, not two allocations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectKey {
     /// The object's kind.
     pub kind: Kind,
     /// Namespace, empty for cluster-scoped objects.
-    pub namespace: String,
+    pub namespace: Rc<str>,
     /// Name.
-    pub name: String,
+    pub name: Rc<str>,
 }
 
 impl ObjectKey {
     /// Builds a key.
     pub fn new(kind: Kind, namespace: &str, name: &str) -> ObjectKey {
         let namespace = if kind.info().namespaced { namespace } else { "" };
-        ObjectKey { kind, namespace: namespace.to_string(), name: name.to_string() }
+        ObjectKey { kind, namespace: namespace.into(), name: name.into() }
     }
 
     /// The key of a stored object.
@@ -196,7 +199,7 @@ impl Store {
         let lo = KeyRef { kind, namespace: namespace.unwrap_or(""), name: "" };
         self.objects
             .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
+            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
             .map(|(_, v)| v)
     }
 
