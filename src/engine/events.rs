@@ -2,7 +2,7 @@
 //! objects; identical events are aggregated into one with a growing `count`, as the
 //! EventCorrelator does.
 
-use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
+use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference, Shared};
 use super::sim::Cluster;
 use super::store::ObjectKey;
 use std::collections::BTreeMap;
@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// Aggregation index: identical events → the stored Event's key.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
-    index: BTreeMap<String, ObjectKey>,
+    /// Shared with checkpoints: a repeated event only reads it (and bumps the stored count).
+    index: Shared<BTreeMap<String, ObjectKey>>,
     seq: u64,
 }
 

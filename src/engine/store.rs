@@ -5,7 +5,7 @@
 //! API semantics (admission, AlreadyExists, graceful deletion, finalizers) live in
 //! [`super::apiserver`]; this layer only stores.
 
-use super::api::{Kind, Object, ObjectMeta, Pod, Time};
+use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,18 +139,19 @@ pub struct WatchEvent {
     pub at: Time,
 }
 
-/// The store. Cloning is cheap relative to the objects (they are shared `Rc`s), which is what
-/// timeline checkpoints rely on.
+/// The store. Cloning is cheap: objects are shared `Rc`s and the maps themselves are
+/// [`Shared`], copied only when a clone writes to them. Timeline checkpoints and the look-ahead
+/// of [`crate::engine::Cluster::step`] (which checkpoints before every look-ahead) rely on it.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Rc<Object>>,
+    objects: Shared<BTreeMap<ObjectKey, Rc<Object>>>,
     resource_version: u64,
     uid_counter: u64,
     uid_salt: u64,
     /// owner uid → dependents (the garbage collector's graph).
-    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    dependents: Shared<BTreeMap<String, BTreeSet<ObjectKey>>>,
     /// uid → key, for owner lookups.
-    by_uid: BTreeMap<String, ObjectKey>,
+    by_uid: Shared<BTreeMap<String, ObjectKey>>,
     changes: Vec<WatchEvent>,
 }
 

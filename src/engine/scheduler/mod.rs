@@ -12,7 +12,7 @@
 pub mod framework;
 mod volume_binding;
 
-use super::api::{Condition, Kind, Object, Pod};
+use super::api::{Condition, Kind, Object, Pod, Shared};
 use super::apiserver;
 use super::sim::{Cluster, Task as SimTask};
 use super::store::{KeyRef, ObjectKey, WatchEvent, WatchEventType};
@@ -33,9 +33,11 @@ pub const BIND_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 #[derive(Clone, Debug, Default)]
 pub struct State {
     /// Node → (uid → (millicpu, memory bytes)) of its assigned, non-terminal pods.
-    node_pods: BTreeMap<String, BTreeMap<String, (u64, u64)>>,
+    /// (This and `pod_node` are [`Shared`]: the retry loops of unschedulable pods read them
+    /// only, so a checkpoint does not copy them.)
+    node_pods: Shared<BTreeMap<String, BTreeMap<String, (u64, u64)>>>,
     /// Pod uid → the node it is counted on.
-    pod_node: BTreeMap<String, String>,
+    pod_node: Shared<BTreeMap<String, String>>,
     /// Pods that failed to schedule and wait for a cluster change.
     unschedulable: BTreeSet<ObjectKey>,
     /// Unschedulable pods with a five-minute flush retry armed, and when it fires.
