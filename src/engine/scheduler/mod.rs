@@ -29,13 +29,16 @@ pub const RETRY_BACKOFF_MS: u64 = 1000;
 /// How long PreBind waits for a pod's claims to be bound.
 pub const BIND_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 
+/// Node → (pod uid → (millicpu, memory bytes)): the requests counted on each node.
+type NodePods = BTreeMap<String, BTreeMap<String, (u64, u64)>>;
+
 /// The scheduler's cache and queues.
 #[derive(Clone, Debug, Default)]
 pub struct State {
     /// Node → (uid → (millicpu, memory bytes)) of its assigned, non-terminal pods.
     /// (This and `pod_node` are [`Shared`]: the retry loops of unschedulable pods read them
     /// only, so a checkpoint does not copy them.)
-    node_pods: Shared<BTreeMap<String, BTreeMap<String, (u64, u64)>>>,
+    node_pods: Shared<NodePods>,
     /// Pod uid → the node it is counted on.
     pod_node: Shared<BTreeMap<String, String>>,
     /// Pods that failed to schedule and wait for a cluster change.
