@@ -42,7 +42,7 @@ fn stateful_set(name: &str, replicas: i32, image: &str) -> Object {
     sts.spec.replicas = Some(replicas);
     sts.spec.service_name = name.into();
     sts.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    sts.spec.template.metadata.labels = labels;
+    sts.spec.template.metadata.labels = labels.into();
     sts.spec.template.spec.containers =
         vec![Container { name: "app".into(), image: image.into(), ..Default::default() }];
     Object::StatefulSet(sts)
@@ -164,9 +164,33 @@ fn session_step(n: i32, steps: usize) -> (f64, f64, f64) {
     (times[times.len() / 2], mean, times[times.len() - 1])
 }
 
+/// The engine's step on a settled cluster whose only work is failure loops: 1,000 Parallel
+/// replicas on the default three nodes (330 fit), so 670 pods stay Pending and the scheduler
+/// retries them. Each step looks ahead for the next change and must be able to roll back, so
+/// it checkpoints the cluster first. Returns the median and worst milliseconds per step.
+fn stuck_step(n: i32, steps: usize) -> (f64, f64) {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let mut obj = stateful_set("web", n, "nginx:1.27");
+    if let Object::StatefulSet(s) = &mut obj {
+        s.spec.pod_management_policy = "Parallel".into();
+    }
+    apiserver::create(&mut c, obj).expect("create");
+    c.settle(24 * 3_600_000, usize::MAX);
+    let mut times: Vec<f64> = (0..steps)
+        .map(|_| {
+            let t = Instant::now();
+            c.step();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(|a, b| a.total_cmp(b));
+    (times[times.len() / 2], times[times.len() - 1])
+}
+
 fn main() {
     // `cargo bench --bench engine -- NAME…` runs only the named parts
-    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, session-100, session-step-1k, history);
+    // (settle-1k, settle-10k, rolling-1k, kubectl-1k, session-100, session-step-1k, stuck-step-1k,
+    // history);
     // no names runs them all.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
@@ -202,6 +226,10 @@ fn main() {
         println!(
             "session step + diagram view at 1,000 pods (rolling update, 600 steps): median {median:.2} ms, mean {mean:.2} ms, worst {worst:.2} ms"
         );
+    }
+    if want("stuck-step-1k") {
+        let (median, worst) = stuck_step(1_000, 50);
+        println!("engine step at 1,000 pods, 670 stuck Pending (failure loops only): median {median:.2} ms, worst {worst:.2} ms");
     }
     if want("history") {
         let (seek, bytes) = history_memory(100, 10_000);

@@ -87,7 +87,7 @@ pub fn create(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
         return Err(ApiError::Invalid { kind, name: obj.meta().name.clone(), causes });
     }
     if c.store.get_key(&key).is_some() {
-        return Err(ApiError::AlreadyExists { kind, name: key.name });
+        return Err(ApiError::AlreadyExists { kind, name: key.name.to_string() });
     }
     let warnings = admission::warnings(&obj);
     {
@@ -118,7 +118,7 @@ pub fn update(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
     if !rv.is_empty() && *rv != old.meta().resource_version {
         return Err(ApiError::Conflict {
             kind,
-            name: key.name,
+            name: key.name.to_string(),
             message: "the object has been modified; please apply your changes to the latest version and try again"
                 .into(),
         });
@@ -128,7 +128,7 @@ pub fn update(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
     admission::admit_update(c, &old, &mut obj)?;
     let causes = admission::validate_update(c, &old, &obj);
     if !causes.is_empty() {
-        return Err(ApiError::Invalid { kind, name: key.name, causes });
+        return Err(ApiError::Invalid { kind, name: key.name.to_string(), causes });
     }
     if tracks_generation(kind) && spec_of(&old) != spec_of(&obj) {
         obj.meta_mut().generation = old.meta().generation + 1;
@@ -160,18 +160,18 @@ pub fn update_status(c: &mut Cluster, obj: Object) -> Result<Rc<Object>, ApiErro
 /// A controller's or kubelet's write of its own object version (metadata, spec and status as
 /// given), without admission: the in-cluster components only write what the API allows them.
 pub fn write_internal(c: &mut Cluster, obj: Object) -> Rc<Object> {
-    let key = ObjectKey::of(&obj);
-    if let Some(old) = c.store.get_key(&key) {
+    let m = obj.meta();
+    if let Some(old) = c.store.get(obj.kind(), &m.namespace, &m.name) {
         if **old == obj {
             return old.clone();
         }
     }
     let now = c.now;
-    let finalizable = obj.meta().deletion_timestamp.is_some() && obj.meta().finalizers.is_empty();
+    let finalizable = m.deletion_timestamp.is_some() && m.finalizers.is_empty();
     let stored = c.store.update(obj, now);
     if finalizable && stored.kind() != Kind::Pod {
         // The last finalizer is gone from an object being deleted: storage removes it.
-        c.store.remove(&key, now);
+        c.store.remove(&ObjectKey::of(&stored), now);
     }
     stored
 }

@@ -2,7 +2,7 @@
 //! objects; identical events are aggregated into one with a growing `count`, as the
 //! EventCorrelator does.
 
-use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
+use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference, Shared};
 use super::sim::Cluster;
 use super::store::ObjectKey;
 use std::collections::BTreeMap;
@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// Aggregation index: identical events → the stored Event's key.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
-    index: BTreeMap<String, ObjectKey>,
+    /// Shared with checkpoints: a repeated event only reads it (and bumps the stored count).
+    index: Shared<BTreeMap<String, ObjectKey>>,
     seq: u64,
 }
 
@@ -42,8 +43,9 @@ pub fn record(
     let nanos = now.0 * 1_000_000 + c.events.seq % 1_000_000;
     let namespace = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
     let name = format!("{}.{:x}", involved.name, nanos);
+    let key = ObjectKey::new(Kind::Event, &namespace, &name);
     let event = Event {
-        metadata: ObjectMeta { name: name.clone(), namespace: namespace.clone(), ..Default::default() },
+        metadata: ObjectMeta { name, namespace, ..Default::default() },
         involved_object: involved,
         reason: reason.into(),
         message: message.into(),
@@ -56,22 +58,24 @@ pub fn record(
         reporting_instance: host.into(),
     };
     c.store.create(Object::Event(event), now);
-    c.events.index.insert(agg, ObjectKey::new(Kind::Event, &namespace, &name));
+    c.events.index.insert(agg, key);
 }
 
 /// The EventCorrelator's identity of an event: every field that must match for two events to
-/// be aggregated, NUL-separated. Built by appending (every recorded event needs one).
+/// be aggregated, NUL-separated. Built by appending (every recorded event needs one). The
+/// involved object's uid and name come first: keys then differ within a few bytes, where the
+/// component, host and kind are shared by thousands of them and made every comparison long.
 fn aggregation_key(involved: &ObjectReference, component: &str, host: &str, type_: &str, reason: &str, message: &str) -> String {
     let parts = [
+        &involved.uid,
+        &involved.name,
+        reason,
         component,
         host,
         &involved.kind,
         &involved.namespace,
-        &involved.name,
-        &involved.uid,
         &involved.field_path,
         type_,
-        reason,
         message,
     ];
     let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());

@@ -6,7 +6,7 @@
 //! garbage collection) until one of them changes the store, and returns those changes. Ties at
 //! the same instant run in enqueue order, so the same inputs always give the same history.
 
-use super::api::{Kind, Object, ObjectReference, Time};
+use super::api::{Kind, Object, ObjectReference, Shared, Time};
 use super::config::ClusterConfig;
 use super::controllers::{garbage_collector, root_ca_publisher, serviceaccounts, statefulset};
 use super::rng::Rng;
@@ -93,9 +93,11 @@ pub struct Cluster {
     /// Controller decisions with reasons.
     pub why: WhyLog,
     /// Kubelet-side state that is not in the API (container filesystems, restarts, faults).
-    pub runtime: kubelet::Runtime,
+    /// Shared with checkpoints until written (as `volumes`): a failure loop rarely touches
+    /// either, so [`Cluster::step`]'s checkpoint before its look-ahead does not copy them.
+    pub runtime: Shared<kubelet::Runtime>,
     /// Volume contents and provisioner state.
-    pub volumes: volumes::State,
+    pub volumes: Shared<volumes::State>,
     /// The scheduler's cache and queues.
     pub scheduler: scheduler::State,
     /// Event aggregation index.
@@ -121,8 +123,8 @@ impl Cluster {
             now: config.created_at,
             rng: Rng::new(config.seed ^ 0x5157_A7EF_0001),
             why: WhyLog::default(),
-            runtime: kubelet::Runtime::default(),
-            volumes: volumes::State::default(),
+            runtime: Shared::default(),
+            volumes: Shared::default(),
             scheduler: scheduler::State::default(),
             events: events::Recorder::default(),
             statefulset_controller: statefulset::ControllerState::default(),

@@ -5,32 +5,105 @@
 //! API semantics (admission, AlreadyExists, graceful deletion, finalizers) live in
 //! [`super::apiserver`]; this layer only stores.
 
-use super::api::{Kind, Object, ObjectMeta, Pod, Time};
+use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::rc::Rc;
 
 /// Identifies an object: kind, namespace ("" for cluster-scoped kinds) and name.
+///
+/// Keys are copied far more often than built (work queues, indexes, watch handlers), so the
+/// strings are shared: a copy is two reference counts, not two allocations.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectKey {
     /// The object's kind.
     pub kind: Kind,
     /// Namespace, empty for cluster-scoped objects.
-    pub namespace: String,
+    pub namespace: Rc<str>,
     /// Name.
-    pub name: String,
+    pub name: Rc<str>,
 }
 
 impl ObjectKey {
     /// Builds a key.
     pub fn new(kind: Kind, namespace: &str, name: &str) -> ObjectKey {
         let namespace = if kind.info().namespaced { namespace } else { "" };
-        ObjectKey { kind, namespace: namespace.to_string(), name: name.to_string() }
+        ObjectKey { kind, namespace: namespace.into(), name: name.into() }
     }
 
     /// The key of a stored object.
     pub fn of(obj: &Object) -> ObjectKey {
         let m = obj.meta();
         ObjectKey::new(obj.kind(), &m.namespace, &m.name)
+    }
+}
+
+/// An [`ObjectKey`] made of borrowed parts: maps keyed by `ObjectKey` are searched with it
+/// (`map.get(KeyRef::new(..).as_key())`) without allocating the namespace and name.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRef<'a> {
+    kind: Kind,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+impl<'a> KeyRef<'a> {
+    /// The borrowed key of `kind`/`namespace`/`name`, scoped as [`ObjectKey::new`] scopes it.
+    pub fn new(kind: Kind, namespace: &'a str, name: &'a str) -> KeyRef<'a> {
+        let namespace = if kind.info().namespaced { namespace } else { "" };
+        KeyRef { kind, namespace, name }
+    }
+
+    /// The form `BTreeMap<ObjectKey, _>` lookups take (`ObjectKey: Borrow<dyn KeyParts>`).
+    pub fn as_key(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+/// Kind, namespace and name of a key, owned or borrowed. Keys compare as these triples, which is
+/// the derived order of [`ObjectKey`], so a borrowed key finds what an owned one would.
+pub trait KeyParts {
+    /// The key's kind, namespace and name.
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for KeyRef<'_> {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, self.namespace, self.name)
+    }
+}
+
+impl<'a> Borrow<dyn KeyParts + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
     }
 }
 
@@ -66,18 +139,19 @@ pub struct WatchEvent {
     pub at: Time,
 }
 
-/// The store. Cloning is cheap relative to the objects (they are shared `Rc`s), which is what
-/// timeline checkpoints rely on.
+/// The store. Cloning is cheap: objects are shared `Rc`s and the maps themselves are
+/// [`Shared`], copied only when a clone writes to them. Timeline checkpoints and the look-ahead
+/// of [`crate::engine::Cluster::step`] (which checkpoints before every look-ahead) rely on it.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Rc<Object>>,
+    objects: Shared<BTreeMap<ObjectKey, Rc<Object>>>,
     resource_version: u64,
     uid_counter: u64,
     uid_salt: u64,
     /// owner uid → dependents (the garbage collector's graph).
-    dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
+    dependents: Shared<BTreeMap<String, BTreeSet<ObjectKey>>>,
     /// uid → key, for owner lookups.
-    by_uid: BTreeMap<String, ObjectKey>,
+    by_uid: Shared<BTreeMap<String, ObjectKey>>,
     changes: Vec<WatchEvent>,
 }
 
@@ -104,7 +178,7 @@ impl Store {
 
     /// Looks an object up.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(&ObjectKey::new(kind, namespace, name))
+        self.objects.get(KeyRef::new(kind, namespace, name).as_key())
     }
 
     /// Looks an object up by key.
@@ -123,10 +197,10 @@ impl Store {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
-        let lo = ObjectKey { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let lo = KeyRef { kind, namespace: namespace.unwrap_or(""), name: "" };
         self.objects
-            .range(lo..)
-            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
+            .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
+            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
             .map(|(_, v)| v)
     }
 
@@ -188,13 +262,17 @@ impl Store {
     fn write(&mut self, mut obj: Object, now: Time, new_key: bool) -> Rc<Object> {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
-        let key = ObjectKey::of(&obj);
         let new = Rc::new(obj);
-        // Replacing in place keeps the stored key (no copy of it for an update).
-        let slot = if new_key { None } else { self.objects.get_mut(&key) };
-        let old = match slot {
-            Some(slot) => Some(std::mem::replace(slot, new.clone())),
-            None => self.objects.insert(key.clone(), new.clone()),
+        let m = new.meta();
+        let borrowed = KeyRef::new(new.kind(), &m.namespace, &m.name);
+        // Replacing in place keeps the stored key: an update builds no owned key at all.
+        let slot = if new_key { None } else { self.objects.get_mut(borrowed.as_key()) };
+        let (old, key) = match slot {
+            Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
+            None => {
+                let key = ObjectKey::of(&new);
+                (self.objects.insert(key.clone(), new.clone()), Some(key))
+            }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
         let same_identity = old.as_ref().is_some_and(|o| {
@@ -202,6 +280,7 @@ impl Store {
             a.uid == b.uid && a.owner_references == b.owner_references
         });
         if !same_identity {
+            let key = key.unwrap_or_else(|| ObjectKey::of(&new));
             if let Some(o) = &old {
                 self.unindex(&key, o.meta());
             }

@@ -50,6 +50,24 @@ pub fn admit_pv(pv: &mut PersistentVolume) {
     add_finalizer(&mut pv.metadata, PV_PROTECTION);
 }
 
+thread_local! {
+    /// The projected source of the service-account token volume (`kube-api-access-*`): the same
+    /// for every pod, so all pods share one copy.
+    static KUBE_API_ACCESS: Shared<serde_json::Value> = Shared::new(json!({
+        "defaultMode": 420,
+        "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]
+    }));
+    /// DefaultTolerationSeconds' tolerations for a pod that has none (shared, as above).
+    static DEFAULT_TOLERATIONS: Shared<serde_json::Value> = Shared::new(json!([
+        {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
+        {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}
+    ]));
+}
+
 /// The pod plugins: ServiceAccount (default account and its token volume),
 /// DefaultTolerationSeconds, Priority; then the strategy's status reset.
 pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
@@ -64,18 +82,7 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
     if automount && !has_token_volume {
         let name = format!("kube-api-access-{}", c.rng.k8s_string(5));
         let mut v = Volume { name: name.clone(), ..Default::default() };
-        v.other_sources.insert(
-            "projected".into(),
-            json!({
-                "defaultMode": 420,
-                "sources": [
-                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                    {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                    {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
-                ]
-            })
-            .into(),
-        );
+        v.other_sources.insert("projected".into(), KUBE_API_ACCESS.with(Shared::clone));
         s.volumes.push(v);
         for ctr in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
             ctr.volume_mounts.push(VolumeMount {
@@ -86,21 +93,26 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
             });
         }
     }
-    let mut tolerations = match s.tolerations.take().map(Shared::unwrap_or_clone) {
-        Some(serde_json::Value::Array(t)) => t,
-        _ => Vec::new(),
-    };
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-        let covered = tolerations.iter().any(|t| {
-            let k = t.get("key").and_then(|k| k.as_str()).unwrap_or("");
-            let effect = t.get("effect").and_then(|e| e.as_str()).unwrap_or("");
-            (k == key || k.is_empty()) && (effect == "NoExecute" || effect.is_empty())
-        });
-        if !covered {
-            tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+    if s.tolerations.is_none() {
+        // Nothing given: the result is always the two defaults, one value shared by every pod.
+        s.tolerations = Some(DEFAULT_TOLERATIONS.with(Shared::clone));
+    } else {
+        let mut tolerations = match s.tolerations.take().map(Shared::unwrap_or_clone) {
+            Some(serde_json::Value::Array(t)) => t,
+            _ => Vec::new(),
+        };
+        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            let covered = tolerations.iter().any(|t| {
+                let k = t.get("key").and_then(|k| k.as_str()).unwrap_or("");
+                let effect = t.get("effect").and_then(|e| e.as_str()).unwrap_or("");
+                (k == key || k.is_empty()) && (effect == "NoExecute" || effect.is_empty())
+            });
+            if !covered {
+                tolerations.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+            }
         }
+        s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     }
-    s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     if s.priority.is_none() {
         s.priority = Some(json!(0).into());
     }

@@ -2,6 +2,7 @@
 //! (k8s.io/apimachinery/pkg/apis/meta/v1).
 
 use serde::{Deserialize, Serialize};
+use super::shared::Shared;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -225,17 +226,30 @@ pub struct ObjectMeta {
     pub deletion_timestamp: Option<Time>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_grace_period_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: StringMap,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: StringMap,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    /// Shared with the object's other versions until changed (most writes keep the labels).
+    #[serde(default, skip_serializing_if = "is_empty_shared_map")]
+    pub labels: Shared<StringMap>,
+    /// Shared with the object's other versions until changed.
+    #[serde(default, skip_serializing_if = "is_empty_shared_map")]
+    pub annotations: Shared<StringMap>,
+    /// Shared with the object's other versions until changed.
+    #[serde(default, skip_serializing_if = "is_empty_shared_vec")]
+    pub owner_references: Shared<Vec<OwnerReference>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
     /// Accepted and dropped (the playground keeps no field managers).
     #[serde(default, skip_serializing)]
     pub managed_fields: Option<serde_json::Value>,
+}
+
+/// `skip_serializing_if` for shared maps: as `BTreeMap::is_empty`.
+fn is_empty_shared_map(m: &Shared<StringMap>) -> bool {
+    m.is_empty()
+}
+
+/// `skip_serializing_if` for shared lists: as `Vec::is_empty`.
+fn is_empty_shared_vec<T>(v: &Shared<Vec<T>>) -> bool {
+    v.is_empty()
 }
 
 /// `is_zero` helper for `skip_serializing_if`.

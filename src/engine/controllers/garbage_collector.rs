@@ -111,7 +111,7 @@ fn attempt_to_delete_item(c: &mut Cluster, obj: &Object) {
     } else {
         let mut updated = obj.clone();
         let keep: Vec<OwnerReference> = solid.into_iter().cloned().collect();
-        updated.meta_mut().owner_references = keep;
+        updated.meta_mut().owner_references = keep.into();
         c.decide(
             COMPONENT,
             subject(obj),

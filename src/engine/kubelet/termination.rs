@@ -33,8 +33,9 @@ pub(crate) fn stop_ms(c: &mut Cluster, uid: &str, name: &str, grace_ms: u64) -> 
 /// grace period.
 pub fn terminate(c: &mut Cluster, uid: &str) {
     let Some(p) = pod_of(c, uid) else { return };
-    let Some(rt) = c.runtime.pods.get_mut(uid) else { return };
-    if c.runtime.down.contains(&rt.node) {
+    let runtime = &mut *c.runtime;
+    let Some(rt) = runtime.pods.get_mut(uid) else { return };
+    if runtime.down.contains(&rt.node) {
         return;
     }
     rt.terminating = true;

@@ -374,7 +374,7 @@ fn stateful_set_end_to_end_with_real_node_components() {
     s.spec.replicas = Some(3);
     s.spec.service_name = "nginx".into();
     s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    s.spec.template.metadata.labels = labels;
+    s.spec.template.metadata.labels = labels.into();
     s.spec.template.spec.containers.push(Container {
         name: "nginx".into(),
         image: "nginx:1.27".into(),

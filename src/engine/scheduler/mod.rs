@@ -12,10 +12,10 @@
 pub mod framework;
 mod volume_binding;
 
-use super::api::{Condition, Kind, Object, Pod};
+use super::api::{Condition, Kind, Object, Pod, Shared};
 use super::apiserver;
 use super::sim::{Cluster, Task as SimTask};
-use super::store::{ObjectKey, WatchEvent, WatchEventType};
+use super::store::{KeyRef, ObjectKey, WatchEvent, WatchEventType};
 use super::why::Verdict;
 use framework::{fit_error, Rejection};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,13 +29,18 @@ pub const RETRY_BACKOFF_MS: u64 = 1000;
 /// How long PreBind waits for a pod's claims to be bound.
 pub const BIND_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 
+/// Node → (pod uid → (millicpu, memory bytes)): the requests counted on each node.
+type NodePods = BTreeMap<String, BTreeMap<String, (u64, u64)>>;
+
 /// The scheduler's cache and queues.
 #[derive(Clone, Debug, Default)]
 pub struct State {
     /// Node → (uid → (millicpu, memory bytes)) of its assigned, non-terminal pods.
-    node_pods: BTreeMap<String, BTreeMap<String, (u64, u64)>>,
+    /// (This and `pod_node` are [`Shared`]: the retry loops of unschedulable pods read them
+    /// only, so a checkpoint does not copy them.)
+    node_pods: Shared<NodePods>,
     /// Pod uid → the node it is counted on.
-    pod_node: BTreeMap<String, String>,
+    pod_node: Shared<BTreeMap<String, String>>,
     /// Pods that failed to schedule and wait for a cluster change.
     unschedulable: BTreeSet<ObjectKey>,
     /// Unschedulable pods with a five-minute flush retry armed, and when it fires.
@@ -119,7 +124,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
 /// Keeps the per-node pod cache; returns true when a pod left a node (capacity freed).
 fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
     let uid = &p.metadata.uid;
-    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(&ObjectKey::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name)) {
+    if !deleted && p.spec.node_name.is_empty() && c.scheduler.waiting.contains_key(KeyRef::new(Kind::Pod, &p.metadata.namespace, &p.metadata.name).as_key()) {
         // Assumed on a node while its volumes bind: keep counting it there.
         return false;
     }

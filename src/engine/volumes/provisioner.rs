@@ -104,7 +104,7 @@ pub fn provision(c: &mut Cluster, key: &ObjectKey, uid: &str) {
     let pv = PersistentVolume {
         metadata: ObjectMeta {
             name: name.clone(),
-            annotations,
+            annotations: annotations.into(),
             finalizers: vec![PV_PROTECTION_FINALIZER.to_string()],
             ..Default::default()
         },

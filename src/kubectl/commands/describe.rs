@@ -96,7 +96,7 @@ mod tests {
         p.spec.service_account_name = "default".into();
         p.status.host_ip = "172.18.0.2".into();
         p.status.start_time = Some(now);
-        p.metadata.owner_references = vec![OwnerReference {
+        *p.metadata.owner_references = vec![OwnerReference {
             api_version: "apps/v1".into(),
             kind: "StatefulSet".into(),
             name: "web".into(),

@@ -276,7 +276,7 @@ mod tests {
         let mut r = ControllerRevision::default();
         r.metadata.name = format!("web-{n}");
         r.metadata.namespace = "default".into();
-        r.metadata.owner_references = vec![OwnerReference {
+        *r.metadata.owner_references = vec![OwnerReference {
             api_version: "apps/v1".into(),
             kind: "StatefulSet".into(),
             name: "web".into(),

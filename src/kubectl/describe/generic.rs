@@ -163,7 +163,7 @@ mod tests {
         cr.metadata.name = "web-75c4797fdd".into();
         cr.metadata.namespace = "default".into();
         cr.metadata.labels.insert("app".into(), "nginx".into());
-        cr.metadata.owner_references = vec![OwnerReference {
+        *cr.metadata.owner_references = vec![OwnerReference {
             api_version: "apps/v1".into(),
             kind: "StatefulSet".into(),
             name: "web".into(),

@@ -81,7 +81,7 @@ mod tests {
         r.metadata.name = "web-6b7c9d5f4d".into();
         r.metadata.creation_timestamp = Some(t);
         r.revision = 2;
-        r.metadata.owner_references = vec![OwnerReference {
+        *r.metadata.owner_references = vec![OwnerReference {
             api_version: "apps/v1".into(),
             kind: "StatefulSet".into(),
             name: "web".into(),

@@ -9,7 +9,7 @@ use super::utils::{get_parent_name_and_ordinal, PodHandle};
 use super::ControllerState;
 use crate::engine::api::{Kind, StatefulSet};
 use crate::engine::sim::Cluster;
-use crate::engine::store::{ObjectKey, WatchEvent};
+use crate::engine::store::{KeyParts, KeyRef, ObjectKey, WatchEvent};
 use std::rc::Rc;
 
 /// Watch handler: marks, in the indexes that care, the pods and claims an event touched. O(log n)
@@ -25,10 +25,10 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
                 let m = obj.meta();
                 let parent = get_parent_name_and_ordinal(&m.name).0;
                 if !parent.is_empty() {
-                    mark_pod(st, &ObjectKey::new(Kind::StatefulSet, &m.namespace, parent), &m.namespace, &m.name);
+                    mark_pod(st, KeyRef::new(Kind::StatefulSet, &m.namespace, parent).as_key(), &m.namespace, &m.name);
                 }
                 if let Some(key) = m.controller_ref().and_then(|r| st.index_uids.get(&r.uid)).cloned() {
-                    mark_pod(st, &key, &m.namespace, &m.name);
+                    mark_pod(st, &key as &dyn KeyParts, &m.namespace, &m.name);
                 }
             }
         }
@@ -57,7 +57,7 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
     }
 }
 
-fn mark_pod(st: &mut ControllerState, key: &ObjectKey, namespace: &str, name: &str) {
+fn mark_pod(st: &mut ControllerState, key: &dyn KeyParts, namespace: &str, name: &str) {
     if let Some(ix) = st.indexes.get_mut(key) {
         // Pods of other namespaces are never the set's, whatever their ownerRefs say.
         if ix.namespace() == namespace && !ix.is_pod_marked(name) {

@@ -106,7 +106,7 @@ fn build(name: &str, sh: &SetShape) -> StatefulSet {
     s.metadata.name = name.into();
     let labels: StringMap = [("app".to_string(), name.to_string())].into();
     s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    s.spec.template.metadata.labels = labels;
+    s.spec.template.metadata.labels = labels.into();
     if sh.parallel {
         s.spec.pod_management_policy = POD_MANAGEMENT_PARALLEL.into();
     }

@@ -135,7 +135,7 @@ pub fn new_controller_revision(
 ) -> ControllerRevision {
     let hash = hash_controller_revision(data_json, Some(collision_count));
     let mut cr = ControllerRevision { data, revision, ..Default::default() };
-    cr.metadata.labels = template_labels.clone();
+    cr.metadata.labels = template_labels.clone().into();
     cr.metadata.labels.insert(CONTROLLER_REVISION_HASH_LABEL.into(), hash.clone());
     cr.metadata.owner_references.push(new_controller_ref(set));
     cr.metadata.name = controller_revision_name(&set.metadata.name, &hash);
@@ -175,8 +175,11 @@ pub fn sort_controller_revisions(revisions: &mut [Rc<Object>]) {
 
 /// The ControllerRevision inside an object listed by [`list_controller_revisions`].
 pub fn revision_of(obj: &Rc<Object>) -> &ControllerRevision {
-    static EMPTY: std::sync::OnceLock<ControllerRevision> = std::sync::OnceLock::new();
-    obj.as_controller_revision().unwrap_or_else(|| EMPTY.get_or_init(ControllerRevision::default))
+    // Objects share parts through `Rc`, so the fallback is per thread (one small leak each).
+    thread_local! {
+        static EMPTY: &'static ControllerRevision = Box::leak(Box::default());
+    }
+    obj.as_controller_revision().unwrap_or_else(|| EMPTY.with(|e| *e))
 }
 
 /// `ListControllerRevisions`: revisions in the set's namespace matching its selector that the set

@@ -311,7 +311,7 @@ impl SetIndex {
             } else {
                 self.set_claims.remove(&key);
             }
-            if key.namespace != self.params.namespace {
+            if *key.namespace != *self.params.namespace {
                 continue;
             }
             for t in &self.params.claim_templates {

@@ -18,7 +18,7 @@ pub fn web(replicas: i32) -> StatefulSet {
     s.spec.service_name = "nginx".into();
     let labels: StringMap = [("app".to_string(), "nginx".to_string())].into();
     s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
-    s.spec.template.metadata.labels = labels;
+    s.spec.template.metadata.labels = labels.into();
     s.spec.template.spec.containers.push(Container {
         name: "nginx".into(),
         image: "nginx:1.27".into(),

@@ -270,7 +270,7 @@ fn revision_names_match_a_real_cluster() {
     let labels: StringMap = [("app".to_string(), "foo".to_string())].into();
     s.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
     s.spec.template = PodTemplateSpec::default();
-    s.spec.template.metadata.labels = labels;
+    s.spec.template.metadata.labels = labels.into();
     s.spec.template.metadata.annotations.insert("test".into(), "value".into());
     s.spec.template.spec = PodSpec {
         containers: vec![Container {

@@ -330,7 +330,7 @@ mod tests {
             ..Default::default()
         });
         s.spec.template = PodTemplateSpec::default();
-        s.spec.template.metadata.labels = [("app".to_string(), "nginx".to_string())].into();
+        *s.spec.template.metadata.labels = [("app".to_string(), "nginx".to_string())].into();
         s.spec.update_strategy.type_ = ROLLING_UPDATE.into();
         s.spec.update_strategy.rolling_update = Some(RollingUpdateStatefulSetStrategy { partition: Some(0), max_unavailable: None });
         let mut claim = PersistentVolumeClaim::default();
