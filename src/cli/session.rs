@@ -13,6 +13,8 @@ use crate::script::{self, Directive, Item, ScriptError};
 
 /// How many decisions `sim why` prints.
 pub const WHY_LINES: usize = 12;
+/// How many stuck objects `sim wait` lists.
+pub const BLOCKED_LINES: usize = 20;
 
 /// One cluster and the context commands run in.
 pub struct Session {
@@ -102,8 +104,12 @@ pub fn sim_wait(c: &mut Cluster) -> String {
         out.push('\n');
     } else {
         out.push_str(if r.settled { "; not progressing:\n" } else { "; still in progress:\n" });
-        for b in &r.blocked {
+        // A large set can have hundreds of stuck pods: the first few say what is going on.
+        for b in r.blocked.iter().take(BLOCKED_LINES) {
             out.push_str(&format!("  - {b}\n"));
+        }
+        if r.blocked.len() > BLOCKED_LINES {
+            out.push_str(&format!("  - … and {} more\n", r.blocked.len() - BLOCKED_LINES));
         }
     }
     out
@@ -260,5 +266,16 @@ mod tests {
              $ sim time\n09:10:00.000 (2025-01-06T09:10:00Z), 0s since the session started\n\
              $ sim fault crash nope\nerror: pods \"nope\" not found\n"
         );
+    }
+
+    #[test]
+    fn sim_wait_lists_the_first_stuck_objects_only() {
+        // 400 Parallel replicas on 3 nodes of 110 pods: about 70 stay Pending.
+        let mut s = Session::new(1, None);
+        let script = "kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: big\nspec:\n  serviceName: big\n  replicas: 400\n  podManagementPolicy: Parallel\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n    spec:\n      containers:\n      - name: c\n        image: nginx:1.27\nEOF\nsim wait\n";
+        let out = s.run_script(script).unwrap_or_else(|e| panic!("{e}"));
+        let listed = out.lines().filter(|l| l.starts_with("  - ") && !l.starts_with("  - … and")).count();
+        assert_eq!(listed, BLOCKED_LINES, "{out}");
+        assert!(out.lines().any(|l| l.starts_with("  - … and ") && l.ends_with(" more")), "{out}");
     }
 }
