@@ -116,15 +116,15 @@ impl Session {
             json: opened.json,
             retry: None,
         };
-        let file = File { name: tab.tab_name(), text: opened.text, edit: Some(tab) };
         // One tab per object: editing it again reloads the live object into that tab.
         let same = |f: &File| {
             f.edit.as_ref().is_some_and(|e| {
-                let t = file.edit.as_ref().expect("set above");
-                (e.kind.as_str(), e.namespace.as_str(), e.name.as_str()) == (t.kind.as_str(), t.namespace.as_str(), t.name.as_str())
+                (e.kind.as_str(), e.namespace.as_str(), e.name.as_str()) == (tab.kind.as_str(), tab.namespace.as_str(), tab.name.as_str())
             })
         };
-        let index = match self.files.iter().position(same) {
+        let existing = self.files.iter().position(same);
+        let file = File { name: tab.tab_name(), text: opened.text, edit: Some(tab) };
+        let index = match existing {
             Some(i) => {
                 self.files[i] = file;
                 i

@@ -118,10 +118,9 @@ fn camelcase_split(s: &str) -> Vec<String> {
     let mut last = 0;
     for c in s.chars() {
         let k = class(c);
-        if k == last && !runs.is_empty() {
-            runs.last_mut().expect("non-empty").push(c);
-        } else {
-            runs.push(vec![c]);
+        match runs.last_mut() {
+            Some(run) if k == last => run.push(c),
+            _ => runs.push(vec![c]),
         }
         last = k;
     }
