@@ -28,6 +28,8 @@ pub mod why;
 
 #[cfg(test)]
 pub(crate) mod testutil;
+#[cfg(test)]
+pub(crate) mod testdata;
 
 pub use config::ClusterConfig;
 pub use sim::Cluster;
