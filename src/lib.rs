@@ -10,6 +10,7 @@ pub mod engine;
 pub mod kubectl;
 pub mod script;
 pub mod session;
+pub mod util;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

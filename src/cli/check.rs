@@ -64,7 +64,7 @@ pub fn check(files: &[(String, String)]) -> CheckReport {
                 }
             }
         }
-        findings.sort_by_key(|(l, col, _)| (*l, *col));
+        crate::util::sort::sort_by_key(&mut findings, |(l, col, _)| (*l, *col));
         for (l, col, msg) in findings {
             report.lines.push(format!("{name}:{l}:{col}: {msg}"));
         }

@@ -41,15 +41,11 @@ pub fn bootstrap(c: &mut Cluster) {
             m.labels.insert(k.into(), v.into());
         }
         let cidr = format!("10.244.{}.0/24", i + 1);
-        let capacity: BTreeMap<String, String> = [
-            ("cpu", "4"),
-            ("ephemeral-storage", "102626232Ki"),
-            ("memory", "8129000Ki"),
-            ("pods", "110"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let capacity: BTreeMap<String, String> = crate::util::sort::btree_map(
+            [("cpu", "4"), ("ephemeral-storage", "102626232Ki"), ("memory", "8129000Ki"), ("pods", "110")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         let node = Node {
             metadata: m,
             spec: NodeSpec {

@@ -96,6 +96,6 @@ pub fn events_for<'a>(c: &'a Cluster, namespace: &'a str, uid: &'a str) -> Vec<&
         .filter_map(|o| o.as_event())
         .filter(|e| e.involved_object.uid == uid)
         .collect();
-    v.sort_by_key(|e| (e.first_timestamp, e.metadata.name.clone()));
+    crate::util::sort::sort_by_key(&mut v, |e| (e.first_timestamp, e.metadata.name.clone()));
     v
 }

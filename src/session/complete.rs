@@ -119,7 +119,7 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
         }
     }
     let mut candidates: Vec<String> = pool.into_iter().filter(|p| p.starts_with(&typed)).collect();
-    candidates.sort();
+    crate::util::sort::sort(&mut candidates);
     candidates.dedup();
     let line = match candidates.len() {
         0 => line.to_string(),

@@ -302,7 +302,7 @@ pub fn App() -> Html {
                 evs.select_nth_unstable_by(39, newest_first);
                 evs.truncate(40);
             }
-            evs.sort_by(newest_first);
+            crate::util::sort::sort_by(&mut evs, newest_first);
             let events: Vec<EventRow> = evs
                 .into_iter()
                 .take(40)

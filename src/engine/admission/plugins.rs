@@ -185,12 +185,9 @@ pub fn allocate_service_ips(c: &mut Cluster, svc: &mut Service) -> Result<(), St
         s.cluster_ips = vec!["None".into()];
         return Ok(());
     }
-    let used: std::collections::BTreeSet<String> = c
-        .store
-        .list(Kind::Service, None)
-        .filter_map(|o| o.as_service())
-        .map(|x| x.spec.cluster_ip.clone())
-        .collect();
+    let used: std::collections::BTreeSet<String> = crate::util::sort::btree_set(
+        c.store.list(Kind::Service, None).filter_map(|o| o.as_service()).map(|x| x.spec.cluster_ip.clone()),
+    );
     if !s.cluster_ip.is_empty() {
         let in_range = parse_ip(&s.cluster_ip).is_some_and(|ip| ip > SERVICE_BASE && ip < SERVICE_BASE + SERVICE_SIZE - 1);
         if !in_range {

@@ -209,7 +209,7 @@ impl DocCtx<'_> {
         // The server's decoder: Go type errors first (it stops at the first one in the text).
         if kind.is_simulated() {
             let mut errs = gotypes::check(kind.info().kind_name, &value);
-            errs.sort_by_key(|e| locs.get(&e.path).map(|l| l.value).unwrap_or(at));
+            crate::util::sort::sort_by_key(&mut errs, |e| locs.get(&e.path).map(|l| l.value).unwrap_or(at));
             if let Some(e) = errs.into_iter().next() {
                 let where_ = locs.get(&e.path).map(|l| l.value).unwrap_or(at);
                 set.diagnostics.push(self.err(where_, DiagnosticKind::Decode, format!("{}{}", cannot_handle(kind), e.message)));
@@ -243,7 +243,7 @@ impl DocCtx<'_> {
                 format!("duplicate field {path:?}"),
             ));
         }
-        warnings.sort_by_key(|w| (w.line, w.col));
+        crate::util::sort::sort_by_key(&mut warnings, |w| (w.line, w.col));
         match decoded {
             Ok(object) => {
                 set.diagnostics.extend(warnings.iter().cloned());
@@ -267,10 +267,9 @@ impl Scoped<'_> {
 
     /// Every location under the prefix, keyed by the path inside the object.
     fn all(&self) -> std::collections::BTreeMap<String, Mark> {
-        self.locations
-            .iter()
-            .filter_map(|(p, l)| p.strip_prefix(&self.prefix).map(|s| (s.to_string(), l.key)))
-            .collect()
+        crate::util::sort::btree_map(
+            self.locations.iter().filter_map(|(p, l)| p.strip_prefix(&self.prefix).map(|s| (s.to_string(), l.key))),
+        )
     }
 }
 

@@ -152,7 +152,7 @@ pub fn unscheduled_consumers(c: &Cluster, pvc: &PersistentVolumeClaim) -> Vec<St
         .filter(|(uid, _)| c.store.get_by_uid(uid).and_then(|o| o.as_pod()).is_some_and(|p| p.spec.node_name.is_empty()))
         .map(|(_, n)| n.clone())
         .collect();
-    names.sort();
+    crate::util::sort::sort(&mut names);
     names
 }
 

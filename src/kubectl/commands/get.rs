@@ -118,7 +118,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     };
     let distinct = {
         let mut d = kinds_present.clone();
-        d.sort();
+        crate::util::sort::sort(&mut d);
         d.dedup();
         d.len()
     };
@@ -242,7 +242,7 @@ fn sort_by(objects: &mut [Rc<Object>], field: &str) -> CmdResult {
             (key, o.clone())
         })
         .collect();
-    keyed.sort_by(|(a, _), (b, _)| match (a.as_f64(), b.as_f64()) {
+    crate::util::sort::sort_by(&mut keyed, |(a, _), (b, _)| match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
         _ => a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")),
     });

@@ -177,7 +177,7 @@ fn revisions(env: &Env, s: &StatefulSet) -> Vec<ControllerRevision> {
         .filter(|r| r.metadata.controller_ref().is_some_and(|o| o.uid == s.metadata.uid))
         .cloned()
         .collect();
-    v.sort_by_key(|r| r.revision);
+    crate::util::sort::sort_by_key(&mut v, |r| r.revision);
     v
 }
 

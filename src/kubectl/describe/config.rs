@@ -48,7 +48,7 @@ pub fn describe_secret(g: &GenericObject) -> String {
     let v = rest(g);
     let type_ = opt_str_at(&v, "/type").filter(|t| !t.is_empty()).unwrap_or("Opaque");
     let mut sizes: BTreeMap<String, usize> =
-        string_map_at(&v, "/data").into_iter().map(|(k, val)| (k, base64_len(&val))).collect();
+        crate::util::sort::btree_map(string_map_at(&v, "/data").into_iter().map(|(k, val)| (k, base64_len(&val))));
     for (k, val) in string_map_at(&v, "/stringData") {
         sizes.insert(k, val.len());
     }

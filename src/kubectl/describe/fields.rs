@@ -48,7 +48,7 @@ pub fn map_at<'a>(v: &'a Value, ptr: &str) -> Option<&'a Map<String, Value>> {
 /// A `map[string]string` field, sorted (non-string values are skipped).
 pub fn string_map_at(v: &Value, ptr: &str) -> BTreeMap<String, String> {
     map_at(v, ptr)
-        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+        .map(|m| crate::util::sort::btree_map(m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))))
         .unwrap_or_default()
 }
 

@@ -46,7 +46,7 @@ fn print_unstructured_content(
     skip: &[&str],
 ) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    crate::util::sort::sort(&mut fields);
     for field in fields {
         let skip_expr = format!("{skip_prefix}.{field}");
         if skip.contains(&skip_expr.as_str()) {

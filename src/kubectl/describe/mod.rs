@@ -157,7 +157,7 @@ pub fn describe_events(w: &mut PrefixWriter, events: &[&Event], now: Time) {
     }
     w.flush();
     let mut sorted: Vec<&Event> = events.to_vec();
-    sorted.sort_by_key(|e| e.last_timestamp.or(e.first_timestamp));
+    crate::util::sort::sort_by_key(&mut sorted, |e| e.last_timestamp.or(e.first_timestamp));
     w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(LEVEL_1, "----\t------\t----\t----\t-------\n");
     for e in sorted {

@@ -28,7 +28,7 @@ fn stored(c: &Cluster, kind: Kind, namespace: &str) -> Vec<GenericObject> {
             _ => None,
         })
         .collect();
-    v.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    crate::util::sort::sort_by(&mut v, |a, b| a.metadata.name.cmp(&b.metadata.name));
     v
 }
 
@@ -78,7 +78,7 @@ fn help_text_for_scope(scope: &str) -> &'static str {
 
 fn scopes(v: &Value) -> Vec<String> {
     let mut s: Vec<String> = list_at(v, "/spec/scopes").iter().filter_map(|x| x.as_str().map(String::from)).collect();
-    s.sort();
+    crate::util::sort::sort(&mut s);
     s
 }
 

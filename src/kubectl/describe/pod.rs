@@ -191,7 +191,7 @@ pub fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Cont
         let none = if c.volume_mounts.is_empty() { "\t<none>" } else { "" };
         w.write(LEVEL_2, &format!("Mounts:{none}\n"));
         let mut mounts = c.volume_mounts.clone();
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        crate::util::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
             let mut flags = vec![if m.read_only == Some(true) { "ro".to_string() } else { "rw".to_string() }];
             if !m.sub_path.is_empty() {

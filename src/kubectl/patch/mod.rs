@@ -45,7 +45,7 @@ pub fn go_value(v: &serde_json::Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::util::sort::sort(&mut keys);
             let parts: Vec<String> = keys.iter().map(|k| format!("{k}:{}", go_value(&m[*k]))).collect();
             format!("map[{}]", parts.join(" "))
         }
@@ -59,7 +59,7 @@ pub fn go_json(v: &serde_json::Value) -> String {
         match v {
             Value::Object(m) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                crate::util::sort::sort(&mut keys);
                 let mut out = serde_json::Map::new();
                 for k in keys {
                     out.insert(k.clone(), sorted(&m[k]));

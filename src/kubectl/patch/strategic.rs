@@ -204,9 +204,9 @@ fn normalize_order(list: Vec<Value>, order: &[Value], strategy: ListStrategy) ->
     let order_ids: Vec<Value> = order.iter().map(&id).collect();
     let server_ids: Vec<Value> = list.iter().map(&id).collect();
     let (mut left, mut right): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| order_ids.contains(&id(v)));
-    left.sort_by_key(|v| order_ids.iter().position(|o| *o == id(v)).unwrap_or(usize::MAX));
+    crate::util::sort::sort_by_key(&mut left, |v| order_ids.iter().position(|o| *o == id(v)).unwrap_or(usize::MAX));
     let server_pos = |v: &Value| server_ids.iter().position(|s| *s == id(v));
-    right.sort_by_key(|v| server_pos(v).unwrap_or(usize::MAX));
+    crate::util::sort::sort_by_key(&mut right, |v| server_pos(v).unwrap_or(usize::MAX));
     let mut out = Vec::with_capacity(left.len() + right.len());
     let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
     loop {

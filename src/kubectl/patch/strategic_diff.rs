@@ -126,7 +126,7 @@ fn diff_lists(kind: Kind, k: &str, o: &[Value], m: &[Value], path: &mut Vec<Stri
                             }
                             if retains_keys(path) && !opts.ignore_changes_and_additions {
                                 let mut keys: Vec<Value> = mm.keys().cloned().map(Value::String).collect();
-                                keys.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                                crate::util::sort::sort_by(&mut keys, |a, b| a.as_str().cmp(&b.as_str()));
                                 p.insert(RETAIN_KEYS.into(), Value::Array(keys));
                             }
                             list.push(Value::Object(p));

@@ -110,7 +110,7 @@ impl Emitter {
 
     fn mapping(&mut self, m: &serde_json::Map<String, Value>, indent: usize) {
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort_by(|a, b| yaml_key_cmp(a, b));
+        crate::util::sort::sort_by(&mut keys, |a, b| yaml_key_cmp(a, b));
         for (i, k) in keys.iter().enumerate() {
             // The first key of a mapping inside a sequence item shares the "- " line.
             if i > 0 || self.column != indent {

@@ -164,7 +164,7 @@ pub fn equal_revision_to(lhs: &ControllerRevision, rhs_hash: &str, rhs_data: &Va
 
 /// `SortControllerRevisions`: by `.revision`, then creationTimestamp, then name.
 pub fn sort_controller_revisions(revisions: &mut [Rc<Object>]) {
-    revisions.sort_by(|a, b| {
+    crate::util::sort::sort_by(revisions, |a, b| {
         let (a, b) = (revision_of(a), revision_of(b));
         a.revision
             .cmp(&b.revision)

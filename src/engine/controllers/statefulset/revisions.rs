@@ -285,7 +285,7 @@ pub fn truncate_history<'a>(
         // Nothing to trim even if no revision were live.
         return Ok(());
     }
-    let mut live: BTreeSet<&str> = pod_revisions.into_iter().collect();
+    let mut live: BTreeSet<&str> = crate::util::sort::btree_set(pod_revisions);
     for r in [current, update].into_iter().flatten() {
         live.insert(r.meta().name.as_str());
     }

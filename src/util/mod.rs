@@ -1,0 +1,3 @@
+//! Small helpers shared by the engine, kubectl and the UI (no Kubernetes counterpart).
+
+pub mod sort;
