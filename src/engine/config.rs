@@ -5,18 +5,12 @@
 use super::api::Time;
 
 /// Feature gates the StatefulSet behaviour depends on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FeatureGates {
     /// `MaxUnavailableStatefulSet`: honour `rollingUpdate.maxUnavailable`. Off by default: beta and
     /// on in 1.35 but being turned back off after a regression (spec §1.1), so the strict
     /// one-at-a-time behaviour is the one learners should expect.
     pub max_unavailable_stateful_set: bool,
-}
-
-impl Default for FeatureGates {
-    fn default() -> Self {
-        FeatureGates { max_unavailable_stateful_set: false }
-    }
 }
 
 /// How long things take, in milliseconds of virtual time. Chosen to look like a small local

@@ -50,7 +50,10 @@ pub enum FileError {
 /// Resolves `-f NAME` to file text: the browser passes its editor tabs
 /// ([`FileResolver::from_map`]), the CLI reads the file system relative to the script.
 #[derive(Clone)]
-pub struct FileResolver(std::rc::Rc<dyn Fn(&str) -> Result<String, FileError>>);
+pub struct FileResolver(std::rc::Rc<ResolveFn>);
+
+/// What a [`FileResolver`] calls: file name → text.
+type ResolveFn = dyn Fn(&str) -> Result<String, FileError>;
 
 impl FileResolver {
     /// A resolver from a function.

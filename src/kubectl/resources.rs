@@ -161,8 +161,8 @@ pub fn list(c: &Cluster, kind: Kind, opts: &ListOptions) -> CmdResult<Vec<Rc<Obj
         let mut ok = true;
         for t in &fields {
             match field_value(o, &t.field) {
-                Ok(v) => ok &= (v == t.value) == t.equals,
-                Err(()) => {
+                Some(v) => ok &= (v == t.value) == t.equals,
+                None => {
                     let i = kind.info();
                     let gv = if i.group.is_empty() { format!("/{}", i.version) } else { format!("{}/{}", i.group, i.version) };
                     return Err(CmdError::Api(ApiError::BadRequest(format!(

@@ -190,44 +190,44 @@ pub fn parse_field_selector(s: &str) -> Result<Vec<FieldTerm>, String> {
     Ok(terms)
 }
 
-/// The value of a selectable field on an object, or Err(field) when the API server does not
+/// The value of a selectable field on an object, or `None` when the API server does not
 /// support selecting on it for this kind (`field label not supported: …`).
-pub fn field_value(obj: &Object, field: &str) -> Result<String, ()> {
+pub fn field_value(obj: &Object, field: &str) -> Option<String> {
     let m = obj.meta();
     match field {
-        "metadata.name" => return Ok(m.name.clone()),
-        "metadata.namespace" => return Ok(m.namespace.clone()),
+        "metadata.name" => return Some(m.name.clone()),
+        "metadata.namespace" => return Some(m.namespace.clone()),
         _ => {}
     }
     match obj {
         Object::Pod(p) => match field {
-            "spec.nodeName" => Ok(p.spec.node_name.clone()),
-            "spec.restartPolicy" => Ok(p.spec.restart_policy.clone()),
-            "spec.schedulerName" => Ok(p.spec.scheduler_name.clone()),
-            "spec.serviceAccountName" => Ok(p.spec.service_account_name.clone()),
-            "spec.hostNetwork" => Ok(p.spec.host_network.as_ref().map(|v| v.to_string()).unwrap_or("false".into())),
-            "status.phase" => Ok(p.status.phase.clone()),
-            "status.podIP" => Ok(p.status.pod_ip.clone()),
-            "status.nominatedNodeName" => Ok(p.status.nominated_node_name.clone()),
-            _ => Err(()),
+            "spec.nodeName" => Some(p.spec.node_name.clone()),
+            "spec.restartPolicy" => Some(p.spec.restart_policy.clone()),
+            "spec.schedulerName" => Some(p.spec.scheduler_name.clone()),
+            "spec.serviceAccountName" => Some(p.spec.service_account_name.clone()),
+            "spec.hostNetwork" => Some(p.spec.host_network.as_ref().map(|v| v.to_string()).unwrap_or("false".into())),
+            "status.phase" => Some(p.status.phase.clone()),
+            "status.podIP" => Some(p.status.pod_ip.clone()),
+            "status.nominatedNodeName" => Some(p.status.nominated_node_name.clone()),
+            _ => None,
         },
         Object::Event(e) => match field {
-            "involvedObject.kind" => Ok(e.involved_object.kind.clone()),
-            "involvedObject.namespace" => Ok(e.involved_object.namespace.clone()),
-            "involvedObject.name" => Ok(e.involved_object.name.clone()),
-            "involvedObject.uid" => Ok(e.involved_object.uid.clone()),
-            "involvedObject.apiVersion" => Ok(e.involved_object.api_version.clone()),
-            "involvedObject.resourceVersion" => Ok(e.involved_object.resource_version.clone()),
-            "involvedObject.fieldPath" => Ok(e.involved_object.field_path.clone()),
-            "reason" => Ok(e.reason.clone()),
-            "reportingComponent" => Ok(e.reporting_component.clone()),
-            "source" => Ok(e.source.component.clone()),
-            "type" => Ok(e.type_.clone()),
-            _ => Err(()),
+            "involvedObject.kind" => Some(e.involved_object.kind.clone()),
+            "involvedObject.namespace" => Some(e.involved_object.namespace.clone()),
+            "involvedObject.name" => Some(e.involved_object.name.clone()),
+            "involvedObject.uid" => Some(e.involved_object.uid.clone()),
+            "involvedObject.apiVersion" => Some(e.involved_object.api_version.clone()),
+            "involvedObject.resourceVersion" => Some(e.involved_object.resource_version.clone()),
+            "involvedObject.fieldPath" => Some(e.involved_object.field_path.clone()),
+            "reason" => Some(e.reason.clone()),
+            "reportingComponent" => Some(e.reporting_component.clone()),
+            "source" => Some(e.source.component.clone()),
+            "type" => Some(e.type_.clone()),
+            _ => None,
         },
-        Object::PersistentVolumeClaim(_) | Object::Node(_) | Object::Service(_) => Err(()),
-        _ if field == "status.successful" => Err(()),
-        _ => Err(()),
+        Object::PersistentVolumeClaim(_) | Object::Node(_) | Object::Service(_) => None,
+        _ if field == "status.successful" => None,
+        _ => None,
     }
 }
 

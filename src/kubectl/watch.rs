@@ -117,7 +117,7 @@ impl Watch {
             return false;
         }
         self.labels.matches(&m.labels)
-            && self.fields.iter().all(|t| field_value(obj, &t.field).is_ok_and(|v| (v == t.value) == t.equals))
+            && self.fields.iter().all(|t| field_value(obj, &t.field).is_some_and(|v| (v == t.value) == t.equals))
     }
 
     fn print(&mut self, cluster: &Cluster, objs: &[&Object]) -> String {

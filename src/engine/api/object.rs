@@ -199,6 +199,9 @@ pub struct GenericObject {
 /// One API object.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(missing_docs)]
+// Objects live behind `Rc` in the store and are decoded one at a time, so the size of the largest
+// variant costs little; boxing each would add an allocation to every read-modify-write.
+#[allow(clippy::large_enum_variant)]
 pub enum Object {
     StatefulSet(StatefulSet),
     ControllerRevision(ControllerRevision),

@@ -100,7 +100,8 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let refs: Vec<&Object> = objects.iter().map(|o| o.as_ref()).collect();
 
     if !matches!(format, Format::Table | Format::Wide) {
-        if !(refs.is_empty() && p.bool("ignore-not-found")) && !(ra.single_item_implied && refs.is_empty()) {
+        // Nothing is printed for an empty result under --ignore-not-found or for a named object.
+        if !(refs.is_empty() && (p.bool("ignore-not-found") || ra.single_item_implied)) {
             let s = print_generic(&format, &refs, ra.single_item_implied, p.bool("no-headers"))?;
             env.print(&s);
         }

@@ -53,7 +53,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
                 s.spec.replicas = Some(replicas as i32);
                 cur as i64
             }
-            Object::Generic(k, g) if matches!(k, Kind::Deployment | Kind::ReplicaSet) => {
+            Object::Generic(Kind::Deployment | Kind::ReplicaSet, g) => {
                 let cur = g.rest.get("spec").and_then(|s| s.get("replicas")).and_then(|r| r.as_i64()).unwrap_or(1);
                 if let Some(spec) = g.rest.get_mut("spec").and_then(|s| s.as_object_mut()) {
                     spec.insert("replicas".into(), replicas.into());

@@ -236,10 +236,11 @@ fn eval(steps: &[Step], root: &Value) -> Vec<Value> {
         let mut next = Vec::new();
         for v in &cur {
             match s {
-                Step::Field(n) => match v {
-                    Value::Object(m) => next.extend(m.get(n).cloned()),
-                    _ => {}
-                },
+                Step::Field(n) => {
+                    if let Value::Object(m) = v {
+                        next.extend(m.get(n).cloned());
+                    }
+                }
                 Step::Wildcard => match v {
                     Value::Object(m) => next.extend(m.values().cloned()),
                     Value::Array(a) => next.extend(a.iter().cloned()),
