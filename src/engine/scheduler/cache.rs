@@ -71,6 +71,9 @@ impl NodeInfo {
 #[derive(Clone, Debug, Default)]
 pub struct NodeCache {
     nodes: Vec<NodeInfo>,
+    /// The store's node [`Store::kind_version`] when the cache was last found current: while it
+    /// stays the same, no node changed and the per-node comparison is skipped.
+    synced_at: u64,
 }
 
 /// The stored nodes, in name order (cluster-scoped keys sort by name).
@@ -83,7 +86,7 @@ impl NodeCache {
     /// incremental one must always equal).
     #[cfg(test)]
     pub(super) fn build(store: &Store, node_pods: &NodePods) -> NodeCache {
-        NodeCache { nodes: stored_nodes(store).map(|o| NodeInfo::new(o.clone(), node_pods)).collect() }
+        NodeCache { nodes: stored_nodes(store).map(|o| NodeInfo::new(o.clone(), node_pods)).collect(), synced_at: store.kind_version(Kind::Node) }
     }
 
     /// The nodes, in name order. Current only after [`NodeCache::sync`] (or a true
@@ -95,6 +98,9 @@ impl NodeCache {
     /// Whether the cache holds exactly the stored node versions (a pointer comparison per node:
     /// a write stores a new `Rc`).
     pub fn is_current(&self, store: &Store) -> bool {
+        if self.synced_at != 0 && self.synced_at == store.kind_version(Kind::Node) {
+            return true;
+        }
         let mut cached = self.nodes.iter();
         stored_nodes(store).all(|o| cached.next().is_some_and(|c| Rc::ptr_eq(&c.object, o))) && cached.next().is_none()
     }
@@ -102,6 +108,7 @@ impl NodeCache {
     /// Re-reads changed nodes, adds new ones (counting their pods from `node_pods`) and drops
     /// deleted ones. A node that is still there keeps its pod counts, which the pod side keeps.
     pub fn sync(&mut self, store: &Store, node_pods: &NodePods) {
+        self.synced_at = store.kind_version(Kind::Node);
         let mut old = std::mem::take(&mut self.nodes).into_iter().peekable();
         for o in stored_nodes(store) {
             let name = o.as_node().map_or("", |n| n.metadata.name.as_str());
@@ -210,12 +217,14 @@ mod tests {
         assert_eq!((n3.pods, n3.requested_cpu, n3.requested_mem, n3.allocatable_pods), (1, 500, 7, 4));
         // A node update re-reads allocatable and keeps the counts.
         w.store.update(node("node-1", "5"), Time::default());
+        assert!(!w.cache.is_current(&w.store), "a node write makes the cache stale");
         w.remove_pod("node-1", "a");
         w.check();
         let n1 = &w.cache.nodes()[0];
         assert_eq!((n1.pods, n1.requested_cpu, n1.allocatable_pods, n1.allocatable_cpu), (1, 0, 5, 2000));
         // A deleted node leaves the cache; its pods still count if it comes back.
         w.store.remove(&crate::engine::store::ObjectKey::new(Kind::Node, "", "node-2"), Time::default());
+        assert!(!w.cache.is_current(&w.store), "so does a removal");
         w.check();
         assert_eq!(w.cache.nodes().len(), 3);
         w.store.create(node("node-2", "110"), Time::default());
