@@ -16,7 +16,7 @@ use std::rc::Rc;
 ///
 /// Keys are copied far more often than built (work queues, indexes, watch handlers), so the
 /// strings are shared: a copy is two reference counts, not two allocations.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectKey {
     /// The object's kind.
     pub kind: Kind,
@@ -103,8 +103,78 @@ impl PartialOrd for dyn KeyParts + '_ {
 
 impl Ord for dyn KeyParts + '_ {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts().cmp(&other.parts())
+        let (a, b) = (self.parts(), other.parts());
+        cmp_parts(a.0, a.1, a.2, b.0, b.1, b.2)
     }
+}
+
+impl PartialOrd for ObjectKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ObjectKey {
+    /// Kind, then namespace, then name (as the derived order of the triple would be).
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_parts(self.kind, &self.namespace, &self.name, other.kind, &other.namespace, &other.name)
+    }
+}
+
+/// The order of two keys given as parts: kind, namespace, name.
+#[inline]
+fn cmp_parts(ka: Kind, na: &str, ma: &str, kb: Kind, nb: &str, mb: &str) -> Ordering {
+    ka.cmp(&kb).then_with(|| cmp_str(na, nb)).then_with(|| cmp_str(ma, mb))
+}
+
+/// `str::cmp` (byte-wise, shorter first on a common prefix) without a `memcmp` call. Every
+/// store lookup compares a key with a dozen or more stored ones, nearly all short ("default",
+/// "web-1234"), and the library call's set-up cost more than the bytes; the deeper the store,
+/// the more comparisons per lookup, so this is most of what a lookup costs in a big cluster.
+#[inline]
+pub fn cmp_str(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    let order = if n >= 8 {
+        // 8-byte words, big-endian so that integer order is byte order; the last word overlaps
+        // bytes already found equal, which changes nothing.
+        let mut i = 0;
+        loop {
+            let (x, y) = (word8(a, i), word8(b, i));
+            if x != y || i + 8 >= n {
+                break x.cmp(&y);
+            }
+            i = (i + 8).min(n - 8);
+        }
+    } else if n >= 4 {
+        // First and last four bytes (overlapping when n < 8), first ones most significant.
+        let x = (u64::from(word4(a, 0)) << 32) | u64::from(word4(a, n - 4));
+        let y = (u64::from(word4(b, 0)) << 32) | u64::from(word4(b, n - 4));
+        x.cmp(&y)
+    } else if n > 0 {
+        // One to three bytes: first, middle, last.
+        let pick = |s: &[u8]| (u32::from(s[0]) << 16) | (u32::from(s[n / 2]) << 8) | u32::from(s[n - 1]);
+        pick(a).cmp(&pick(b))
+    } else {
+        Ordering::Equal
+    };
+    order.then(a.len().cmp(&b.len()))
+}
+
+/// The big-endian word of `s[i..i + 8]` (the caller keeps `i + 8 <= s.len()`).
+#[inline]
+fn word8(s: &[u8], i: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[i..i + 8]);
+    u64::from_be_bytes(w)
+}
+
+/// The big-endian word of `s[i..i + 4]` (the caller keeps `i + 4 <= s.len()`).
+#[inline]
+fn word4(s: &[u8], i: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&s[i..i + 4]);
+    u32::from_be_bytes(w)
 }
 
 impl std::fmt::Display for ObjectKey {
@@ -152,8 +222,15 @@ pub struct Store {
     dependents: Shared<BTreeMap<String, BTreeSet<ObjectKey>>>,
     /// uid → key, for owner lookups.
     by_uid: Shared<BTreeMap<String, ObjectKey>>,
+    /// Per kind (indexed by `Kind as usize`), the resourceVersion of its last write or removal.
+    kind_versions: [u64; KIND_SLOTS],
     changes: Vec<WatchEvent>,
 }
+
+/// Room for every kind in [`Store::kind_version`]'s table.
+const KIND_SLOTS: usize = 32;
+// The last variant of `Kind` must fit (32: the largest array `Default` covers).
+const _: () = assert!((Kind::ClusterRoleBinding as usize) < KIND_SLOTS);
 
 impl Store {
     /// An empty store whose generated UIDs derive from `seed`.
@@ -164,6 +241,14 @@ impl Store {
     /// Current (latest) resourceVersion.
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+
+    /// The resourceVersion of the last write or removal of an object of `kind` (0 when there
+    /// was none): unchanged means every object of the kind is the same stored version, which
+    /// lets a component keep facts derived from them (the scheduler's per-node cache) without
+    /// walking them again.
+    pub fn kind_version(&self, kind: Kind) -> u64 {
+        self.kind_versions.get(kind as usize).copied().unwrap_or(0)
     }
 
     /// Number of stored objects.
@@ -263,6 +348,9 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let new = Rc::new(obj);
+        if let Some(v) = self.kind_versions.get_mut(new.kind() as usize) {
+            *v = self.resource_version;
+        }
         let m = new.meta();
         let borrowed = KeyRef::new(new.kind(), &m.namespace, &m.name);
         // Replacing in place keeps the stored key: an update builds no owned key at all.
@@ -296,6 +384,9 @@ impl Store {
         let old = self.objects.remove(key)?;
         self.unindex(key, old.meta());
         self.resource_version += 1;
+        if let Some(v) = self.kind_versions.get_mut(key.kind as usize) {
+            *v = self.resource_version;
+        }
         self.changes.push(WatchEvent {
             type_: WatchEventType::Deleted,
             object: old.clone(),
@@ -416,6 +507,56 @@ mod tests {
         assert_eq!(s.list(Kind::Pod, Some("default")).count(), 1);
         assert_eq!(s.list(Kind::Pod, None).count(), 2);
         assert_eq!(s.list(Kind::Service, None).count(), 0);
+    }
+
+    #[test]
+    fn cmp_str_is_str_order() {
+        let words = [
+            "", "a", "b", "ab", "ba", "abc", "abd", "default", "default", "kube-system", "web-0", "web-1", "web-10", "web-9",
+            "web-1234", "web-1235", "web-12345", "web-123", "node-1", "node-10", "node-100", "node-2", "\0", "a\0", "\u{e9}t\u{e9}",
+            "www-web-1234.18a2b3c4d5e6f708", "www-web-1234.18a2b3c4d5e6f709", "www-web-1234.18a2b3c4d5e6f7", "abcdefgh", "abcdefghi",
+            "abcdefgi", "abcdefghijklmnop", "abcdefghijklmnoq", "abcdefghijklmnopq",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(cmp_str(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+        // Every length up to 20 with the difference at every position.
+        let base: String = "abcdefghijklmnopqrstu".into();
+        for len in 0..=20 {
+            let a = &base[..len];
+            for pos in 0..len {
+                for repl in ["A", "z"] {
+                    let mut b = a.to_string();
+                    b.replace_range(pos..pos + 1, repl);
+                    assert_eq!(cmp_str(a, &b), a.cmp(b.as_str()), "{a:?} vs {b:?}");
+                    assert_eq!(cmp_str(&b, a), b.as_str().cmp(a), "{b:?} vs {a:?}");
+                }
+            }
+            for other in 0..=20 {
+                assert_eq!(cmp_str(a, &base[..other]), a.cmp(&base[..other]));
+            }
+        }
+    }
+
+    #[test]
+    fn object_keys_order_as_kind_namespace_name_triples() {
+        let keys = [
+            ObjectKey::new(Kind::Pod, "default", "web-10"),
+            ObjectKey::new(Kind::Pod, "default", "web-9"),
+            ObjectKey::new(Kind::Pod, "kube-system", "a"),
+            ObjectKey::new(Kind::Node, "", "node-1"),
+            ObjectKey::new(Kind::Pod, "default", "web-1"),
+        ];
+        for a in &keys {
+            for b in &keys {
+                let triple = |k: &ObjectKey| (k.kind, k.namespace.to_string(), k.name.to_string());
+                assert_eq!(a.cmp(b), triple(a).cmp(&triple(b)));
+                let (x, y): (&dyn KeyParts, &dyn KeyParts) = (a, &KeyRef::new(b.kind, &b.namespace, &b.name));
+                assert_eq!(x.cmp(y), a.cmp(b));
+            }
+        }
     }
 
     #[test]

@@ -253,12 +253,38 @@ pub fn node_selector_terms_match(terms: &Value, labels: &BTreeMap<String, String
 
 /// NodeAffinity filter: `nodeSelector` labels and required node affinity.
 pub fn node_affinity_matches(p: &Pod, labels: &BTreeMap<String, String>) -> bool {
-    if !p.spec.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
-        return false;
+    NodeAffinity::of(p).matches(labels)
+}
+
+/// A pod's NodeAffinity filter, read once per scheduling cycle (its PreFilter) and then checked
+/// against every node.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeAffinity<'a> {
+    /// `spec.nodeSelector`.
+    selector: &'a BTreeMap<String, String>,
+    /// Required node affinity's `nodeSelectorTerms`, when the pod has them.
+    terms: Option<&'a Value>,
+}
+
+impl<'a> NodeAffinity<'a> {
+    /// The pod's node selector and required node affinity.
+    pub fn of(p: &'a Pod) -> NodeAffinity<'a> {
+        let terms = p.spec.affinity.as_ref().and_then(|a| a.pointer("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"));
+        NodeAffinity { selector: &p.spec.node_selector, terms }
     }
-    match p.spec.affinity.as_ref().and_then(|a| a.pointer("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")) {
-        Some(terms) => node_selector_terms_match(terms, labels),
-        None => true,
+
+    /// Whether every node passes (no selector, no required affinity): the common case, which
+    /// then skips the per-node check.
+    pub fn matches_any_labels(&self) -> bool {
+        self.selector.is_empty() && self.terms.is_none()
+    }
+
+    /// Whether a node with these labels passes.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        if !self.selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            return false;
+        }
+        self.terms.is_none_or(|terms| node_selector_terms_match(terms, labels))
     }
 }
 

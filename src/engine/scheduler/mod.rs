@@ -9,6 +9,7 @@
 //! the chosen node is written on the claim (`volume.kubernetes.io/selected-node`) and the pod is
 //! bound once every claim is bound (PreBind waits, up to ten minutes).
 
+mod cache;
 pub mod framework;
 mod volume_binding;
 
@@ -17,6 +18,7 @@ use super::apiserver;
 use super::sim::{Cluster, Task as SimTask};
 use super::store::{KeyRef, ObjectKey, WatchEvent, WatchEventType};
 use super::why::Verdict;
+use cache::{NodeCache, NodeInfo};
 use framework::{fit_error, Rejection};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +43,9 @@ pub struct State {
     node_pods: Shared<NodePods>,
     /// Pod uid → the node it is counted on.
     pod_node: Shared<BTreeMap<String, String>>,
+    /// Every node's allocatable figures and pod counts, kept beside `node_pods` (what each
+    /// scheduling cycle checks on every node).
+    nodes: Shared<NodeCache>,
     /// Pods that failed to schedule and wait for a cluster change.
     unschedulable: BTreeSet<ObjectKey>,
     /// Unschedulable pods with a five-minute flush retry armed, and when it fires.
@@ -65,6 +70,15 @@ impl State {
     /// Pods currently in the unschedulable queue.
     pub fn unschedulable(&self) -> impl Iterator<Item = &ObjectKey> {
         self.unschedulable.iter()
+    }
+
+    /// Whether the node cache, brought up to date as a cycle would, equals one built from
+    /// scratch (tests: the incremental counts must never drift).
+    #[cfg(test)]
+    fn node_cache_is_fresh(&self, store: &super::store::Store) -> bool {
+        let mut nodes = (*self.nodes).clone();
+        nodes.sync(store, &self.node_pods);
+        nodes.same_as(&NodeCache::build(store, &self.node_pods))
     }
 }
 
@@ -132,30 +146,37 @@ fn account(c: &mut Cluster, p: &Pod, deleted: bool) -> bool {
     let current = c.scheduler.pod_node.get(uid).cloned();
     match (current, counts) {
         (None, true) => {
-            let req = framework::pod_requests(p);
-            c.scheduler.node_pods.entry(p.spec.node_name.clone()).or_default().insert(uid.clone(), req);
-            c.scheduler.pod_node.insert(uid.clone(), p.spec.node_name.clone());
+            count_on(c, uid, &p.spec.node_name, framework::pod_requests(p));
             false
         }
         (Some(node), false) => {
-            if let Some(m) = c.scheduler.node_pods.get_mut(&node) {
-                m.remove(uid);
-            }
-            c.scheduler.pod_node.remove(uid);
+            uncount(c, uid, &node);
             true
         }
         _ => false,
     }
 }
 
+/// Counts a pod (not counted anywhere yet) on `node`: the pod map, its node and the node's totals.
+fn count_on(c: &mut Cluster, uid: &str, node: &str, req: (u64, u64)) {
+    c.scheduler.node_pods.entry(node.to_string()).or_default().insert(uid.to_string(), req);
+    c.scheduler.pod_node.insert(uid.to_string(), node.to_string());
+    c.scheduler.nodes.add_pod(node, req);
+}
+
+/// Undoes [`count_on`].
+fn uncount(c: &mut Cluster, uid: &str, node: &str) {
+    if let Some(req) = c.scheduler.node_pods.get_mut(node).and_then(|m| m.remove(uid)) {
+        c.scheduler.nodes.remove_pod(node, req);
+    }
+    c.scheduler.pod_node.remove(uid);
+}
+
 fn assume_on(c: &mut Cluster, p: &Pod, node: &str) {
-    let uid = p.metadata.uid.clone();
-    if c.scheduler.pod_node.contains_key(&uid) {
+    if c.scheduler.pod_node.contains_key(&p.metadata.uid) {
         return;
     }
-    let req = framework::pod_requests(p);
-    c.scheduler.node_pods.entry(node.to_string()).or_default().insert(uid.clone(), req);
-    c.scheduler.pod_node.insert(uid, node.to_string());
+    count_on(c, &p.metadata.uid, node, framework::pod_requests(p));
 }
 
 /// Undoes [`assume_on`] for a pod that did not get bound.
@@ -163,10 +184,8 @@ fn forget_assumed(c: &mut Cluster, p: &Pod) {
     if !p.spec.node_name.is_empty() {
         return;
     }
-    if let Some(node) = c.scheduler.pod_node.remove(&p.metadata.uid) {
-        if let Some(m) = c.scheduler.node_pods.get_mut(&node) {
-            m.remove(&p.metadata.uid);
-        }
+    if let Some(node) = c.scheduler.pod_node.get(&p.metadata.uid).cloned() {
+        uncount(c, &p.metadata.uid, &node);
     }
 }
 
@@ -204,10 +223,14 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
         return;
     }
     c.scheduler.unschedulable.remove(key);
-    // Shared handles, not copies: every cycle filters every node.
-    let node_objects: Vec<std::rc::Rc<super::api::Object>> = c.store.list(Kind::Node, None).cloned().collect();
-    let nodes: Vec<&super::api::Node> = node_objects.iter().filter_map(|o| o.as_node()).collect();
-    if nodes.is_empty() {
+    // Every cycle filters every node: their allocatable figures and pod counts come from the
+    // cache, re-read only for nodes that changed since the last cycle.
+    if !c.scheduler.nodes.is_current(&c.store) {
+        let State { nodes, node_pods, .. } = &mut c.scheduler;
+        nodes.sync(&c.store, node_pods);
+    }
+    let num_nodes = c.scheduler.nodes.nodes().len();
+    if num_nodes == 0 {
         // `ErrNoNodesAvailable`: no FitError, just this.
         let msg = "no nodes available to schedule pods".to_string();
         unschedulable(c, key, &pod, msg.clone(), msg);
@@ -216,49 +239,49 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     let claims = match volume_binding::pre_filter(c, &pod) {
         Ok(claims) => claims,
         Err(msg) => {
-            let text = fit_error(nodes.len(), Some(&msg), &[]);
+            let text = fit_error(num_nodes, Some(&msg), &[]);
             unschedulable(c, key, &pod, text, msg);
             return;
         }
     };
+    // What the pod brings to every node's filters, worked out once per cycle.
     let tols = framework::tolerations(&pod);
-    let (cpu, mem) = framework::pod_requests(&pod);
+    let cordon = super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() };
+    let tolerates_cordon = tols.iter().any(|t| t.tolerates(&cordon));
+    let affinity = framework::NodeAffinity::of(&pod);
+    let any_labels = affinity.matches_any_labels();
+    let requests = framework::pod_requests(&pod);
+    let has_claims = !claims.bound.is_empty() || !claims.unbound_delayed.is_empty();
     let mut rejections = Vec::new();
-    // The feasible node running the fewest pods, ties to the first name (kept as the running
-    // minimum rather than collecting and sorting every feasible node's name).
-    let mut best: Option<(usize, &str)> = None;
-    // Nodes are listed in name order, as the per-node pod map is kept: walk both together
-    // rather than searching the map for every node of every cycle.
-    let mut pods_by_node = c.scheduler.node_pods.iter().peekable();
-    for n in nodes.iter().copied() {
-        let name = &n.metadata.name;
-        while pods_by_node.next_if(|(k, _)| k.as_str() < name.as_str()).is_some() {}
-        let node_pods = pods_by_node.peek().filter(|(k, _)| *k == name).map(|(_, v)| *v);
-        let rejection = if n.spec.unschedulable == Some(true)
-            && !tols.iter().any(|t| t.tolerates(&super::api::Taint { key: framework::TAINT_UNSCHEDULABLE.into(), effect: "NoSchedule".into(), ..Default::default() }))
-        {
+    // The feasible node running the fewest pods, ties to the first name: nodes come in name
+    // order, so only a strictly smaller count replaces the running minimum.
+    let mut best: Option<(usize, &NodeInfo)> = None;
+    for info in c.scheduler.nodes.nodes() {
+        let Some(n) = info.node() else { continue };
+        let rejection = if n.spec.unschedulable == Some(true) && !tolerates_cordon {
             Some(Rejection::unresolvable("node(s) were unschedulable"))
-        } else if framework::untolerated_taint(n, &tols).is_some() {
+        } else if !n.spec.taints.is_empty() && framework::untolerated_taint(n, &tols).is_some() {
             Some(Rejection::unresolvable("node(s) had untolerated taint(s)"))
-        } else if !framework::node_affinity_matches(&pod, &n.metadata.labels) {
+        } else if !any_labels && !affinity.matches(&n.metadata.labels) {
             Some(Rejection::unresolvable("node(s) didn't match Pod's node affinity/selector"))
-        } else if let Some(r) = resources_fit(n, node_pods, cpu, mem) {
+        } else if let Some(r) = resources_fit(info, requests) {
             Some(r)
+        } else if has_claims {
+            volume_binding::filter(c, &claims, &n.metadata.name).err()
         } else {
-            volume_binding::filter(c, &claims, name).err()
+            None
         };
         match rejection {
             Some(r) => rejections.push(r),
             None => {
-                let candidate = (node_pods.map_or(0, |m| m.len()), name.as_str());
-                if best.is_none_or(|b| candidate < b) {
-                    best = Some(candidate);
+                if best.is_none_or(|(count, _)| info.pods < count) {
+                    best = Some((info.pods, info));
                 }
             }
         }
     }
-    let Some(node) = best.map(|(_, n)| n.to_string()) else {
-        let text = fit_error(nodes.len(), None, &rejections);
+    let Some(node) = best.and_then(|(_, info)| info.node()).map(|n| n.metadata.name.clone()) else {
+        let text = fit_error(num_nodes, None, &rejections);
         let summary = summarize(&rejections);
         unschedulable(c, key, &pod, text, summary);
         return;
@@ -292,22 +315,14 @@ fn summarize(rejections: &[Rejection]) -> String {
 }
 
 /// NodeResourcesFit: pod count, CPU and memory against allocatable.
-fn resources_fit(n: &super::api::Node, pods: Option<&BTreeMap<String, (u64, u64)>>, cpu: u64, mem: u64) -> Option<Rejection> {
-    let count = pods.map_or(0, |m| m.len()) as u64;
-    if count + 1 > framework::allocatable_pods(n) {
+fn resources_fit(info: &NodeInfo, (cpu, mem): (u64, u64)) -> Option<Rejection> {
+    if info.pods as u64 + 1 > info.allocatable_pods {
         return Some(Rejection::unschedulable("Too many pods"));
     }
-    if cpu == 0 && mem == 0 {
-        // Nothing requested: only the pod count can reject (and summing usage per node on
-        // every cycle would make scheduling quadratic in cluster size).
-        return None;
-    }
-    let (a_cpu, a_mem, _) = framework::allocatable(n);
-    let (used_cpu, used_mem) = pods.map_or((0, 0), |m| m.values().fold((0, 0), |(a, b), (x, y)| (a + x, b + y)));
-    if cpu > 0 && used_cpu + cpu > a_cpu {
+    if cpu > 0 && info.requested_cpu.wrapping_add(cpu) > info.allocatable_cpu {
         return Some(Rejection::unschedulable("Insufficient cpu"));
     }
-    if mem > 0 && used_mem + mem > a_mem {
+    if mem > 0 && info.requested_mem.wrapping_add(mem) > info.allocatable_mem {
         return Some(Rejection::unschedulable("Insufficient memory"));
     }
     None

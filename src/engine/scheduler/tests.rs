@@ -77,6 +77,7 @@ fn full_nodes_report_too_many_pods_and_cpu() {
         failed_scheduling(&c, "big")[0].0,
         "0/3 nodes are available: 3 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
     );
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
 }
 
 #[test]
@@ -96,6 +97,33 @@ fn pods_spread_over_nodes_and_pod_limit_is_enforced() {
     delete(&mut c, Kind::Pod, "p-0", None);
     c.settle_default();
     assert!(!get_pod(&c, &unscheduled[0]).unwrap().spec.node_name.is_empty());
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
+}
+
+#[test]
+fn node_cache_follows_requests_assumed_pods_and_node_changes() {
+    let mut c = cluster();
+    for i in 0..6 {
+        let mut p = pod(&format!("p-{i}"), "nginx:1.27");
+        p.spec.containers[0].resources = Some(serde_json::json!({"requests": {"cpu": "300m", "memory": "64Mi"}}).into());
+        create(&mut c, Object::Pod(p));
+    }
+    // An assumed pod (waiting for its claim) counts too.
+    create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+    create(&mut c, Object::Pod(with_claim(pod("web-0", "nginx:1.27"), "www-web-0", "/data")));
+    c.step();
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
+    c.settle_default();
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
+    let mut node = c.store.get(Kind::Node, "", "node-2").and_then(|o| o.as_node()).cloned().unwrap();
+    node.status.allocatable.insert("cpu".into(), "1".into());
+    crate::engine::apiserver::write_internal(&mut c, Object::Node(node));
+    delete(&mut c, Kind::Pod, "p-1", Some(0));
+    c.settle_default();
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
+    crate::engine::faults::fail_node(&mut c, "node-1").unwrap();
+    c.advance(10 * 60_000);
+    assert!(c.scheduler.node_cache_is_fresh(&c.store));
 }
 
 #[test]
