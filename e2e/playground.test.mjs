@@ -111,6 +111,9 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     assert.ok(steps > 3, `took ${steps} steps`);
     assert.equal(await page.locator('svg.diagram g.pvc').count(), 3, 'one claim per pod');
     await assert.doesNotReject(page.getByText(/myapp-2\.myapp\.default\.svc\.cluster\.local/).waitFor({ timeout: 1_000 }));
+    // The events table is named for screen readers (its caption) and lists the controller's events.
+    const events = page.getByRole('table', { name: 'Events, newest first' });
+    await assert.doesNotReject(events.getByRole('cell', { name: 'SuccessfulCreate', exact: true }).first().waitFor({ timeout: 1_000 }));
     await shot(page, 'ready-1280x720-light.png');
 
     // Scale to 5 from the console, with Tab completion of the verb.

@@ -430,10 +430,34 @@ pub fn App() -> Html {
     }
 }
 
+/// Strings sent to the DOM for nearly every element the diagram and the panels create: the SVG
+/// namespace and tag names (Yew passes both to `createElementNS`) and frequent attribute values.
+/// [`start`] interns them, so each use is a cached JS value, not a fresh UTF-8 decode.
+pub const HOT_STRINGS: &[&str] = &[
+    "http://www.w3.org/2000/svg",
+    "g",
+    "rect",
+    "text",
+    "title",
+    "line",
+    "circle",
+    "button",
+    "0",
+    "2",
+    "3",
+    "pod-box",
+    "claim-bar phase-pending",
+    "claim-bar phase-bound",
+    "slot-empty mini",
+];
+
 /// Mounts the playground into the page: installs the panic hook, then renders [`App`] into
 /// the element with id [`MOUNT_ID`], replacing its loading placeholder.
 pub fn start() {
     install_panic_hook();
+    for s in HOT_STRINGS {
+        wasm_bindgen::intern(s);
+    }
     let Some(document) = document() else {
         // No DOM at all (e.g. loaded in a worker): there is nothing to render into or report on.
         return;
