@@ -238,3 +238,8 @@ fn typed_clock_moves_print_what_stsplay_run_prints() {
     assert_eq!(browser, printed);
     assert!(browser.contains("settled after"), "{browser}");
 }
+
+#[test]
+fn warm_up_runs_the_example_to_three_pods_on_a_scratch_session() {
+    assert_eq!(warm_up(), 3);
+}

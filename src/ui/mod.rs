@@ -201,6 +201,14 @@ pub fn App() -> Html {
             storage::set(storage::PREFS_KEY, prefs);
         });
     }
+    // Once the page is up, run the example on a scratch session so the browser compiles the
+    // engine's code before the learner's first step needs it (see `session::warm_up`).
+    use_effect_with((), |_| {
+        let timer = gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, || {
+            crate::session::warm_up();
+        });
+        move || drop(timer)
+    });
     // The share link (or safe-mode query) has been read: take it out of the address bar.
     use_effect_with((), |_| {
         let f = storage::fragment();
@@ -429,6 +437,10 @@ pub fn App() -> Html {
         </div>
     }
 }
+
+/// Delay after mounting before [`crate::session::warm_up`] runs: long enough for the first
+/// paint, short enough to be done before anyone clicks.
+const WARM_UP_AFTER_MS: u32 = 50;
 
 /// Strings sent to the DOM for nearly every element the diagram and the panels create: the SVG
 /// namespace and tag names (Yew passes both to `createElementNS`) and frequent attribute values.
