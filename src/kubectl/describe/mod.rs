@@ -3,6 +3,7 @@
 //! container and volume sections.
 
 pub mod config;
+pub mod endpoints;
 pub mod fields;
 pub mod generic;
 pub mod namespace;
@@ -196,6 +197,8 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
                 Kind::ConfigMap => config::describe_config_map(c, g),
                 Kind::Secret => config::describe_secret(g),
                 Kind::ServiceAccount => config::describe_service_account(c, g),
+                Kind::Endpoints => endpoints::describe_endpoints(c, g),
+                Kind::EndpointSlice => endpoints::describe_endpoint_slice(c, g),
                 Kind::Namespace => namespace::describe_namespace(c, g),
                 Kind::ResourceQuota => namespace::describe_quota(g),
                 Kind::LimitRange => namespace::describe_limit_range(g),
