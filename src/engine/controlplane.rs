@@ -9,7 +9,7 @@
 //! the control plane. The lease reconciler re-checks every 10 s (`EndpointReconcilerInterval`),
 //! so an edited or deleted object is restored after at most that long.
 
-use super::api::{GenericObject, Kind, Object, ObjectMeta};
+use super::api::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, GenericObject, Kind, Object, ObjectMeta, Shared};
 use super::controllers::endpointslice::utils::{LABEL_SERVICE_NAME, LABEL_SKIP_MIRROR};
 use super::sim::{Cluster, Task};
 use super::store::{WatchEvent, WatchEventType};
@@ -34,12 +34,15 @@ pub fn advertise_address(c: &Cluster) -> String {
         .unwrap_or_else(|| "172.18.0.2".into())
 }
 
-fn endpoints(ip: &str) -> GenericObject {
+fn endpoints(ip: &str) -> Endpoints {
     let mut metadata = ObjectMeta { name: NAME.into(), namespace: "default".into(), ..Default::default() };
     metadata.labels.insert(LABEL_SKIP_MIRROR.into(), "true".into());
-    let mut rest = Map::new();
-    rest.insert("subsets".into(), json!([{"addresses": [{"ip": ip}], "ports": [{"name": "https", "port": PORT, "protocol": "TCP"}]}]));
-    GenericObject { api_version: "v1".into(), kind: "Endpoints".into(), metadata, rest }
+    let subset = EndpointSubset {
+        addresses: vec![Shared::new(EndpointAddress { ip: ip.into(), ..Default::default() })],
+        not_ready_addresses: Vec::new(),
+        ports: vec![EndpointPort { name: "https".into(), port: PORT, protocol: "TCP".into(), app_protocol: None }],
+    };
+    Endpoints { metadata, subsets: vec![subset] }
 }
 
 fn endpoint_slice(ip: &str) -> GenericObject {
@@ -55,9 +58,23 @@ fn endpoint_slice(ip: &str) -> GenericObject {
 /// `Sync`: creates or restores both objects (labels, addresses and ports).
 pub fn sync(c: &mut Cluster) {
     let ip = advertise_address(c);
-    for (kind, want) in [(Kind::Endpoints, endpoints(&ip)), (Kind::EndpointSlice, endpoint_slice(&ip))] {
+    let now = c.now;
+    let want = endpoints(&ip);
+    match c.store.get(Kind::Endpoints, "default", NAME).map(|o| (**o).clone()) {
+        None => {
+            c.store.create(Object::Endpoints(want), now);
+            c.decide(COMPONENT, "service/kubernetes", Verdict::Create, format!("endpoints/{NAME}"), format!("the API server publishes its own address ({ip}:{PORT}) for the kubernetes Service"));
+        }
+        Some(Object::Endpoints(mut e)) if e.subsets != want.subsets || e.metadata.labels != want.metadata.labels => {
+            e.subsets = want.subsets;
+            e.metadata.labels = want.metadata.labels;
+            c.store.update(Object::Endpoints(e), now);
+            c.decide(COMPONENT, "service/kubernetes", Verdict::Update, format!("endpoints/{NAME}"), "reset to the API server's address and port: only kube-apiserver manages the kubernetes Service's endpoints");
+        }
+        _ => {}
+    }
+    for (kind, want) in [(Kind::EndpointSlice, endpoint_slice(&ip))] {
         let current = c.store.get(kind, "default", NAME).cloned();
-        let now = c.now;
         match current.as_deref() {
             None => {
                 c.store.create(Object::Generic(kind, want), now);
@@ -65,11 +82,11 @@ pub fn sync(c: &mut Cluster) {
             }
             Some(Object::Generic(_, g)) => {
                 let same = *g.metadata.labels == *want.metadata.labels
-                    && ["subsets", "endpoints", "ports"].iter().all(|f| g.rest.get(*f) == want.rest.get(*f));
+                    && ["endpoints", "ports"].iter().all(|f| g.rest.get(*f) == want.rest.get(*f));
                 if !same {
                     let mut fixed = g.clone();
                     fixed.metadata.labels = want.metadata.labels.clone();
-                    for f in ["subsets", "endpoints", "ports", "addressType"] {
+                    for f in ["endpoints", "ports", "addressType"] {
                         match want.rest.get(f) {
                             Some(v) => fixed.rest.insert(f.into(), v.clone()),
                             None => fixed.rest.remove(f),

@@ -9,12 +9,11 @@
 //! every address, so writing it is proportional to the Service's size, as upstream).
 
 use super::endpointslice::utils::*;
-use crate::engine::api::{GenericObject, Kind, Object, ObjectMeta, Pod, Service, ServiceSpec, StringMap, Time};
+use crate::engine::api::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Kind, Object, ObjectMeta, ObjectReference, Pod, Service, ServiceSpec, Shared, StringMap, Time};
 use crate::engine::apiserver::{self, DeleteOptions};
 use crate::engine::sim::{Cluster, Task};
 use crate::engine::store::{ObjectKey, WatchEvent, WatchEventType};
 use crate::engine::why::Verdict;
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -28,16 +27,14 @@ pub const ANNOTATION_OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacit
 /// `maxCapacity`: addresses an Endpoints object keeps.
 pub const MAX_CAPACITY: usize = 1000;
 
-/// One selected pod's address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+
+/// One selected pod's address, built once per change so versions share it.
+#[derive(Clone, Debug, PartialEq)]
 struct Member {
-    ip: String,
-    hostname: Option<String>,
-    node_name: String,
-    uid: String,
+    addr: Shared<EndpointAddress>,
     ready: bool,
     /// Resolved ports; empty for a headless Service without ports.
-    ports: Vec<Port>,
+    ports: Vec<EndpointPort>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,85 +115,82 @@ fn member(svc: &Service, pod: &Pod) -> Option<Member> {
         return None;
     }
     let ip = pod_ipv4(pod)?;
-    let ports = if svc.spec.ports.is_empty() {
+    let ports: Vec<EndpointPort> = if svc.spec.ports.is_empty() {
         // Only a headless Service may have no ports; its addresses carry none.
         if svc.spec.cluster_ip != "None" {
             return None;
         }
         Vec::new()
     } else {
-        let p = endpoint_ports(svc, pod);
+        let p: Vec<EndpointPort> = endpoint_ports(svc, pod)
+            .into_iter()
+            .map(|p| EndpointPort { name: p.name, port: p.port, protocol: p.protocol, app_protocol: p.app_protocol })
+            .collect();
         if p.is_empty() {
             return None;
         }
         p
     };
-    Some(Member {
+    let addr = EndpointAddress {
         ip,
-        hostname: should_set_hostname(pod, svc).then(|| pod.spec.hostname.clone()),
-        node_name: pod.spec.node_name.clone(),
-        uid: pod.metadata.uid.clone(),
-        ready: publish || pod.is_ready(),
-        ports,
-    })
+        hostname: if should_set_hostname(pod, svc) { pod.spec.hostname.clone() } else { String::new() },
+        node_name: (!pod.spec.node_name.is_empty()).then(|| pod.spec.node_name.clone()),
+        target_ref: Some(ObjectReference {
+            kind: "Pod".into(),
+            namespace: pod.metadata.namespace.clone(),
+            name: pod.metadata.name.clone(),
+            uid: pod.metadata.uid.clone(),
+            ..Default::default()
+        }),
+    };
+    Some(Member { addr: Shared::new(addr), ready: publish || pod.is_ready(), ports })
 }
 
-fn address_json(ns: &str, pod: &str, m: &Member) -> Value {
-    let mut a = Map::new();
-    if let Some(h) = &m.hostname {
-        a.insert("hostname".into(), Value::from(h.clone()));
-    }
-    a.insert("ip".into(), Value::from(m.ip.clone()));
-    if !m.node_name.is_empty() {
-        a.insert("nodeName".into(), Value::from(m.node_name.clone()));
-    }
-    a.insert("targetRef".into(), target_ref(ns, pod, &m.uid));
-    Value::Object(a)
+fn uid_of(a: &EndpointAddress) -> &str {
+    a.target_ref.as_ref().map_or("", |r| r.uid.as_str())
 }
-
-fn core_port_json(p: &Port) -> Value {
-    let mut m = Map::new();
-    if !p.name.is_empty() {
-        m.insert("name".into(), Value::from(p.name.clone()));
-    }
-    m.insert("port".into(), Value::from(p.port));
-    m.insert("protocol".into(), Value::from(p.protocol.clone()));
-    if let Some(a) = &p.app_protocol {
-        m.insert("appProtocol".into(), Value::from(a.clone()));
-    }
-    Value::Object(m)
-}
-
-/// One subset before serializing: (ip, uid, pod, ready) addresses and its ports.
-type Subset = (Vec<(String, String, String, bool)>, Vec<Port>);
 
 /// `RepackSubsets`: ports that share the same set of addresses form one subset; addresses are
-/// sorted by IP (bytes) then uid. Upstream orders ports and subsets by an md5 of their contents;
-/// here ports go by name and port, subsets by their first address.
-fn repack(members: &BTreeMap<String, Member>) -> Vec<Subset> {
-    let mut by_port: BTreeMap<Option<Port>, BTreeMap<(String, String), (String, bool)>> = BTreeMap::new();
-    for (pod, m) in members {
-        let ports: Vec<Option<Port>> = if m.ports.is_empty() { vec![None] } else { m.ports.iter().cloned().map(Some).collect() };
+/// sorted by IP (bytes) then uid; an address is not ready for a port if any pod says so.
+/// Upstream orders ports and subsets by an md5 of their contents; here ports go by name and
+/// port, subsets by their addresses.
+fn repack(members: &BTreeMap<String, Member>) -> Vec<EndpointSubset> {
+    let mut by_port: BTreeMap<Option<&EndpointPort>, BTreeMap<(&str, &str), (&Member, bool)>> = BTreeMap::new();
+    for m in members.values() {
+        let key = (m.addr.ip.as_str(), uid_of(&m.addr));
+        let ports: Vec<Option<&EndpointPort>> = if m.ports.is_empty() { vec![None] } else { m.ports.iter().map(Some).collect() };
         for p in ports {
-            let set = by_port.entry(p).or_default();
-            let e = set.entry((m.ip.clone(), m.uid.clone())).or_insert_with(|| (pod.clone(), m.ready));
-            e.1 &= m.ready; // not ready trumps ready
+            let e = by_port.entry(p).or_default().entry(key).or_insert((m, m.ready));
+            e.1 &= m.ready;
         }
     }
-    let mut groups: BTreeMap<Vec<(String, String, String, bool)>, Vec<Port>> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<((&str, &str), bool)>, (Vec<&Member>, Vec<EndpointPort>)> = BTreeMap::new();
     for (port, addrs) in by_port {
-        let key: Vec<_> = addrs.into_iter().map(|((ip, uid), (pod, ready))| (ip, uid, pod, ready)).collect();
-        let ports = groups.entry(key).or_default();
-        ports.extend(port);
+        let key: Vec<((&str, &str), bool)> = addrs.iter().map(|(k, (_, r))| (*k, *r)).collect();
+        let g = groups.entry(key).or_insert_with(|| (addrs.values().map(|(m, _)| *m).collect(), Vec::new()));
+        g.1.extend(port.cloned());
     }
-    groups.into_iter().collect()
+    groups
+        .into_iter()
+        .map(|(key, (ms, ports))| {
+            let mut s = EndpointSubset { ports, ..Default::default() };
+            for ((_, ready), m) in key.iter().zip(ms) {
+                if *ready {
+                    s.addresses.push(m.addr.clone());
+                } else {
+                    s.not_ready_addresses.push(m.addr.clone());
+                }
+            }
+            s
+        })
+        .collect()
 }
 
 /// `truncateEndpoints`: keeps at most [`MAX_CAPACITY`] addresses, ready ones first, each subset
-/// its proportional share. Returns whether it truncated.
-fn truncate(subsets: &mut [Subset]) -> bool {
-    let ready: usize = subsets.iter().map(|s| s.0.iter().filter(|a| a.3).count()).sum();
-    let not_ready: usize = subsets.iter().map(|s| s.0.iter().filter(|a| !a.3).count()).sum();
+/// its proportional share (rounded up). Returns whether it truncated.
+fn truncate(subsets: &mut [EndpointSubset]) -> bool {
+    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
     if ready + not_ready <= MAX_CAPACITY {
         return false;
     }
@@ -204,55 +198,22 @@ fn truncate(subsets: &mut [Subset]) -> bool {
     let (max, total) = if truncate_ready { (MAX_CAPACITY, ready) } else { (MAX_CAPACITY - ready, not_ready) };
     let mut can_be_added = max;
     for s in subsets.iter_mut() {
-        let in_subset = s.0.iter().filter(|a| a.3 == truncate_ready).count();
-        let to_add = ((in_subset as f64 / total as f64) * max as f64).ceil() as usize;
-        let to_add = to_add.min(can_be_added);
-        let mut kept = 0;
-        s.0.retain(|a| {
-            if a.3 != truncate_ready {
-                // Truncating ready addresses drops every not-ready one.
-                return !truncate_ready;
-            }
-            kept += 1;
-            kept <= to_add
-        });
-        can_be_added -= kept.min(to_add);
+        let in_subset = if truncate_ready { s.addresses.len() } else { s.not_ready_addresses.len() };
+        let to_add = (((in_subset as f64 / total as f64) * max as f64).ceil() as usize).min(can_be_added);
+        if truncate_ready {
+            s.addresses.truncate(to_add);
+            s.not_ready_addresses.clear();
+            can_be_added -= s.addresses.len();
+        } else {
+            s.not_ready_addresses.truncate(to_add);
+            can_be_added -= s.not_ready_addresses.len();
+        }
     }
     true
 }
 
-fn subsets_json(ns: &str, members: &BTreeMap<String, Member>, subsets: &[Subset]) -> Value {
-    let mut out = Vec::new();
-    for (addrs, ports) in subsets {
-        let mut s = Map::new();
-        let (ready, not_ready): (Vec<_>, Vec<_>) = addrs.iter().partition(|a| a.3);
-        let sorted = |v: Vec<&(String, String, String, bool)>| -> Vec<Value> {
-            let mut v = v;
-            v.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then_with(|| a.1.cmp(&b.1)));
-            v.iter().filter_map(|a| members.get(&a.2).map(|m| address_json(ns, &a.2, m))).collect()
-        };
-        let ready = sorted(ready);
-        let not_ready = sorted(not_ready);
-        if !ready.is_empty() {
-            s.insert("addresses".into(), Value::Array(ready));
-        }
-        if !not_ready.is_empty() {
-            s.insert("notReadyAddresses".into(), Value::Array(not_ready));
-        }
-        if !ports.is_empty() {
-            s.insert("ports".into(), Value::Array(ports.iter().map(core_port_json).collect()));
-        }
-        out.push(Value::Object(s));
-    }
-    Value::Array(out)
-}
-
-fn count_addresses(subsets: &Value) -> usize {
-    subsets.as_array().map_or(0, |a| {
-        a.iter()
-            .map(|s| ["addresses", "notReadyAddresses"].iter().map(|k| s.get(*k).and_then(Value::as_array).map_or(0, Vec::len)).sum::<usize>())
-            .sum()
-    })
+fn count_addresses(subsets: &[EndpointSubset]) -> usize {
+    subsets.iter().map(|s| s.addresses.len() + s.not_ready_addresses.len()).sum()
 }
 
 /// `syncService`.
@@ -284,10 +245,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
     let mut t = match prev {
         Some(t) if !full => Rc::unwrap_or_clone(t),
         prev => {
-            let triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
+            let mut triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
             let selected: BTreeSet<String> =
                 c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
-            let mut triggers = triggers;
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
             Tracked { uid: svc.metadata.uid.clone(), labels: StringMap::new(), spec: svc.spec.clone(), members: BTreeMap::new(), triggers }
@@ -303,15 +263,20 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             min_changed = Some(min_changed.map_or(tt, |m| m.min(tt)));
         }
         match pod.and_then(|p| member(svc, p)) {
-            Some(m) => t.members.insert(pod_name, m),
-            None => t.members.remove(&pod_name),
-        };
+            // An unchanged address keeps its shared copy.
+            Some(m) if t.members.get(&pod_name) == Some(&m) => {}
+            Some(m) => {
+                t.members.insert(pod_name, m);
+            }
+            None => {
+                t.members.remove(&pod_name);
+            }
+        }
     }
     let trigger = if was_known { min_changed } else { svc.metadata.creation_timestamp };
 
     let mut subsets = repack(&t.members);
     let truncated = truncate(&mut subsets);
-    let subsets_v = subsets_json(&ns, &t.members, &subsets);
     let mut labels = t.labels.clone();
     if is_service_ip_set(svc) {
         labels.remove(LABEL_HEADLESS);
@@ -319,29 +284,23 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
     labels.insert(LABEL_ENDPOINTS_MANAGED_BY.into(), CONTROLLER_NAME.into());
-
-    let current = c.store.get(Kind::Endpoints, &ns, &name).cloned();
-    let ready = subsets.iter().map(|s| s.0.iter().filter(|a| a.3).count()).sum::<usize>();
-    let not_ready = subsets.iter().map(|s| s.0.iter().filter(|a| !a.3).count()).sum::<usize>();
+    let selector = super::endpointslice::format_selector(&svc.spec.selector);
     c.endpoint_controller.tracked.insert(key.clone(), Rc::new(t));
-    let (write, mut g) = match current.as_deref() {
-        Some(Object::Generic(_, g)) => {
-            let cur_subsets = g.rest.get("subsets").cloned().unwrap_or(Value::Array(Vec::new()));
-            let capacity_ok = count_addresses(&cur_subsets) <= MAX_CAPACITY && !g.metadata.annotations.contains_key(ANNOTATION_OVER_CAPACITY);
-            let same = cur_subsets == subsets_v && *g.metadata.labels == labels && capacity_ok;
-            (!same, g.clone())
+
+    let current = c.store.get(Kind::Endpoints, &ns, &name).and_then(|o| o.as_endpoints()).cloned();
+    if let Some(cur) = &current {
+        let capacity_ok = count_addresses(&cur.subsets) <= MAX_CAPACITY && !cur.metadata.annotations.contains_key(ANNOTATION_OVER_CAPACITY);
+        if cur.subsets == subsets && *cur.metadata.labels == labels && capacity_ok {
+            return;
         }
-        _ => {
-            let metadata = ObjectMeta { name: name.clone(), namespace: ns.clone(), ..Default::default() };
-            (true, GenericObject { api_version: "v1".into(), kind: "Endpoints".into(), metadata, rest: Map::new() })
-        }
-    };
-    if !write {
-        return;
     }
     let create = current.is_none();
-    *g.metadata.labels = labels;
-    let mut annotations = (*g.metadata.annotations).clone();
+    let mut e = current.unwrap_or_else(|| Endpoints {
+        metadata: ObjectMeta { name: name.clone(), namespace: ns.clone(), ..Default::default() },
+        subsets: Vec::new(),
+    });
+    *e.metadata.labels = labels;
+    let annotations = &mut *e.metadata.annotations;
     match trigger {
         Some(tt) => annotations.insert(ANNOTATION_TRIGGER_TIME.into(), tt.rfc3339()),
         None => annotations.remove(ANNOTATION_TRIGGER_TIME),
@@ -351,92 +310,81 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
     } else {
         annotations.remove(ANNOTATION_OVER_CAPACITY);
     }
-    *g.metadata.annotations = annotations;
-    if subsets.is_empty() {
-        g.rest.remove("subsets");
-    } else {
-        g.rest.insert("subsets".into(), subsets_v);
-    }
-    let obj = Object::Generic(Kind::Endpoints, g);
-    let result = if create { apiserver::create(c, obj) } else { apiserver::update(c, obj) };
+    let ready: usize = subsets.iter().map(|s| s.addresses.len()).sum();
+    let not_ready: usize = subsets.iter().map(|s| s.not_ready_addresses.len()).sum();
+    e.subsets = subsets;
+    let result = if create { apiserver::create(c, Object::Endpoints(e)) } else { apiserver::update(c, Object::Endpoints(e)) };
     let subject = format!("service/{name}");
     let target = format!("endpoints/{name}");
     match result {
         Ok(_) => {
             let verdict = if create { Verdict::Create } else { Verdict::Update };
-            let mut reason = format!("Endpoints {name} now lists {ready} ready and {not_ready} not-ready address(es) of the pods selected by {}", super::endpointslice::format_selector(&svc.spec.selector));
+            let mut reason = format!("Endpoints {name} now lists {ready} ready and {not_ready} not-ready address(es) of the pods selected by {selector}");
             if truncated {
                 reason.push_str(&format!(" (truncated to {MAX_CAPACITY}: annotated {ANNOTATION_OVER_CAPACITY}=truncated)"));
             }
             c.decide(COMPONENT, subject, verdict, target, reason);
         }
-        Err(e) => {
+        Err(err) => {
             let (reason, msg) = if create {
-                ("FailedToCreateEndpoint", format!("Failed to create endpoint for service {ns}/{name}: {e}"))
+                ("FailedToCreateEndpoint", format!("Failed to create endpoint for service {ns}/{name}: {err}"))
             } else {
-                ("FailedToUpdateEndpoint", format!("Failed to update endpoint {ns}/{name}: {e}"))
+                ("FailedToUpdateEndpoint", format!("Failed to update endpoint {ns}/{name}: {err}"))
             };
-            c.record_event(&obj_for_event(&ns, &name), "Warning", reason, &msg, COMPONENT);
+            let about = Object::Endpoints(Endpoints { metadata: ObjectMeta { name: name.clone(), namespace: ns.clone(), ..Default::default() }, subsets: Vec::new() });
+            c.record_event(&about, "Warning", reason, &msg, COMPONENT);
             c.decide(COMPONENT, subject, Verdict::Fail, target, msg);
             c.endpoint_controller.resync.insert(key.clone());
         }
     }
 }
 
-/// The Endpoints an event about a failed write refers to.
-fn obj_for_event(ns: &str, name: &str) -> Object {
-    let metadata = ObjectMeta { name: name.into(), namespace: ns.into(), ..Default::default() };
-    Object::Generic(Kind::Endpoints, GenericObject { api_version: "v1".into(), kind: "Endpoints".into(), metadata, rest: Map::new() })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn m(ip: &str, uid: &str, ready: bool, port: i32) -> Member {
-        Member {
+    fn m(ip: &str, uid: &str, pod: &str, ready: bool, port: i32) -> Member {
+        let addr = EndpointAddress {
             ip: ip.into(),
-            hostname: None,
-            node_name: "node-1".into(),
-            uid: uid.into(),
-            ready,
-            ports: vec![Port { name: "web".into(), port, protocol: "TCP".into(), app_protocol: None }],
-        }
+            node_name: Some("node-1".into()),
+            target_ref: Some(ObjectReference { kind: "Pod".into(), name: pod.into(), uid: uid.into(), ..Default::default() }),
+            ..Default::default()
+        };
+        Member { addr: Shared::new(addr), ready, ports: vec![EndpointPort { name: "web".into(), port, protocol: "TCP".into(), app_protocol: None }] }
     }
 
     #[test]
     fn repack_puts_ready_and_not_ready_addresses_of_one_port_set_in_one_subset() {
         let members: BTreeMap<String, Member> = [
-            ("web-0".to_string(), m("10.244.1.10", "a", true, 80)),
-            ("web-1".to_string(), m("10.244.1.9", "b", false, 80)),
-            ("web-2".to_string(), m("10.244.2.3", "c", true, 80)),
+            ("web-0".to_string(), m("10.244.1.10", "a", "web-0", true, 80)),
+            ("web-1".to_string(), m("10.244.1.9", "b", "web-1", false, 80)),
+            ("web-2".to_string(), m("10.244.2.3", "c", "web-2", true, 80)),
         ]
         .into_iter()
         .collect();
         let subsets = repack(&members);
         assert_eq!(subsets.len(), 1);
-        let v = subsets_json("default", &members, &subsets);
-        let ips: Vec<&str> = v[0]["addresses"].as_array().expect("addresses").iter().filter_map(|a| a["ip"].as_str()).collect();
+        let ips: Vec<&str> = subsets[0].addresses.iter().map(|a| a.ip.as_str()).collect();
         assert_eq!(ips, ["10.244.1.10", "10.244.2.3"], "byte order of the IP strings");
-        assert_eq!(v[0]["notReadyAddresses"][0]["targetRef"]["name"], "web-1");
-        assert_eq!(v[0]["ports"][0], json!({"name": "web", "port": 80, "protocol": "TCP"}));
+        assert_eq!(subsets[0].not_ready_addresses[0].target_ref.as_ref().map(|r| r.name.as_str()), Some("web-1"));
+        assert_eq!(subsets[0].ports.len(), 1);
+        let v = serde_json::to_value(&subsets[0].ports[0]).unwrap_or_default();
+        assert_eq!(v, serde_json::json!({"name": "web", "port": 80, "protocol": "TCP"}));
     }
 
     #[test]
     fn pods_with_other_ports_get_their_own_subset() {
         let members: BTreeMap<String, Member> =
-            [("a".to_string(), m("10.0.0.1", "a", true, 80)), ("b".to_string(), m("10.0.0.2", "b", true, 8080))].into_iter().collect();
+            [("a".to_string(), m("10.0.0.1", "a", "a", true, 80)), ("b".to_string(), m("10.0.0.2", "b", "b", true, 8080))].into_iter().collect();
         assert_eq!(repack(&members).len(), 2);
     }
 
     #[test]
     fn truncation_keeps_ready_addresses_first() {
-        let addrs: Vec<(String, String, String, bool)> =
-            (0..1200).map(|i| (format!("10.0.{}.{}", i / 250, i % 250), format!("u{i}"), format!("p{i}"), i < 900)).collect();
-        let mut subsets: Vec<Subset> = vec![(addrs, vec![])];
+        let members: BTreeMap<String, Member> =
+            (0..1200).map(|i| (format!("p{i}"), m(&format!("10.0.{}.{}", i / 250, i % 250), &format!("u{i}"), &format!("p{i}"), i < 900, 80))).collect();
+        let mut subsets = repack(&members);
         assert!(truncate(&mut subsets));
-        let ready = subsets[0].0.iter().filter(|a| a.3).count();
-        assert_eq!((ready, subsets[0].0.len()), (900, MAX_CAPACITY));
+        assert_eq!((subsets[0].addresses.len(), count_addresses(&subsets)), (900, MAX_CAPACITY));
     }
 }

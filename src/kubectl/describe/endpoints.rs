@@ -3,7 +3,7 @@
 //! (`formatEndpointSlices`, from the Service's EndpointSlices since kubectl 1.33).
 
 use super::*;
-use crate::engine::api::{GenericObject, Kind, Object};
+use crate::engine::api::{GenericObject, Kind, Object, ObjectMeta};
 use crate::engine::controllers::endpointslice::utils::LABEL_SERVICE_NAME;
 use crate::engine::sim::Cluster;
 use crate::kubectl::printers::generic::join_host_port;
@@ -18,15 +18,14 @@ fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// `describeEndpoints`.
-pub fn describe_endpoints(c: &Cluster, g: &GenericObject) -> String {
-    let v = Value::Object(g.rest.clone());
+pub fn describe_endpoints(c: &Cluster, m: &ObjectMeta, v: &Value) -> String {
     let mut w = PrefixWriter::new();
-    w.write(LEVEL_0, &format!("Name:\t{}\n", g.metadata.name));
-    w.write(LEVEL_0, &format!("Namespace:\t{}\n", g.metadata.namespace));
-    print_labels_multiline(&mut w, "Labels", &g.metadata.labels);
-    print_annotations_multiline(&mut w, "Annotations", &g.metadata.annotations);
+    w.write(LEVEL_0, &format!("Name:\t{}\n", m.name));
+    w.write(LEVEL_0, &format!("Namespace:\t{}\n", m.namespace));
+    print_labels_multiline(&mut w, "Labels", &m.labels);
+    print_annotations_multiline(&mut w, "Annotations", &m.annotations);
     w.write(LEVEL_0, "Subsets:\n");
-    for ss in array(&v, "subsets") {
+    for ss in array(v, "subsets") {
         let ips = |key: &str| {
             let s: Vec<&str> = array(ss, key).iter().filter_map(|a| text(a, "ip")).collect();
             if s.is_empty() {
@@ -50,7 +49,7 @@ pub fn describe_endpoints(c: &Cluster, g: &GenericObject) -> String {
         }
         w.write(LEVEL_0, "\n");
     }
-    let events = crate::engine::events::events_for(c, &g.metadata.namespace, &g.metadata.uid);
+    let events = crate::engine::events::events_for(c, &m.namespace, &m.uid);
     describe_events(&mut w, &events, c.now);
     w.finish()
 }

@@ -304,7 +304,8 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         let mut obj = slice_object(svc, Some(&name), &labels, &annotations, trigger, d);
         if let (Some(Object::Generic(_, g)), false) = (&current, d.replaces) {
             // An update of the existing object: everything but what the controller sets stays.
-            let mut kept = g.clone();
+            let rest = g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut kept = GenericObject { api_version: g.api_version.clone(), kind: g.kind.clone(), metadata: g.metadata.clone(), rest };
             kept.metadata.labels = obj.metadata.labels.clone();
             kept.metadata.annotations = obj.metadata.annotations.clone();
             for f in ["endpoints", "ports"] {

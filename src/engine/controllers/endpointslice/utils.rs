@@ -249,10 +249,10 @@ pub fn pod_trigger_time(pod: &Pod) -> Option<Time> {
 pub fn pod_endpoints_changed(old: &Pod, new: &Pod) -> (bool, bool) {
     let labels_changed =
         *old.metadata.labels != *new.metadata.labels || old.spec.hostname != new.spec.hostname || old.spec.subdomain != new.spec.subdomain;
-    let ips = |p: &Pod| p.status.pod_ips.iter().map(|e| e.ip.clone()).collect::<Vec<_>>();
+    let same_ips = old.status.pod_ips.iter().map(|e| &e.ip).eq(new.status.pod_ips.iter().map(|e| &e.ip));
     let changed = old.metadata.deletion_timestamp != new.metadata.deletion_timestamp
         || old.is_ready() != new.is_ready()
-        || ips(old) != ips(new)
+        || !same_ips
         || old.status.pod_ip != new.status.pod_ip;
     (changed, labels_changed)
 }
