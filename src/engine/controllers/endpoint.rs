@@ -43,7 +43,53 @@ struct Tracked {
     labels: StringMap,
     spec: ServiceSpec,
     members: BTreeMap<String, Member>,
+    /// Members by (IP, uid): `RepackSubsets`' address order, kept as members change.
+    sorted: BTreeMap<(String, String), String>,
+    /// How many members offer each port list; with one list there is one subset.
+    port_sets: BTreeMap<Vec<EndpointPort>, usize>,
     triggers: TriggerTimes,
+}
+
+impl Tracked {
+    /// Sets (or, with `None`, removes) a pod's member and the indexes over members.
+    fn set_member(&mut self, pod: &str, m: Option<Member>) {
+        if let Some(old) = self.members.remove(pod) {
+            self.sorted.remove(&(old.addr.ip.clone(), uid_of(&old.addr).to_string()));
+            if let Some(n) = self.port_sets.get_mut(&old.ports) {
+                *n -= 1;
+                if *n == 0 {
+                    self.port_sets.remove(&old.ports);
+                }
+            }
+        }
+        if let Some(m) = m {
+            self.sorted.insert((m.addr.ip.clone(), uid_of(&m.addr).to_string()), pod.to_string());
+            *self.port_sets.entry(m.ports.clone()).or_default() += 1;
+            self.members.insert(pod.to_string(), m);
+        }
+    }
+
+    /// The subsets: one walk over the sorted members when they all offer the same ports (the
+    /// usual case), else the general repack.
+    fn subsets(&self) -> Vec<EndpointSubset> {
+        if self.port_sets.len() > 1 {
+            return repack(&self.members);
+        }
+        let Some(ports) = self.port_sets.keys().next() else { return Vec::new() };
+        let mut ports = ports.clone();
+        ports.sort();
+        ports.dedup();
+        let mut s = EndpointSubset { ports, ..Default::default() };
+        for pod in self.sorted.values() {
+            let Some(m) = self.members.get(pod) else { continue };
+            if m.ready {
+                s.addresses.push(m.addr.clone());
+            } else {
+                s.not_ready_addresses.push(m.addr.clone());
+            }
+        }
+        vec![s]
+    }
 }
 
 /// The controller's state (as the EndpointSlice controller's).
@@ -250,7 +296,15 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
                 c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
-            Tracked { uid: svc.metadata.uid.clone(), labels: StringMap::new(), spec: svc.spec.clone(), members: BTreeMap::new(), triggers }
+            Tracked {
+                uid: svc.metadata.uid.clone(),
+                labels: StringMap::new(),
+                spec: svc.spec.clone(),
+                members: BTreeMap::new(),
+                sorted: BTreeMap::new(),
+                port_sets: BTreeMap::new(),
+                triggers,
+            }
         }
     };
     t.labels = (*svc.metadata.labels).clone();
@@ -265,17 +319,13 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         match pod.and_then(|p| member(svc, p)) {
             // An unchanged address keeps its shared copy.
             Some(m) if t.members.get(&pod_name) == Some(&m) => {}
-            Some(m) => {
-                t.members.insert(pod_name, m);
-            }
-            None => {
-                t.members.remove(&pod_name);
-            }
+            Some(m) => t.set_member(&pod_name, Some(m)),
+            None => t.set_member(&pod_name, None),
         }
     }
     let trigger = if was_known { min_changed } else { svc.metadata.creation_timestamp };
 
-    let mut subsets = repack(&t.members);
+    let mut subsets = t.subsets();
     let truncated = truncate(&mut subsets);
     let mut labels = t.labels.clone();
     if is_service_ip_set(svc) {
@@ -370,6 +420,27 @@ mod tests {
         assert_eq!(subsets[0].ports.len(), 1);
         let v = serde_json::to_value(&subsets[0].ports[0]).unwrap_or_default();
         assert_eq!(v, serde_json::json!({"name": "web", "port": 80, "protocol": "TCP"}));
+    }
+
+    #[test]
+    fn the_incremental_subsets_match_repack() {
+        let mut t = Tracked {
+            uid: String::new(),
+            labels: StringMap::new(),
+            spec: ServiceSpec::default(),
+            members: BTreeMap::new(),
+            sorted: BTreeMap::new(),
+            port_sets: BTreeMap::new(),
+            triggers: TriggerTimes::default(),
+        };
+        for (i, ip) in ["10.244.1.10", "10.244.1.9", "10.244.2.3", "10.244.1.2"].iter().enumerate() {
+            t.set_member(&format!("web-{i}"), Some(m(ip, &format!("u{i}"), &format!("web-{i}"), i % 2 == 0, 80)));
+        }
+        t.set_member("web-3", None);
+        assert_eq!(t.subsets(), repack(&t.members));
+        t.set_member("odd", Some(m("10.0.0.1", "x", "odd", true, 8080)));
+        assert_eq!(t.subsets(), repack(&t.members));
+        assert_eq!(t.subsets().len(), 2);
     }
 
     #[test]

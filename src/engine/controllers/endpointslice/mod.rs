@@ -147,7 +147,7 @@ fn read_slice(g: &GenericObject, svc: &Service, want_labels: &StringMap) -> Opti
     let all = list(g, "endpoints");
     let eps: Vec<PodEndpoint> = all.iter().filter_map(PodEndpoint::from_json).collect();
     let labels_ok = *g.metadata.labels == *want_labels && eps.len() == all.len();
-    let meta = SliceMeta { ports, len: eps.len(), rv: g.metadata.resource_version.clone(), labels_ok };
+    let meta = SliceMeta { ports, len: eps.len(), rv: g.metadata.resource_version.clone(), labels_ok, endpoints: Rc::new(eps.clone()) };
     Some((meta, eps))
 }
 
@@ -263,7 +263,11 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
 
     let plan = {
         let store = &c.store;
-        let mut load = |name: &str| load_endpoints(store, &ns, name);
+        let cached = &tracked.slices;
+        let mut load = |name: &str| match cached.get(name) {
+            Some(m) => (*m.endpoints).clone(),
+            None => load_endpoints(store, &ns, name),
+        };
         let existing = Existing { slices: &tracked.slices, pod_slice: &tracked.pod_slice, foreign: foreign.len(), load: &mut load };
         reconciler::reconcile(existing, changes, MAX_ENDPOINTS_PER_SLICE)
     };
@@ -345,7 +349,13 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
 
 /// Notes a written slice in the cache.
 fn remember(t: &mut Tracked, name: &Rc<str>, d: &Draft, stored: &Object) {
-    let meta = SliceMeta { ports: d.ports.clone(), len: d.endpoints.len(), rv: stored.meta().resource_version.clone(), labels_ok: true };
+    let meta = SliceMeta {
+        ports: d.ports.clone(),
+        len: d.endpoints.len(),
+        rv: stored.meta().resource_version.clone(),
+        labels_ok: true,
+        endpoints: Rc::new(d.endpoints.clone()),
+    };
     t.slices.insert(name.clone(), meta);
     for e in &d.endpoints {
         t.pod_slice.insert(e.pod.clone(), name.clone());

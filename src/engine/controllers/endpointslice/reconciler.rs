@@ -26,6 +26,9 @@ pub struct SliceMeta {
     pub rv: String,
     /// Its labels are the ones the Service wants.
     pub labels_ok: bool,
+    /// Its endpoints as last written or read (valid while `rv` is current: any other writer
+    /// makes the controller re-read every slice).
+    pub endpoints: Rc<Vec<PodEndpoint>>,
 }
 
 /// One changed pod: what it should now be in the Service's slices.
@@ -327,7 +330,7 @@ mod tests {
     }
 
     fn meta(ports: Vec<Port>, len: usize) -> SliceMeta {
-        SliceMeta { ports, len, rv: "1".into(), labels_ok: true }
+        SliceMeta { ports, len, rv: "1".into(), labels_ok: true, endpoints: Rc::default() }
     }
 
     #[test]
