@@ -43,8 +43,9 @@ struct Tracked {
     labels: StringMap,
     spec: ServiceSpec,
     members: BTreeMap<String, Member>,
-    /// Members by (IP, uid): `RepackSubsets`' address order, kept as members change.
-    sorted: BTreeMap<(String, String), String>,
+    /// Members' addresses and readiness by (IP, uid): `RepackSubsets`' address order, kept as
+    /// members change.
+    sorted: BTreeMap<(String, String), (Shared<EndpointAddress>, bool)>,
     /// How many members offer each port list; with one list there is one subset.
     port_sets: BTreeMap<Vec<EndpointPort>, usize>,
     triggers: TriggerTimes,
@@ -63,7 +64,7 @@ impl Tracked {
             }
         }
         if let Some(m) = m {
-            self.sorted.insert((m.addr.ip.clone(), uid_of(&m.addr).to_string()), pod.to_string());
+            self.sorted.insert((m.addr.ip.clone(), uid_of(&m.addr).to_string()), (m.addr.clone(), m.ready));
             *self.port_sets.entry(m.ports.clone()).or_default() += 1;
             self.members.insert(pod.to_string(), m);
         }
@@ -80,12 +81,11 @@ impl Tracked {
         ports.sort();
         ports.dedup();
         let mut s = EndpointSubset { ports, ..Default::default() };
-        for pod in self.sorted.values() {
-            let Some(m) = self.members.get(pod) else { continue };
-            if m.ready {
-                s.addresses.push(m.addr.clone());
+        for (addr, ready) in self.sorted.values() {
+            if *ready {
+                s.addresses.push(addr.clone());
             } else {
-                s.not_ready_addresses.push(m.addr.clone());
+                s.not_ready_addresses.push(addr.clone());
             }
         }
         vec![s]

@@ -286,27 +286,29 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
     let mut failed = None;
     // Don't create slices for a Service being deleted (the garbage collector would race them).
     if svc.metadata.deletion_timestamp.is_none() {
-        for d in &plan.creates {
-            let obj = slice_object(svc, None, &labels, &StringMap::new(), trigger, d);
+        for d in plan.creates {
+            let obj = slice_object(svc, None, &labels, &StringMap::new(), trigger, &d);
             match apiserver::create(c, Object::Generic(Kind::EndpointSlice, obj)) {
                 Ok(w) => {
                     let name: Rc<str> = w.object.meta().name.as_str().into();
+                    explain(c, svc, Verdict::Create, &name, &d);
                     remember(&mut tracked, &name, d, &w.object);
-                    explain(c, svc, Verdict::Create, &name, d);
                 }
                 Err(e) => failed = Some(format!("failed to create EndpointSlice for Service {ns}/{}: {e}", svc.metadata.name)),
             }
         }
     }
-    for d in &plan.updates {
+    for d in plan.updates {
         let Some(name) = d.name.clone() else { continue };
-        let current = c.store.get(Kind::EndpointSlice, &ns, &name).map(|o| (**o).clone());
-        let annotations = match (&current, d.replaces) {
+        // The stored version (shared, not copied): an update keeps what the controller does not set.
+        let current = c.store.get(Kind::EndpointSlice, &ns, &name).cloned();
+        let current = current.as_deref();
+        let annotations = match (current, d.replaces) {
             (Some(Object::Generic(_, g)), false) => (*g.metadata.annotations).clone(),
             _ => StringMap::new(),
         };
-        let mut obj = slice_object(svc, Some(&name), &labels, &annotations, trigger, d);
-        if let (Some(Object::Generic(_, g)), false) = (&current, d.replaces) {
+        let mut obj = slice_object(svc, Some(&name), &labels, &annotations, trigger, &d);
+        if let (Some(Object::Generic(_, g)), false) = (current, d.replaces) {
             // An update of the existing object: everything but what the controller sets stays.
             let rest = g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())).collect();
             let mut kept = GenericObject { api_version: g.api_version.clone(), kind: g.kind.clone(), metadata: g.metadata.clone(), rest };
@@ -319,8 +321,8 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         }
         match apiserver::update(c, Object::Generic(Kind::EndpointSlice, obj)) {
             Ok(w) => {
+                explain(c, svc, Verdict::Update, &name, &d);
                 remember(&mut tracked, &name, d, &w.object);
-                explain(c, svc, Verdict::Update, &name, d);
             }
             Err(e) => failed = Some(format!("failed to update {name} EndpointSlice for Service {ns}/{}: {e}", svc.metadata.name)),
         }
@@ -348,18 +350,18 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
 }
 
 /// Notes a written slice in the cache.
-fn remember(t: &mut Tracked, name: &Rc<str>, d: &Draft, stored: &Object) {
+fn remember(t: &mut Tracked, name: &Rc<str>, d: Draft, stored: &Object) {
     let meta = SliceMeta {
         ports: d.ports.clone(),
         len: d.endpoints.len(),
         rv: stored.meta().resource_version.clone(),
         labels_ok: true,
-        endpoints: Rc::new(d.endpoints.clone()),
+        endpoints: Rc::default(),
     };
-    t.slices.insert(name.clone(), meta);
     for e in &d.endpoints {
         t.pod_slice.insert(e.pod.clone(), name.clone());
     }
+    t.slices.insert(name.clone(), SliceMeta { endpoints: Rc::new(d.endpoints), ..meta });
 }
 
 /// An EndpointSlice as `newEndpointSlice` builds it (generateName `<service>-`, controller
