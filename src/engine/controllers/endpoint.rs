@@ -196,12 +196,19 @@ fn uid_of(a: &EndpointAddress) -> &str {
     a.target_ref.as_ref().map_or("", |r| r.uid.as_str())
 }
 
+/// Addresses by (IP, uid), with their member and readiness.
+type AddressSet<'a> = BTreeMap<(&'a str, &'a str), (&'a Member, bool)>;
+/// One subset in the making: its members (in address order) and ports.
+type Group<'a> = (Vec<&'a Member>, Vec<EndpointPort>);
+/// A subset's addresses and their readiness: subsets are keyed by it.
+type GroupKey<'a> = Vec<((&'a str, &'a str), bool)>;
+
 /// `RepackSubsets`: ports that share the same set of addresses form one subset; addresses are
 /// sorted by IP (bytes) then uid; an address is not ready for a port if any pod says so.
 /// Upstream orders ports and subsets by an md5 of their contents; here ports go by name and
 /// port, subsets by their addresses.
 fn repack(members: &BTreeMap<String, Member>) -> Vec<EndpointSubset> {
-    let mut by_port: BTreeMap<Option<&EndpointPort>, BTreeMap<(&str, &str), (&Member, bool)>> = BTreeMap::new();
+    let mut by_port: BTreeMap<Option<&EndpointPort>, AddressSet> = BTreeMap::new();
     for m in members.values() {
         let key = (m.addr.ip.as_str(), uid_of(&m.addr));
         let ports: Vec<Option<&EndpointPort>> = if m.ports.is_empty() { vec![None] } else { m.ports.iter().map(Some).collect() };
@@ -210,9 +217,9 @@ fn repack(members: &BTreeMap<String, Member>) -> Vec<EndpointSubset> {
             e.1 &= m.ready;
         }
     }
-    let mut groups: BTreeMap<Vec<((&str, &str), bool)>, (Vec<&Member>, Vec<EndpointPort>)> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
     for (port, addrs) in by_port {
-        let key: Vec<((&str, &str), bool)> = addrs.iter().map(|(k, (_, r))| (*k, *r)).collect();
+        let key: GroupKey = addrs.iter().map(|(k, (_, r))| (*k, *r)).collect();
         let g = groups.entry(key).or_insert_with(|| (addrs.values().map(|(m, _)| *m).collect(), Vec::new()));
         g.1.extend(port.cloned());
     }
