@@ -163,7 +163,9 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     await page.getByRole('button', { name: /^Pod myapp-1:/ }).click();
     await page.locator('.inspect-text').getByText('Controlled By:  StatefulSet/myapp').waitFor();
     await page.getByRole('button', { name: 'Crash it' }).click();
-    await console_(page, 'sim step 3');
+    // Five changes: the exit, the StatefulSet status, the EndpointSlice and Endpoints marking
+    // myapp-1 not ready, then the kubelet's first (immediate) restart begins.
+    await console_(page, 'sim step 5');
     await failedPods(page).first().waitFor();
     await shot(page, 'crash-1280x720-light.png');
     await console_(page, 'sim fault clear crash myapp-1');

@@ -148,4 +148,6 @@ pub fn bootstrap(c: &mut Cluster) {
         status: serde_json::json!({"loadBalancer": {}}),
     };
     c.store.create(Object::Service(svc), now);
+    // kube-apiserver publishes its own address for the `kubernetes` Service.
+    super::controlplane::sync(c);
 }

@@ -1,7 +1,7 @@
 //! Cluster DNS: CoreDNS with its `kubernetes` plugin as kind configures it (`pods insecure`,
-//! `ttl 30`), answering from Services and their endpoints (what the EndpointSlice controller
-//! would publish: pods matching the selector, with an IP, not terminating, Ready — or any, with
-//! `publishNotReadyAddresses`).
+//! `ttl 30`), answering from Services and their EndpointSlices (the ready endpoints the
+//! EndpointSlice controller published: pods matching the selector, with an IP, not terminating,
+//! Ready — or any, with `publishNotReadyAddresses`).
 //!
 //! - `<svc>.<ns>.svc.<domain>`: the ClusterIP, or for a headless Service one A record per
 //!   endpoint (NXDOMAIN when it has none).
@@ -163,21 +163,27 @@ pub fn selects(svc: &Service, p: &Pod) -> bool {
         && svc.spec.selector.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v))
 }
 
-/// The endpoints DNS publishes for a Service, by pod name.
+/// The endpoints DNS publishes for a Service, by pod name: what CoreDNS reads from the
+/// Service's EndpointSlices (label `kubernetes.io/service-name`), the ready ones. A pod that just
+/// became Ready resolves once the EndpointSlice controller has updated its slice.
 pub fn endpoints(c: &Cluster, svc: &Service) -> Vec<Endpoint> {
-    let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
-    c.store
-        .pods(&svc.metadata.namespace)
-        .filter(|p| selects(svc, p))
-        .filter(|p| !p.status.pod_ip.is_empty() && p.metadata.deletion_timestamp.is_none())
-        .filter(|p| !matches!(p.status.phase.as_str(), "Succeeded" | "Failed"))
-        .filter(|p| publish_not_ready || p.is_ready())
-        .map(|p| Endpoint {
-            pod: p.metadata.name.clone(),
-            ip: p.status.pod_ip.clone(),
-            hostname: (!p.spec.hostname.is_empty() && p.spec.subdomain == svc.metadata.name).then(|| p.spec.hostname.clone()),
-        })
-        .collect()
+    use super::controllers::endpointslice::utils::{PodEndpoint, LABEL_SERVICE_NAME};
+    let mut out: Vec<Endpoint> = Vec::new();
+    for o in c.store.list(Kind::EndpointSlice, Some(&svc.metadata.namespace)) {
+        let super::api::Object::Generic(_, g) = &**o else { continue };
+        let ipv4 = g.rest.get("addressType").and_then(|v| v.as_str()) == Some("IPv4");
+        if g.metadata.labels.get(LABEL_SERVICE_NAME) != Some(&svc.metadata.name) || !ipv4 {
+            continue;
+        }
+        let eps = g.rest.get("endpoints").and_then(|v| v.as_array()).map(Vec::as_slice).unwrap_or(&[]);
+        for e in eps.iter().filter_map(PodEndpoint::from_json).filter(|e| e.ready) {
+            if !out.iter().any(|x| x.ip == e.address) {
+                out.push(Endpoint { pod: e.pod, ip: e.address, hostname: e.hostname });
+            }
+        }
+    }
+    crate::util::sort::sort_by_key(&mut out, |e| e.pod.clone());
+    out
 }
 
 fn dashed(ip: &str) -> String {
@@ -387,6 +393,9 @@ mod tests {
         let mut svc = c.store.get(crate::engine::api::Kind::Service, "default", "nginx").and_then(|o| o.as_service()).cloned().unwrap();
         svc.spec.publish_not_ready_addresses = Some(true);
         crate::engine::apiserver::write_internal(&mut c, Object::Service(svc));
+        // DNS answers from the EndpointSlices: the not-ready pod appears once they are updated.
+        assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).answer(), &Answer::NxDomain);
+        c.advance(1_000);
         assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).addresses().len(), 1);
     }
 

@@ -7,6 +7,7 @@ pub mod apiserver;
 pub mod bootstrap;
 pub mod config;
 pub mod controllers;
+pub mod controlplane;
 pub mod diagnose;
 pub mod dns;
 pub mod error;

@@ -8,11 +8,11 @@
 
 use super::api::{Kind, Object, ObjectReference, Shared, Time};
 use super::config::ClusterConfig;
-use super::controllers::{garbage_collector, root_ca_publisher, serviceaccounts, statefulset};
+use super::controllers::{endpoint, endpointslice, garbage_collector, root_ca_publisher, serviceaccounts, statefulset};
 use super::rng::Rng;
 use super::store::{ObjectKey, Store, WatchEvent};
 use super::why::{Decision, Verdict, WhyLog};
-use super::{bootstrap, events, kubelet, node_lifecycle, scheduler, volumes};
+use super::{bootstrap, controlplane, events, kubelet, node_lifecycle, scheduler, volumes};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
@@ -35,6 +35,12 @@ pub enum Task {
     ServiceAccounts(String),
     /// Root CA publisher: ensure one namespace's `kube-root-ca.crt` ConfigMap.
     PublishRootCa(String),
+    /// EndpointSlice controller: sync one Service's EndpointSlices.
+    EndpointSlice(ObjectKey),
+    /// Endpoints controller: sync one Service's Endpoints.
+    Endpoints(ObjectKey),
+    /// kube-apiserver's endpoint reconciler for the `kubernetes` Service.
+    ApiserverEndpoints,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,6 +110,10 @@ pub struct Cluster {
     pub events: events::Recorder,
     /// StatefulSet controller work-queue state and caches.
     pub statefulset_controller: statefulset::ControllerState,
+    /// EndpointSlice controller caches.
+    pub endpointslice_controller: endpointslice::State,
+    /// Endpoints controller caches.
+    pub endpoint_controller: endpoint::State,
     queue: BinaryHeap<Reverse<Scheduled>>,
     unique: BTreeSet<Task>,
     seq: u64,
@@ -128,6 +138,8 @@ impl Cluster {
             scheduler: scheduler::State::default(),
             events: events::Recorder::default(),
             statefulset_controller: statefulset::ControllerState::default(),
+            endpointslice_controller: endpointslice::State::default(),
+            endpoint_controller: endpoint::State::default(),
             queue: BinaryHeap::new(),
             unique: BTreeSet::new(),
             seq: 0,
@@ -263,6 +275,9 @@ impl Cluster {
             Task::NodeLifecycle(t) => node_lifecycle::handle(self, t),
             Task::ServiceAccounts(ns) => serviceaccounts::sync(self, &ns),
             Task::PublishRootCa(ns) => root_ca_publisher::sync(self, &ns),
+            Task::EndpointSlice(key) => endpointslice::sync(self, &key),
+            Task::Endpoints(key) => endpoint::sync(self, &key),
+            Task::ApiserverEndpoints => controlplane::sync(self),
         }
     }
 
@@ -277,6 +292,9 @@ impl Cluster {
             garbage_collector::on_change(self, ev);
             serviceaccounts::on_change(self, ev);
             root_ca_publisher::on_change(self, ev);
+            endpointslice::on_change(self, ev);
+            endpoint::on_change(self, ev);
+            controlplane::on_change(self, ev);
         }
     }
 

@@ -81,6 +81,31 @@ pub enum Targets {
     Names(Vec<(Kind, String)>),
 }
 
+impl Targets {
+    /// The kinds these targets ask the server for.
+    pub fn kinds(&self) -> Vec<Kind> {
+        match self {
+            Targets::Lists(k) => k.clone(),
+            Targets::Names(n) => n.iter().map(|(k, _)| *k).collect(),
+        }
+    }
+}
+
+/// The warning the API server returns with every request for v1 Endpoints (the type's
+/// `APILifecycleDeprecated` 1.33, replacement discovery.k8s.io/v1 EndpointSlice; KEP-4974).
+pub const ENDPOINTS_DEPRECATED: &str = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+
+/// Prints the server's deprecation warnings for the kinds a command requests, once per command
+/// (kubectl de-duplicates identical warnings).
+pub fn request_warnings(env: &mut crate::kubectl::Env, kinds: &[Kind]) {
+    if kinds.contains(&Kind::Endpoints) {
+        let line = format!("Warning: {ENDPOINTS_DEPRECATED}\n");
+        if !env.err.contains(&line) {
+            env.eprint(&line);
+        }
+    }
+}
+
 /// Parsed resource arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceArgs {

@@ -2,11 +2,19 @@
 # mount land on the PersistentVolume and survive pod re-creation; cluster DNS answers nslookup
 # (busybox format) and curl reaches a pod's nginx by its stable network identity.
 # Output shapes: exec.go (remote stdout/stderr, "command terminated with exit code N"),
-# delete.go "deleted from <ns> namespace", printPod (printers.go).
+# delete.go "deleted from <ns> namespace", printPod (printers.go); printEndpoints /
+# printEndpointSlice (printers.go) with the server's Endpoints deprecation warning, and
+# describeService's Endpoints line from the EndpointSlices (describe.go).
 
 kubectl apply -f web.yaml
 sim wait
 kubectl get pods -l app=nginx
+
+# The Service's endpoints: the EndpointSlice controller's slice (ready pods, hostnames), the
+# deprecated v1 Endpoints, and the API server's own endpoints for the kubernetes Service.
+kubectl get endpointslices
+kubectl get endpoints
+kubectl describe svc nginx
 
 # Each pod's hostname is its ordinal name; -f adds the headless Service's subdomain.
 kubectl exec web-0 -- hostname

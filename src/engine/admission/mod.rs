@@ -171,6 +171,9 @@ pub fn validate_update(_c: &Cluster, old: &Object, new: &Object) -> Vec<FieldErr
 pub fn warnings(obj: &Object) -> Vec<String> {
     match obj {
         Object::StatefulSet(s) => apps::stateful_set_warnings(s),
+        Object::Endpoints(_) => {
+            vec!["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into()]
+        }
         _ => Vec::new(),
     }
 }

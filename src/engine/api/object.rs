@@ -2,7 +2,7 @@
 //! reads: kind, group/version, plural resource, short names, scope).
 
 use super::apps::{ControllerRevision, StatefulSet};
-use super::core::{Event, Node, Service};
+use super::core::{Endpoints, Event, Node, Service};
 use super::meta::ObjectMeta;
 use super::pod::Pod;
 use super::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
@@ -212,6 +212,8 @@ pub enum Object {
     Service(Service),
     Node(Node),
     Event(Event),
+    /// v1 Endpoints: stored like the kinds below, typed so its versions share addresses.
+    Endpoints(Endpoints),
     /// Any other known kind (the `Kind` is kept alongside).
     Generic(Kind, GenericObject),
 }
@@ -228,6 +230,7 @@ macro_rules! each_typed {
             Object::Service($o) => $body,
             Object::Node($o) => $body,
             Object::Event($o) => $body,
+            Object::Endpoints($o) => $body,
             Object::Generic(_, $o) => $body,
         }
     };
@@ -256,6 +259,7 @@ impl Object {
             Object::Service(_) => Kind::Service,
             Object::Node(_) => Kind::Node,
             Object::Event(_) => Kind::Event,
+            Object::Endpoints(_) => Kind::Endpoints,
             Object::Generic(k, _) => *k,
         }
     }
@@ -294,7 +298,7 @@ impl Object {
     /// `apiVersion`/`kind` keys are ignored for simulated kinds.
     pub fn decode(kind: Kind, mut v: Value, unknown: &mut dyn FnMut(serde_ignored::Path)) -> Result<Object, serde_json::Error> {
         if let Value::Object(m) = &mut v {
-            if kind.is_simulated() {
+            if kind.is_simulated() || kind == Kind::Endpoints {
                 m.remove("apiVersion");
                 m.remove("kind");
             }
@@ -309,6 +313,7 @@ impl Object {
             Kind::Service => Object::Service(decode_value(v, unknown)?),
             Kind::Node => Object::Node(decode_value(v, unknown)?),
             Kind::Event => Object::Event(decode_value(v, unknown)?),
+            Kind::Endpoints => Object::Endpoints(decode_value(v, unknown)?),
             // Stored as-is: whatever it holds is kept in `rest`, so nothing is unknown.
             k => Object::Generic(k, from_value(v)?),
         })
@@ -359,6 +364,7 @@ accessors! {
     as_service, as_service_mut, Service, Service;
     as_node, as_node_mut, Node, Node;
     as_event, as_event_mut, Event, Event;
+    as_endpoints, as_endpoints_mut, Endpoints, Endpoints;
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(CmdError::plain(NO_RESOURCES_ERROR));
     }
     let ra = parse_resource_args(&p.args)?;
+    crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let selector = p.string("selector").map(String::from);
     let all = p.bool("all");
     if matches!(ra.targets, Targets::Lists(_)) && selector.is_none() && !all && p.string("field-selector").is_none() {

@@ -29,6 +29,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(usage_errorf("describe", "Required resource not specified."));
     }
     let ra = parse_resource_args(&p.args)?;
+    crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all = p.bool("all-namespaces");
     let opts = ListOptions {
         namespace: if all { None } else { Some(env.namespace.clone()) },
@@ -167,6 +168,8 @@ Events:          <none>
         s.spec.selector.insert("app".into(), "nginx".into());
         s.spec.ports = vec![ServicePort { name: "web".into(), port: 80, protocol: "TCP".into(), target_port: Some(IntOrString::Int(80)), ..Default::default() }];
         put(&mut c, Object::Service(s));
+        // The EndpointSlice controller's sync, which describe reads the Endpoints line from.
+        crate::engine::controllers::endpointslice::sync(&mut c, &crate::engine::store::ObjectKey::new(Kind::Service, "default", "nginx"));
         let o = kubectl(&mut c, "describe svc nginx");
         // describeService.
         let want = "Name:                     nginx

@@ -83,6 +83,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     }
     let format = parse_format(p.string("output"), true)?;
     let ra = parse_resource_args(&p.args)?;
+    crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all_namespaces = p.bool("all-namespaces");
     let opts = ListOptions {
         namespace: if all_namespaces { None } else { Some(env.namespace.clone()) },

@@ -3,6 +3,7 @@
 //! container and volume sections.
 
 pub mod config;
+pub mod endpoints;
 pub mod fields;
 pub mod generic;
 pub mod namespace;
@@ -188,6 +189,7 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
         Object::StorageClass(sc) => storage::describe_storage_class(c, sc),
         Object::Service(s) => service::describe_service(c, s),
         Object::Node(n) => service::describe_node(c, n),
+        Object::Endpoints(e) => endpoints::describe_endpoints(c, &e.metadata, &obj.to_value()),
         // No describer upstream for these kinds: describe.go's genericDescriber.
         Object::ControllerRevision(_) | Object::Event(_) => generic::describe_generic(c, obj),
         Object::Generic(kind, g) => {
@@ -196,6 +198,7 @@ pub fn describe(c: &crate::engine::sim::Cluster, obj: &crate::engine::api::Objec
                 Kind::ConfigMap => config::describe_config_map(c, g),
                 Kind::Secret => config::describe_secret(g),
                 Kind::ServiceAccount => config::describe_service_account(c, g),
+                Kind::EndpointSlice => endpoints::describe_endpoint_slice(c, g),
                 Kind::Namespace => namespace::describe_namespace(c, g),
                 Kind::ResourceQuota => namespace::describe_quota(g),
                 Kind::LimitRange => namespace::describe_limit_range(g),

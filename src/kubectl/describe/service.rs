@@ -1,6 +1,5 @@
-//! `kubectl describe service|node` (`describeService`, `describeNode`). Service endpoints are
-//! derived the way the EndpointSlice controller would list them: ready pods matching the
-//! selector.
+//! `kubectl describe service|node` (`describeService`, `describeNode`). A Service's Endpoints
+//! lines come from its EndpointSlices (`formatEndpointSlices`), as kubectl has done since 1.33.
 
 use super::*;
 use crate::engine::api::{IntOrString, Node, Service};
@@ -8,46 +7,9 @@ use crate::engine::sim::Cluster;
 use crate::kubectl::printers::format_labels;
 use crate::kubectl::printers::quantity::canonical_str;
 
-fn endpoints(c: &Cluster, s: &Service, target: &Option<IntOrString>) -> String {
-    if s.spec.selector.is_empty() {
-        return "<none>".into();
-    }
-    let mut list = Vec::new();
-    let mut count = 0;
-    for p in c.store.pods(&s.metadata.namespace) {
-        let selected = s.spec.selector.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v));
-        let ready = p.is_ready() || s.spec.publish_not_ready_addresses == Some(true);
-        if !selected || !ready || p.status.pod_ip.is_empty() || p.metadata.deletion_timestamp.is_some() {
-            continue;
-        }
-        let port = match target {
-            Some(IntOrString::Int(i)) => Some(i.to_string()),
-            Some(IntOrString::String(name)) => p
-                .spec
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter())
-                .find(|cp| cp.name == *name)
-                .map(|cp| cp.container_port.to_string()),
-            None => None,
-        };
-        count += 1;
-        if list.len() < 3 {
-            list.push(match port {
-                Some(pt) => format!("{}:{pt}", p.status.pod_ip),
-                None => p.status.pod_ip.clone(),
-            });
-        }
-    }
-    let mut out = list.join(",");
-    if count > 3 {
-        out.push_str(&format!(" + {} more...", count - 3));
-    }
-    out
-}
-
 /// `describeService`.
 pub fn describe_service(c: &Cluster, s: &Service) -> String {
+    let slices = super::endpoints::service_slices(c, &s.metadata.namespace, &s.metadata.name);
     let mut w = PrefixWriter::new();
     w.write(LEVEL_0, &format!("Name:\t{}\n", s.metadata.name));
     w.write(LEVEL_0, &format!("Namespace:\t{}\n", s.metadata.namespace));
@@ -68,13 +30,13 @@ pub fn describe_service(c: &Cluster, s: &Service) -> String {
         w.write(LEVEL_0, &format!("Port:\t{name}\t{}/{}\n", sp.port, sp.protocol));
         let target = sp.target_port.clone().or(Some(IntOrString::Int(i64::from(sp.port))));
         w.write(LEVEL_0, &format!("TargetPort:\t{}/{}\n", target.as_ref().map(|t| t.to_string()).unwrap_or_default(), sp.protocol));
+        if let Some(a) = &sp.app_protocol {
+            w.write(LEVEL_0, &format!("AppProtocol:\t{a}\n"));
+        }
         if let Some(np) = sp.node_port.filter(|n| *n != 0) {
             w.write(LEVEL_0, &format!("NodePort:\t{name}\t{np}/{}\n", sp.protocol));
         }
-        w.write(LEVEL_0, &format!("Endpoints:\t{}\n", endpoints(c, s, &target)));
-    }
-    if s.spec.ports.is_empty() && s.spec.is_headless() {
-        w.write(LEVEL_0, &format!("Endpoints:\t{}\n", endpoints(c, s, &None)));
+        w.write(LEVEL_0, &format!("Endpoints:\t{}\n", super::endpoints::format_endpoint_slices(&slices, Some(&sp.name))));
     }
     w.write(LEVEL_0, &format!("Session Affinity:\t{}\n", s.spec.session_affinity));
     if let Some(p) = s.spec.external_traffic_policy.as_ref().and_then(|v| v.as_str()) {

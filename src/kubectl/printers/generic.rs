@@ -1,6 +1,8 @@
 //! Rows for the kinds the playground stores without simulating (printers.go
 //! `printNamespace`, `printConfigMap`, `printSecret`, `printServiceAccount`,
-//! `printDeployment`, `printReplicaSet`, `printDaemonSet`); other kinds get NAME and AGE, as
+//! `printDeployment`, `printReplicaSet`, `printDaemonSet`, `printEndpoints` with
+//! `formatEndpoints`, `printEndpointSlice` with `formatDiscoveryPorts` and
+//! `formatDiscoveryEndpoints`); other kinds get NAME and AGE, as
 //! kubectl prints a resource without a dedicated printer.
 
 use super::table::{col, wide, Column};
@@ -16,6 +18,8 @@ pub fn columns(kind: Kind) -> Vec<Column> {
         Kind::Secret => vec![col("Name"), col("Type"), col("Data"), col("Age")],
         // v1.35 prints no SECRETS count (kubernetes#117160: the field is unused since 1.24).
         Kind::ServiceAccount => vec![col("Name"), col("Age")],
+        Kind::Endpoints => vec![col("Name"), col("Endpoints"), col("Age")],
+        Kind::EndpointSlice => vec![col("Name"), col("AddressType"), col("Ports"), col("Endpoints"), col("Age")],
         Kind::Deployment => vec![
             col("Name"),
             col("Ready"),
@@ -78,6 +82,110 @@ fn selector(rest: &Value) -> String {
     crate::kubectl::selector::format_label_selector(&sel)
 }
 
+fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key).and_then(|x| x.as_array()).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// `formatEndpoints(endpoints, nil)`: up to three ready `ip:port` (or bare IPs for a headless
+/// Service without ports), then `+ N more...`; `<none>` without subsets.
+pub fn format_endpoints(ep: &Value) -> String {
+    let subsets = array(ep, "subsets");
+    if subsets.is_empty() {
+        return "<none>".into();
+    }
+    const MAX: usize = 3;
+    let (mut list, mut more, mut count) = (Vec::new(), false, 0usize);
+    for ss in subsets {
+        let addrs: Vec<&str> = array(ss, "addresses").iter().filter_map(|a| a.get("ip").and_then(|i| i.as_str())).collect();
+        let ports = array(ss, "ports");
+        if ports.is_empty() {
+            count += addrs.len();
+            for ip in &addrs {
+                if list.len() == MAX {
+                    more = true;
+                    break;
+                }
+                list.push(ip.to_string());
+            }
+            continue;
+        }
+        for p in ports {
+            let port = p.get("port").and_then(|x| x.as_i64()).unwrap_or(0);
+            count += addrs.len();
+            for ip in &addrs {
+                if list.len() == MAX {
+                    more = true;
+                    break;
+                }
+                list.push(join_host_port(ip, port));
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count - MAX)
+    } else {
+        ret
+    }
+}
+
+/// `net.JoinHostPort`: brackets around an IPv6 host.
+pub fn join_host_port(host: &str, port: i64) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// `listWithMoreString`.
+fn list_with_more(list: Vec<String>, more: bool, count: usize) -> String {
+    let ret = list.join(",");
+    if more {
+        return format!("{ret} + {} more...", count - 3);
+    }
+    if ret.is_empty() {
+        "<unset>".into()
+    } else {
+        ret
+    }
+}
+
+/// `formatDiscoveryPorts`: up to three port numbers (`*` for a port without one).
+pub fn format_discovery_ports(slice: &Value) -> String {
+    let (mut list, mut more, mut count) = (Vec::new(), false, 0);
+    for p in array(slice, "ports") {
+        if list.len() < 3 {
+            let num = match (p.get("port").and_then(|x| x.as_i64()), p.get("name").and_then(|x| x.as_str())) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(name)) => name.to_string(),
+                (None, None) => "*".into(),
+            };
+            list.push(num);
+        } else if list.len() == 3 {
+            more = true;
+        }
+        count += 1;
+    }
+    list_with_more(list, more, count)
+}
+
+/// `formatDiscoveryEndpoints`: up to three addresses, ready or not.
+pub fn format_discovery_endpoints(slice: &Value) -> String {
+    let (mut list, mut more, mut count) = (Vec::new(), false, 0);
+    for e in array(slice, "endpoints") {
+        for a in array(e, "addresses") {
+            if list.len() < 3 {
+                list.push(a.as_str().unwrap_or("").to_string());
+            } else if list.len() == 3 {
+                more = true;
+            }
+            count += 1;
+        }
+    }
+    list_with_more(list, more, count)
+}
+
 /// The row for a stored-only object.
 pub fn print_generic(kind: Kind, g: &GenericObject, now: Time) -> Vec<String> {
     let rest = Value::Object(g.rest.clone());
@@ -94,6 +202,11 @@ pub fn print_generic(kind: Kind, g: &GenericObject, now: Time) -> Vec<String> {
             vec![name, t, len_at(&rest, "/data").to_string(), age]
         }
         Kind::ServiceAccount => vec![name, age],
+        Kind::Endpoints => vec![name, format_endpoints(&rest), age],
+        Kind::EndpointSlice => {
+            let address_type = rest.get("addressType").and_then(|v| v.as_str()).unwrap_or("").to_string();
+            vec![name, address_type, format_discovery_ports(&rest), format_discovery_endpoints(&rest), age]
+        }
         Kind::Deployment => {
             let desired = rest.pointer("/spec/replicas").and_then(|v| v.as_i64()).unwrap_or(1);
             let (c, i) = containers_images(&rest);

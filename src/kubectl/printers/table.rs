@@ -81,6 +81,10 @@ pub fn row(obj: &Object, ctx: &RowContext) -> Vec<String> {
         Object::Service(s) => core::print_service(s, now),
         Object::Node(n) => core::print_node(n, now),
         Object::Event(e) => core::print_event(e, now),
+        Object::Endpoints(e) => {
+            let age = crate::kubectl::duration::translate_timestamp_since(e.metadata.creation_timestamp, now);
+            vec![e.metadata.name.clone(), generic::format_endpoints(&obj.to_value()), age]
+        }
         Object::Generic(k, g) => generic::print_generic(*k, g, now),
     }
 }
