@@ -406,15 +406,26 @@ impl Store {
         !self.changes.is_empty()
     }
 
+    /// Whether [`Store::get_by_uid`] must find this object. Recorded Events are most of the
+    /// store (several per pod) but are never owners and have no owners, so they stay out of the
+    /// uid index (which then stays as small as the rest of the cluster).
+    fn uid_indexed(key: &ObjectKey, meta: &ObjectMeta) -> bool {
+        key.kind != Kind::Event || !meta.owner_references.is_empty()
+    }
+
     fn index(&mut self, key: &ObjectKey, meta: &ObjectMeta) {
-        self.by_uid.insert(meta.uid.clone(), key.clone());
+        if Self::uid_indexed(key, meta) {
+            self.by_uid.insert(meta.uid.clone(), key.clone());
+        }
         for r in &meta.owner_references {
             self.dependents.entry(r.uid.clone()).or_default().insert(key.clone());
         }
     }
 
     fn unindex(&mut self, key: &ObjectKey, meta: &ObjectMeta) {
-        self.by_uid.remove(&meta.uid);
+        if Self::uid_indexed(key, meta) {
+            self.by_uid.remove(&meta.uid);
+        }
         for r in &meta.owner_references {
             if let Some(set) = self.dependents.get_mut(&r.uid) {
                 set.remove(key);
