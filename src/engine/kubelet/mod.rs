@@ -22,7 +22,9 @@ use super::fs::Tree;
 use super::sim::{Cluster, Task as SimTask};
 use super::store::{ObjectKey, WatchEvent, WatchEventType};
 use runtime::NodeRuntime;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// Component name on kubelet events.
 pub const COMPONENT: &str = "kubelet";
@@ -156,7 +158,10 @@ pub struct FaultState {
 /// filesystems, faults.
 #[derive(Clone, Debug, Default)]
 pub struct Runtime {
-    pods: BTreeMap<String, PodRt>,
+    /// By pod uid. A hash map: every kubelet step looks its pod up here, and with thousands of
+    /// pods an ordered map's string comparisons grew the cost per pod; the one walk over it
+    /// ([`Runtime::pods_on`]) sorts its result, so no hash order leaks out.
+    pods: HashMap<String, PodRt, BuildHasherDefault<DefaultHasher>>,
     nodes: BTreeMap<String, NodeRuntime>,
     /// Each container's writable layer; a fresh one shares the image's files until written.
     fs: BTreeMap<(String, String), Shared<Tree>>,
@@ -212,7 +217,9 @@ impl Runtime {
     }
 
     pub(crate) fn pods_on(&self, node: &str) -> Vec<String> {
-        self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect()
+        let mut uids: Vec<String> = self.pods.values().filter(|p| p.node == node).map(|p| p.uid.clone()).collect();
+        crate::util::sort::sort(&mut uids);
+        uids
     }
 }
 
