@@ -290,6 +290,9 @@ pub fn App() -> Html {
                 .why
                 .iter()
                 .rev()
+                // The cluster's own set-up (before the learner's clock starts: the kube-dns
+                // endpoints, default ServiceAccounts…) is not what the panel should lead with.
+                .take_while(|d| d.at >= c.config.session_start)
                 .take(40)
                 .map(|d| DecisionRow {
                     at: relative(c, d.at),
