@@ -78,7 +78,7 @@ impl Tracked {
         }
         let Some(ports) = self.port_sets.keys().next() else { return Vec::new() };
         let mut ports = ports.clone();
-        ports.sort();
+        crate::util::sort::sort(&mut ports);
         ports.dedup();
         let mut s = EndpointSubset { ports, ..Default::default() };
         for (addr, ready) in self.sorted.values() {

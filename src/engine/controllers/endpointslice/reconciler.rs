@@ -180,9 +180,9 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
     for (ports, eps) in pending {
         let mut eps = eps.into_iter().peekable();
         let mut fill: Vec<Rc<str>> = to_update.iter().filter(|n| work[*n].ports == ports).cloned().collect();
-        fill.sort_by_key(|n| std::cmp::Reverse(work[n].endpoints.len()));
+        crate::util::sort::sort_by_key(&mut fill, |n| std::cmp::Reverse(work[n].endpoints.len()));
         for n in fill {
-            let d = work.get_mut(&n).expect("to_update names are loaded");
+            let Some(d) = work.get_mut(&n) else { continue };
             while d.endpoints.len() < max {
                 let Some(ep) = eps.next() else { break };
                 d.notes.push(Note::Added(ep.clone()));
@@ -202,7 +202,10 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
                 }
                 None => {
                     creates.push(Draft { ports: ports.clone(), ..Draft::default() });
-                    creates.last_mut().expect("just pushed")
+                    match creates.last_mut() {
+                        Some(d) => d,
+                        None => break,
+                    }
                 }
             };
             let take = (max.saturating_sub(d.endpoints.len())).min(rest.len());
