@@ -257,6 +257,44 @@ fn a_crashing_pod_blocks_scale_up_under_ordered_ready() {
 }
 
 #[test]
+fn settling_after_a_crash_fault_is_cleared_waits_for_the_pod_to_recover() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let f = faults::crash_container(&mut c, "default", "myapp-1", None).expect("fault");
+    c.advance(60_000);
+    assert!(kubectl(&mut c, "get pod myapp-1").contains("CrashLoopBackOff"));
+    assert!(settle(&mut c).settled, "a crash loop alone counts as settled");
+    faults::clear_fault(&mut c, &f).expect("cleared");
+    // The restart already queued in the back-off is progress now: settling waits for it.
+    let r = settle(&mut c);
+    assert!(r.settled);
+    let p = pod(&c, "myapp-1").expect("pod");
+    assert!(p.is_ready(), "{}", kubectl(&mut c, "get pod myapp-1"));
+    assert!(kubectl(&mut c, "get pod myapp-1").contains("Running"));
+}
+
+#[test]
+fn settling_after_an_image_fault_is_cleared_finishes_the_rollout() {
+    let mut c = cluster();
+    create(&mut c, SEED);
+    settle(&mut c);
+    let f = faults::break_image(&mut c, "nginx:1.28").expect("fault");
+    kubectl(&mut c, "set image sts/myapp myapp=nginx:1.28");
+    settle(&mut c);
+    c.advance(30_000);
+    assert!(!pod(&c, "myapp-2").expect("pod").is_ready(), "the pull keeps failing");
+    faults::clear_fault(&mut c, &f).expect("cleared");
+    // The retry queued in the pull back-off will now succeed: settling waits for it and for
+    // the rest of the rollout.
+    assert!(settle(&mut c).settled);
+    assert_eq!(ready_pods(&c).len(), 3);
+    for n in ["myapp-0", "myapp-1", "myapp-2"] {
+        assert_eq!(image(&c, n), "nginx:1.28");
+    }
+}
+
+#[test]
 fn a_lost_node_is_never_replaced_until_its_pod_is_force_deleted() {
     let mut c = cluster();
     create(&mut c, SEED);

@@ -193,12 +193,18 @@ pub fn clear_fault(c: &mut Cluster, f: &Fault) -> Result<String, String> {
     let note = match f {
         Fault::CrashContainer { namespace, pod, container } => {
             let (uid, name) = pod_container(c, namespace, pod, Some(container))?;
-            c.runtime.faults.crash.remove(&(uid, name.clone()));
+            c.runtime.faults.crash.remove(&(uid.clone(), name.clone()));
+            if !c.runtime.faults.liveness.contains(&(uid.clone(), name.clone())) {
+                c.mark_progress(|t| kubelet::is_container_step(t, &uid, &name, &[kubelet::Step::Restart]));
+            }
             format!("{pod}/{name} stays up from its next start")
         }
         Fault::MissingImage { image } => {
             let r = parse_image(image).map_err(|e| format!("couldn't parse image reference \"{image}\": {e}"))?;
             c.runtime.faults.broken_images.remove(&r.full());
+            // Containers in pull back-off for this image: their retry will now succeed.
+            let waiting = kubelet::containers_pulling(c, &r.full());
+            c.mark_progress(|t| waiting.iter().any(|(uid, name)| kubelet::is_container_step(t, uid, name, &[kubelet::Step::PullBackOff, kubelet::Step::PullRetry])));
             format!("{} can be pulled again (pods in back-off retry when it ends)", r.full())
         }
         Fault::FailReadiness { namespace, pod, container } | Fault::FailLiveness { namespace, pod, container } => {

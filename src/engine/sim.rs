@@ -201,6 +201,22 @@ impl Cluster {
         self.queue.push(Reverse(Scheduled { at, seq: self.seq, recurring, task }));
     }
 
+    /// Re-marks queued failure-loop tasks matching `f` as ordinary work: a fault was cleared, so
+    /// what they do next (a restart that stays up, a pull that succeeds) is progress that
+    /// [`Cluster::settle`] must wait for. The run order is unchanged (it is `at`, then `seq`).
+    pub(crate) fn mark_progress(&mut self, f: impl Fn(&Task) -> bool) {
+        if !self.queue.iter().any(|Reverse(s)| s.recurring && f(&s.task)) {
+            return;
+        }
+        let mut all = std::mem::take(&mut self.queue).into_vec();
+        for Reverse(s) in &mut all {
+            if s.recurring && f(&s.task) {
+                s.recurring = false;
+            }
+        }
+        self.queue = all.into();
+    }
+
     /// When the next task is due, if any.
     pub fn next_due(&self) -> Option<Time> {
         self.queue.peek().map(|Reverse(s)| s.at)

@@ -326,7 +326,10 @@ fn pull_backoff(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
             format!("image {} cannot be pulled; retrying in {}", x.image, go_duration(x.pull_backoff_ms)),
         );
     }
-    enqueue_step(c, uid, name, seq, Step::PullRetry, x.pull_backoff_ms, true);
+    // The retry is part of the loop while the image is still missing; once the fault is cleared
+    // it is the pull that will succeed.
+    let looping = image_of(c, uid, name).is_none_or(|r| crate::engine::faults::image_missing(c, &r.full(), &r.tag));
+    enqueue_step(c, uid, name, seq, Step::PullRetry, x.pull_backoff_ms, looping);
 }
 
 fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
@@ -408,7 +411,8 @@ fn exit(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str) {
     }
     // The next pod sync (PLEG relist) notices the exit.
     let ms = jitter(c, 500, 1500);
-    enqueue_step(c, uid, name, seq, Step::Restart, ms, true);
+    let looping = in_failure_loop(c, uid, name);
+    enqueue_step(c, uid, name, seq, Step::Restart, ms, looping);
 }
 
 fn complete(c: &mut Cluster, uid: &str, name: &str) {
@@ -430,6 +434,14 @@ fn complete(c: &mut Cluster, uid: &str, name: &str) {
     x.seq += 1;
     super::status::write(c, uid);
     advance(c, uid);
+}
+
+/// Whether the container's restarts are a failure loop (a crash or liveness fault still makes it
+/// exit). Once the fault is cleared, the pending restart is progress that `settle` waits for.
+fn in_failure_loop(c: &Cluster, uid: &str, name: &str) -> bool {
+    let key = (uid.to_string(), name.to_string());
+    let f = &c.runtime.faults;
+    f.crash.contains(&key) || f.liveness.contains(&key)
 }
 
 /// After an exit: restart at once the first time, then wait out a doubling back-off
@@ -461,7 +473,8 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
                 format!("container/{name}"),
                 format!("container {name} keeps exiting; restarting it in {} (CrashLoopBackOff)", go_duration(wait)),
             );
-            enqueue_step(c, uid, name, seq, Step::Restart, wait, true);
+            let looping = in_failure_loop(c, uid, name);
+            enqueue_step(c, uid, name, seq, Step::Restart, wait, looping);
         }
         CState::Waiting { .. } => begin(c, uid, name),
         CState::Running { .. } => {}

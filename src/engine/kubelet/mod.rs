@@ -349,6 +349,25 @@ pub fn format_pod(p: &Pod) -> String {
     format!("{}_{}({})", p.metadata.name, p.metadata.namespace, p.metadata.uid)
 }
 
+/// Whether `t` is one of `steps` for container `name` of pod `uid`.
+pub(crate) fn is_container_step(t: &SimTask, uid: &str, name: &str, steps: &[Step]) -> bool {
+    matches!(t, SimTask::Kubelet(Task::Container { uid: u, name: n, step, .. }) if u == uid && n == name && steps.contains(step))
+}
+
+/// (pod uid, container) of every container whose image reference is `full_ref` (unordered: the
+/// caller only tests membership).
+pub(crate) fn containers_pulling(c: &Cluster, full_ref: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for rt in c.runtime.pods.values() {
+        for x in &rt.ctrs {
+            if runtime::parse_image(&x.image).is_ok_and(|r| r.full() == full_ref) {
+                out.push((rt.uid.clone(), x.name.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Queues a container step.
 pub(crate) fn enqueue_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: Step, ms: u64, recurring: bool) {
     let t = SimTask::Kubelet(Task::Container { uid: uid.to_string(), name: name.to_string(), seq, step });
