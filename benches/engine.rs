@@ -165,9 +165,9 @@ fn session_step(n: i32, steps: usize) -> (f64, f64, f64) {
     use stsplay::session::{view, Session};
     let mut s = Session { timeline: Timeline::new(cluster_for(n)), ..Session::new() };
     s.act(Input::Apply { file: "myapp.yaml".into(), text: stsplay::session::seed::SEED_YAML.into() });
-    s.act(Input::Kubectl { line: format!("kubectl scale sts myapp --replicas={n}"), stdin: None });
+    s.act(Input::kubectl(format!("kubectl scale sts myapp --replicas={n}")));
     s.act(Input::Wait);
-    s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None });
+    s.act(Input::kubectl("kubectl set image sts/myapp myapp=nginx:1.28"));
     let mut times = Vec::new();
     for _ in 0..steps {
         let t = Instant::now();

@@ -54,8 +54,14 @@ fn common_prefix(words: &[String]) -> String {
     first[..len].to_string()
 }
 
-/// Completes the last word of `line`.
+/// Completes the last word of `line` (no editor tabs to offer after `-f`).
 pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
+    complete_line(c, namespace, &[], line)
+}
+
+/// Completes the last word of `line`; after `-f`/`--filename`, the editor's tab names (the
+/// files the console's kubectl can read).
+pub fn complete_line(c: &Cluster, namespace: &str, files: &[String], line: &str) -> Completion {
     let ends_with_space = line.ends_with(' ') || line.is_empty();
     let mut words: Vec<&str> = line.split_whitespace().collect();
     let current = if ends_with_space { "" } else { words.pop().unwrap_or("") };
@@ -68,7 +74,9 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
     let mut pool: Vec<String> = Vec::new();
     let mut prefix = String::new();
     let mut typed = current.to_string();
-    if words.is_empty() {
+    if matches!(words.last(), Some(&"-f" | &"--filename")) {
+        pool.extend(files.iter().cloned());
+    } else if words.is_empty() {
         pool.extend(std::iter::once("kubectl").chain(VERBS.iter().copied()).chain(["sim"]).map(String::from));
     } else if words[0] == "sim" {
         match words.get(1) {
@@ -148,6 +156,9 @@ mod tests {
         assert_eq!(complete(&c, "default", "kubectl describe nodes node-").candidates.len(), 3);
         assert_eq!(complete(&c, "default", "kubectl describe node/node-1").line, "kubectl describe node/node-1 ");
         assert_eq!(complete(&c, "default", "sim fault n").line, "sim fault node ");
+        let tabs = ["myapp.yaml".to_string(), "mongo.yaml".to_string()];
+        assert_eq!(complete_line(&c, "default", &tabs, "kubectl delete -f my").line, "kubectl delete -f myapp.yaml ");
+        assert_eq!(complete_line(&c, "default", &tabs, "kubectl apply -f ").candidates, ["mongo.yaml", "myapp.yaml"]);
         assert_eq!(complete(&c, "default", "kubectl rollout st").line, "kubectl rollout status ");
     }
 }

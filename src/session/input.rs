@@ -9,6 +9,7 @@ use crate::engine::store::WatchEventType;
 use crate::cli::session as sim;
 use crate::kubectl;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One thing the learner did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +22,10 @@ pub enum Input {
         /// Standard input.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stdin: Option<String>,
+        /// Editor tabs the line names with `-f` (name → text as it was when typed), so
+        /// `kubectl delete -f myapp.yaml` reads the tab as a real kubectl reads the file.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        files: BTreeMap<String, String>,
     },
     /// `kubectl apply -f <file>` of an editor tab (the text as it was when applied).
     Apply {
@@ -66,6 +71,11 @@ pub enum Input {
 impl Input {
     /// One step (the step button, the → key, play).
     pub const STEP: Input = Input::Step { n: 1 };
+
+    /// A kubectl line with no stdin and no files.
+    pub fn kubectl(line: impl Into<String>) -> Input {
+        Input::Kubectl { line: line.into(), stdin: None, files: BTreeMap::new() }
+    }
 
     /// Whether this is a learner's command (a marker on the scrubber) rather than clock movement.
     pub fn is_command(&self) -> bool {
@@ -127,7 +137,7 @@ fn changes_of(events: &[crate::engine::store::WatchEvent]) -> Vec<Change> {
 /// Applies one input to the cluster.
 pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
     match input {
-        Input::Kubectl { line, stdin } => run_kubectl(c, line, stdin.clone()),
+        Input::Kubectl { line, stdin, files } => run_kubectl(c, line, stdin.clone(), files),
         Input::Apply { file, text } => apply_file(c, file, text),
         // The CLI's `sim` directives, so the console prints what `stsplay run` prints.
         Input::Step { n } => {
@@ -147,9 +157,9 @@ pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
     }
 }
 
-/// Runs a kubectl line (the leading `kubectl` is optional).
-pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>) -> Outcome {
-    let ctx = kubectl::Context { stdin, ..Default::default() };
+/// Runs a kubectl line (the leading `kubectl` is optional); `-f NAME` reads `files`.
+pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>, files: &BTreeMap<String, String>) -> Outcome {
+    let ctx = context(stdin, files);
     let o = kubectl::run(c, line, &ctx);
     Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
 }
@@ -157,9 +167,60 @@ pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>) -> Outcom
 /// `kubectl apply -f FILE` of an editor tab: kubectl's own apply (client-side three-way merge,
 /// strict validation, playground lints), reading the tab as the file.
 pub fn apply_file(c: &mut Cluster, file: &str, text: &str) -> Outcome {
-    let files = std::collections::BTreeMap::from([(file.to_string(), text.to_string())]);
-    let ctx = kubectl::Context { files: Some(kubectl::FileResolver::from_map(files)), ..Default::default() };
+    let ctx = context(None, &BTreeMap::from([(file.to_string(), text.to_string())]));
     let line = format!("apply -f {}", shell_words::quote(file));
     let o = kubectl::run(c, &line, &ctx);
     Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
+}
+
+/// The kubectl context a console line runs with: `-f NAME` resolves to the given editor tabs.
+pub fn context(stdin: Option<String>, files: &BTreeMap<String, String>) -> kubectl::Context {
+    let files = (!files.is_empty()).then(|| kubectl::FileResolver::from_map(files.clone()));
+    kubectl::Context { stdin, files, ..Default::default() }
+}
+
+/// The file names a kubectl command line gives with `-f`/`--filename` (without a leading `./`;
+/// `-` for stdin is left out).
+pub fn named_files(words: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        let name = match w.as_str() {
+            "-f" | "--filename" => it.next().map(String::as_str),
+            _ => w.strip_prefix("--filename=").or_else(|| w.strip_prefix("-f=")).or_else(|| w.strip_prefix("-f").filter(|n| !n.is_empty())),
+        };
+        match name.map(|n| n.strip_prefix("./").unwrap_or(n)) {
+            Some(n) if n != "-" => out.push(n.to_string()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The editor tabs a kubectl command line names with `-f`, by name. A real kubectl reads those
+/// files from the working directory; the playground's directory is its editor. (Edit tabs are
+/// not files.)
+pub fn named_tabs(words: &[String], tabs: &[super::File]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for name in named_files(words) {
+        if let Some(t) = tabs.iter().find(|t| t.name == name && t.edit.is_none()) {
+            out.insert(t.name.clone(), t.text.clone());
+        }
+    }
+    out
+}
+
+/// The input for a console kubectl line: `kubectl apply -f TAB` alone is the Apply button's
+/// input (one history entry kind for both); other lines carry the tabs they name.
+pub fn console_kubectl(line: String, words: &[String], tabs: &[super::File]) -> Input {
+    let files = named_tabs(words, tabs);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let w = if w.first() == Some(&"kubectl") { &w[1..] } else { &w[..] };
+    if let (["apply", "-f", name], 1) = (w, files.len()) {
+        let bare = name.strip_prefix("./").unwrap_or(name);
+        if let Some(text) = files.get(bare) {
+            return Input::Apply { file: bare.to_string(), text: text.clone() };
+        }
+    }
+    Input::Kubectl { line, stdin: None, files }
 }

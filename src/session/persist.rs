@@ -131,7 +131,12 @@ impl Saved {
         }
         for r in &self.history {
             let big = match &r.i {
-                Input::Kubectl { line, stdin } => line.len() > 4096 || stdin.as_ref().is_some_and(|s| s.len() > MAX_FILE_BYTES),
+                Input::Kubectl { line, stdin, files } => {
+                    line.len() > 4096
+                        || stdin.as_ref().is_some_and(|s| s.len() > MAX_FILE_BYTES)
+                        || files.len() > 8
+                        || files.iter().any(|(n, t)| n.len() > MAX_NAME_CHARS * 4 || t.len() > MAX_FILE_BYTES)
+                }
                 Input::Apply { file, text } => file.len() > MAX_NAME_CHARS * 4 || text.len() > MAX_FILE_BYTES,
                 Input::Step { n } => *n > 10_000,
                 Input::Fault { words } => words.len() > 8 || words.iter().any(|w| w.len() > 256),

@@ -2,6 +2,7 @@
 //! `stsplay run` plays): kubectl lines, heredocs for applied files, `sim` directives.
 
 use super::input::Input;
+use std::collections::BTreeMap;
 use crate::script::{self, Directive, Item};
 
 /// `90000` → `1m30s`, `1500` → `1500ms` (the shortest exact form [`script::parse_duration`] reads).
@@ -42,6 +43,38 @@ fn heredoc(out: &mut String, line: &str, body: &str) {
     out.push('\n');
 }
 
+/// `line` with its `-f NAME` argument replaced by `-f -` (stdin), if it names `name` once.
+fn file_to_stdin(line: &str, name: &str) -> Option<String> {
+    let mut words = shell_words::split(line).ok()?;
+    let mut hits = 0;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        let bare = |n: &str| n.strip_prefix("./").unwrap_or(n) == name;
+        if (w == "-f" || w == "--filename") && words.get(i + 1).is_some_and(|n| bare(n)) {
+            words[i + 1] = "-".into();
+            hits += 1;
+            i += 1;
+        } else if let Some(n) = w.strip_prefix("--filename=").or_else(|| w.strip_prefix("-f=")).or_else(|| w.strip_prefix("-f").filter(|n| !n.is_empty())) {
+            if bare(n) {
+                words[i] = "-f".into();
+                words.insert(i + 1, "-".into());
+                hits += 1;
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    (hits == 1).then(|| join(&words))
+}
+
+/// Joins words into a shell line, quoting only words that need it (`--wait=false` stays bare).
+fn join(words: &[String]) -> String {
+    let plain = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
+    let quoted: Vec<String> = words.iter().map(|w| if plain(w) { w.clone() } else { shell_words::quote(w).into_owned() }).collect();
+    quoted.join(" ")
+}
+
 /// The script for these inputs (consecutive steps merged into `sim step N`).
 pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
     let mut out = String::from("# StatefulSet Playground script: replay with `stsplay run FILE` or import it in the playground.\n");
@@ -61,12 +94,23 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
         }
         flush(&mut out, &mut pending_steps);
         match input {
-            Input::Kubectl { line, stdin } => {
+            Input::Kubectl { line, stdin, files } => {
                 let line = line.trim();
                 let line = if line.starts_with("kubectl ") || line == "kubectl" { line.to_string() } else { format!("kubectl {line}") };
-                match stdin {
-                    Some(body) => heredoc(&mut out, &line, body),
-                    None => {
+                let single = files.iter().next().filter(|_| files.len() == 1 && stdin.is_none());
+                match (stdin, single.and_then(|(name, text)| Some((file_to_stdin(&line, name)?, text)))) {
+                    (Some(body), _) => heredoc(&mut out, &line, body),
+                    // A script has no editor tabs: the tab the line read becomes its stdin, and
+                    // the line as typed stays above it (import turns the pair back).
+                    (None, Some((piped, text))) => {
+                        out.push_str(&format!("# {line}\n"));
+                        heredoc(&mut out, &piped, text);
+                    }
+                    (None, None) => {
+                        if !files.is_empty() {
+                            let names: Vec<&str> = files.keys().map(String::as_str).collect();
+                            out.push_str(&format!("# reads the editor tabs {} (not in this script)\n", names.join(", ")));
+                        }
                         out.push_str(&line);
                         out.push('\n');
                     }
@@ -100,7 +144,9 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
 }
 
 /// The inputs a script replays (`sim why` / `sim time` only print, so they are left out). An
-/// applied heredoc preceded by a `# kubectl apply -f NAME` comment comes back as that file.
+/// applied heredoc preceded by a `# kubectl apply -f NAME` comment comes back as that file, and
+/// any other `kubectl … -f -` heredoc under a `# kubectl … -f NAME` comment as that line reading
+/// the tab NAME.
 pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
     let items = script::parse(text)?;
     let lines: Vec<&str> = text.lines().collect();
@@ -108,15 +154,27 @@ pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
     for located in items {
         match located.item {
             Item::Kubectl { line, stdin } => {
-                let file = located
+                // `# kubectl … -f NAME` above the same line with `-f -`: the tab NAME, piped.
+                let typed = located
                     .line
                     .checked_sub(2)
                     .and_then(|i| lines.get(i))
-                    .and_then(|l| l.trim().strip_prefix("# kubectl apply -f "))
-                    .map(|f| f.trim().to_string());
-                match (file, stdin) {
-                    (Some(file), Some(text)) if line.trim() == "kubectl apply -f -" => out.push(Input::Apply { file, text }),
-                    (_, stdin) => out.push(Input::Kubectl { line, stdin }),
+                    .and_then(|l| l.trim().strip_prefix("# "))
+                    .filter(|l| l.starts_with("kubectl "));
+                let piped = typed.and_then(|t| {
+                    let words = shell_words::split(t).ok()?;
+                    let name = super::input::named_files(&words).into_iter().next()?;
+                    (file_to_stdin(t, &name)?.as_str() == line.trim()).then(|| (t.to_string(), name))
+                });
+                let applied = typed.and_then(|t| t.strip_prefix("kubectl apply -f ")).map(|f| f.trim().to_string());
+                match (piped, stdin) {
+                    (_, Some(text)) if applied.is_some() && line.trim() == "kubectl apply -f -" => {
+                        out.push(Input::Apply { file: applied.unwrap_or_default(), text })
+                    }
+                    (Some((typed, file)), Some(text)) => {
+                        out.push(Input::Kubectl { line: typed, stdin: None, files: BTreeMap::from([(file, text)]) })
+                    }
+                    (_, stdin) => out.push(Input::Kubectl { line, stdin, files: BTreeMap::new() }),
                 }
             }
             Item::Sim(Directive::Step(n)) => out.extend((0..n).map(|_| Input::STEP)),
@@ -139,7 +197,7 @@ mod tests {
             Input::Apply { file: "web.yaml".into(), text: "kind: X\nEOF\n".into() },
             Input::STEP,
             Input::STEP,
-            Input::Kubectl { line: "scale sts web --replicas=5".into(), stdin: None },
+            Input::kubectl("scale sts web --replicas=5"),
             Input::Advance { ms: 90_000 },
             Input::Wait,
             Input::Fault { words: vec!["crash".into(), "web-1".into()] },
@@ -152,8 +210,23 @@ mod tests {
         assert!(text.contains("sim advance 1m30s\n"));
         let back = import(&text).expect("parses");
         let mut expected = inputs.clone();
-        expected[3] = Input::Kubectl { line: "kubectl scale sts web --replicas=5".into(), stdin: None };
+        expected[3] = Input::kubectl("kubectl scale sts web --replicas=5");
         assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn a_line_that_read_an_editor_tab_round_trips_through_its_heredoc() {
+        let tab = BTreeMap::from([("myapp.yaml".to_string(), "kind: X\n".to_string())]);
+        let inputs = vec![
+            Input::Kubectl { line: "kubectl delete -f ./myapp.yaml --wait=false".into(), stdin: None, files: tab.clone() },
+            Input::Kubectl { line: "kubectl create --filename=myapp.yaml".into(), stdin: None, files: tab.clone() },
+        ];
+        let text = export(&inputs);
+        assert!(text.contains("# kubectl delete -f ./myapp.yaml --wait=false\nkubectl delete -f - --wait=false <<"), "{text}");
+        assert!(text.contains("# kubectl create --filename=myapp.yaml\nkubectl create -f - <<"), "{text}");
+        assert_eq!(import(&text).expect("parses"), inputs);
+        assert_eq!(file_to_stdin("kubectl apply -f a.yaml -f a.yaml", "a.yaml"), None, "twice: not one stdin");
+        assert_eq!(file_to_stdin("kubectl apply -fa.yaml", "a.yaml").as_deref(), Some("kubectl apply -f -"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn apply_step_back_and_branch() {
     // Back to just after the apply: no pods; acting there branches.
     s.seek(1);
     assert!(pods(&s).is_empty());
-    s.act(Input::Kubectl { line: "kubectl scale sts myapp --replicas=1".into(), stdin: None });
+    s.act(Input::kubectl("kubectl scale sts myapp --replicas=1"));
     assert_eq!(s.timeline.len(), 2, "the steps after position 1 were dropped");
     assert_eq!(s.cluster().store.get(Kind::StatefulSet, NAMESPACE, "myapp").and_then(|o| o.as_stateful_set()).map(|x| x.spec.replicas()), Some(1));
 }
@@ -96,7 +96,7 @@ fn the_e2e_story_natively() {
         steps += 1;
     }
     assert_eq!(ready(&s), 3, "three pods Ready after {steps} steps");
-    let out = s.act(Input::Kubectl { line: "kubectl scale sts myapp --replicas=5".into(), stdin: None }).clone();
+    let out = s.act(Input::kubectl("kubectl scale sts myapp --replicas=5")).clone();
     assert_eq!(out.stdout, "statefulset.apps/myapp scaled\n", "{out:?}");
     let at_scale = s.timeline.position();
     s.act(Input::Wait);
@@ -106,7 +106,7 @@ fn the_e2e_story_natively() {
     // A rollout to an image no registry has stops at the first pod it replaces.
     s.seek(at_scale + 1);
     s.act(Input::Fault { words: vec!["image".into(), "nginx:1.28".into()] });
-    let out = s.act(Input::Kubectl { line: "kubectl set image sts/myapp myapp=nginx:1.28".into(), stdin: None }).clone();
+    let out = s.act(Input::kubectl("kubectl set image sts/myapp myapp=nginx:1.28")).clone();
     assert_eq!(out.exit_code, 0, "{out:?}");
     s.act(Input::Wait);
     let v = view::build(s.cluster(), NAMESPACE);
@@ -242,4 +242,27 @@ fn typed_clock_moves_print_what_stsplay_run_prints() {
 #[test]
 fn warm_up_runs_the_example_to_three_pods_on_a_scratch_session() {
     assert_eq!(warm_up(), 3);
+}
+
+#[test]
+fn console_lines_read_editor_tabs_as_files() {
+    let mut s = Session::new();
+    let words = |l: &str| shell_words::split(l).unwrap_or_default();
+    // `kubectl apply -f TAB` is the Apply button's input.
+    let line = "kubectl apply -f myapp.yaml";
+    let i = input::console_kubectl(line.into(), &words(line), &s.files);
+    assert_eq!(i, Input::Apply { file: seed::SEED_FILE.into(), text: seed::SEED_YAML.into() });
+    s.act(i);
+    s.act(Input::Wait);
+    // Other verbs carry the tab: delete reads it as kubectl reads the file.
+    let line = "kubectl delete -f ./myapp.yaml";
+    let i = input::console_kubectl(line.into(), &words(line), &s.files);
+    assert!(matches!(&i, Input::Kubectl { files, .. } if files.len() == 1), "{i:?}");
+    let out = s.act(i).clone();
+    assert_eq!(out.stdout, "statefulset.apps \"myapp\" deleted from default namespace\nservice \"myapp\" deleted from default namespace\n", "{out:?}");
+    // A name that is no tab is a missing file, as on a real machine.
+    let line = "kubectl apply -f other.yaml";
+    let out = s.act(input::console_kubectl(line.into(), &words(line), &s.files)).clone();
+    assert_eq!(out.stderr, "error: the path \"other.yaml\" does not exist\n");
+    assert_eq!(out.exit_code, 1);
 }

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use crate::kubectl::resources::resolve_kind;
-use crate::session::input::{Input, Outcome};
+use crate::session::input::{self, Input, Outcome};
 
 use super::state::{line, transcript, LineKind, State, Watch};
 
@@ -99,12 +99,13 @@ impl State {
         let (words, watch, watch_only) = strip_watch(words);
         if watch || is_read_only(&words) {
             let mut copy = self.session.borrow().cluster().clone();
-            let mut out = crate::kubectl::run_args(&mut copy, &words, &Default::default());
+            let files = input::named_tabs(&words, &self.session.borrow().files);
+            let mut out = crate::kubectl::run_args(&mut copy, &words, &input::context(None, &files));
             if watch_only {
                 out.stdout.clear();
             }
             let o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: vec![] };
-            self.say(transcript(&Input::Kubectl { line: text.clone(), stdin: None }, &o));
+            self.say(transcript(&Input::kubectl(text.clone()), &o));
             if watch && o.exit_code == 0 {
                 self.watch = watch_of(&words);
                 if self.watch.is_some() {
@@ -113,7 +114,8 @@ impl State {
             }
             return;
         }
-        self.act(Input::Kubectl { line: text, stdin: None });
+        let input = input::console_kubectl(text, &words, &self.session.borrow().files);
+        self.act(input);
     }
 }
 
@@ -185,7 +187,7 @@ impl State {
                     line(LineKind::Note, format!("Opened \"{name}\" in the editor: change it and press Save (saving it unchanged or empty cancels the edit).")),
                 ]);
             }
-            Err(o) => self.say(transcript(&Input::Kubectl { line: text, stdin: None }, &o)),
+            Err(o) => self.say(transcript(&Input::kubectl(text), &o)),
         }
     }
 
@@ -201,7 +203,7 @@ impl State {
             self.discard_future(position);
             self.rev += 1;
             self.after_changes(&r.outcome.changes);
-            let lines = transcript(&Input::Kubectl { line: echo, stdin: None }, &r.outcome);
+            let lines = transcript(&Input::kubectl(echo), &r.outcome);
             self.say(lines);
         } else {
             self.say([line(LineKind::Command, echo)]);

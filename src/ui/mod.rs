@@ -370,7 +370,11 @@ pub fn App() -> Html {
     let complete_cb = {
         let s = state.session.clone();
         use_memo(Rc::as_ptr(&state.session) as usize, move |_| {
-            Callback::from(move |line: String| complete::complete(s.borrow().cluster(), NAMESPACE, &line))
+            Callback::from(move |line: String| {
+                let s = s.borrow();
+                let files: Vec<String> = s.files.iter().filter(|f| f.edit.is_none()).map(|f| f.name.clone()).collect();
+                complete::complete_line(s.cluster(), NAMESPACE, &files, &line)
+            })
         })
     };
     let onshare = {

@@ -69,10 +69,12 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if force && grace < 0 {
         grace = 0;
     }
-    if p.args.is_empty() {
-        return Err(CmdError::plain(NO_RESOURCES_ERROR));
-    }
-    let ra = parse_resource_args(&p.args)?;
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "delete")?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None if p.args.is_empty() => return Err(CmdError::plain(NO_RESOURCES_ERROR)),
+        None => parse_resource_args(&p.args)?,
+    };
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let selector = p.string("selector").map(String::from);
     let all = p.bool("all");

@@ -24,11 +24,15 @@ pub const FLAGS: &[FlagSpec] = &[
 /// `kubectl describe`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "describe", args, FLAGS)?;
-    if p.args.is_empty() {
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "describe")?;
+    if from_files.is_none() && p.args.is_empty() {
         env.eprint("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf("describe", "Required resource not specified."));
     }
-    let ra = parse_resource_args(&p.args)?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None => parse_resource_args(&p.args)?,
+    };
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all = p.bool("all-namespaces");
     let opts = ListOptions {

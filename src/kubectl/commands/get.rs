@@ -74,15 +74,20 @@ pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found:
 /// `kubectl get`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "get", args, FLAGS)?;
-    if p.args.is_empty() {
+    let format = if p.args.is_empty() && p.strings("filename").is_empty() { None } else { Some(parse_format(p.string("output"), true)?) };
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "get")?;
+    if from_files.is_none() && p.args.is_empty() {
         env.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf(
             "get",
             "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
         ));
     }
-    let format = parse_format(p.string("output"), true)?;
-    let ra = parse_resource_args(&p.args)?;
+    let format = format.unwrap_or(Format::Table);
+    let ra = match from_files {
+        Some(ra) => ra,
+        None => parse_resource_args(&p.args)?,
+    };
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all_namespaces = p.bool("all-namespaces");
     let opts = ListOptions {

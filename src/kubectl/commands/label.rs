@@ -56,7 +56,8 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
         let what = if mode == Mode::Label { "label" } else { "annotation" };
         return Err(usage_errorf(cmd, &format!("at least one {what} update is required")));
     }
-    if res.is_empty() {
+    let from_files = super::manifests::file_targets(env, &p, res, cmd)?;
+    if from_files.is_none() && res.is_empty() {
         return Err(usage_errorf(cmd, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
     let mut set: BTreeMap<String, String> = BTreeMap::new();
@@ -76,7 +77,10 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
             return Err(CmdError::plain(format!("can not both modify and remove the following {} in the same command: {k}", if mode == Mode::Label { "label(s)" } else { "annotation(s)" })));
         }
     }
-    let ra = parse_resource_args(res)?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None => parse_resource_args(res)?,
+    };
     let selector = p.string("selector").map(String::from);
     if matches!(ra.targets, Targets::Lists(_)) && selector.is_none() && !p.bool("all") {
         return Err(CmdError::plain("resource(s) were provided, but no name was specified"));

@@ -1,5 +1,5 @@
 //! What `apply`, `create`, `replace` and `patch` share: reading `-f` files
-//! (`resource.FilenameParam`), `--dry-run` and `--validate` (`cmdutil.GetDryRunStrategy`,
+//! (`resource.FilenameParam`; also as targets of get, describe, delete, scale, label, …), `--dry-run` and `--validate` (`cmdutil.GetDryRunStrategy`,
 //! `GetValidationDirective`), and the server-side decoding of a patched object.
 
 use crate::engine::api::{Kind, Object};
@@ -7,6 +7,7 @@ use crate::engine::error::ApiError;
 use crate::engine::manifest::{self, DiagnosticKind, Severity};
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{FlagKind, FlagSpec, Parsed};
+use crate::kubectl::resources::{ResourceArgs, Targets};
 use crate::kubectl::{Env, FileError};
 
 /// `--dry-run` (pflag NoOptDefVal `unchanged`, which means client).
@@ -105,6 +106,52 @@ pub fn read_sources(env: &Env, names: &[String]) -> CmdResult<Vec<Source>> {
     Ok(out)
 }
 
+/// `-f FILE` for commands that act on existing objects (get, describe, delete, scale, label,
+/// set image, rollout, patch): resource.Builder's FilenameParam visits each document and the
+/// command works on the object it names (kind, name, namespace), as `TYPE/NAME` would. None
+/// when no `-f` was given. `args` are the command's resource arguments, which kubectl refuses
+/// beside files. The files' namespace becomes the command's (`-n` must agree with it).
+pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) -> CmdResult<Option<ResourceArgs>> {
+    let files = p.strings("filename");
+    if files.is_empty() {
+        return Ok(None);
+    }
+    if !args.is_empty() {
+        return Err(CmdError::plain("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
+    }
+    let mut names = Vec::new();
+    let mut namespace: Option<String> = None;
+    for src in read_sources(env, &files)? {
+        let set = manifest::parse_manifests(&src.name, &src.text);
+        if let Some(d) = set.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+            return Err(diagnostic_error(d, action));
+        }
+        for d in set.objects {
+            let ns = object_namespace(env, &d.object)?;
+            if d.object.kind().info().namespaced {
+                match &namespace {
+                    Some(n) if *n != ns => {
+                        return Err(CmdError::plain(format!(
+                            "the StatefulSet Playground reads -f files for this command in one namespace at a time (found {n:?} and {ns:?})"
+                        )))
+                    }
+                    _ => namespace = Some(ns),
+                }
+            }
+            names.push((d.object.kind(), d.object.meta().name.clone()));
+        }
+    }
+    if names.is_empty() {
+        return Err(CmdError::plain("no objects passed to ".to_string() + action));
+    }
+    if let Some(ns) = namespace {
+        env.namespace = ns;
+    }
+    let multiple = names.iter().any(|(k, _)| *k != names[0].0);
+    let single = names.len() == 1 && files.len() == 1;
+    Ok(Some(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: multiple }))
+}
+
 /// A manifest finding as kubectl reports it: client-side problems as `error: …`, the server's
 /// decoding errors as `Error from server (BadRequest): error when <action> "<file>": …`.
 pub fn diagnostic_error(d: &manifest::Diagnostic, action: &str) -> CmdError {
@@ -168,4 +215,45 @@ pub fn object_namespace(env: &Env, obj: &Object) -> CmdResult<String> {
         )));
     }
     Ok(ns.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::testutil::cluster;
+    use crate::kubectl::{run, Context, FileResolver, Output};
+    use crate::session::seed::{SEED_FILE, SEED_YAML};
+
+    const STS_ONLY: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: myapp\n";
+
+    fn with_file(c: &mut crate::engine::sim::Cluster, line: &str) -> Output {
+        let files = [(SEED_FILE.to_string(), SEED_YAML.to_string()), ("sts.yaml".to_string(), STS_ONLY.to_string())];
+        run(c, line, &Context { files: Some(FileResolver::from_map(files.into_iter().collect())), ..Context::default() })
+    }
+
+    #[test]
+    fn files_name_the_objects_that_get_describe_scale_and_delete_act_on() {
+        let mut c = cluster();
+        assert_eq!(with_file(&mut c, "kubectl apply -f myapp.yaml").stdout, "statefulset.apps/myapp created\nservice/myapp created\n");
+        let got = with_file(&mut c, "kubectl get -f myapp.yaml");
+        assert_eq!(got.stderr, "");
+        assert_eq!(
+            got.stdout,
+            "NAME                     READY   AGE\nstatefulset.apps/myapp   0/3     0s\n\n\
+             NAME            TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n\
+             service/myapp   ClusterIP   None         <none>        80/TCP    0s\n"
+        );
+        let d = with_file(&mut c, "kubectl describe -f ./sts.yaml");
+        assert!(d.stdout.starts_with("Name:               myapp\n"), "{}", d.stdout);
+        assert_eq!(with_file(&mut c, "kubectl scale -f sts.yaml --replicas=5").stdout, "statefulset.apps/myapp scaled\n");
+        let del = with_file(&mut c, "kubectl delete -f myapp.yaml --wait=false");
+        assert_eq!(del.stdout, "statefulset.apps \"myapp\" deleted from default namespace\nservice \"myapp\" deleted from default namespace\n");
+    }
+
+    #[test]
+    fn files_and_resource_arguments_do_not_mix() {
+        let mut c = cluster();
+        let o = with_file(&mut c, "kubectl get sts -f myapp.yaml");
+        assert_eq!(o.stderr, "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n");
+        assert_eq!(with_file(&mut c, "kubectl delete -f nope.yaml").stderr, "error: the path \"nope.yaml\" does not exist\n");
+    }
 }

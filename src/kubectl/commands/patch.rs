@@ -167,10 +167,12 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         }
     };
     let patch = patch_to_json(&text)?;
-    if p.args.is_empty() {
-        return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR));
-    }
-    let ra = parse_resource_args(&p.args)?;
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "patch")?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None if p.args.is_empty() => return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR)),
+        None => parse_resource_args(&p.args)?,
+    };
     let opts = ListOptions { namespace: Some(env.namespace.clone()), label_selector: None, field_selector: None };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;

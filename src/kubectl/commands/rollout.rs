@@ -43,10 +43,14 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     rest.remove(i);
     let cmd = format!("rollout {sub}");
     let p = parse_flags(env, &cmd, &rest, FLAGS)?;
-    if p.args.is_empty() {
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "rollout")?;
+    if from_files.is_none() && p.args.is_empty() {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     }
-    let ra = parse_resource_args(&p.args)?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None => parse_resource_args(&p.args)?,
+    };
     let Targets::Names(names) = ra.targets else {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     };

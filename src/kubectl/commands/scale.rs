@@ -33,10 +33,12 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if replicas < 0 {
         return Err(CmdError::plain("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"));
     }
-    if p.args.is_empty() {
-        return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR));
-    }
-    let ra = parse_resource_args(&p.args)?;
+    let from_files = super::manifests::file_targets(env, &p, &p.args, "scale")?;
+    let ra = match from_files {
+        Some(ra) => ra,
+        None if p.args.is_empty() => return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR)),
+        None => parse_resource_args(&p.args)?,
+    };
     let opts = ListOptions {
         namespace: Some(env.namespace.clone()),
         label_selector: p.string("selector").map(String::from),
