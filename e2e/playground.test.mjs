@@ -313,3 +313,33 @@ test('every button has an accessible name', async () => {
     assert.deepEqual(unnamed, []);
   });
 });
+
+test('lessons: run a lesson step by step, open its file, and use the tab as a -f file', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Lessons' }).click();
+    const lessons = page.getByRole('region', { name: 'Lessons' });
+    await lessons.getByRole('heading', { name: '1. What a StatefulSet is' }).waitFor();
+    // The lesson's buttons type its commands into the console.
+    await lessons.getByRole('button', { name: 'Run kubectl apply -f myapp.yaml' }).click();
+    await page.locator('.console-out pre.out', { hasText: 'statefulset.apps/myapp created' }).waitFor();
+    await lessons.getByRole('button', { name: 'Run sim wait' }).click();
+    await readyPods(page).nth(2).waitFor();
+    await shot(page, 'lessons-1280x720-light.png');
+    // Next, and the chooser.
+    await lessons.getByRole('button', { name: 'Next lesson' }).click();
+    await lessons.getByRole('heading', { name: '2. StatefulSet or Deployment?' }).waitFor();
+    await lessons.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: '13. Good habits' });
+    await lessons.getByRole('button', { name: 'Open cache.yaml in the editor' }).click();
+    await lessons.getByRole('button', { name: 'Run kubectl apply -f cache.yaml' }).click();
+    await page.locator('.console-out pre.out', { hasText: 'statefulset.apps/cache created' }).waitFor();
+    // Back to the files: the lesson's file is a tab, and the console reads tabs as -f files.
+    await page.getByRole('button', { name: 'Lessons' }).click();
+    await page.getByRole('tab', { name: 'cache.yaml' }).waitFor();
+    await console_(page, 'kubectl get -f cache.yaml');
+    await page.locator('.console-out pre.out', { hasText: /statefulset\.apps\/cache\s+0\/3/ }).waitFor();
+    await console_(page, 'kubectl delete -f cache.yaml');
+    await page.locator('.console-out pre.out', { hasText: 'statefulset.apps "cache" deleted from default namespace' }).waitFor();
+    assert.deepEqual(log.errors, []);
+  });
+});

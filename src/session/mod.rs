@@ -9,6 +9,7 @@ pub mod edit;
 pub mod faults;
 pub mod highlight;
 pub mod input;
+pub mod lessons;
 pub mod persist;
 pub mod script;
 pub mod seed;

@@ -61,4 +61,4 @@ spec:
 
 /// The one-line hint shown above the playground.
 pub const HINT: &str =
-    "Press Apply to create the StatefulSet, then step (→) or play (space) and watch myapp-0, -1, -2 start in order. Try `kubectl scale sts myapp --replicas=5` in the console.";
+    "Press Apply to create the StatefulSet, then step (→) or play (space) and watch myapp-0, -1, -2 start in order. New to StatefulSets? Open Lessons for a guided tour.";

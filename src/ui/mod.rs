@@ -31,6 +31,7 @@ use components::dialogs::{HelpDialog, ScriptDialog, ShareDialog};
 use components::editor::Editor;
 use components::header::Header;
 use components::inspector::{Inspected, Inspector};
+use components::lessons::Lessons;
 use components::timebar::TimeBar;
 use components::why_panel::{DecisionRow, EventRow, WhyPanel};
 
@@ -139,6 +140,9 @@ struct Handlers {
     onfault: Callback<Vec<String>>,
     ontheme: Callback<Theme>,
     onimport: Callback<String>,
+    onlesson: Callback<usize>,
+    ontogglelessons: Callback<()>,
+    onopenfile: Callback<(String, String)>,
 }
 
 impl Handlers {
@@ -166,6 +170,9 @@ impl Handlers {
             onfault: with(&d, Action::Fault),
             ontheme: with(&d, Action::SetTheme),
             onimport: with(&d, Action::ImportScript),
+            onlesson: with(&d, Action::Lesson),
+            ontogglelessons: with(&d, |_: ()| Action::ToggleLessons),
+            onopenfile: with(&d, |(name, text)| Action::OpenFile(name, text)),
         }
     }
 }
@@ -416,13 +423,18 @@ pub fn App() -> Html {
                 onscript={cb(|| Action::Dialog(Some(Dialog::Script)))}
                 onhelp={cb(|| Action::Dialog(Some(Dialog::Help)))}
                 onnew={cb(|| Action::NewSession)} ontheme={h.ontheme.clone()}
-                onpresenter={cb(|| Action::TogglePresenter)} />
+                onpresenter={cb(|| Action::TogglePresenter)} lessons={state.lessons_open} onlessons={h.ontogglelessons.clone()} />
             { for notice }
             <p class="hint">{ crate::session::seed::HINT }</p>
             <div class="workspace">
                 <div class="col-left">
-                    <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
-                        onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
+                    if state.lessons_open {
+                        <Lessons index={state.lesson} onselect={h.onlesson.clone()} onclose={h.ontogglelessons.clone()}
+                            oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} />
+                    } else {
+                        <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
+                            onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
+                    }
                     <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={(*complete_cb).clone()}
                         oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>

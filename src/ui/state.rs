@@ -155,6 +155,10 @@ pub struct State {
     pub recent: Rc<Vec<Change>>,
     /// Active watch.
     pub watch: Option<Watch>,
+    /// The lessons panel is shown in place of the editor.
+    pub lessons_open: bool,
+    /// The lesson it shows (kept while the panel is closed).
+    pub lesson: usize,
 }
 
 impl PartialEq for State {
@@ -171,6 +175,8 @@ impl PartialEq for State {
             && self.dialog == other.dialog
             && self.notice == other.notice
             && self.watch == other.watch
+            && self.lessons_open == other.lessons_open
+            && self.lesson == other.lesson
     }
 }
 
@@ -223,6 +229,12 @@ pub enum Action {
     SetTheme(Theme),
     /// Presenter mode on/off.
     TogglePresenter,
+    /// Show this lesson (in place of the editor).
+    Lesson(usize),
+    /// Lessons panel on/off.
+    ToggleLessons,
+    /// Open a tab with this name and text (a lesson's file), replacing a tab of that name.
+    OpenFile(String, String),
     /// Open or close a dialog.
     Dialog(Option<Dialog>),
     /// Replace the session with a script's inputs.
@@ -271,6 +283,8 @@ impl State {
             notice: None,
             recent: Rc::new(Vec::new()),
             watch: None,
+            lessons_open: false,
+            lesson: 0,
         }
     }
 
@@ -497,6 +511,27 @@ impl Reducible for State {
             }
             Action::SetTheme(t) => s.theme = t,
             Action::TogglePresenter => s.presenter = !s.presenter,
+            Action::Lesson(l) => {
+                s.lesson = l.min(crate::session::lessons::LESSONS.len() - 1);
+                s.lessons_open = true;
+            }
+            Action::ToggleLessons => s.lessons_open = !s.lessons_open,
+            Action::OpenFile(name, text) => {
+                let mut sess = s.session.borrow_mut();
+                match sess.files.iter().position(|f| f.name == name && f.edit.is_none()) {
+                    Some(i) => {
+                        sess.files[i].text = text;
+                        sess.active = i;
+                    }
+                    None if sess.files.len() < crate::session::persist::MAX_FILES => {
+                        sess.files.push(File { name, text, edit: None });
+                        sess.active = sess.files.len() - 1;
+                    }
+                    None => {}
+                }
+                drop(sess);
+                s.files_rev += 1;
+            }
             Action::Dialog(d) => s.dialog = d,
             Action::ImportScript(text) => match script::import(&text) {
                 Ok(inputs) => {

@@ -1,4 +1,5 @@
-//! The page header: title, the hint, and the toolbar (share, script, theme, presenter, help).
+//! The page header: title, the hint, and the toolbar (lessons, share, script, theme, presenter,
+//! help).
 
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -25,6 +26,10 @@ pub struct HeaderProps {
     pub ontheme: Callback<Theme>,
     /// Presenter toggled.
     pub onpresenter: Callback<()>,
+    /// The lessons panel is open.
+    pub lessons: bool,
+    /// Lessons toggled.
+    pub onlessons: Callback<()>,
 }
 
 /// The header.
@@ -49,6 +54,8 @@ pub fn Header(p: &HeaderProps) -> Html {
                 <p class="tagline">{ "A faithful, step-by-step simulation of the Kubernetes StatefulSet controller, in your browser." }</p>
             </div>
             <nav class="toolbar" aria-label="Playground">
+                <button onclick={click(&p.onlessons)} aria-pressed={p.lessons.to_string()}
+                    title="Guided lessons: the StatefulSet explainer, step by step, with commands to run">{ "Lessons" }</button>
                 <button onclick={click(&p.onshare)} title="A link that reproduces this session (nothing is uploaded)">{ "Share" }</button>
                 <button onclick={click(&p.onscript)} title="Export or import a playground script">{ "Script" }</button>
                 <button onclick={click(&p.onnew)} title="Forget the history, keep the files">{ "New session" }</button>

@@ -6,5 +6,6 @@ pub mod dialogs;
 pub mod editor;
 pub mod header;
 pub mod inspector;
+pub mod lessons;
 pub mod timebar;
 pub mod why_panel;
