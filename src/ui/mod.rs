@@ -83,6 +83,11 @@ fn initial_state() -> State {
         if let Some(sp) = it.next().and_then(|s| s.parse::<usize>().ok()) {
             state.speed = sp.min(SPEEDS.len() - 1);
         }
+        // The lessons panel and the lesson in it: a reload goes on where the learner was.
+        state.lessons_open = it.next() == Some("1");
+        if let Some(l) = it.next().and_then(|s| s.parse::<usize>().ok()) {
+            state.lesson = l.min(crate::session::lessons::LESSONS.len() - 1);
+        }
     }
     state
 }
@@ -203,7 +208,14 @@ pub fn App() -> Html {
         });
     }
     {
-        let prefs = format!("{}|{}|{}", state.theme.name(), if state.presenter { 1 } else { 0 }, state.speed);
+        let prefs = format!(
+            "{}|{}|{}|{}|{}",
+            state.theme.name(),
+            if state.presenter { 1 } else { 0 },
+            state.speed,
+            if state.lessons_open { 1 } else { 0 },
+            state.lesson
+        );
         use_effect_with(prefs, |prefs| {
             storage::set(storage::PREFS_KEY, prefs);
         });

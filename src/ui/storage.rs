@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 /// localStorage key of the autosaved session.
 pub const SESSION_KEY: &str = "stsplay.session.v1";
-/// localStorage key of UI preferences (`theme|presenter|speed`).
+/// localStorage key of UI preferences (`theme|presenter|speed|lessons open|lesson`).
 pub const PREFS_KEY: &str = "stsplay.prefs.v1";
 /// Fragment prefix of a share link.
 pub const SHARE_PREFIX: &str = "#s=";
