@@ -116,6 +116,9 @@ pub struct ResourceArgs {
     /// More than one type asked for (`pods,svc`, `all`, mixed `type/name`): names print as
     /// `kind/name` (`resource.MultipleTypesRequested`).
     pub multiple_types_requested: bool,
+    /// For targets read from `-f` files, each name's file (`resource.Info.Source`), in order;
+    /// empty for arguments.
+    pub sources: Vec<String>,
 }
 
 /// `ResourceTypeOrNameArgs`: `TYPE[,TYPE…] [NAME…]` or `TYPE/NAME…`.
@@ -138,22 +141,22 @@ pub fn parse_resource_args(args: &[String]) -> CmdResult<ResourceArgs> {
         }
         let multiple = names.iter().any(|(k, _)| *k != names[0].0);
         let single = names.len() == 1;
-        return Ok(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: multiple });
+        return Ok(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: multiple, sources: Vec::new() });
     }
     let Some(first) = args.first() else {
-        return Ok(ResourceArgs { targets: Targets::Lists(Vec::new()), single_item_implied: false, multiple_types_requested: false });
+        return Ok(ResourceArgs { targets: Targets::Lists(Vec::new()), single_item_implied: false, multiple_types_requested: false, sources: Vec::new() });
     };
     let kinds = resolve_kinds(first)?;
     let multiple = kinds.len() > 1 || first.split(',').any(|w| w.eq_ignore_ascii_case("all"));
     if args.len() == 1 {
-        return Ok(ResourceArgs { targets: Targets::Lists(kinds), single_item_implied: false, multiple_types_requested: multiple });
+        return Ok(ResourceArgs { targets: Targets::Lists(kinds), single_item_implied: false, multiple_types_requested: multiple, sources: Vec::new() });
     }
     if kinds.len() != 1 {
         return Err(CmdError::plain("you must provide a resource and a resource name together"));
     }
     let names: Vec<(Kind, String)> = args[1..].iter().map(|n| (kinds[0], n.clone())).collect();
     let single = names.len() == 1;
-    Ok(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: false })
+    Ok(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: false, sources: Vec::new() })
 }
 
 /// List filters: namespace (None = all namespaces), label and field selectors.

@@ -3,7 +3,7 @@
 //! `pod "web-0" deleted from default namespace` (kubectl ≥ 1.33 names the namespace) and waits
 //! for the objects to be gone (`--wait=true`), advancing the virtual clock.
 
-use super::get::{fetch, finish};
+use super::get::{fetch, finish, Fetched};
 use super::parse_flags;
 use crate::engine::api::Object;
 use crate::engine::apiserver::{self, DeleteOptions, Propagation};
@@ -91,7 +91,9 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     };
     // Selecting by label or --all ignores not-found by default.
     let ignore = p.bool_or("ignore-not-found", all || selector.is_some());
-    let fetched = fetch(env, &ra.targets, &opts, ignore)?;
+    // delete.go deleteResource: AddSourceToErr("deleting", info.Source, err) — an object
+    // named in a file that is not there reads `error when deleting "FILE": …`.
+    let fetched = if ra.sources.is_empty() { fetch(env, &ra.targets, &opts, ignore)? } else { fetch_from_files(env, &ra, ignore) };
     if grace == 0 && force {
         env.eprintln("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
@@ -118,6 +120,20 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         wait_for_deletion(env, &deleted);
     }
     finish(env, errors)
+}
+
+/// The objects `-f` files name, each NotFound tagged with its file.
+fn fetch_from_files(env: &Env, ra: &crate::kubectl::resources::ResourceArgs, ignore: bool) -> Fetched {
+    let mut out = Fetched { objects: Vec::new(), errors: Vec::new() };
+    let Targets::Names(names) = &ra.targets else { return out };
+    for ((k, n), source) in names.iter().zip(&ra.sources) {
+        match crate::kubectl::resources::get(env.cluster, *k, &env.namespace, n) {
+            Ok(o) => out.objects.push(o),
+            Err(_) if ignore => {}
+            Err(err) => out.errors.push(CmdError::ApiWithSource { action: "deleting".into(), source: source.clone(), err }),
+        }
+    }
+    out
 }
 
 /// `DeleteOptions.PrintObj`.

@@ -120,6 +120,7 @@ pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) ->
         return Err(CmdError::plain("when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
     }
     let mut names = Vec::new();
+    let mut sources = Vec::new();
     let mut namespace: Option<String> = None;
     for src in read_sources(env, &files)? {
         let set = manifest::parse_manifests(&src.name, &src.text);
@@ -139,6 +140,7 @@ pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) ->
                 }
             }
             names.push((d.object.kind(), d.object.meta().name.clone()));
+            sources.push(src.name.clone());
         }
     }
     if names.is_empty() {
@@ -149,7 +151,7 @@ pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) ->
     }
     let multiple = names.iter().any(|(k, _)| *k != names[0].0);
     let single = names.len() == 1 && files.len() == 1;
-    Ok(Some(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: multiple }))
+    Ok(Some(ResourceArgs { targets: Targets::Names(names), single_item_implied: single, multiple_types_requested: multiple, sources }))
 }
 
 /// A manifest finding as kubectl reports it: client-side problems as `error: …`, the server's
@@ -255,5 +257,10 @@ mod tests {
         let o = with_file(&mut c, "kubectl get sts -f myapp.yaml");
         assert_eq!(o.stderr, "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n");
         assert_eq!(with_file(&mut c, "kubectl delete -f nope.yaml").stderr, "error: the path \"nope.yaml\" does not exist\n");
+        // delete.go adds the file to the server's error.
+        assert_eq!(
+            with_file(&mut c, "kubectl delete -f sts.yaml").stderr,
+            "Error from server (NotFound): error when deleting \"sts.yaml\": statefulsets.apps \"myapp\" not found\n"
+        );
     }
 }
