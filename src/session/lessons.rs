@@ -157,7 +157,7 @@ pub const LESSONS: &[Lesson] = &[
         title: "StatefulSet or Deployment?",
         covers: &["StatefulSet vs Deployment", "Final Summary", "TL;DR"],
         text: &[
-            "A Deployment's pods are cattle: names like `web-7d4b9c-x2kqp`, started all at once, any one as good as another, usually sharing a volume or none. Replace one and you get a new random name. That is right for web servers and APIs that keep no state of their own.",
+            "A Deployment's pods are cattle: names like `web-66b6c48dd5-4jw2p`, started all at once, any one as good as another, usually sharing a volume or none. Replace one and you get a new random name. That is right for web servers and APIs that keep no state of their own.",
             "A StatefulSet's pods are pets with name tags: fixed names, started and stopped in order, each with a claim of its own and a predictable DNS name. Replace one and the same name comes back, with the same claim. In short: identity + storage + order. Deployments scale fast; StatefulSets scale in a way stateful software can follow.",
             "(The playground simulates the StatefulSet controller; it stores a Deployment you apply but runs no pods for it.)",
         ],
