@@ -17,6 +17,8 @@ use crate::session::input::Change;
 use crate::session::view::{ClaimView, ClusterView, Health, PodView, ServiceView, SetView, SlotView};
 use crate::ui::state::Selection;
 
+use super::pod_grid::{self, Visible};
+
 /// Diagram width in SVG units (it scales to its box).
 pub const WIDTH: i32 = 780;
 /// The width in presenter mode. The SVG scales to its box, so its text follows the diagram's
@@ -51,7 +53,7 @@ fn width(props: &DiagramProps) -> i32 {
     }
 }
 
-fn select_handlers(onselect: &Callback<Selection>, kind: Kind, name: &str) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+pub(super) fn select_handlers(onselect: &Callback<Selection>, kind: Kind, name: &str) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
     let sel = Selection { kind, name: name.to_string() };
     let (a, b) = (onselect.clone(), onselect.clone());
     let s2 = sel.clone();
@@ -66,7 +68,7 @@ fn select_handlers(onselect: &Callback<Selection>, kind: Kind, name: &str) -> (C
     )
 }
 
-fn health_class(h: Health) -> &'static str {
+pub(super) fn health_class(h: Health) -> &'static str {
     match h {
         Health::Ready => "health-ready",
         Health::Progressing => "health-progress",
@@ -75,7 +77,7 @@ fn health_class(h: Health) -> &'static str {
     }
 }
 
-fn revision_class(set: &SetView, revision: &str) -> &'static str {
+pub(super) fn revision_class(set: &SetView, revision: &str) -> &'static str {
     if revision.is_empty() {
         "rev-none"
     } else if revision == set.update_revision {
@@ -100,7 +102,7 @@ fn ellipsize(s: &str, max: usize) -> String {
     }
 }
 
-fn is_selected(sel: &Option<Selection>, kind: Kind, name: &str) -> bool {
+pub(super) fn is_selected(sel: &Option<Selection>, kind: Kind, name: &str) -> bool {
     sel.as_ref().is_some_and(|s| s.kind == kind && s.name == name)
 }
 
@@ -161,56 +163,6 @@ pub fn PodNode(p: &PodNodeProps) -> Html {
     }
 }
 
-/// Props of [`MiniPod`].
-#[derive(Properties, PartialEq)]
-pub struct MiniPodProps {
-    /// The pod, or `None` for an empty slot.
-    pub pod: Option<PodView>,
-    /// Its revision's class.
-    pub rev_class: &'static str,
-    /// Position.
-    pub x: i32,
-    /// Position.
-    pub y: i32,
-    /// Square size.
-    pub size: i32,
-    /// Selected.
-    pub selected: bool,
-    /// The claim's phase class, if the slot has a claim.
-    pub claim: Option<&'static str>,
-    /// Click.
-    pub onselect: Callback<Selection>,
-}
-
-/// One slot of a large set, drawn as a small square (with its claim as a bar beneath).
-#[function_component]
-pub fn MiniPod(p: &MiniPodProps) -> Html {
-    let (x, y, size) = (p.x, p.y, p.size);
-    let claim_bar = match p.claim {
-        Some(phase) => html! { <rect class={classes!("claim-bar", phase)} x={x.to_string()} y={(y + size + 1).to_string()} width={size.to_string()} height="3" /> },
-        None => html! {},
-    };
-    match &p.pod {
-        Some(pod) => {
-            let (onclick, onkeydown) = select_handlers(&p.onselect, Kind::Pod, &pod.name);
-            html! {
-                <g class={classes!("pod", "mini", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"))}
-                    role="button" tabindex="0" aria-label={format!("Pod {}: {}", pod.name, pod.status)} {onclick} {onkeydown}>
-                    <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
-                    <rect class="pod-box" x={x.to_string()} y={y.to_string()} width={size.to_string()} height={size.to_string()} rx="2" />
-                    { claim_bar }
-                </g>
-            }
-        }
-        None => html! {
-            <g class="slot-empty mini">
-                <rect x={x.to_string()} y={y.to_string()} width={size.to_string()} height={size.to_string()} rx="2" />
-                { claim_bar }
-            </g>
-        },
-    }
-}
-
 fn claim_node(c: &ClaimView, x: i32, y: i32, w: i32, detached: bool, selected: &Option<Selection>, onselect: &Callback<Selection>) -> Html {
     let (onclick, onkeydown) = select_handlers(onselect, Kind::PersistentVolumeClaim, &c.name);
     let phase_class = match c.phase.as_str() {
@@ -255,7 +207,7 @@ fn claim_node(c: &ClaimView, x: i32, y: i32, w: i32, detached: bool, selected: &
 /// Height of a full-size slot (pod, claim, volume).
 const SLOT_H: i32 = 180;
 
-fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
+fn set_block(set: &SetView, y0: i32, props: &DiagramProps, visible: Visible) -> (Html, i32) {
     let total_w = width(props);
     let n = set.slots.len();
     let compact = n > COMPACT_OVER;
@@ -287,25 +239,8 @@ fn set_block(set: &SetView, y0: i32, props: &DiagramProps) -> (Html, i32) {
     };
     let top = y0 + 80;
     if compact {
-        let cols = 40.min(n.max(1)) as i32;
-        let cell = (total_w - 20) / cols;
-        let size = cell - 4;
-        let rows = (n as i32 + cols - 1) / cols;
-        let slots = set.slots.iter().enumerate().map(|(i, slot)| {
-            let (x, y) = (10 + (i as i32 % cols) * cell, top + (i as i32 / cols) * (cell + 6));
-            let claim = slot.claims.first().map(|c| if c.phase == "Bound" { "phase-bound" } else { "phase-pending" });
-            // A component per cell: an unchanged pod (equal props) is not rendered again, which
-            // keeps a step at 1,000 pods proportional to what changed.
-            let (key, rev_class, selected) = match &slot.pod {
-                Some(pod) => (pod.name.clone(), revision_class(set, &pod.revision), is_selected(&props.selected, Kind::Pod, &pod.name)),
-                None => (format!("empty-{}", slot.ordinal), "rev-none", false),
-            };
-            html! {
-                <MiniPod {key} pod={slot.pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} onselect={props.onselect.clone()} />
-            }
-        });
-        let h = rows * (cell + 6) + 90;
-        return (html! { <g class="set">{ header }{ for slots }</g> }, h);
+        let (grid, h) = pod_grid::grid(set, top, total_w, visible, &props.selected, &props.onselect);
+        return (html! { <g class="set">{ header }{ grid }</g> }, h + 90);
     }
     let cols = n.clamp(1, if props.presenter { 4 } else { 6 }) as i32;
     let cell = (total_w - 20) / cols.max(4);
@@ -409,6 +344,8 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
 #[function_component]
 pub fn Diagram(props: &DiagramProps) -> Html {
     let total_w = width(props);
+    let svg = use_node_ref();
+    let (visible, set_visible) = pod_grid::use_visible(svg.clone(), total_w);
     let v = &props.view;
     let mut y = 10;
     let mut parts: Vec<Html> = Vec::new();
@@ -418,7 +355,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         y += dy;
     }
     for set in &v.sets {
-        let (h, dy) = set_block(set, y, props);
+        let (h, dy) = set_block(set, y, props, visible);
         parts.push(html! { <g key={format!("set-{}", set.name)}>{ h }</g> });
         y += dy;
     }
@@ -460,8 +397,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
         }
     }).collect::<Html>();
     y += 40;
+    let height = y.max(120);
+    pod_grid::use_remeasure(svg.clone(), (total_w, height), set_visible);
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {total_w} {}", y.max(120))} role="group"
+        <svg ref={svg} class="diagram" viewBox={format!("0 0 {total_w} {height}")} role="group"
             aria-label="Cluster diagram" preserveAspectRatio="xMidYMin meet">
             if empty {
                 <text class="empty-hint" x="24" y="40">{ "Nothing here yet: press Apply to create the example StatefulSet and Service." }</text>

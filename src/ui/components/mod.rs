@@ -7,5 +7,6 @@ pub mod editor;
 pub mod header;
 pub mod inspector;
 pub mod lessons;
+pub mod pod_grid;
 pub mod timebar;
 pub mod why_panel;
