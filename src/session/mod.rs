@@ -114,10 +114,16 @@ impl Session {
 /// of the first 100-pod step at ~9 ms cold against ~4 ms warm). The learner's own session is
 /// not touched.
 pub fn warm_up() -> usize {
+    view::drawn_pods(&warm_up_view())
+}
+
+/// [`warm_up`]'s work, returning the diagram's view of the settled example (the browser then
+/// draws it off screen, to warm up the diagram's code too).
+pub fn warm_up_view() -> view::ClusterView {
     let mut scratch = Session::new();
     scratch.act(Input::Apply { file: seed::SEED_FILE.into(), text: seed::SEED_YAML.into() });
     scratch.act(Input::Wait);
-    view::drawn_pods(&view::build(scratch.cluster(), NAMESPACE))
+    view::build(scratch.cluster(), NAMESPACE)
 }
 
 #[cfg(test)]

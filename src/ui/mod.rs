@@ -24,6 +24,7 @@ pub mod command;
 pub mod components;
 pub mod state;
 pub mod storage;
+pub mod warm;
 
 use components::console::Console;
 use components::diagram::Diagram;
@@ -221,10 +222,10 @@ pub fn App() -> Html {
         });
     }
     // Once the page is up, run the example on a scratch session so the browser compiles the
-    // engine's code before the learner's first step needs it (see `session::warm_up`).
+    // engine's and the diagram's code before the learner's first step needs it (see `warm`).
     use_effect_with((), |_| {
         let timer = gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, || {
-            crate::session::warm_up();
+            warm::warm_up();
         });
         move || drop(timer)
     });
