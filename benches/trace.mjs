@@ -19,6 +19,8 @@ const STEPS = Number(process.env.STEPS ?? 40);
 const TOP = Number(process.env.TOP ?? 25);
 // PROFILE=0: the trace only (the sampling profiler roughly doubles the time of wasm code).
 const PROFILE = process.env.PROFILE !== '0';
+// VERBOSE=1: one line per step (script, compile, style, layout of its timed part).
+const VERBOSE = process.env.VERBOSE === '1';
 
 function serve(dir) {
   return new Promise((resolve, reject) => {
@@ -122,10 +124,19 @@ function hot(profile) {
 
 async function worstStep(page, cdp, label) {
   let worst = null;
+  const rows = [];
   for (let i = 0; i < STEPS; i++) {
     const r = await traced(cdp, () => timedStep(page));
     if (!worst || r.result > worst.result) worst = { ...r, index: i };
+    if (VERBOSE) {
+      const m = (n) => r.events.find((e) => e.name === n && e.cat.includes('blink.user_timing'));
+      const { self } = breakdown(r.events, m('step-start').ts, m('step-work').ts);
+      const get = (...names) => (self.filter(([k]) => names.includes(k)).reduce((a, [, v]) => a + v, 0) / 1000).toFixed(1);
+      rows.push(`  #${i} ${r.result.toFixed(1)} ms: click ${get('EventDispatch')}, render ${get('FunctionCall')}, compile ${get('wasm.CompileLazy')}, ` +
+        `style ${get('Document::recalcStyle', 'Document::rebuildLayoutTree')}, layout ${get('LocalFrameView::performLayout', 'Layout', 'InlineNode::ShapeTextIncludingFirstLine')}`);
+    }
   }
+  if (VERBOSE) console.log(`${label}, each step (timed part):\n${rows.join('\n')}`);
   const mark = (n) => worst.events.find((e) => e.name === n && e.cat.includes('blink.user_timing'));
   const [s, w, e] = ['step-start', 'step-work', 'step-end'].map(mark);
   const { self, busy } = breakdown(worst.events, s.ts, e.ts);
