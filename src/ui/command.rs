@@ -202,7 +202,7 @@ impl State {
         if r.recorded {
             self.discard_future(position);
             self.rev += 1;
-            self.after_changes(&r.outcome.changes);
+            self.after_changes(r.outcome.changes.clone());
             let lines = transcript(&Input::kubectl(echo), &r.outcome);
             self.say(lines);
         } else {
