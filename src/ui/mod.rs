@@ -301,9 +301,24 @@ pub fn App() -> Html {
         let s = state.session.clone();
         use_memo(rev, move |_| Rc::new(view::build(s.borrow().cluster(), NAMESPACE)))
     };
+    // The why panel follows a step one frame later: the step's own frame draws the diagram, and
+    // the panel's new rows go to the next one (filling its events table was ~4 ms of layout in
+    // the step that creates 100 pods, so that step now fits in a frame). `why_rev` is `rev` once
+    // the step's frame has painted; while playing fast, the panel skips revisions no frame showed.
+    let why_rev = use_state_eq(|| rev);
+    {
+        let set = why_rev.setter();
+        use_effect_with(rev, move |&rev| {
+            let frame = gloo::render::request_animation_frame(move |_| {
+                // Queued from the frame's callbacks: runs after that frame has painted.
+                gloo::timers::callback::Timeout::new(0, move || set.set(rev)).forget();
+            });
+            move || drop(frame)
+        });
+    }
     let (decisions, events) = {
         let s = state.session.clone();
-        (*use_memo(rev, move |_| {
+        (*use_memo(*why_rev, move |_| {
             let sess = s.borrow();
             let c = sess.cluster();
             let decisions: Vec<DecisionRow> = c
