@@ -21,6 +21,7 @@ const TOP = Number(process.env.TOP ?? 25);
 const PROFILE = process.env.PROFILE !== '0';
 // VERBOSE=1: one line per step (script, compile, style, layout of its timed part).
 const VERBOSE = process.env.VERBOSE === '1';
+const CPU = process.env.CPU === '1';
 
 function serve(dir) {
   return new Promise((resolve, reject) => {
@@ -86,8 +87,10 @@ function breakdown(events, t0, t1) {
   for (const e of xs) {
     while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
     const parent = stack[stack.length - 1];
-    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur);
-    self.set(e.name, (self.get(e.name) ?? 0) + e.dur);
+    // CPU=1: thread time (tdur) instead of wall time, less disturbed by other processes.
+    const d = CPU ? e.tdur ?? e.dur : e.dur;
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (CPU ? parent.tdur && d : d));
+    self.set(e.name, (self.get(e.name) ?? 0) + d);
     stack.push(e);
   }
   const top = xs.filter((e) => !xs.some((p) => p !== e && p.ts <= e.ts && p.ts + p.dur >= e.ts + e.dur));
