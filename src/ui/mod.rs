@@ -1,9 +1,10 @@
 //! The browser playground (Yew, wasm32 only): [`App`] wires the session ([`crate::session`])
 //! to the components through one reducer ([`state`]), and runs the side effects — autosave,
-//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks.
+//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks (those that wait
+//! for the step's frame to be painted are in [`effects`]).
 //!
 //! A panic never leaves a blank page: the banner of [`show_fatal_error`] offers a reload, and the
-//! session is autosaved before every learner action, so the reload restores the work (and
+//! session is autosaved after every learner action, so the reload restores the work (and
 //! `?safe` reloads the files without replaying the history, in case the replay is what fails).
 //!
 //! Styling note: the page's Content-Security-Policy has `style-src 'self'`, so inline `style=""`
@@ -22,6 +23,7 @@ use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 
 pub mod command;
 pub mod components;
+pub mod effects;
 pub mod state;
 pub mod storage;
 pub mod warm;
@@ -191,23 +193,8 @@ pub fn App() -> Html {
     let rev = state.rev;
 
     // --- effects -------------------------------------------------------------------------
-    // Autosave: at once after a learner's action (so a crash in the next one loses nothing),
-    // at most once a second while playing.
-    {
-        let session = state.session.clone();
-        use_effect_with((rev, state.files_rev, state.playing), move |(_, _, playing)| {
-            let save = move || {
-                storage::save_session(&session.borrow().saved());
-            };
-            let timer = if *playing {
-                Some(gloo::timers::callback::Timeout::new(1000, save))
-            } else {
-                save();
-                None
-            };
-            move || drop(timer)
-        });
-    }
+    // Autosave after each change, once its frame is painted (see `effects::use_autosave`).
+    effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing);
     {
         let prefs = format!(
             "{}|{}|{}|{}|{}",
@@ -303,22 +290,11 @@ pub fn App() -> Html {
     };
     // The why panel follows a step one frame later: the step's own frame draws the diagram, and
     // the panel's new rows go to the next one (filling its events table was ~4 ms of layout in
-    // the step that creates 100 pods, so that step now fits in a frame). `why_rev` is `rev` once
-    // the step's frame has painted; while playing fast, the panel skips revisions no frame showed.
-    let why_rev = use_state_eq(|| rev);
-    {
-        let set = why_rev.setter();
-        use_effect_with(rev, move |&rev| {
-            let frame = gloo::render::request_animation_frame(move |_| {
-                // Queued from the frame's callbacks: runs after that frame has painted.
-                gloo::timers::callback::Timeout::new(0, move || set.set(rev)).forget();
-            });
-            move || drop(frame)
-        });
-    }
+    // the step that creates 100 pods).
+    let why_rev = effects::use_painted_rev(rev);
     let (decisions, events) = {
         let s = state.session.clone();
-        (*use_memo(*why_rev, move |_| {
+        (*use_memo(why_rev, move |_| {
             let sess = s.borrow();
             let c = sess.cluster();
             let decisions: Vec<DecisionRow> = c
