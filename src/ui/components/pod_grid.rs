@@ -117,9 +117,7 @@ pub struct MiniPodProps {
 
 /// One slot of a large set, drawn as a small square (with its claim as a bar beneath).
 ///
-/// An empty slot and a pod have the same shape (square, then bar; the pod's tooltip last), so
-/// when the pod is created the slot's elements are updated in place, not replaced. Corner
-/// radius and bar height are in the stylesheet: fewer attributes per square.
+/// Corner radius and bar height are in the stylesheet: fewer attributes per square.
 #[function_component]
 pub fn MiniPod(p: &MiniPodProps) -> Html {
     let (x, y, size) = (p.x.to_string(), p.y, p.size.to_string());
@@ -133,9 +131,9 @@ pub fn MiniPod(p: &MiniPodProps) -> Html {
             html! {
                 <g class={classes!("pod", "mini", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"))}
                     role="button" tabindex="0" aria-label={format!("Pod {}: {}", pod.name, pod.status)} {onclick} {onkeydown}>
+                    <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
                     <rect class="pod-box" {x} {y} width={size.clone()} height={size} />
                     { for claim_bar }
-                    <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
                 </g>
             }
         }
@@ -163,14 +161,15 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
     let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).map(|(i, slot)| {
         let (x, y) = (10 + (i as i32 % cols) * cell, top + (i as i32 / cols) * row_h);
         let claim = slot.claims.first().map(|c| if c.phase == "Bound" { "claim-bar phase-bound" } else { "claim-bar phase-pending" });
-        // A component per cell, keyed by ordinal: an unchanged pod (equal props) is not
-        // rendered again, and a pod created in an empty slot reuses the slot's elements.
-        let (rev_class, selected) = match &slot.pod {
-            Some(pod) => (revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name)),
-            None => ("rev-none", false),
+        // A component per cell: an unchanged pod (equal props) is not rendered again. Keyed by
+        // ordinal, an empty slot's key apart (-1 - ordinal): a new pod gets new elements, as
+        // reusing the slot's would start the square's colour transitions (slower, and visible).
+        let (key, rev_class, selected) = match &slot.pod {
+            Some(pod) => (slot.ordinal, revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name)),
+            None => (-1 - slot.ordinal, "rev-none", false),
         };
         html! {
-            <MiniPod key={slot.ordinal} pod={slot.pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} onselect={onselect.clone()} />
+            <MiniPod {key} pod={slot.pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} onselect={onselect.clone()} />
         }
     });
     let placeholder = |from: i32, to: i32| {
