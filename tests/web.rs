@@ -1,6 +1,6 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the playground mounts, applies the
 //! example, steps, scales from the console, steps back, highlights user text as text, and keeps
-//! the panic banner safe.
+//! the panic banner safe; a large set's grid draws the rows in view and keeps focus while scrolling.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --offline --locked --target
 //! wasm32-unknown-unknown --test web` (scripts/test.sh does this). On the host this file is empty.
@@ -210,4 +210,70 @@ fn fatal_error_banner_shows_text_not_html() {
     assert!(banner.query_selector("b").expect("query").is_none(), "message parsed as HTML");
     assert!(banner.query_selector("img").expect("query").is_none(), "message parsed as HTML");
     banner.remove();
+}
+
+/// Resolves after `ms` milliseconds (scroll events and the grid's measurements come in frames).
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
+    use stsplay::session::{seed, view, Session, NAMESPACE};
+    use stsplay::ui::components::diagram::{Diagram, DiagramProps};
+
+    let mut session = Session::new();
+    let yaml = seed::SEED_YAML.replace("replicas: 3", "replicas: 1000\n  podManagementPolicy: Parallel");
+    session.act(Input::Apply { file: seed::SEED_FILE.into(), text: yaml });
+    for _ in 0..3 {
+        session.act(Input::STEP);
+    }
+    let v = Rc::new(view::build(session.cluster(), NAMESPACE));
+    assert_eq!(view::drawn_pods(&v), 1000);
+
+    // The page's stage, as the stylesheet (not loaded here) would make it: a scrolling box.
+    let style = document().create_element("style").expect("style");
+    style.set_text_content(Some(".grid-test{width:780px;height:300px;overflow:auto} .grid-test svg{display:block;width:100%;height:auto}"));
+    document().head().expect("head").append_child(&style).expect("append");
+    let stage = fresh_root();
+    stage.set_class_name("grid-test");
+    let props = DiagramProps { view: v, selected: None, recent: Rc::new(Vec::new()), onselect: yew::Callback::noop(), presenter: false };
+    let _diagram = yew::Renderer::<Diagram>::with_root_and_props(stage.clone(), props).render();
+    flush().await;
+    sleep(50).await;
+    flush().await;
+
+    let drawn = count(&stage, "g.pod");
+    assert!(drawn > 0 && drawn < 1000, "only the rows in view are drawn, got {drawn}");
+    let below = stage.query_selector("rect.offscreen").expect("query").expect("a placeholder for the rows below");
+    let label = below.get_attribute("aria-label").unwrap_or_default();
+    assert!(label.contains("to myapp-999") && label.contains("out of view"), "{label}");
+
+    // Focus the last square drawn, scroll a little further: rows come and go around the focused
+    // one, which stays (a square scrolled out of the drawn rows is removed, focus and all).
+    let last = stage.query_selector_all("g.pod").expect("query").item(drawn - 1).expect("item").dyn_into::<web_sys::SvgElement>().expect("g");
+    last.focus().expect("focus");
+    sleep(100).await; // focusing scrolled it into view: the rows below it are drawn now
+    flush().await;
+    let more = count(&stage, "g.pod");
+    assert!(more > drawn, "scrolling to the focused square drew the rows below it ({drawn} → {more})");
+    stage.set_scroll_top(stage.scroll_top() + 60);
+    sleep(100).await;
+    flush().await;
+    assert!(last.is_connected(), "the focused square was not replaced");
+    assert_eq!(document().active_element().map(|e| e.is_same_node(Some(&last))), Some(true));
+
+    // At the bottom, the last pod is there and clicking works on it.
+    stage.set_scroll_top(stage.scroll_height());
+    sleep(100).await;
+    flush().await;
+    let end = stage.query_selector("g.pod[aria-label^='Pod myapp-999:']").expect("query");
+    assert!(end.is_some(), "scrolling to the end draws myapp-999");
+    assert!(count(&stage, "g.pod") < 1000);
+    style.remove();
 }

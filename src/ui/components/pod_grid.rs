@@ -172,12 +172,14 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
             <MiniPod {key} pod={slot.pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} onselect={onselect.clone()} />
         }
     });
-    let placeholder = |from: i32, to: i32| {
+    // Keyed like the squares: `for` children are flattened into one list with them, and a list
+    // Yew diffs by key keeps a focused square in place while rows come and go around it.
+    let placeholder = |from: i32, to: i32, key: &'static str| {
         let (a, b) = ((from * cols) as usize, ((to * cols) as usize).min(n));
         (a < b).then(|| {
             let name = |i: usize| format!("{}-{}", set.name, set.slots[i].ordinal);
             html! {
-                <rect class="offscreen" x="10" y={(top + from * row_h).to_string()} width={(width - 20).to_string()}
+                <rect {key} class="offscreen" x="10" y={(top + from * row_h).to_string()} width={(width - 20).to_string()}
                     height={((to - from) * row_h).to_string()} role="img"
                     aria-label={format!("{} to {}: {} pods out of view, scroll the diagram to show them", name(a), name(b - 1), b - a)} />
             }
@@ -185,9 +187,9 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
     };
     let html = html! {
         <>
-            { for placeholder(0, first) }
+            { for placeholder(0, first, "rows-above") }
             { for slots }
-            { for placeholder(last, rows) }
+            { for placeholder(last, rows, "rows-below") }
         </>
     };
     (html, rows * row_h)
