@@ -1,6 +1,7 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the playground mounts, applies the
 //! example, steps, scales from the console, steps back, highlights user text as text, and keeps
-//! the panic banner safe; a large set's grid draws the rows in view and keeps focus while scrolling.
+//! the panic banner safe; a large set's grid draws the rows in view and keeps focus while
+//! scrolling.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --offline --locked --target
 //! wasm32-unknown-unknown --test web` (scripts/test.sh does this). On the host this file is empty.
