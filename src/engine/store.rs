@@ -8,7 +8,9 @@
 use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 use std::rc::Rc;
 
@@ -94,6 +96,17 @@ impl PartialEq for dyn KeyParts + '_ {
 }
 
 impl Eq for dyn KeyParts + '_ {}
+
+impl Hash for dyn KeyParts + '_ {
+    /// As `ObjectKey`'s derived `Hash` (kind, namespace, name), so a borrowed key finds an owned
+    /// one in a hash map.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (kind, namespace, name) = self.parts();
+        kind.hash(state);
+        namespace.hash(state);
+        name.hash(state);
+    }
+}
 
 impl PartialOrd for dyn KeyParts + '_ {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -212,12 +225,19 @@ pub struct WatchEvent {
 /// The store. Cloning is cheap: objects are shared `Rc`s and the maps themselves are
 /// [`Shared`], copied only when a clone writes to them. Timeline checkpoints and the look-ahead
 /// of [`crate::engine::Cluster::step`] (which checkpoints before every look-ahead) rely on it.
-#[derive(Clone, Debug, Default)]
+///
+/// Each kind has its own maps (indexed by `Kind as usize`, which is the kinds' order), so a
+/// checkpoint's first write copies only its kind's maps, and a kind's objects live in two: the
+/// keys in order (what lists walk) and the objects by key in a hash map (what lookups and
+/// updates use). An ordered map's lookup cost grew with the kind's size — a dozen or more
+/// comparisons through the borrowed-key trait object at 10,000 pods — and most store
+/// operations are lookups and in-place updates; only creations and removals touch the order.
+#[derive(Clone, Default)]
 pub struct Store {
-    /// One map per kind (indexed by `Kind as usize`, which is the kinds' order): a pod lookup
-    /// then searches the pods only, not the Events that outnumber them ten to one (a level less
-    /// of a deep tree, and fewer cache misses, in a big cluster), and a checkpoint's first write
-    /// copies only its kind's map.
+    /// Per kind, its keys in order.
+    keys: [Shared<BTreeSet<ObjectKey>>; KIND_SLOTS],
+    /// Per kind, its objects by key. Never iterated (hash order must not reach any output):
+    /// walks go through `keys`.
     objects: [Shared<Objects>; KIND_SLOTS],
     resource_version: u64,
     uid_counter: u64,
@@ -231,13 +251,24 @@ pub struct Store {
     changes: Vec<WatchEvent>,
 }
 
-/// The stored objects of one kind.
-type Objects = BTreeMap<ObjectKey, Rc<Object>>;
+/// The stored objects of one kind, by key. The fixed-key hasher keeps runs identical.
+type Objects = HashMap<ObjectKey, Rc<Object>, BuildHasherDefault<DefaultHasher>>;
 
 /// Room for every kind in [`Store::kind_version`]'s table and the per-kind maps.
 const KIND_SLOTS: usize = 32;
 // The last variant of `Kind` must fit (32: the largest array `Default` covers).
 const _: () = assert!((Kind::ClusterRoleBinding as usize) < KIND_SLOTS);
+
+impl std::fmt::Debug for Store {
+    /// The objects in key order (never the hash maps' order) and the counters.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("objects", &self.iter().collect::<Vec<_>>())
+            .field("resource_version", &self.resource_version)
+            .field("uid_counter", &self.uid_counter)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Store {
     /// An empty store whose generated UIDs derive from `seed`.
@@ -296,10 +327,11 @@ impl Store {
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
         let lo = KeyRef { kind, namespace: namespace.unwrap_or(""), name: "" };
-        self.of_kind(kind)
+        let objects = self.of_kind(kind);
+        self.keys[kind as usize]
             .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
-            .map(|(_, v)| v)
+            .take_while(move |k| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
+            .filter_map(move |k| objects.get(k))
     }
 
     /// Pods in a namespace, in name order.
@@ -309,7 +341,7 @@ impl Store {
 
     /// Every stored object, in key order (kinds in order, then namespace and name).
     pub fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &Rc<Object>)> {
-        self.objects.iter().flat_map(|m| m.iter())
+        self.keys.iter().zip(&self.objects).flat_map(|(keys, objects)| keys.iter().filter_map(|k| objects.get_key_value(k)))
     }
 
     /// Keys of objects with an ownerReference to `owner_uid`.
@@ -374,7 +406,11 @@ impl Store {
             Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
             None => {
                 let key = ObjectKey::of(&new);
-                (objects.insert(key.clone(), new.clone()), Some(key))
+                let old = objects.insert(key.clone(), new.clone());
+                if old.is_none() {
+                    self.keys[kind as usize].insert(key.clone());
+                }
+                (old, Some(key))
             }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
@@ -397,6 +433,7 @@ impl Store {
     /// Removes an object from storage (the final step of deletion).
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Rc<Object>> {
         let old = self.objects[key.kind as usize].remove(key)?;
+        self.keys[key.kind as usize].remove(key);
         self.unindex(key, old.meta());
         self.resource_version += 1;
         if let Some(v) = self.kind_versions.get_mut(key.kind as usize) {
