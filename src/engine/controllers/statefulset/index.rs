@@ -21,7 +21,9 @@ use super::utils::*;
 use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// What the controller needs to know about one claimed pod, computed from the pod, its claims and
 /// the set's identity/storage/retention parameters — never from the clock.
@@ -169,8 +171,11 @@ pub struct SetIndex {
     params: Params,
     dirty_pods: BTreeSet<String>,
     dirty_claims: BTreeSet<ObjectKey>,
-    /// Claimed pods (controlled by the set, selected, named like a member), by name.
-    pub members: BTreeMap<String, Member>,
+    /// Claimed pods (controlled by the set, selected, named like a member), by name. A hash map:
+    /// every refresh and most ordinal questions look a name up here, and an ordered map's string
+    /// comparisons grew with the set; the one walk ([`SetIndex::claimed_pods`]) sorts by name, so
+    /// no hash order leaks out (the fixed-key hasher keeps runs identical anyway).
+    members: HashMap<String, Member, BuildHasherDefault<DefaultHasher>>,
     /// Names of claimed pods by ordinal.
     at: BTreeMap<i64, Vec<String>>,
     /// Candidates the claim step acts on: orphans to adopt, owned pods to release.
@@ -210,7 +215,7 @@ impl SetIndex {
             params: Params::of(set),
             dirty_pods: BTreeSet::new(),
             dirty_claims: BTreeSet::new(),
-            members: BTreeMap::new(),
+            members: HashMap::default(),
             at: BTreeMap::new(),
             needs_claim: BTreeSet::new(),
             odd: 0,
@@ -269,7 +274,9 @@ impl SetIndex {
 
     /// The claimed pods in name order: what `getPodsForStatefulSet` returns after claiming.
     pub fn claimed_pods(&self) -> Vec<PodHandle> {
-        self.members.values().map(|m| m.pod.clone()).collect()
+        let mut names: Vec<&String> = self.members.keys().collect();
+        crate::util::sort::sort(&mut names);
+        names.into_iter().filter_map(|n| self.members.get(n)).map(|m| m.pod.clone()).collect()
     }
 
     /// Informer side: a pod of this set (by name or controller ref) changed.
