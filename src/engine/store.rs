@@ -244,8 +244,10 @@ pub struct Store {
     uid_salt: u64,
     /// owner uid → dependents (the garbage collector's graph).
     dependents: Shared<BTreeMap<String, BTreeSet<ObjectKey>>>,
-    /// uid → key, for owner lookups.
-    by_uid: Shared<BTreeMap<String, ObjectKey>>,
+    /// uid → key, for owner lookups (every pod write looks its owner up). A hash map, only ever
+    /// looked up: uids are random, so an ordered map gained nothing from order and paid a string
+    /// comparison per level.
+    by_uid: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
     /// Per kind (indexed by `Kind as usize`), the resourceVersion of its last write or removal.
     kind_versions: [u64; KIND_SLOTS],
     changes: Vec<WatchEvent>,
