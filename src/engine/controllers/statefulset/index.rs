@@ -350,6 +350,20 @@ impl SetIndex {
                 return;
             }
         }
+        // The same pod alone at the same ordinal with new facts (a pod becoming Running, then
+        // Ready): what taking it out of every index and putting it back would do, touching only
+        // the indexes whose membership changed.
+        if let (Some(new), Some(old)) = (&fresh, self.members.get(name)) {
+            let alone = self.at.get(&new.ordinal).is_some_and(|names| names.len() == 1);
+            if new.ordinal == old.ordinal && new.ordinal >= 0 && alone && is_odd(new) == is_odd(old) {
+                let before = old.facts.clone();
+                self.reindex(new.ordinal, &before, &new.facts);
+                if let Some(new) = fresh {
+                    self.members.insert(name.to_string(), new);
+                }
+                return;
+            }
+        }
         if let Some(ordinal) = self.members.get(name).map(|m| m.ordinal) {
             if ordinal >= 0 {
                 self.unregister(ordinal);
@@ -462,6 +476,74 @@ impl SetIndex {
             self.created -= created;
             self.running_ready -= rr;
         }
+    }
+
+    /// Whether two indexes hold the same members and the same facts in every index (tests: an
+    /// index kept up to date must equal one built from scratch).
+    #[cfg(test)]
+    pub(super) fn same_as(&self, other: &SetIndex) -> bool {
+        let member = |m: &Member| (m.ordinal, m.facts.clone(), m.pod.metadata.resource_version.clone());
+        let members = |ix: &SetIndex| crate::util::sort::btree_map(ix.members.iter().map(|(n, m)| (n.clone(), member(m))));
+        // Two pods at one ordinal are listed in the order they came (the index then hands over
+        // to the reference loop, which lists pods by name).
+        let at = |ix: &SetIndex| -> Vec<(i64, Vec<String>)> {
+            ix.at.iter().map(|(o, names)| (*o, crate::util::sort::btree_set(names.iter().cloned()).into_iter().collect())).collect()
+        };
+        let revisions = |ix: &SetIndex| -> Vec<_> {
+            ix.revisions.iter().map(|(r, o)| (r.clone(), o.all.clone(), o.not_terminating.clone(), o.counted)).collect()
+        };
+        members(self) == members(other)
+            && at(self) == at(other)
+            && self.needs_claim == other.needs_claim
+            && (self.odd, self.duplicates, self.created, self.running_ready) == (other.odd, other.duplicates, other.created, other.running_ready)
+            && self.set_claims == other.set_claims
+            && self.present == other.present
+            && self.monotonic_visits == other.monotonic_visits
+            && self.burst_visits == other.burst_visits
+            && self.unavailable == other.unavailable
+            && self.ready_times == other.ready_times
+            && self.ready_untimed == other.ready_untimed
+            && self.not_terminating == other.not_terminating
+            && self.claims_to_fix_condemned == other.claims_to_fix_condemned
+            && revisions(self) == revisions(other)
+    }
+
+    /// `index(o, before, false)` then `index(o, after, true)` for one registered ordinal, with only
+    /// the changed memberships written.
+    fn reindex(&mut self, o: i64, before: &Facts, after: &Facts) {
+        if before.revision != after.revision {
+            self.index(o, before, false);
+            self.index(o, after, true);
+            return;
+        }
+        /// Moves `set` from holding `old` to holding `new` (each when present).
+        fn flip<T: Ord>(set: &mut BTreeSet<T>, old: Option<T>, new: Option<T>) {
+            if old != new {
+                if let Some(v) = old {
+                    set.remove(&v);
+                }
+                if let Some(v) = new {
+                    set.insert(v);
+                }
+            }
+        }
+        let when = |cond: bool| cond.then_some(o);
+        flip(&mut self.monotonic_visits, when(before.needs_monotonic_visit()), when(after.needs_monotonic_visit()));
+        flip(&mut self.burst_visits, when(before.needs_burst_visit()), when(after.needs_burst_visit()));
+        flip(&mut self.unavailable, when(before.unavailable_whenever()), when(after.unavailable_whenever()));
+        let timed = |f: &Facts| f.ready_since.filter(|_| f.ready).map(|t| (t, o));
+        let untimed = |f: &Facts| when(f.ready && f.ready_since.is_none());
+        flip(&mut self.ready_times, timed(before), timed(after));
+        flip(&mut self.ready_untimed, untimed(before), untimed(after));
+        flip(&mut self.not_terminating, when(!before.terminating), when(!after.terminating));
+        flip(&mut self.claims_to_fix_condemned, when(!before.claims_condemned), when(!after.claims_condemned));
+        if let Some(rev) = self.revisions.get_mut(&after.revision) {
+            flip(&mut rev.not_terminating, when(!before.terminating), when(!after.terminating));
+            rev.counted -= usize::from(before.created && !before.terminating);
+            rev.counted += usize::from(after.created && !after.terminating);
+        }
+        self.created = self.created - usize::from(before.created) + usize::from(after.created);
+        self.running_ready = self.running_ready - usize::from(before.running_ready) + usize::from(after.running_ready);
     }
 
     /// Ordinals of Ready pods that are not available yet at `now` (ascending): those that turned
