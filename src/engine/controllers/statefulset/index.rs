@@ -176,8 +176,8 @@ pub struct SetIndex {
     /// comparisons grew with the set; the one walk ([`SetIndex::claimed_pods`]) sorts by name, so
     /// no hash order leaks out (the fixed-key hasher keeps runs identical anyway).
     members: HashMap<String, Member, BuildHasherDefault<DefaultHasher>>,
-    /// Names of claimed pods by ordinal.
-    at: BTreeMap<i64, Vec<String>>,
+    /// Names of claimed pods by ordinal. Only looked up (a hash map, as `members`).
+    at: HashMap<i64, Vec<String>, BuildHasherDefault<DefaultHasher>>,
     /// Candidates the claim step acts on: orphans to adopt, owned pods to release.
     pub needs_claim: BTreeSet<String>,
     odd: usize,
@@ -216,7 +216,7 @@ impl SetIndex {
             dirty_pods: BTreeSet::new(),
             dirty_claims: BTreeSet::new(),
             members: HashMap::default(),
-            at: BTreeMap::new(),
+            at: HashMap::default(),
             needs_claim: BTreeSet::new(),
             odd: 0,
             duplicates: 0,
@@ -487,7 +487,10 @@ impl SetIndex {
         // Two pods at one ordinal are listed in the order they came (the index then hands over
         // to the reference loop, which lists pods by name).
         let at = |ix: &SetIndex| -> Vec<(i64, Vec<String>)> {
-            ix.at.iter().map(|(o, names)| (*o, crate::util::sort::btree_set(names.iter().cloned()).into_iter().collect())).collect()
+            let mut v: Vec<(i64, Vec<String>)> =
+                ix.at.iter().map(|(o, names)| (*o, crate::util::sort::btree_set(names.iter().cloned()).into_iter().collect())).collect();
+            crate::util::sort::sort(&mut v);
+            v
         };
         let revisions = |ix: &SetIndex| -> Vec<_> {
             ix.revisions.iter().map(|(r, o)| (r.clone(), o.all.clone(), o.not_terminating.clone(), o.counted)).collect()
