@@ -8,7 +8,9 @@
 use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::ops::Bound;
 use std::rc::Rc;
 
@@ -94,6 +96,17 @@ impl PartialEq for dyn KeyParts + '_ {
 }
 
 impl Eq for dyn KeyParts + '_ {}
+
+impl Hash for dyn KeyParts + '_ {
+    /// As `ObjectKey`'s derived `Hash` (kind, namespace, name), so a borrowed key finds an owned
+    /// one in a hash map.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (kind, namespace, name) = self.parts();
+        kind.hash(state);
+        namespace.hash(state);
+        name.hash(state);
+    }
+}
 
 impl PartialOrd for dyn KeyParts + '_ {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -212,25 +225,52 @@ pub struct WatchEvent {
 /// The store. Cloning is cheap: objects are shared `Rc`s and the maps themselves are
 /// [`Shared`], copied only when a clone writes to them. Timeline checkpoints and the look-ahead
 /// of [`crate::engine::Cluster::step`] (which checkpoints before every look-ahead) rely on it.
-#[derive(Clone, Debug, Default)]
+///
+/// Each kind has its own maps (indexed by `Kind as usize`, which is the kinds' order), so a
+/// checkpoint's first write copies only its kind's maps, and a kind's objects live in two: the
+/// keys in order (what lists walk) and the objects by key in a hash map (what lookups and
+/// updates use). An ordered map's lookup cost grew with the kind's size — a dozen or more
+/// comparisons through the borrowed-key trait object at 10,000 pods — and most store
+/// operations are lookups and in-place updates; only creations and removals touch the order.
+#[derive(Clone, Default)]
 pub struct Store {
-    objects: Shared<BTreeMap<ObjectKey, Rc<Object>>>,
+    /// Per kind, its keys in order.
+    keys: [Shared<BTreeSet<ObjectKey>>; KIND_SLOTS],
+    /// Per kind, its objects by key. Never iterated (hash order must not reach any output):
+    /// walks go through `keys`.
+    objects: [Shared<Objects>; KIND_SLOTS],
     resource_version: u64,
     uid_counter: u64,
     uid_salt: u64,
     /// owner uid → dependents (the garbage collector's graph).
     dependents: Shared<BTreeMap<String, BTreeSet<ObjectKey>>>,
-    /// uid → key, for owner lookups.
-    by_uid: Shared<BTreeMap<String, ObjectKey>>,
+    /// uid → key, for owner lookups (every pod write looks its owner up). A hash map, only ever
+    /// looked up: uids are random, so an ordered map gained nothing from order and paid a string
+    /// comparison per level.
+    by_uid: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
     /// Per kind (indexed by `Kind as usize`), the resourceVersion of its last write or removal.
     kind_versions: [u64; KIND_SLOTS],
     changes: Vec<WatchEvent>,
 }
 
-/// Room for every kind in [`Store::kind_version`]'s table.
+/// The stored objects of one kind, by key. The fixed-key hasher keeps runs identical.
+type Objects = HashMap<ObjectKey, Rc<Object>, BuildHasherDefault<DefaultHasher>>;
+
+/// Room for every kind in [`Store::kind_version`]'s table and the per-kind maps.
 const KIND_SLOTS: usize = 32;
 // The last variant of `Kind` must fit (32: the largest array `Default` covers).
 const _: () = assert!((Kind::ClusterRoleBinding as usize) < KIND_SLOTS);
+
+impl std::fmt::Debug for Store {
+    /// The objects in key order (never the hash maps' order) and the counters.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("objects", &self.iter().collect::<Vec<_>>())
+            .field("resource_version", &self.resource_version)
+            .field("uid_counter", &self.uid_counter)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Store {
     /// An empty store whose generated UIDs derive from `seed`.
@@ -253,27 +293,33 @@ impl Store {
 
     /// Number of stored objects.
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.objects.iter().map(|m| m.len()).sum()
     }
 
     /// Whether the store holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.objects.iter().all(|m| m.is_empty())
+    }
+
+    /// The map of `kind`'s objects.
+    fn of_kind(&self, kind: Kind) -> &Objects {
+        // Every kind has a slot (the assertion by `KIND_SLOTS`); indexing cannot fail.
+        &self.objects[kind as usize]
     }
 
     /// Looks an object up.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Rc<Object>> {
-        self.objects.get(KeyRef::new(kind, namespace, name).as_key())
+        self.of_kind(kind).get(KeyRef::new(kind, namespace, name).as_key())
     }
 
     /// Looks an object up by key.
     pub fn get_key(&self, key: &ObjectKey) -> Option<&Rc<Object>> {
-        self.objects.get(key)
+        self.of_kind(key.kind).get(key)
     }
 
     /// Looks an object up by UID.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
-        self.by_uid.get(uid).and_then(|k| self.objects.get(k))
+        self.by_uid.get(uid).and_then(|k| self.get_key(k))
     }
 
     /// Objects of a kind, in key order; `namespace: None` lists every namespace.
@@ -283,10 +329,11 @@ impl Store {
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Rc<Object>> + 'a {
         let lo = KeyRef { kind, namespace: namespace.unwrap_or(""), name: "" };
-        self.objects
+        let objects = self.of_kind(kind);
+        self.keys[kind as usize]
             .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
-            .take_while(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
-            .map(|(_, v)| v)
+            .take_while(move |k| k.kind == kind && namespace.is_none_or(|ns| *k.namespace == *ns))
+            .filter_map(move |k| objects.get(k))
     }
 
     /// Pods in a namespace, in name order.
@@ -294,9 +341,9 @@ impl Store {
         self.list(Kind::Pod, Some(namespace)).filter_map(|o| o.as_pod())
     }
 
-    /// Every stored object, in key order.
+    /// Every stored object, in key order (kinds in order, then namespace and name).
     pub fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &Rc<Object>)> {
-        self.objects.iter()
+        self.keys.iter().zip(&self.objects).flat_map(|(keys, objects)| keys.iter().filter_map(|k| objects.get_key_value(k)))
     }
 
     /// Keys of objects with an ownerReference to `owner_uid`.
@@ -348,18 +395,24 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = self.resource_version.to_string();
         let new = Rc::new(obj);
-        if let Some(v) = self.kind_versions.get_mut(new.kind() as usize) {
+        let kind = new.kind();
+        if let Some(v) = self.kind_versions.get_mut(kind as usize) {
             *v = self.resource_version;
         }
         let m = new.meta();
-        let borrowed = KeyRef::new(new.kind(), &m.namespace, &m.name);
+        let borrowed = KeyRef::new(kind, &m.namespace, &m.name);
+        let objects = &mut *self.objects[kind as usize];
         // Replacing in place keeps the stored key: an update builds no owned key at all.
-        let slot = if new_key { None } else { self.objects.get_mut(borrowed.as_key()) };
+        let slot = if new_key { None } else { objects.get_mut(borrowed.as_key()) };
         let (old, key) = match slot {
             Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
             None => {
                 let key = ObjectKey::of(&new);
-                (self.objects.insert(key.clone(), new.clone()), Some(key))
+                let old = objects.insert(key.clone(), new.clone());
+                if old.is_none() {
+                    self.keys[kind as usize].insert(key.clone());
+                }
+                (old, Some(key))
             }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
@@ -381,7 +434,8 @@ impl Store {
 
     /// Removes an object from storage (the final step of deletion).
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Rc<Object>> {
-        let old = self.objects.remove(key)?;
+        let old = self.objects[key.kind as usize].remove(key)?;
+        self.keys[key.kind as usize].remove(key);
         self.unindex(key, old.meta());
         self.resource_version += 1;
         if let Some(v) = self.kind_versions.get_mut(key.kind as usize) {

@@ -13,7 +13,16 @@
 use super::NodePods;
 use crate::engine::api::{Kind, Node, Object};
 use crate::engine::store::Store;
+use std::collections::BTreeSet;
 use std::rc::Rc;
+
+/// A node's place in [`NodeCache::by_load`]: its pod count, then its index in name order, packed
+/// in one integer (the set then reuses the `BTreeSet<i64>` code the controller's index compiles,
+/// rather than adding a copy for pairs to the wasm bundle).
+fn load_key(pods: usize, index: usize) -> i64 {
+    let pods = pods.min(i32::MAX as usize) as i64;
+    (pods << 32) | (index as u32 as i64)
+}
 
 /// One node's facts for the Filter plugins (`framework.NodeInfo`).
 #[derive(Clone, Debug)]
@@ -71,6 +80,11 @@ impl NodeInfo {
 #[derive(Clone, Debug, Default)]
 pub struct NodeCache {
     nodes: Vec<NodeInfo>,
+    /// The nodes in the order the scheduler prefers them — fewest pods first, ties by name —
+    /// as [`load_key`]s. A cycle walks them in this order and stops at the first feasible one,
+    /// which is the node a walk over all of them would pick; so a pod costs as many filter
+    /// runs as nodes it skips, not one per node (pods × nodes to place a big set).
+    by_load: BTreeSet<i64>,
     /// The store's node [`Store::kind_version`] when the cache was last found current: while it
     /// stays the same, no node changed and the per-node comparison is skipped.
     synced_at: u64,
@@ -86,13 +100,30 @@ impl NodeCache {
     /// incremental one must always equal).
     #[cfg(test)]
     pub(super) fn build(store: &Store, node_pods: &NodePods) -> NodeCache {
-        NodeCache { nodes: stored_nodes(store).map(|o| NodeInfo::new(o.clone(), node_pods)).collect(), synced_at: store.kind_version(Kind::Node) }
+        let mut cache = NodeCache {
+            nodes: stored_nodes(store).map(|o| NodeInfo::new(o.clone(), node_pods)).collect(),
+            by_load: BTreeSet::new(),
+            synced_at: store.kind_version(Kind::Node),
+        };
+        cache.order_by_load();
+        cache
+    }
+
+    /// Rebuilds [`NodeCache::by_load`] from the nodes' counts.
+    fn order_by_load(&mut self) {
+        self.by_load = self.nodes.iter().enumerate().map(|(i, n)| load_key(n.pods, i)).collect();
     }
 
     /// The nodes, in name order. Current only after [`NodeCache::sync`] (or a true
     /// [`NodeCache::is_current`]).
     pub fn nodes(&self) -> &[NodeInfo] {
         &self.nodes
+    }
+
+    /// The nodes, fewest pods first, ties in name order (the scheduler's preference). Current as
+    /// [`NodeCache::nodes`] is.
+    pub fn by_load(&self) -> impl Iterator<Item = &NodeInfo> {
+        self.by_load.iter().filter_map(|k| self.nodes.get((k & 0xffff_ffff) as usize))
     }
 
     /// Whether the cache holds exactly the stored node versions (a pointer comparison per node:
@@ -121,36 +152,44 @@ impl NodeCache {
             };
             self.nodes.push(info);
         }
+        self.order_by_load();
     }
 
-    fn find(&mut self, node: &str) -> Option<&mut NodeInfo> {
-        let i = self.nodes.binary_search_by(|c| c.name().cmp(node)).ok()?;
-        self.nodes.get_mut(i)
+    /// Changes the counts of `node` (if cached) and keeps its place in the load order.
+    fn update(&mut self, node: &str, change: impl FnOnce(&mut NodeInfo)) {
+        let Ok(i) = self.nodes.binary_search_by(|c| c.name().cmp(node)) else { return };
+        let Some(info) = self.nodes.get_mut(i) else { return };
+        self.by_load.remove(&load_key(info.pods, i));
+        change(info);
+        self.by_load.insert(load_key(info.pods, i));
     }
 
     /// A pod with requests `(cpu, mem)` is now counted on `node`. (A node not in the cache yet
     /// counts its pods when [`NodeCache::sync`] adds it.)
     pub fn add_pod(&mut self, node: &str, (cpu, mem): (u64, u64)) {
-        if let Some(info) = self.find(node) {
+        self.update(node, |info| {
             info.pods += 1;
             info.requested_cpu = info.requested_cpu.wrapping_add(cpu);
             info.requested_mem = info.requested_mem.wrapping_add(mem);
-        }
+        });
     }
 
     /// A pod with requests `(cpu, mem)` no longer counts on `node`.
     pub fn remove_pod(&mut self, node: &str, (cpu, mem): (u64, u64)) {
-        if let Some(info) = self.find(node) {
+        self.update(node, |info| {
             info.pods = info.pods.saturating_sub(1);
             info.requested_cpu = info.requested_cpu.wrapping_sub(cpu);
             info.requested_mem = info.requested_mem.wrapping_sub(mem);
-        }
+        });
     }
 
-    /// Whether both hold the same node versions with the same counts, in the same order.
+    /// Whether both hold the same node versions with the same counts, in the same order (and so
+    /// the same load order).
     #[cfg(test)]
     pub(super) fn same_as(&self, other: &NodeCache) -> bool {
-        self.nodes.len() == other.nodes.len() && self.nodes.iter().zip(&other.nodes).all(|(a, b)| a.same_as(b))
+        self.nodes.len() == other.nodes.len()
+            && self.nodes.iter().zip(&other.nodes).all(|(a, b)| a.same_as(b))
+            && self.by_load == other.by_load
     }
 }
 

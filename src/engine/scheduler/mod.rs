@@ -253,10 +253,11 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
     let requests = framework::pod_requests(&pod);
     let has_claims = !claims.bound.is_empty() || !claims.unbound_delayed.is_empty();
     let mut rejections = Vec::new();
-    // The feasible node running the fewest pods, ties to the first name: nodes come in name
-    // order, so only a strictly smaller count replaces the running minimum.
-    let mut best: Option<(usize, &NodeInfo)> = None;
-    for info in c.scheduler.nodes.nodes() {
+    // The feasible node running the fewest pods, ties to the first name: nodes come in that
+    // order, so the first feasible one is it. Only a pod that fits nowhere visits every node
+    // (the fit error counts the rejections per reason, so their order does not show).
+    let mut best: Option<&NodeInfo> = None;
+    for info in c.scheduler.nodes.by_load() {
         let Some(n) = info.node() else { continue };
         let rejection = if n.spec.unschedulable == Some(true) && !tolerates_cordon {
             Some(Rejection::unresolvable("node(s) were unschedulable"))
@@ -274,13 +275,12 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
         match rejection {
             Some(r) => rejections.push(r),
             None => {
-                if best.is_none_or(|(count, _)| info.pods < count) {
-                    best = Some((info.pods, info));
-                }
+                best = Some(info);
+                break;
             }
         }
     }
-    let Some(node) = best.and_then(|(_, info)| info.node()).map(|n| n.metadata.name.clone()) else {
+    let Some(node) = best.and_then(|info| info.node()).map(|n| n.metadata.name.clone()) else {
         let text = fit_error(num_nodes, None, &rejections);
         let summary = summarize(&rejections);
         unschedulable(c, key, &pod, text, summary);

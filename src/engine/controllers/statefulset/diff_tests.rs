@@ -281,8 +281,22 @@ fn run(gate: bool, ops: &[Op]) -> Result<(), TestCaseError> {
         apply(&mut reference, op);
         let (a, b) = (snapshot(&fast), snapshot(&reference));
         prop_assert!(a == b, "step {step} ({op:?}) diverged {}", first_difference(&a, &b));
+        prop_assert!(indexes_are_fresh(&fast), "step {step} ({op:?}): an index differs from one built from scratch");
     }
     Ok(())
+}
+
+/// Whether every set's index, refreshed as its next sync would, equals one built from the store.
+fn indexes_are_fresh(c: &Cluster) -> bool {
+    c.statefulset_controller.indexes.iter().all(|(key, ix)| {
+        let Some(set) = c.store.get_key(key).and_then(|o| o.as_stateful_set()) else { return true };
+        if !ix.fits(set) {
+            return true;
+        }
+        let mut live = (**ix).clone();
+        live.refresh(c, set);
+        live.same_as(&super::index::SetIndex::build(c, set))
+    })
 }
 
 proptest! {

@@ -21,7 +21,9 @@ use super::utils::*;
 use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// What the controller needs to know about one claimed pod, computed from the pod, its claims and
 /// the set's identity/storage/retention parameters — never from the clock.
@@ -169,10 +171,13 @@ pub struct SetIndex {
     params: Params,
     dirty_pods: BTreeSet<String>,
     dirty_claims: BTreeSet<ObjectKey>,
-    /// Claimed pods (controlled by the set, selected, named like a member), by name.
-    pub members: BTreeMap<String, Member>,
-    /// Names of claimed pods by ordinal.
-    at: BTreeMap<i64, Vec<String>>,
+    /// Claimed pods (controlled by the set, selected, named like a member), by name. A hash map:
+    /// every refresh and most ordinal questions look a name up here, and an ordered map's string
+    /// comparisons grew with the set; the one walk ([`SetIndex::claimed_pods`]) sorts by name, so
+    /// no hash order leaks out (the fixed-key hasher keeps runs identical anyway).
+    members: HashMap<String, Member, BuildHasherDefault<DefaultHasher>>,
+    /// Names of claimed pods by ordinal. Only looked up (a hash map, as `members`).
+    at: HashMap<i64, Vec<String>, BuildHasherDefault<DefaultHasher>>,
     /// Candidates the claim step acts on: orphans to adopt, owned pods to release.
     pub needs_claim: BTreeSet<String>,
     odd: usize,
@@ -210,8 +215,8 @@ impl SetIndex {
             params: Params::of(set),
             dirty_pods: BTreeSet::new(),
             dirty_claims: BTreeSet::new(),
-            members: BTreeMap::new(),
-            at: BTreeMap::new(),
+            members: HashMap::default(),
+            at: HashMap::default(),
             needs_claim: BTreeSet::new(),
             odd: 0,
             duplicates: 0,
@@ -269,7 +274,9 @@ impl SetIndex {
 
     /// The claimed pods in name order: what `getPodsForStatefulSet` returns after claiming.
     pub fn claimed_pods(&self) -> Vec<PodHandle> {
-        self.members.values().map(|m| m.pod.clone()).collect()
+        let mut names: Vec<&String> = self.members.keys().collect();
+        crate::util::sort::sort(&mut names);
+        names.into_iter().filter_map(|n| self.members.get(n)).map(|m| m.pod.clone()).collect()
     }
 
     /// Informer side: a pod of this set (by name or controller ref) changed.
@@ -340,6 +347,20 @@ impl SetIndex {
         if let (Some(new), Some(old)) = (&mut fresh, self.members.get_mut(name)) {
             if new.ordinal == old.ordinal && new.facts == old.facts && is_odd(new) == is_odd(old) {
                 std::mem::swap(&mut old.pod, &mut new.pod);
+                return;
+            }
+        }
+        // The same pod alone at the same ordinal with new facts (a pod becoming Running, then
+        // Ready): what taking it out of every index and putting it back would do, touching only
+        // the indexes whose membership changed.
+        if let (Some(new), Some(old)) = (&fresh, self.members.get(name)) {
+            let alone = self.at.get(&new.ordinal).is_some_and(|names| names.len() == 1);
+            if new.ordinal == old.ordinal && new.ordinal >= 0 && alone && is_odd(new) == is_odd(old) {
+                let before = old.facts.clone();
+                self.reindex(new.ordinal, &before, &new.facts);
+                if let Some(new) = fresh {
+                    self.members.insert(name.to_string(), new);
+                }
                 return;
             }
         }
@@ -455,6 +476,77 @@ impl SetIndex {
             self.created -= created;
             self.running_ready -= rr;
         }
+    }
+
+    /// Whether two indexes hold the same members and the same facts in every index (tests: an
+    /// index kept up to date must equal one built from scratch).
+    #[cfg(test)]
+    pub(super) fn same_as(&self, other: &SetIndex) -> bool {
+        let member = |m: &Member| (m.ordinal, m.facts.clone(), m.pod.metadata.resource_version.clone());
+        let members = |ix: &SetIndex| crate::util::sort::btree_map(ix.members.iter().map(|(n, m)| (n.clone(), member(m))));
+        // Two pods at one ordinal are listed in the order they came (the index then hands over
+        // to the reference loop, which lists pods by name).
+        let at = |ix: &SetIndex| -> Vec<(i64, Vec<String>)> {
+            let mut v: Vec<(i64, Vec<String>)> =
+                ix.at.iter().map(|(o, names)| (*o, crate::util::sort::btree_set(names.iter().cloned()).into_iter().collect())).collect();
+            crate::util::sort::sort(&mut v);
+            v
+        };
+        let revisions = |ix: &SetIndex| -> Vec<_> {
+            ix.revisions.iter().map(|(r, o)| (r.clone(), o.all.clone(), o.not_terminating.clone(), o.counted)).collect()
+        };
+        members(self) == members(other)
+            && at(self) == at(other)
+            && self.needs_claim == other.needs_claim
+            && (self.odd, self.duplicates, self.created, self.running_ready) == (other.odd, other.duplicates, other.created, other.running_ready)
+            && self.set_claims == other.set_claims
+            && self.present == other.present
+            && self.monotonic_visits == other.monotonic_visits
+            && self.burst_visits == other.burst_visits
+            && self.unavailable == other.unavailable
+            && self.ready_times == other.ready_times
+            && self.ready_untimed == other.ready_untimed
+            && self.not_terminating == other.not_terminating
+            && self.claims_to_fix_condemned == other.claims_to_fix_condemned
+            && revisions(self) == revisions(other)
+    }
+
+    /// `index(o, before, false)` then `index(o, after, true)` for one registered ordinal, with only
+    /// the changed memberships written.
+    fn reindex(&mut self, o: i64, before: &Facts, after: &Facts) {
+        if before.revision != after.revision {
+            self.index(o, before, false);
+            self.index(o, after, true);
+            return;
+        }
+        /// Moves `set` from holding `old` to holding `new` (each when present).
+        fn flip<T: Ord>(set: &mut BTreeSet<T>, old: Option<T>, new: Option<T>) {
+            if old != new {
+                if let Some(v) = old {
+                    set.remove(&v);
+                }
+                if let Some(v) = new {
+                    set.insert(v);
+                }
+            }
+        }
+        let when = |cond: bool| cond.then_some(o);
+        flip(&mut self.monotonic_visits, when(before.needs_monotonic_visit()), when(after.needs_monotonic_visit()));
+        flip(&mut self.burst_visits, when(before.needs_burst_visit()), when(after.needs_burst_visit()));
+        flip(&mut self.unavailable, when(before.unavailable_whenever()), when(after.unavailable_whenever()));
+        let timed = |f: &Facts| f.ready_since.filter(|_| f.ready).map(|t| (t, o));
+        let untimed = |f: &Facts| when(f.ready && f.ready_since.is_none());
+        flip(&mut self.ready_times, timed(before), timed(after));
+        flip(&mut self.ready_untimed, untimed(before), untimed(after));
+        flip(&mut self.not_terminating, when(!before.terminating), when(!after.terminating));
+        flip(&mut self.claims_to_fix_condemned, when(!before.claims_condemned), when(!after.claims_condemned));
+        if let Some(rev) = self.revisions.get_mut(&after.revision) {
+            flip(&mut rev.not_terminating, when(!before.terminating), when(!after.terminating));
+            rev.counted -= usize::from(before.created && !before.terminating);
+            rev.counted += usize::from(after.created && !after.terminating);
+        }
+        self.created = self.created - usize::from(before.created) + usize::from(after.created);
+        self.running_ready = self.running_ready - usize::from(before.running_ready) + usize::from(after.running_ready);
     }
 
     /// Ordinals of Ready pods that are not available yet at `now` (ascending): those that turned
