@@ -1,5 +1,11 @@
 //! The browser playground's entry point (built for wasm32 by Trunk).
 
+/// talc instead of Rust's default dlmalloc: a step that creates 1,000 pods makes hundreds of
+/// thousands of small allocations, and talc serves them faster in less code.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     stsplay::ui::start();
