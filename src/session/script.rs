@@ -166,15 +166,14 @@ pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
                     let name = super::input::named_files(&words).into_iter().next()?;
                     (file_to_stdin(t, &name)?.as_str() == line.trim()).then(|| (t.to_string(), name))
                 });
-                let applied = typed.and_then(|t| t.strip_prefix("kubectl apply -f ")).map(|f| f.trim().to_string());
-                match (piped, stdin) {
-                    (_, Some(text)) if applied.is_some() && line.trim() == "kubectl apply -f -" => {
-                        out.push(Input::Apply { file: applied.unwrap_or_default(), text })
-                    }
-                    (Some((typed, file)), Some(text)) => {
+                // The Apply button's form, kept apart so a tab name with spaces still comes back.
+                let applied = typed.and_then(|t| t.strip_prefix("kubectl apply -f ")).filter(|_| line.trim() == "kubectl apply -f -");
+                match (applied, piped, stdin) {
+                    (Some(file), _, Some(text)) => out.push(Input::Apply { file: file.trim().to_string(), text }),
+                    (None, Some((typed, file)), Some(text)) => {
                         out.push(Input::Kubectl { line: typed, stdin: None, files: BTreeMap::from([(file, text)]) })
                     }
-                    (_, stdin) => out.push(Input::Kubectl { line, stdin, files: BTreeMap::new() }),
+                    (_, _, stdin) => out.push(Input::Kubectl { line, stdin, files: BTreeMap::new() }),
                 }
             }
             Item::Sim(Directive::Step(n)) => out.extend((0..n).map(|_| Input::STEP)),

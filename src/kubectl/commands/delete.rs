@@ -10,7 +10,7 @@ use crate::engine::apiserver::{self, DeleteOptions, Propagation};
 use crate::engine::store::ObjectKey;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
-use crate::kubectl::resources::{parse_resource_args, ListOptions, Targets};
+use crate::kubectl::resources::{ListOptions, ResourceArgs, Targets};
 use crate::kubectl::Env;
 use std::rc::Rc;
 
@@ -69,12 +69,10 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if force && grace < 0 {
         grace = 0;
     }
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "delete")?;
-    let ra = match from_files {
-        Some(ra) => ra,
-        None if p.args.is_empty() => return Err(CmdError::plain(NO_RESOURCES_ERROR)),
-        None => parse_resource_args(&p.args)?,
-    };
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
+        return Err(CmdError::plain(NO_RESOURCES_ERROR));
+    }
+    let ra = super::manifests::resource_args(env, &p, &p.args, "delete")?;
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let selector = p.string("selector").map(String::from);
     let all = p.bool("all");
@@ -93,7 +91,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let ignore = p.bool_or("ignore-not-found", all || selector.is_some());
     // delete.go deleteResource: AddSourceToErr("deleting", info.Source, err) — an object
     // named in a file that is not there reads `error when deleting "FILE": …`.
-    let fetched = if ra.sources.is_empty() { fetch(env, &ra.targets, &opts, ignore)? } else { fetch_from_files(env, &ra, ignore) };
+    let fetched = if ra.sources.is_empty() { fetch(env, &ra.targets, &opts, ignore)? } else { fetch_from_files(env, &ra, &opts, ignore)? };
     if grace == 0 && force {
         env.eprintln("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
@@ -122,18 +120,19 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     finish(env, errors)
 }
 
-/// The objects `-f` files name, each NotFound tagged with its file.
-fn fetch_from_files(env: &Env, ra: &crate::kubectl::resources::ResourceArgs, ignore: bool) -> Fetched {
+/// The objects `-f` files name, fetched one by one so that each error carries its file.
+fn fetch_from_files(env: &Env, ra: &ResourceArgs, opts: &ListOptions, ignore: bool) -> CmdResult<Fetched> {
     let mut out = Fetched { objects: Vec::new(), errors: Vec::new() };
-    let Targets::Names(names) = &ra.targets else { return out };
-    for ((k, n), source) in names.iter().zip(&ra.sources) {
-        match crate::kubectl::resources::get(env.cluster, *k, &env.namespace, n) {
-            Ok(o) => out.objects.push(o),
-            Err(_) if ignore => {}
-            Err(err) => out.errors.push(CmdError::ApiWithSource { action: "deleting".into(), source: source.clone(), err }),
-        }
+    let Targets::Names(names) = &ra.targets else { return Ok(out) };
+    for (name, source) in names.iter().zip(&ra.sources) {
+        let one = fetch(env, &Targets::Names(vec![name.clone()]), opts, ignore)?;
+        out.objects.extend(one.objects);
+        out.errors.extend(one.errors.into_iter().map(|e| match e {
+            CmdError::Api(err) => CmdError::ApiWithSource { action: "deleting".into(), source: source.clone(), err },
+            e => e,
+        }));
     }
-    out
+    Ok(out)
 }
 
 /// `DeleteOptions.PrintObj`.

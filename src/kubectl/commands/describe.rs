@@ -7,7 +7,7 @@ use super::{parse_flags, usage_errorf};
 use crate::engine::api::Object;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
-use crate::kubectl::resources::{self, parse_resource_args, ListOptions, Targets};
+use crate::kubectl::resources::{self, ListOptions, Targets};
 use crate::kubectl::Env;
 use std::rc::Rc;
 
@@ -24,15 +24,11 @@ pub const FLAGS: &[FlagSpec] = &[
 /// `kubectl describe`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "describe", args, FLAGS)?;
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "describe")?;
-    if from_files.is_none() && p.args.is_empty() {
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
         env.eprint("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf("describe", "Required resource not specified."));
     }
-    let ra = match from_files {
-        Some(ra) => ra,
-        None => parse_resource_args(&p.args)?,
-    };
+    let ra = super::manifests::resource_args(env, &p, &p.args, "describe")?;
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all = p.bool("all-namespaces");
     let opts = ListOptions {

@@ -10,7 +10,7 @@ use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::printers::tabwriter::new_table_writer;
 use crate::kubectl::printers::{jsonpath, print_table, PrintOptions, RowContext};
-use crate::kubectl::resources::{self, parse_resource_args, ListOptions, Targets};
+use crate::kubectl::resources::{self, ListOptions, Targets};
 use crate::kubectl::watch::{Watch, WatchSpec};
 use crate::kubectl::Env;
 use std::rc::Rc;
@@ -74,20 +74,15 @@ pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found:
 /// `kubectl get`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "get", args, FLAGS)?;
-    let format = if p.args.is_empty() && p.strings("filename").is_empty() { None } else { Some(parse_format(p.string("output"), true)?) };
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "get")?;
-    if from_files.is_none() && p.args.is_empty() {
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
         env.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf(
             "get",
             "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
         ));
     }
-    let format = format.unwrap_or(Format::Table);
-    let ra = match from_files {
-        Some(ra) => ra,
-        None => parse_resource_args(&p.args)?,
-    };
+    let format = parse_format(p.string("output"), true)?;
+    let ra = super::manifests::resource_args(env, &p, &p.args, "get")?;
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all_namespaces = p.bool("all-namespaces");
     let opts = ListOptions {

@@ -9,7 +9,7 @@ use super::{parse_flags, usage_errorf};
 use crate::engine::apiserver;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
-use crate::kubectl::resources::{parse_resource_args, ListOptions, Targets};
+use crate::kubectl::resources::{ListOptions, Targets};
 use crate::kubectl::Env;
 use std::collections::BTreeMap;
 
@@ -56,8 +56,7 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
         let what = if mode == Mode::Label { "label" } else { "annotation" };
         return Err(usage_errorf(cmd, &format!("at least one {what} update is required")));
     }
-    let from_files = super::manifests::file_targets(env, &p, res, cmd)?;
-    if from_files.is_none() && res.is_empty() {
+    if res.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf(cmd, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
     let mut set: BTreeMap<String, String> = BTreeMap::new();
@@ -77,10 +76,7 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
             return Err(CmdError::plain(format!("can not both modify and remove the following {} in the same command: {k}", if mode == Mode::Label { "label(s)" } else { "annotation(s)" })));
         }
     }
-    let ra = match from_files {
-        Some(ra) => ra,
-        None => parse_resource_args(res)?,
-    };
+    let ra = super::manifests::resource_args(env, &p, res, cmd)?;
     let selector = p.string("selector").map(String::from);
     if matches!(ra.targets, Targets::Lists(_)) && selector.is_none() && !p.bool("all") {
         return Err(CmdError::plain("resource(s) were provided, but no name was specified"));

@@ -106,12 +106,27 @@ pub fn read_sources(env: &Env, names: &[String]) -> CmdResult<Vec<Source>> {
     Ok(out)
 }
 
+/// Whether the command was given `-f` files.
+pub fn has_files(p: &Parsed) -> bool {
+    !p.strings("filename").is_empty()
+}
+
+/// The objects a command that acts on existing objects works on: those its `-f` files name (see
+/// [`file_targets`]), else its resource arguments (`TYPE NAME…`, `TYPE/NAME…`). The caller has
+/// already refused a command with neither.
+pub fn resource_args(env: &mut Env, p: &Parsed, args: &[String], action: &str) -> CmdResult<ResourceArgs> {
+    match file_targets(env, p, args, action)? {
+        Some(ra) => Ok(ra),
+        None => crate::kubectl::resources::parse_resource_args(args),
+    }
+}
+
 /// `-f FILE` for commands that act on existing objects (get, describe, delete, scale, label,
 /// set image, rollout, patch): resource.Builder's FilenameParam visits each document and the
 /// command works on the object it names (kind, name, namespace), as `TYPE/NAME` would. None
 /// when no `-f` was given. `args` are the command's resource arguments, which kubectl refuses
 /// beside files. The files' namespace becomes the command's (`-n` must agree with it).
-pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) -> CmdResult<Option<ResourceArgs>> {
+fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) -> CmdResult<Option<ResourceArgs>> {
     let files = p.strings("filename");
     if files.is_empty() {
         return Ok(None);
@@ -142,9 +157,6 @@ pub fn file_targets(env: &mut Env, p: &Parsed, args: &[String], action: &str) ->
             names.push((d.object.kind(), d.object.meta().name.clone()));
             sources.push(src.name.clone());
         }
-    }
-    if names.is_empty() {
-        return Err(CmdError::plain("no objects passed to ".to_string() + action));
     }
     if let Some(ns) = namespace {
         env.namespace = ns;
@@ -228,7 +240,11 @@ mod tests {
     const STS_ONLY: &str = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: myapp\n";
 
     fn with_file(c: &mut crate::engine::sim::Cluster, line: &str) -> Output {
-        let files = [(SEED_FILE.to_string(), SEED_YAML.to_string()), ("sts.yaml".to_string(), STS_ONLY.to_string())];
+        let files = [
+            (SEED_FILE.to_string(), SEED_YAML.to_string()),
+            ("sts.yaml".to_string(), STS_ONLY.to_string()),
+            ("empty.yaml".to_string(), "# nothing yet\n".to_string()),
+        ];
         run(c, line, &Context { files: Some(FileResolver::from_map(files.into_iter().collect())), ..Context::default() })
     }
 
@@ -257,6 +273,9 @@ mod tests {
         let o = with_file(&mut c, "kubectl get sts -f myapp.yaml");
         assert_eq!(o.stderr, "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n");
         assert_eq!(with_file(&mut c, "kubectl delete -f nope.yaml").stderr, "error: the path \"nope.yaml\" does not exist\n");
+        // A file with no objects names nothing: the command's empty result.
+        assert_eq!(with_file(&mut c, "kubectl get -f empty.yaml").stderr, "No resources found in default namespace.\n");
+        assert_eq!(with_file(&mut c, "kubectl delete -f empty.yaml").stdout, "No resources found\n");
         // delete.go adds the file to the server's error.
         assert_eq!(
             with_file(&mut c, "kubectl delete -f sts.yaml").stderr,

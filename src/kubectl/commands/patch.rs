@@ -15,7 +15,7 @@ use crate::engine::manifest::tree;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::patch::{json, merge, strategic, PatchError};
-use crate::kubectl::resources::{parse_resource_args, ListOptions};
+use crate::kubectl::resources::ListOptions;
 use crate::kubectl::Env;
 use serde_json::Value;
 
@@ -167,12 +167,10 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         }
     };
     let patch = patch_to_json(&text)?;
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "patch")?;
-    let ra = match from_files {
-        Some(ra) => ra,
-        None if p.args.is_empty() => return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR)),
-        None => parse_resource_args(&p.args)?,
-    };
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
+        return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR));
+    }
+    let ra = super::manifests::resource_args(env, &p, &p.args, "patch")?;
     let opts = ListOptions { namespace: Some(env.namespace.clone()), label_selector: None, field_selector: None };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;

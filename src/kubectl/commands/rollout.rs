@@ -13,7 +13,7 @@ use crate::kubectl::duration::parse_go_duration;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::printers::tabwriter::new_describe_writer;
-use crate::kubectl::resources::{self, parse_resource_args, Targets};
+use crate::kubectl::resources::{self, Targets};
 use crate::kubectl::Env;
 
 /// Flags the rollout subcommands accept.
@@ -43,14 +43,10 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     rest.remove(i);
     let cmd = format!("rollout {sub}");
     let p = parse_flags(env, &cmd, &rest, FLAGS)?;
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "rollout")?;
-    if from_files.is_none() && p.args.is_empty() {
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     }
-    let ra = match from_files {
-        Some(ra) => ra,
-        None => parse_resource_args(&p.args)?,
-    };
+    let ra = super::manifests::resource_args(env, &p, &p.args, "rollout")?;
     let Targets::Names(names) = ra.targets else {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     };

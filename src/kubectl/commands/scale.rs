@@ -8,7 +8,7 @@ use crate::engine::api::{Kind, Object};
 use crate::engine::apiserver;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
-use crate::kubectl::resources::{parse_resource_args, ListOptions};
+use crate::kubectl::resources::ListOptions;
 use crate::kubectl::Env;
 
 /// Flags `kubectl scale` accepts.
@@ -33,12 +33,10 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if replicas < 0 {
         return Err(CmdError::plain("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"));
     }
-    let from_files = super::manifests::file_targets(env, &p, &p.args, "scale")?;
-    let ra = match from_files {
-        Some(ra) => ra,
-        None if p.args.is_empty() => return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR)),
-        None => parse_resource_args(&p.args)?,
-    };
+    if p.args.is_empty() && !super::manifests::has_files(&p) {
+        return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR));
+    }
+    let ra = super::manifests::resource_args(env, &p, &p.args, "scale")?;
     let opts = ListOptions {
         namespace: Some(env.namespace.clone()),
         label_selector: p.string("selector").map(String::from),

@@ -8,7 +8,7 @@ use crate::engine::api::Object;
 use crate::engine::apiserver;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
-use crate::kubectl::resources::{parse_resource_args, ListOptions};
+use crate::kubectl::resources::ListOptions;
 use crate::kubectl::Env;
 
 /// Flags `kubectl set image` accepts.
@@ -46,16 +46,12 @@ pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
     if pairs.is_empty() {
         return Err(usage_errorf("set image", "at least one image update is required"));
     }
-    let from_files = super::manifests::file_targets(env, &p, res, "set image")?;
-    if from_files.is_none() && res.is_empty() {
+    if res.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf("set image", "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
     let images: Vec<(String, String)> =
         pairs.iter().filter_map(|s| s.split_once('=')).map(|(a, b)| (a.to_string(), b.to_string())).collect();
-    let ra = match from_files {
-        Some(ra) => ra,
-        None => parse_resource_args(res)?,
-    };
+    let ra = super::manifests::resource_args(env, &p, res, "set image")?;
     let opts = ListOptions { namespace: Some(env.namespace.clone()), label_selector: p.string("selector").map(String::from), field_selector: None };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;
