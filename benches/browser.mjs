@@ -9,38 +9,12 @@
 //
 // The 1,000-pod case uses podManagementPolicy: Parallel (OrderedReady never gets past the
 // 3 nodes × 110 pods of the simulated cluster); about 670 of its pods stay Pending.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { command, launch, serve } from './common.mjs';
 
 const DIST = path.resolve(process.argv[2] ?? 'dist');
 const RUNS = 5; // page loads measured
 const STEPS = 40; // steps measured per size
-
-function serve(dir) {
-  return new Promise((resolve, reject) => {
-    const p = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir]);
-    p.stdout.on('data', (d) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => p.kill() });
-    });
-    p.on('error', reject);
-  });
-}
-
-async function launch() {
-  const profile = await mkdtemp(path.join(tmpdir(), 'stsplay-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  return { context, close: async () => { await context.close(); await rm(profile, { recursive: true, force: true }); } };
-}
 
 // Records when the app's workspace first exists (performance.now(), i.e. since navigation start).
 const MOUNT_PROBE = `
@@ -54,12 +28,6 @@ const stats = (xs) => {
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
   return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, worst ${s[s.length - 1].toFixed(1)} ms (n=${s.length})`;
 };
-
-async function command(page, line) {
-  const prompt = page.getByRole('textbox', { name: 'kubectl command' });
-  await prompt.fill(line);
-  await prompt.press('Enter');
-}
 
 /** `sim wait` in the console (it runs inside the reducer; the next frame shows its result). */
 async function simWait(page) {

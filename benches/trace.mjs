@@ -8,11 +8,8 @@
 // renderer's main thread: script, style, layout, paint, hit-test…), and, with a sampling CPU
 // profile of that step, the hottest functions (wasm names need a build that keeps them, e.g.
 // data-wasm-opt="0").
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { command, launch, serve } from './common.mjs';
 
 const DIST = path.resolve(process.argv[2] ?? 'dist');
 const STEPS = Number(process.env.STEPS ?? 40);
@@ -22,23 +19,6 @@ const PROFILE = process.env.PROFILE !== '0';
 // VERBOSE=1: one line per step (script, compile, style, layout of its timed part).
 const VERBOSE = process.env.VERBOSE === '1';
 const CPU = process.env.CPU === '1';
-
-function serve(dir) {
-  return new Promise((resolve, reject) => {
-    const p = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir]);
-    p.stdout.on('data', (d) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}/`, stop: () => p.kill() });
-    });
-    p.on('error', reject);
-  });
-}
-
-async function command(page, line) {
-  const prompt = page.getByRole('textbox', { name: 'kubectl command' });
-  await prompt.fill(line);
-  await prompt.press('Enter');
-}
 
 // As in browser.mjs, plus marks: the click, the forced layout, and the end of the next frame.
 const timedStep = (page) => page.evaluate(() => new Promise((resolve) => {
@@ -157,14 +137,7 @@ async function worstStep(page, cdp, label) {
 
 async function main() {
   const server = await serve(DIST);
-  const profileDir = await mkdtemp(path.join(tmpdir(), 'stsplay-trace-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { context, close } = await launch('stsplay-trace-');
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const cdp = await context.newCDPSession(page);
@@ -181,8 +154,7 @@ async function main() {
     await command(page, 'kubectl scale sts myapp --replicas=1000');
     await worstStep(page, cdp, 'one step at 1,000 pods (creating them)');
   } finally {
-    await context.close();
-    await rm(profileDir, { recursive: true, force: true });
+    await close();
     server.stop();
   }
 }
