@@ -10,6 +10,7 @@ pub mod object;
 pub mod pod;
 pub mod shared;
 pub mod storage;
+pub mod value_de;
 
 pub use apps::*;
 pub use core::*;

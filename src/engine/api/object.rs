@@ -6,6 +6,7 @@ use super::core::{Endpoints, Event, Node, Service};
 use super::meta::ObjectMeta;
 use super::pod::Pod;
 use super::storage::{PersistentVolume, PersistentVolumeClaim, StorageClass};
+use super::value_de::Unknown;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -296,7 +297,7 @@ impl Object {
     /// Builds an object of `kind` from JSON, calling `unknown` with the path of every member
     /// the typed object has no field for (the manifest decoder turns those into warnings).
     /// `apiVersion`/`kind` keys are ignored for simulated kinds.
-    pub fn decode(kind: Kind, mut v: Value, unknown: &mut dyn FnMut(serde_ignored::Path)) -> Result<Object, serde_json::Error> {
+    pub fn decode(kind: Kind, mut v: Value, unknown: &mut Unknown<'_>) -> Result<Object, serde_json::Error> {
         if let Value::Object(m) = &mut v {
             if kind.is_simulated() || kind == Kind::Endpoints {
                 m.remove("apiVersion");
@@ -323,13 +324,11 @@ impl Object {
 /// Decodes a typed value from JSON, calling `unknown` for every ignored member.
 ///
 /// Every typed decode in the playground goes through here, with this one callback type, so each
-/// `Deserialize` impl is compiled once (for serde_ignored's wrapper over `Value`) rather than
-/// once per decoder and per closure; that duplication was a large share of the wasm bundle.
-pub fn decode_value<T: serde::de::DeserializeOwned>(
-    v: Value,
-    unknown: &mut dyn FnMut(serde_ignored::Path),
-) -> Result<T, serde_json::Error> {
-    serde_ignored::deserialize(v, unknown)
+/// `Deserialize` impl is compiled once (for [`value_de`](super::value_de)'s deserializer over
+/// `Value`) rather than once per decoder and per closure; that duplication was a large share of
+/// the wasm bundle.
+pub fn decode_value<T: serde::de::DeserializeOwned>(v: Value, unknown: &mut Unknown<'_>) -> Result<T, serde_json::Error> {
+    super::value_de::deserialize(v, unknown)
 }
 
 /// [`decode_value`] without unknown-field reporting: the drop-in for `serde_json::from_value`.

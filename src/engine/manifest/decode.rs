@@ -5,6 +5,7 @@
 
 use super::tree::{self, Document, Located, TreeError};
 use super::{gotypes, Decoded, Diagnostic, DiagnosticKind, ManifestSet, Mark, Severity, SourceRef};
+use crate::engine::api::value_de::Path;
 use crate::engine::api::{Kind, Object};
 use crate::engine::limits;
 use serde_json::Value;
@@ -286,21 +287,18 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
-/// A serde_ignored path in the API server's notation: `spec.containers[0].imagePullPolcy`.
-fn path_string(p: &serde_ignored::Path) -> String {
+/// A decoding path in the API server's notation: `spec.containers[0].imagePullPolcy`.
+fn path_string(p: &Path<'_>) -> String {
     match p {
-        serde_ignored::Path::Root => String::new(),
-        serde_ignored::Path::Seq { parent, index } => tree::index(&path_string(parent), *index),
-        serde_ignored::Path::Map { parent, key } => tree::child(&path_string(parent), key),
-        serde_ignored::Path::Some { parent }
-        | serde_ignored::Path::NewtypeStruct { parent }
-        | serde_ignored::Path::NewtypeVariant { parent } => path_string(parent),
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => tree::index(&path_string(parent), *index),
+        Path::Map { parent, key } => tree::child(&path_string(parent), key),
     }
 }
 
 /// Decodes a typed object, reporting every field serde ignored.
 fn decode_typed(kind: Kind, v: Value, unknown: &mut dyn FnMut(String)) -> Result<Object, serde_json::Error> {
-    Object::decode(kind, v, &mut |p| unknown(path_string(&p)))
+    Object::decode(kind, v, &mut |p| unknown(path_string(p)))
 }
 
 #[cfg(test)]
