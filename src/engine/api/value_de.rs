@@ -6,7 +6,7 @@
 //! indexes) and, when serde's derived code skips an unknown member (`deserialize_ignored_any`),
 //! tells a callback that member's path. Doing that here rather than through a wrapper around
 //! serde_json's deserializer (serde_ignored) compiles each type's `Deserialize` once, for this
-//! one deserializer, with no wrapper layer: that layer was about a tenth of the wasm bundle.
+//! one deserializer, with no wrapper layer (that layer cost 37 KB of wasm, 9 KB gzipped).
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Expected, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde_json::{Error, Map, Value};
@@ -411,6 +411,19 @@ mod tests {
         }
         let (r, _) = decode::<StatefulSet>(json!({"spec": {"replicas": "x"}}));
         assert_eq!(r.err().as_deref(), Some("invalid type: string \"x\", expected i32"));
+    }
+
+    #[test]
+    fn deep_raw_values_decode() {
+        // The manifest reader stops at limits::MAX_NESTING_DEPTH; this decodes one level deeper.
+        let mut deep = json!(1);
+        for _ in 0..=crate::engine::limits::MAX_NESTING_DEPTH {
+            deep = json!({"a": [deep]});
+        }
+        let v = json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "resources": deep}]}}}});
+        let (r, seen) = decode::<StatefulSet>(v);
+        assert!(r.is_ok());
+        assert!(seen.is_empty());
     }
 
     #[test]
