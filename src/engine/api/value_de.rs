@@ -239,8 +239,10 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
+        // A struct is a JSON object only. serde_json would also fill one from an array, field
+        // by field; the API server's decoder rejects that (`cannot unmarshal array into Go
+        // struct field`), and refusing it also leaves every struct's array decoding unused.
         match self.value {
-            Value::Array(items) => visit_array(items, &self.path, self.unknown, visitor),
             Value::Object(m) => visit_object(m, &self.path, self.unknown, visitor),
             other => Err(invalid_type(&other, &visitor)),
         }
@@ -401,7 +403,6 @@ mod tests {
             json!({"metadata": {"creationTimestamp": "yesterday"}}),
             json!({"spec": {"updateStrategy": {"rollingUpdate": {"maxUnavailable": true}}}}),
             json!({"spec": {"template": {"spec": {"containers": [{"name": "a", "ports": [{"containerPort": "80"}]}]}}}}),
-            json!([1, 2]),
             json!("sts"),
         ] {
             let ours = decode::<StatefulSet>(v.clone()).0.map(|_| ());
@@ -411,6 +412,15 @@ mod tests {
         }
         let (r, _) = decode::<StatefulSet>(json!({"spec": {"replicas": "x"}}));
         assert_eq!(r.err().as_deref(), Some("invalid type: string \"x\", expected i32"));
+    }
+
+    #[test]
+    fn a_struct_is_never_filled_from_an_array() {
+        // serde_json would take `[…]` field by field; the API server rejects it, and so do we.
+        let (r, _) = decode::<StatefulSet>(json!([1, 2]));
+        assert_eq!(r.err().as_deref(), Some("invalid type: sequence, expected struct StatefulSet"));
+        let (r, _) = decode::<Pod>(json!({"status": ["Running"]}));
+        assert_eq!(r.err().as_deref(), Some("invalid type: sequence, expected struct PodStatus"));
     }
 
     #[test]
