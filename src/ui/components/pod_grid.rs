@@ -238,8 +238,10 @@ fn empty_cells(set: &str, n: usize, cols: i32, cell: i32, size: i32, row_h: i32,
     };
     let full = rect(first, last.min(full_rows) - first, cols);
     let partial = (full_rows >= first && full_rows < last).then(|| rect(full_rows, 1, n as i32 % cols)).flatten();
+    // Keyed: it shares a keyed list with the squares (an unkeyed child would make Yew diff the
+    // whole list by position and re-create every square whenever a placeholder comes or goes).
     html! {
-        <>
+        <g key="empty-slots">
             <defs>
                 <pattern id={id.clone()} x="10" y={top.to_string()} width={cell.to_string()} height={row_h.to_string()} patternUnits="userSpaceOnUse">
                     <rect class="slot-empty-cell" x="1" y="1" width={(size - 2).to_string()} height={(size - 2).to_string()} />
@@ -247,6 +249,6 @@ fn empty_cells(set: &str, n: usize, cols: i32, cell: i32, size: i32, row_h: i32,
             </defs>
             { for full }
             { for partial }
-        </>
+        </g>
     }
 }
