@@ -243,7 +243,12 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     document().head().expect("head").append_child(&style).expect("append");
     let stage = fresh_root();
     stage.set_class_name("grid-test");
-    let props = DiagramProps { view: v, selected: None, recent: Rc::new(Vec::new()), onselect: yew::Callback::noop(), presenter: false };
+    let picked = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let onselect = {
+        let picked = picked.clone();
+        yew::Callback::from(move |s: stsplay::ui::state::Selection| picked.borrow_mut().push(s.name))
+    };
+    let props = DiagramProps { view: v, selected: None, recent: Rc::new(Vec::new()), onselect, presenter: false };
     let _diagram = yew::Renderer::<Diagram>::with_root_and_props(stage.clone(), props).render();
     flush().await;
     sleep(50).await;
@@ -276,5 +281,45 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     let end = stage.query_selector("g.pod[aria-label^='Pod myapp-999:']").expect("query");
     assert!(end.is_some(), "scrolling to the end draws myapp-999");
     assert!(count(&stage, "g.pod") < 1000);
+    // The grid handles clicks and keys for all its squares: a click on a square's box, or Enter
+    // on a focused square, selects that square's pod.
+    let rect = end.expect("myapp-999").query_selector("rect").expect("query").expect("its box");
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    rect.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event")).expect("dispatch");
+    flush().await;
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let first = stage.query_selector("g.pod").expect("query").expect("a square");
+    first.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event")).expect("dispatch");
+    flush().await;
+    let first_name = first.get_attribute("data-pod").expect("data-pod");
+    assert_eq!(*picked.borrow(), vec!["myapp-999".to_string(), first_name]);
     style.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_large_sets_empty_slots_are_one_pattern_not_an_element_each() {
+    use stsplay::session::{seed, view, Session, NAMESPACE};
+    use stsplay::ui::components::diagram::{Diagram, DiagramProps};
+
+    // 1,000 replicas, none created yet: every slot is empty.
+    let mut session = Session::new();
+    let yaml = seed::SEED_YAML.replace("replicas: 3", "replicas: 1000\n  podManagementPolicy: Parallel");
+    session.act(Input::Apply { file: seed::SEED_FILE.into(), text: yaml });
+    let v = Rc::new(view::build(session.cluster(), NAMESPACE));
+    assert_eq!(v.sets[0].slots.len(), 1000);
+    assert!(v.sets[0].slots.iter().all(|slot| slot.pod.is_none()));
+    let root = fresh_root();
+    let props = DiagramProps { view: v, selected: None, recent: Rc::new(Vec::new()), onselect: yew::Callback::noop(), presenter: false };
+    let _diagram = yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
+    flush().await;
+    assert_eq!(count(&root, "g.pod"), 0);
+    assert_eq!(count(&root, "pattern"), 1, "one cell pattern");
+    // 1,000 slots, 40 a row: 25 full rows, all in one rectangle (nothing scrolls here).
+    assert_eq!(count(&root, "rect.slot-empty-fill"), 1);
+    assert!(count(&root, "svg.diagram *") < 100, "a handful of elements, not one per slot");
+    // A long diagram left in the page would push the other grid test's box out of the window.
+    root.remove();
 }

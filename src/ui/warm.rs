@@ -41,7 +41,8 @@ fn with_grid(base: &ClusterView, empty: bool) -> ClusterView {
     if let Some(first) = base.sets.first().and_then(|s| s.slots.first().map(|slot| (s, slot))) {
         let (set, slot) = first;
         let mut big: SetView = set.clone();
-        big.name = format!("{}-warm", set.name);
+        // `_` is in no object name: its grid's pattern id cannot be a real set's.
+        big.name = format!("{}_warm", set.name);
         big.slots = (0..COMPACT_OVER as i64 + 6)
             .map(|i| {
                 let mut s = slot.clone();

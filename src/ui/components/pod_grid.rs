@@ -8,13 +8,14 @@
 //! so a scroll seldom shows an empty row) and stands one labelled placeholder in for the rows
 //! above and below it, so the scroll size and what a screen reader hears still cover every pod.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
 use crate::session::view::{PodView, SetView};
 use crate::ui::state::Selection;
 
-use super::diagram::{health_class, is_selected, revision_class, select_handlers};
+use super::diagram::{health_class, is_selected, revision_class};
 
 /// Rows this far (in diagram units) above and below the box are drawn too.
 const OVERSCAN: i32 = 50;
@@ -97,8 +98,8 @@ fn remeasure(svg: &NodeRef, width: i32, set: &UseStateSetter<Visible>) {
 /// Props of [`MiniPod`].
 #[derive(Properties, PartialEq)]
 pub struct MiniPodProps {
-    /// The pod, or `None` for an empty slot.
-    pub pod: Option<PodView>,
+    /// The pod.
+    pub pod: PodView,
     /// Its revision's class.
     pub rev_class: &'static str,
     /// Position.
@@ -111,43 +112,66 @@ pub struct MiniPodProps {
     pub selected: bool,
     /// The claim's phase class, if the slot has a claim.
     pub claim: Option<&'static str>,
-    /// Click.
-    pub onselect: Callback<Selection>,
 }
 
-/// One slot of a large set, drawn as a small square (with its claim as a bar beneath).
+/// One pod of a large set, drawn as a small square (with its claim as a bar beneath).
 ///
-/// Corner radius and bar height are in the stylesheet: fewer attributes per square.
+/// Corner radius and bar height are in the stylesheet, and clicks and keys are handled once
+/// for the whole grid ([`grid_handlers`]): fewer attributes and listeners per square.
 #[function_component]
 pub fn MiniPod(p: &MiniPodProps) -> Html {
-    let (x, y, size) = (p.x.to_string(), p.y, p.size.to_string());
-    let claim_bar = p.claim.map(|phase| {
-        html! { <rect class={phase} x={x.clone()} y={(y + p.size + 1).to_string()} width={size.clone()} /> }
-    });
-    let y = y.to_string();
-    match &p.pod {
-        Some(pod) => {
-            let (onclick, onkeydown) = select_handlers(&p.onselect, Kind::Pod, &pod.name);
-            html! {
-                <g class={classes!("pod", "mini", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"))}
-                    role="button" tabindex="0" aria-label={format!("Pod {}: {}", pod.name, pod.status)} {onclick} {onkeydown}>
-                    <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
-                    <rect class="pod-box" {x} {y} width={size.clone()} height={size} />
-                    { for claim_bar }
-                </g>
-            }
-        }
-        None => html! {
-            <g class="slot-empty mini">
-                <rect {x} {y} width={size.clone()} height={size} />
-                { for claim_bar }
-            </g>
-        },
+    let pod = &p.pod;
+    let (x, size) = (p.x.to_string(), p.size.to_string());
+    let claim_bar = p.claim.map(|phase| claim_bar(phase, x.clone(), p.y + p.size + 1, size.clone()));
+    html! {
+        <g class={classes!("pod", "mini", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"))}
+            role="button" tabindex="0" data-pod={pod.name.clone()} aria-label={format!("Pod {}: {}", pod.name, pod.status)}>
+            <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
+            <rect class="pod-box" {x} y={p.y.to_string()} width={size.clone()} height={size} />
+            { for claim_bar }
+        </g>
     }
+}
+
+/// A claim's bar beneath its slot.
+fn claim_bar(phase: &'static str, x: String, y: i32, width: String) -> Html {
+    html! { <rect class={phase} {x} y={y.to_string()} {width} /> }
+}
+
+/// One click and one key handler for every square of a grid: each square names its pod in
+/// `data-pod`, and the handlers select the pod whose square the event came from. A thousand
+/// squares then cost no listeners at all.
+fn grid_handlers(onselect: &Callback<Selection>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    fn pod_of(e: &Event) -> Option<Selection> {
+        let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let name = el.closest("[data-pod]").ok()??.get_attribute("data-pod")?;
+        Some(Selection { kind: Kind::Pod, name })
+    }
+    let (a, b) = (onselect.clone(), onselect.clone());
+    (
+        Callback::from(move |e: MouseEvent| {
+            if let Some(sel) = pod_of(&e) {
+                a.emit(sel);
+            }
+        }),
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(sel) = pod_of(&e) {
+                    e.prevent_default();
+                    b.emit(sel);
+                }
+            }
+        }),
+    )
 }
 
 /// The grid of a large set: `cols` squares a row from `top`, the rows outside `visible` left
 /// out (a labelled placeholder each side). Returns the grid and its height.
+///
+/// Empty slots are not elements: one rectangle filled with a pattern of dashed squares lies
+/// under the grid, and a pod's square covers its cell. So a step that creates hundreds of pods
+/// only adds their squares (no empty slot is removed), and a set scaled to 1,000 adds no
+/// elements until its pods exist. A slot with a claim but no pod keeps its claim's bar.
 pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Option<Selection>, onselect: &Callback<Selection>) -> (Html, i32) {
     let n = set.slots.len();
     let cols = 40.min(n.max(1)) as i32;
@@ -158,19 +182,22 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
     // Rows whose square or bar reaches into the window.
     let first = ((visible.top.max(top) - top) / row_h).min(rows);
     let last = ((visible.bottom.min(i32::MAX - row_h) - top + row_h - 1) / row_h).clamp(first, rows);
-    let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).map(|(i, slot)| {
+    let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).filter_map(|(i, slot)| {
         let (x, y) = (10 + (i as i32 % cols) * cell, top + (i as i32 / cols) * row_h);
         let claim = slot.claims.first().map(|c| if c.phase == "Bound" { "claim-bar phase-bound" } else { "claim-bar phase-pending" });
-        // A component per cell: an unchanged pod (equal props) is not rendered again. Keyed by
-        // ordinal, an empty slot's key apart (-1 - ordinal): a new pod gets new elements, as
-        // reusing the slot's would start the square's colour transitions (slower, and visible).
-        let (key, rev_class, selected) = match &slot.pod {
-            Some(pod) => (slot.ordinal, revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name)),
-            None => (-1 - slot.ordinal, "rev-none", false),
-        };
-        html! {
-            <MiniPod {key} pod={slot.pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} onselect={onselect.clone()} />
-        }
+        // A component per pod: an unchanged pod (equal props) is not rendered again. Keyed by
+        // ordinal, a podless slot's bar apart (-1 - ordinal): a new pod gets new elements, as
+        // reusing others would start the square's colour transitions (slower, and visible).
+        Some(match &slot.pod {
+            Some(pod) => {
+                let (key, rev_class, selected) = (slot.ordinal, revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name));
+                html! { <MiniPod {key} pod={pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} /> }
+            }
+            None => {
+                let (class, y) = (claim?, (y + size + 1).to_string());
+                html! { <rect key={-1 - slot.ordinal} {class} x={x.to_string()} {y} width={size.to_string()} /> }
+            }
+        })
     });
     // Keyed like the squares: `for` children are flattened into one list with them, and a list
     // Yew diffs by key keeps a focused square in place while rows come and go around it.
@@ -185,12 +212,43 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
             }
         })
     };
+    let (onclick, onkeydown) = grid_handlers(onselect);
     let html = html! {
-        <>
+        <g class="grid" {onclick} {onkeydown}>
+            { empty_cells(&set.name, n, cols, cell, size, row_h, top, first, last) }
             { for placeholder(0, first, "rows-above") }
             { for slots }
             { for placeholder(last, rows, "rows-below") }
-        </>
+        </g>
     };
     (html, rows * row_h)
+}
+
+/// The dashed squares of every slot in rows `first..last`: a pattern of one cell, filling the
+/// full rows and the filled part of a last, partial row.
+#[allow(clippy::too_many_arguments)]
+fn empty_cells(set: &str, n: usize, cols: i32, cell: i32, size: i32, row_h: i32, top: i32, first: i32, last: i32) -> Html {
+    let id = format!("empty-slots-{set}");
+    let full_rows = n as i32 / cols;
+    let rect = |row: i32, rows: i32, w: i32| {
+        (rows > 0 && w > 0).then(|| html! {
+            <rect class="slot-empty-fill" x="10" y={(top + row * row_h).to_string()} width={(w * cell).to_string()}
+                height={(rows * row_h).to_string()} fill={format!("url(#{id})")} />
+        })
+    };
+    let full = rect(first, last.min(full_rows) - first, cols);
+    let partial = (full_rows >= first && full_rows < last).then(|| rect(full_rows, 1, n as i32 % cols)).flatten();
+    // Keyed: it shares a keyed list with the squares (an unkeyed child would make Yew diff the
+    // whole list by position and re-create every square whenever a placeholder comes or goes).
+    html! {
+        <g key="empty-slots">
+            <defs>
+                <pattern id={id.clone()} x="10" y={top.to_string()} width={cell.to_string()} height={row_h.to_string()} patternUnits="userSpaceOnUse">
+                    <rect class="slot-empty-cell" x="1" y="1" width={(size - 2).to_string()} height={(size - 2).to_string()} />
+                </pattern>
+            </defs>
+            { for full }
+            { for partial }
+        </g>
+    }
 }
