@@ -1,10 +1,12 @@
 //! The browser playground's entry point (built for wasm32 by Trunk).
 
 /// talc instead of Rust's default dlmalloc: a step that creates 1,000 pods makes hundreds of
-/// thousands of small allocations, and talc serves them faster in less code.
+/// thousands of small allocations, and talc serves them faster in less code. Its memory grows
+/// in large pieces ([`stsplay::ui::heap`]).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static TALC: talc::cell::TalcSyncCell<stsplay::ui::heap::GrowingHeap, talc::wasm::WasmBinning> =
+    talc::cell::TalcSyncCell::new_wasm(stsplay::ui::heap::GrowingHeap::new());
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

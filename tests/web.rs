@@ -323,3 +323,15 @@ async fn a_large_sets_empty_slots_are_one_pattern_not_an_element_each() {
     // A long diagram left in the page would push the other grid test's box out of the window.
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_heap_grows_by_a_quarter_and_at_least_a_mebibyte() {
+    use std::alloc::Layout;
+    use stsplay::ui::heap::growth_pages;
+    let small = Layout::from_size_align(24, 8).expect("layout");
+    assert_eq!(growth_pages(small, 20), 16);
+    assert_eq!(growth_pages(small, 400), 100);
+    // A large allocation gets all it needs.
+    let big = Layout::from_size_align(10 * 1024 * 1024, 8).expect("layout");
+    assert_eq!(growth_pages(big, 20), 161);
+}

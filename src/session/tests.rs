@@ -245,6 +245,12 @@ fn warm_up_runs_the_example_to_three_pods_on_a_scratch_session() {
 }
 
 #[test]
+fn warm_up_burst_creates_every_pod_and_claim_in_one_step() {
+    // One step creates the 300 claims and pods (each a change), as a large scale-up would.
+    assert!(warm_up_burst() >= WARM_UP_BURST * 2, "{}", warm_up_burst());
+}
+
+#[test]
 fn console_lines_read_editor_tabs_as_files() {
     let mut s = Session::new();
     let words = |l: &str| shell_words::split(l).unwrap_or_default();

@@ -24,6 +24,7 @@ use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 pub mod command;
 pub mod components;
 pub mod effects;
+pub mod heap;
 pub mod state;
 pub mod storage;
 pub mod warm;
