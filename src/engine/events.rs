@@ -5,9 +5,7 @@
 use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference, Shared};
 use super::sim::Cluster;
 use super::store::ObjectKey;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use crate::util::hash::FastMap;
 
 /// Aggregation index: identical events → the stored Event's key.
 #[derive(Clone, Debug, Default)]
@@ -15,7 +13,7 @@ pub struct Recorder {
     /// Shared with checkpoints: a repeated event only reads it (and bumps the stored count).
     /// A hash map: it holds every distinct event (several per pod) and is only ever looked up,
     /// never iterated, so its order cannot leak; the fixed-key hasher keeps runs identical.
-    index: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
+    index: Shared<FastMap<String, ObjectKey>>,
     seq: u64,
 }
 

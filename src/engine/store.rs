@@ -6,9 +6,9 @@
 //! [`super::apiserver`]; this layer only stores.
 
 use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::util::hash::FastMap;
 use std::ops::Bound;
 use std::rc::Rc;
 
@@ -66,14 +66,14 @@ pub struct Store {
     /// uid → key, for owner lookups (every pod write looks its owner up). A hash map, only ever
     /// looked up: uids are random, so an ordered map gained nothing from order and paid a string
     /// comparison per level.
-    by_uid: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
+    by_uid: Shared<FastMap<String, ObjectKey>>,
     /// Per kind (indexed by `Kind as usize`), the resourceVersion of its last write or removal.
     kind_versions: [u64; KIND_SLOTS],
     changes: Vec<WatchEvent>,
 }
 
 /// The stored objects of one kind, by key. The fixed-key hasher keeps runs identical.
-type Objects = HashMap<ObjectKey, Rc<Object>, BuildHasherDefault<DefaultHasher>>;
+type Objects = FastMap<ObjectKey, Rc<Object>>;
 
 /// Room for every kind in [`Store::kind_version`]'s table and the per-kind maps.
 const KIND_SLOTS: usize = 32;
