@@ -7,7 +7,6 @@
 
 use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
 use std::collections::{BTreeMap, BTreeSet};
-
 use crate::util::hash::FastMap;
 use std::ops::Bound;
 use std::rc::Rc;
@@ -134,6 +133,12 @@ impl Store {
     /// Looks an object up by key.
     pub fn get_key(&self, key: &ObjectKey) -> Option<&Rc<Object>> {
         self.of_kind(key.kind).get(key)
+    }
+
+    /// The stored key of an object: a copy of the store's shared strings, where building a key
+    /// would allocate them again.
+    pub fn stored_key(&self, kind: Kind, namespace: &str, name: &str) -> Option<ObjectKey> {
+        self.of_kind(kind).get_key_value(KeyRef::new(kind, namespace, name).as_key()).map(|(k, _)| k.clone())
     }
 
     /// Looks an object up by UID.
@@ -311,7 +316,7 @@ impl Store {
 }
 
 /// Appends the low `digits` hex digits of `v`, zero-padded (`{:0digits$x}` for values that fit).
-fn push_hex(out: &mut String, v: u64, digits: u32) {
+pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     for i in (0..digits).rev() {
         let d = (v >> (4 * i) & 0xf) as u32;
         out.push(char::from_digit(d, 16).unwrap_or('0'));

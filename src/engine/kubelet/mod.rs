@@ -23,7 +23,6 @@ use super::sim::{Cluster, Task as SimTask};
 use super::store::{ObjectKey, WatchEvent, WatchEventType};
 use runtime::NodeRuntime;
 use std::collections::{BTreeMap, BTreeSet};
-
 use crate::util::hash::FastMap;
 
 /// Component name on kubelet events.

@@ -22,7 +22,6 @@ use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
 use std::collections::{BTreeMap, BTreeSet};
-
 use crate::util::hash::FastMap;
 
 // The test-only comparison of two indexes (a child module reads the private fields).

@@ -112,41 +112,45 @@ pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
 /// are the template's labels overlaid with `spec.selector.matchLabels`.
 pub fn get_persistent_volume_claims(set: &StatefulSet, pod: &Pod) -> Vec<(String, PersistentVolumeClaim)> {
     let ordinal = get_ordinal(pod);
-    let match_labels: Option<&StringMap> = set.spec.selector.as_ref().map(|s| &s.match_labels);
     set.spec
         .volume_claim_templates
         .iter()
-        .map(|template| {
-            let mut claim = template.clone();
-            claim.metadata.name = get_persistent_volume_claim_name(set, template, ordinal);
-            claim.metadata.namespace = set.metadata.namespace.clone();
-            if let Some(ml) = match_labels {
-                for (k, v) in ml {
-                    claim.metadata.labels.insert(k.clone(), v.clone());
-                }
-            }
-            (template.metadata.name.clone(), claim)
-        })
+        .map(|template| (template.metadata.name.clone(), new_persistent_volume_claim(set, template, ordinal)))
         .collect()
 }
 
+/// One claim of [`get_persistent_volume_claims`]: the template named for the pod's ordinal, in
+/// the set's namespace, with `spec.selector.matchLabels` over the template's labels.
+pub fn new_persistent_volume_claim(set: &StatefulSet, template: &PersistentVolumeClaim, ordinal: i64) -> PersistentVolumeClaim {
+    let mut claim = template.clone();
+    claim.metadata.name = get_persistent_volume_claim_name(set, template, ordinal);
+    claim.metadata.namespace = set.metadata.namespace.clone();
+    if let Some(s) = &set.spec.selector {
+        for (k, v) in &s.match_labels {
+            claim.metadata.labels.insert(k.clone(), v.clone());
+        }
+    }
+    claim
+}
+
 /// `updateStorage`: a volume per claim template (replacing template volumes of the same name),
-/// then the pod's other volumes.
+/// then the pod's other volumes. Only the claims' names are needed, so no claim is built.
 pub fn update_storage(set: &StatefulSet, pod: &mut Pod) {
-    let claims = get_persistent_volume_claims(set, pod);
-    let mut volumes: Vec<Volume> = claims
+    let ordinal = get_ordinal(pod);
+    let templates = &set.spec.volume_claim_templates;
+    let mut volumes: Vec<Volume> = templates
         .iter()
-        .map(|(name, claim)| Volume {
-            name: name.clone(),
+        .map(|template| Volume {
+            name: template.metadata.name.clone(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: claim.metadata.name.clone(),
+                claim_name: get_persistent_volume_claim_name(set, template, ordinal),
                 read_only: Some(false),
             }),
             ..Default::default()
         })
         .collect();
     for v in std::mem::take(&mut pod.spec.volumes) {
-        if !claims.iter().any(|(name, _)| *name == v.name) {
+        if !templates.iter().any(|t| t.metadata.name == v.name) {
             volumes.push(v);
         }
     }
