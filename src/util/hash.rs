@@ -7,3 +7,6 @@ pub type FastBuildHasher = rustc_hash::FxBuildHasher;
 
 /// A `HashMap` with [`FastBuildHasher`].
 pub type FastMap<K, V> = std::collections::HashMap<K, V, FastBuildHasher>;
+
+/// A `HashSet` with [`FastBuildHasher`].
+pub type FastSet<K> = std::collections::HashSet<K, FastBuildHasher>;

@@ -223,7 +223,7 @@ impl Runtime {
 }
 
 /// One step of a container's life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     /// Image pull finished.
     PullDone,
@@ -252,7 +252,7 @@ pub enum Step {
 }
 
 /// Work for a kubelet.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// Admit a pod bound to the node: first status.
     Admit(String),

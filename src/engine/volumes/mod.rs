@@ -97,7 +97,7 @@ impl State {
 }
 
 /// Work for the volume controllers.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// PV controller: reconcile one claim (`syncClaim`).
     SyncClaim(ObjectKey),
