@@ -328,9 +328,9 @@ pub fn create_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Object>, set:
                 if err.is_none() {
                     c.decide(
                         COMPONENT,
-                        format!("statefulset/{}", set.metadata.name),
+                        ["statefulset/", &set.metadata.name].concat(),
                         Verdict::Create,
-                        format!("persistentvolumeclaim/{name}"),
+                        ["persistentvolumeclaim/", &name].concat(),
                         format!(
                             "creating claim {name} for {} from volumeClaimTemplate {} (claims are created before their pod and kept afterwards)",
                             pod.metadata.name, template.metadata.name

@@ -8,6 +8,7 @@ use crate::engine::api::{
     phase, LabelSelector, OwnerReference, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod,
     StatefulSet, StringMap, Time, Volume, ROLLING_UPDATE,
 };
+use std::fmt::Write;
 
 /// Pod label naming the pod (`apps.StatefulSetPodNameLabel`).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -54,12 +55,24 @@ pub fn pod_in_ordinal_range(pod: &Pod, set: &StatefulSet) -> bool {
 
 /// `getPodName`: `<set>-<ordinal>`.
 pub fn get_pod_name(set: &StatefulSet, ordinal: i64) -> String {
-    format!("{}-{ordinal}", set.metadata.name)
+    name_with_ordinal(&[&set.metadata.name], ordinal)
+}
+
+/// `<part>-…-<ordinal>` in a String sized up front: pod and claim names are built several
+/// times for every replica, and `format!` grows its String from empty.
+fn name_with_ordinal(parts: &[&str], ordinal: i64) -> String {
+    let mut name = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 20);
+    for p in parts {
+        name.push_str(p);
+        name.push('-');
+    }
+    let _ = write!(name, "{ordinal}");
+    name
 }
 
 /// `getPersistentVolumeClaimName`: `<template>-<set>-<ordinal>`.
 pub fn get_persistent_volume_claim_name(set: &StatefulSet, claim: &PersistentVolumeClaim, ordinal: i64) -> String {
-    format!("{}-{}-{ordinal}", claim.metadata.name, set.metadata.name)
+    name_with_ordinal(&[&claim.metadata.name, &set.metadata.name], ordinal)
 }
 
 /// Whether `name` equals `<a>-<b>-<ordinal>` (or `<a>-<ordinal>` when `b` is None), without
@@ -248,7 +261,7 @@ pub fn new_stateful_set_pod(set: &StatefulSet, ordinal: i64) -> Pod {
     pod.metadata.labels = t.metadata.labels.clone();
     pod.metadata.annotations = t.metadata.annotations.clone();
     pod.metadata.finalizers = t.metadata.finalizers.clone();
-    pod.metadata.generate_name = format!("{}-", set.metadata.name);
+    pod.metadata.generate_name = [&set.metadata.name, "-"].concat();
     pod.metadata.owner_references.push(new_controller_ref(set));
     pod.spec = t.spec.clone();
     pod.metadata.name = get_pod_name(set, ordinal);
