@@ -32,6 +32,9 @@ pub enum WatchEventType {
 pub struct WatchEvent {
     /// Added, Modified or Deleted.
     pub type_: WatchEventType,
+    /// The object's key, shared with the store (a copy is two reference counts): informer
+    /// handlers take it instead of building one from the object.
+    pub key: ObjectKey,
     /// The object after the change (the final state for Deleted).
     pub object: Rc<Object>,
     /// The object before the change (None for Added).
@@ -226,17 +229,18 @@ impl Store {
         let m = new.meta();
         let borrowed = KeyRef::new(kind, &m.namespace, &m.name);
         let objects = &mut *self.objects[kind as usize];
-        // Replacing in place keeps the stored key: an update builds no owned key at all.
-        let slot = if new_key { None } else { objects.get_mut(borrowed.as_key()) };
-        let (old, key) = match slot {
-            Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
+        // Replacing in place reuses the stored key (a copy of its shared strings): an update
+        // builds no owned key at all.
+        let stored = if new_key { None } else { objects.get_key_value(borrowed.as_key()).map(|(k, _)| k.clone()) };
+        let (old, key) = match stored {
+            Some(key) => (objects.insert(key.clone(), new.clone()), key),
             None => {
                 let key = ObjectKey::of(&new);
                 let old = objects.insert(key.clone(), new.clone());
                 if old.is_none() {
                     self.keys[kind as usize].insert(key.clone());
                 }
-                (old, Some(key))
+                (old, key)
             }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
@@ -245,14 +249,13 @@ impl Store {
             a.uid == b.uid && a.owner_references == b.owner_references
         });
         if !same_identity {
-            let key = key.unwrap_or_else(|| ObjectKey::of(&new));
             if let Some(o) = &old {
                 self.unindex(&key, o.meta());
             }
             self.index(&key, new.meta());
         }
         let type_ = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
-        self.changes.push(WatchEvent { type_, object: new.clone(), old, at: now });
+        self.changes.push(WatchEvent { type_, key, object: new.clone(), old, at: now });
         new
     }
 
@@ -267,6 +270,7 @@ impl Store {
         }
         self.changes.push(WatchEvent {
             type_: WatchEventType::Deleted,
+            key: key.clone(),
             object: old.clone(),
             old: Some(old.clone()),
             at: now,

@@ -134,7 +134,7 @@ impl Kind {
         if i.group.is_empty() {
             i.version.to_string()
         } else {
-            format!("{}/{}", i.group, i.version)
+            [i.group, "/", i.version].concat()
         }
     }
 
