@@ -10,6 +10,7 @@ use crate::engine::store::{WatchEvent, WatchEventType};
 use crate::engine::ClusterConfig;
 use crate::kubectl::{self, Context, FileResolver};
 use crate::script::{self, Directive, Item, ScriptError};
+use std::fmt::Write;
 
 /// How many decisions `sim why` prints.
 pub const WHY_LINES: usize = 12;
@@ -50,23 +51,30 @@ pub fn clock(t: Time) -> String {
 }
 
 fn summarize(changes: &[WatchEvent]) -> String {
-    let mut parts: Vec<(String, usize)> = Vec::new();
-    for ev in changes {
-        let verb = match ev.type_ {
-            WatchEventType::Added => "added",
-            WatchEventType::Modified => "modified",
-            WatchEventType::Deleted => "deleted",
-        };
-        let o = &ev.object;
-        let s = format!("{}/{} {verb}", o.kind().name_prefix(), o.meta().name);
-        match parts.last_mut() {
-            Some((last, n)) if *last == s => *n += 1,
-            _ => parts.push((s, 1)),
+    let n = changes.len();
+    let mut out = format!("{n} change{}", if n == 1 { "" } else { "s" });
+    // A run of one object's changes of one type is one `kind/name verb ×n` item: runs are found
+    // by comparing the changes, and each item is appended to the one line (a burst step lists
+    // thousands, so no per-item strings).
+    let same = |a: &WatchEvent, b: &WatchEvent| {
+        a.type_ == b.type_ && a.object.kind() == b.object.kind() && a.object.meta().name == b.object.meta().name
+    };
+    for (i, run) in changes.chunk_by(same).enumerate() {
+        out.push_str(if i == 0 { ": " } else { ", " });
+        let o = &run[0].object;
+        o.kind().push_name_prefix(&mut out);
+        out.push('/');
+        out.push_str(&o.meta().name);
+        out.push_str(match run[0].type_ {
+            WatchEventType::Added => " added",
+            WatchEventType::Modified => " modified",
+            WatchEventType::Deleted => " deleted",
+        });
+        if run.len() > 1 {
+            let _ = write!(out, " ×{}", run.len());
         }
     }
-    let list: Vec<String> = parts.into_iter().map(|(s, n)| if n > 1 { format!("{s} ×{n}") } else { s }).collect();
-    let n = changes.len();
-    format!("{n} change{}{}{}", if n == 1 { "" } else { "s" }, if n > 0 { ": " } else { "" }, list.join(", "))
+    out
 }
 
 /// `sim step N`: up to N steps (stopping once nothing is left to happen); what it prints, and

@@ -5,9 +5,7 @@
 use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference, Shared};
 use super::sim::Cluster;
 use super::store::ObjectKey;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use crate::util::hash::FastMap;
 
 /// Aggregation index: identical events → the stored Event's key.
 #[derive(Clone, Debug, Default)]
@@ -15,7 +13,7 @@ pub struct Recorder {
     /// Shared with checkpoints: a repeated event only reads it (and bumps the stored count).
     /// A hash map: it holds every distinct event (several per pod) and is only ever looked up,
     /// never iterated, so its order cannot leak; the fixed-key hasher keeps runs identical.
-    index: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
+    index: Shared<FastMap<String, ObjectKey>>,
     seq: u64,
 }
 
@@ -46,8 +44,7 @@ pub fn record(
     // the same virtual millisecond apart.
     let nanos = now.0 * 1_000_000 + c.events.seq % 1_000_000;
     let namespace = if involved.namespace.is_empty() { "default".to_string() } else { involved.namespace.clone() };
-    let name = format!("{}.{:x}", involved.name, nanos);
-    let key = ObjectKey::new(Kind::Event, &namespace, &name);
+    let name = event_name(&involved.name, nanos);
     let event = Event {
         metadata: ObjectMeta { name, namespace, ..Default::default() },
         involved_object: involved,
@@ -61,8 +58,23 @@ pub fn record(
         reporting_component: component.into(),
         reporting_instance: host.into(),
     };
-    c.store.create(Object::Event(event), now);
-    c.events.index.insert(agg, key);
+    let stored = c.store.create(Object::Event(event), now);
+    // The key the store just made (its strings shared, not built again).
+    let m = stored.meta();
+    if let Some(key) = c.store.stored_key(Kind::Event, &m.namespace, &m.name) {
+        c.events.index.insert(agg, key);
+    }
+}
+
+/// `<object>.<nanos in hex>` (`{object}.{nanos:x}`), appended rather than formatted: every
+/// recorded event is named.
+fn event_name(object: &str, nanos: u64) -> String {
+    let mut name = String::with_capacity(object.len() + 17);
+    name.push_str(object);
+    name.push('.');
+    let digits = (u64::BITS - nanos.leading_zeros()).div_ceil(4).max(1);
+    super::store::push_hex(&mut name, nanos, digits);
+    name
 }
 
 /// The EventCorrelator's identity of an event: every field that must match for two events to
@@ -102,4 +114,16 @@ pub fn events_for<'a>(c: &'a Cluster, namespace: &'a str, uid: &'a str) -> Vec<&
         .collect();
     crate::util::sort::sort_by_key(&mut v, |e| (e.first_timestamp, e.metadata.name.clone()));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_names_are_object_dot_hex_nanos() {
+        for n in [0, 1, 15, 16, 0xabc, 1_700_000_000_000_000_123, u64::MAX] {
+            assert_eq!(event_name("web-0", n), format!("web-0.{n:x}"));
+        }
+    }
 }

@@ -23,7 +23,7 @@ pub const COMPONENT: &str = "node-controller";
 pub const EVICTION_COMPONENT: &str = "taint-eviction-controller";
 
 /// Work for the node lifecycle controller.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// The grace period since the kubelet's last status passed: check the node.
     Monitor(String),

@@ -14,10 +14,11 @@ use super::store::{ObjectKey, Store, WatchEvent};
 use super::why::{Decision, Verdict, WhyLog};
 use super::{bootstrap, controlplane, events, kubelet, node_lifecycle, scheduler, volumes};
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use crate::util::hash::FastSet;
+use std::collections::BinaryHeap;
 
 /// A unit of timed work for one component.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// StatefulSet controller: sync one StatefulSet (work-queue key).
     SyncStatefulSet(ObjectKey),
@@ -115,7 +116,9 @@ pub struct Cluster {
     /// Endpoints controller caches.
     pub endpoint_controller: endpoint::State,
     queue: BinaryHeap<Reverse<Scheduled>>,
-    unique: BTreeSet<Task>,
+    /// The queued tasks, for [`Cluster::enqueue_unique`]: only asked for membership (never
+    /// iterated), so a hash set, cheaper than ordered compares of object keys.
+    unique: FastSet<Task>,
     seq: u64,
     steps: u64,
     work: u64,
@@ -141,7 +144,7 @@ impl Cluster {
             endpointslice_controller: endpointslice::State::default(),
             endpoint_controller: endpoint::State::default(),
             queue: BinaryHeap::new(),
-            unique: BTreeSet::new(),
+            unique: FastSet::default(),
             seq: 0,
             steps: 0,
             work: 0,

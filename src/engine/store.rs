@@ -6,9 +6,8 @@
 //! [`super::apiserver`]; this layer only stores.
 
 use super::api::{Kind, Object, ObjectMeta, Pod, Shared, Time};
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, BTreeSet};
+use crate::util::hash::FastMap;
 use std::ops::Bound;
 use std::rc::Rc;
 
@@ -33,6 +32,9 @@ pub enum WatchEventType {
 pub struct WatchEvent {
     /// Added, Modified or Deleted.
     pub type_: WatchEventType,
+    /// The object's key, shared with the store (a copy is two reference counts): informer
+    /// handlers take it instead of building one from the object.
+    pub key: ObjectKey,
     /// The object after the change (the final state for Deleted).
     pub object: Rc<Object>,
     /// The object before the change (None for Added).
@@ -66,14 +68,14 @@ pub struct Store {
     /// uid → key, for owner lookups (every pod write looks its owner up). A hash map, only ever
     /// looked up: uids are random, so an ordered map gained nothing from order and paid a string
     /// comparison per level.
-    by_uid: Shared<HashMap<String, ObjectKey, BuildHasherDefault<DefaultHasher>>>,
+    by_uid: Shared<FastMap<String, ObjectKey>>,
     /// Per kind (indexed by `Kind as usize`), the resourceVersion of its last write or removal.
     kind_versions: [u64; KIND_SLOTS],
     changes: Vec<WatchEvent>,
 }
 
 /// The stored objects of one kind, by key. The fixed-key hasher keeps runs identical.
-type Objects = HashMap<ObjectKey, Rc<Object>, BuildHasherDefault<DefaultHasher>>;
+type Objects = FastMap<ObjectKey, Rc<Object>>;
 
 /// Room for every kind in [`Store::kind_version`]'s table and the per-kind maps.
 const KIND_SLOTS: usize = 32;
@@ -134,6 +136,12 @@ impl Store {
     /// Looks an object up by key.
     pub fn get_key(&self, key: &ObjectKey) -> Option<&Rc<Object>> {
         self.of_kind(key.kind).get(key)
+    }
+
+    /// The stored key of an object: a copy of the store's shared strings, where building a key
+    /// would allocate them again.
+    pub fn stored_key(&self, kind: Kind, namespace: &str, name: &str) -> Option<ObjectKey> {
+        self.of_kind(kind).get_key_value(KeyRef::new(kind, namespace, name).as_key()).map(|(k, _)| k.clone())
     }
 
     /// Looks an object up by UID.
@@ -221,17 +229,18 @@ impl Store {
         let m = new.meta();
         let borrowed = KeyRef::new(kind, &m.namespace, &m.name);
         let objects = &mut *self.objects[kind as usize];
-        // Replacing in place keeps the stored key: an update builds no owned key at all.
-        let slot = if new_key { None } else { objects.get_mut(borrowed.as_key()) };
-        let (old, key) = match slot {
-            Some(slot) => (Some(std::mem::replace(slot, new.clone())), None),
+        // Replacing in place reuses the stored key (a copy of its shared strings): an update
+        // builds no owned key at all.
+        let stored = if new_key { None } else { objects.get_key_value(borrowed.as_key()).map(|(k, _)| k.clone()) };
+        let (old, key) = match stored {
+            Some(key) => (objects.insert(key.clone(), new.clone()), key),
             None => {
                 let key = ObjectKey::of(&new);
                 let old = objects.insert(key.clone(), new.clone());
                 if old.is_none() {
                     self.keys[kind as usize].insert(key.clone());
                 }
-                (old, Some(key))
+                (old, key)
             }
         };
         // Most writes keep the uid and ownerReferences (a status update): the indexes stay.
@@ -240,14 +249,13 @@ impl Store {
             a.uid == b.uid && a.owner_references == b.owner_references
         });
         if !same_identity {
-            let key = key.unwrap_or_else(|| ObjectKey::of(&new));
             if let Some(o) = &old {
                 self.unindex(&key, o.meta());
             }
             self.index(&key, new.meta());
         }
         let type_ = if old.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
-        self.changes.push(WatchEvent { type_, object: new.clone(), old, at: now });
+        self.changes.push(WatchEvent { type_, key, object: new.clone(), old, at: now });
         new
     }
 
@@ -262,6 +270,7 @@ impl Store {
         }
         self.changes.push(WatchEvent {
             type_: WatchEventType::Deleted,
+            key: key.clone(),
             object: old.clone(),
             old: Some(old.clone()),
             at: now,
@@ -311,7 +320,7 @@ impl Store {
 }
 
 /// Appends the low `digits` hex digits of `v`, zero-padded (`{:0digits$x}` for values that fit).
-fn push_hex(out: &mut String, v: u64, digits: u32) {
+pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     for i in (0..digits).rev() {
         let d = (v >> (4 * i) & 0xf) as u32;
         out.push(char::from_digit(d, 16).unwrap_or('0'));

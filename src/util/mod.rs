@@ -1,3 +1,4 @@
 //! Small helpers shared by the engine, kubectl and the UI (no Kubernetes counterpart).
 
+pub mod hash;
 pub mod sort;

@@ -9,8 +9,8 @@ use crate::engine::api::*;
 use crate::engine::error::FieldError;
 
 /// `ValidateNonnegativeField`.
-pub fn validate_nonnegative(value: i64, path: &str) -> Option<FieldError> {
-    (value < 0).then(|| FieldError::invalid(path, value.to_string(), "must be greater than or equal to 0"))
+pub fn validate_nonnegative(value: i64, path: impl std::fmt::Display) -> Option<FieldError> {
+    (value < 0).then(|| FieldError::invalid(path.to_string(), value.to_string(), "must be greater than or equal to 0"))
 }
 
 /// `IsValidPercent` + `ValidatePositiveIntOrPercent` + "cannot be 0" + `IsNotMoreThan100Percent`.

@@ -5,13 +5,14 @@
 
 use super::format::{go_quote, go_string_slice};
 use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
+use super::path::Path;
 use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
 use std::collections::BTreeSet;
 
-fn port_range(port: i64, path: &str) -> Option<FieldError> {
-    (!(1..=65535).contains(&port)).then(|| FieldError::invalid(path, port.to_string(), "must be between 1 and 65535, inclusive"))
+fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
+    (!(1..=65535).contains(&port)).then(|| FieldError::invalid(path.to_string(), port.to_string(), "must be between 1 and 65535, inclusive"))
 }
 
 /// `IsValidPortName`.
@@ -35,13 +36,13 @@ fn is_valid_port_name(name: &str) -> Vec<String> {
     errs
 }
 
-fn validate_probe(p: &Probe, path: &str, liveness_or_startup: bool) -> Vec<FieldError> {
+fn validate_probe(p: &Probe, path: &Path, liveness_or_startup: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let handlers = [&p.exec, &p.http_get, &p.tcp_socket, &p.grpc].iter().filter(|h| h.is_some()).count();
     if handlers == 0 {
-        errs.push(FieldError::required(path, "must specify a handler type"));
+        errs.push(FieldError::required(*path, "must specify a handler type"));
     } else if handlers > 1 {
-        errs.push(FieldError::forbidden(path, "may not specify more than 1 handler type"));
+        errs.push(FieldError::forbidden(*path, "may not specify more than 1 handler type"));
     }
     for (f, v) in [
         ("initialDelaySeconds", p.initial_delay_seconds),
@@ -50,13 +51,13 @@ fn validate_probe(p: &Probe, path: &str, liveness_or_startup: bool) -> Vec<Field
         ("successThreshold", p.success_threshold),
         ("failureThreshold", p.failure_threshold),
     ] {
-        if let Some(e) = super::apps::validate_nonnegative(v.unwrap_or(0) as i64, &format!("{path}.{f}")) {
+        if let Some(e) = super::apps::validate_nonnegative(v.unwrap_or(0) as i64, path.child(f)) {
             errs.push(e);
         }
     }
     if liveness_or_startup && p.success_threshold.is_some_and(|s| s != 1) {
         errs.push(FieldError::invalid(
-            format!("{path}.successThreshold"),
+            path.child("successThreshold"),
             p.success_threshold.unwrap_or(0).to_string(),
             "must be 1",
         ));
@@ -64,69 +65,76 @@ fn validate_probe(p: &Probe, path: &str, liveness_or_startup: bool) -> Vec<Field
     errs
 }
 
-fn validate_containers(list: &[Container], path: &str, volumes: &BTreeSet<&str>, names: &mut BTreeSet<String>) -> Vec<FieldError> {
+fn validate_containers<'s>(
+    list: &'s [Container],
+    path: &Path,
+    volumes: &BTreeSet<&str>,
+    names: &mut BTreeSet<&'s str>,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, c) in list.iter().enumerate() {
-        let p = format!("{path}[{i}]");
+        let p = path.index(i);
         if c.name.is_empty() {
-            errs.push(FieldError::required(format!("{p}.name"), ""));
+            errs.push(FieldError::required(p.child("name"), ""));
         } else {
-            errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(format!("{p}.name"), go_quote(&c.name), m)));
-            if !names.insert(c.name.clone()) {
-                errs.push(FieldError::duplicate(format!("{p}.name"), go_quote(&c.name)));
+            errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(p.child("name"), go_quote(&c.name), m)));
+            if !names.insert(&c.name) {
+                errs.push(FieldError::duplicate(p.child("name"), go_quote(&c.name)));
             }
         }
         if c.image.trim().is_empty() {
-            errs.push(FieldError::required(format!("{p}.image"), ""));
+            errs.push(FieldError::required(p.child("image"), ""));
         }
         if !c.image_pull_policy.is_empty() && !matches!(c.image_pull_policy.as_str(), "Always" | "IfNotPresent" | "Never") {
-            errs.push(FieldError::not_supported(format!("{p}.imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
+            errs.push(FieldError::not_supported(p.child("imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
         }
         let mut port_names = BTreeSet::new();
+        let ports = p.child("ports");
         for (j, port) in c.ports.iter().enumerate() {
-            let pp = format!("{p}.ports[{j}]");
+            let pp = ports.index(j);
             if !port.name.is_empty() {
-                errs.extend(is_valid_port_name(&port.name).into_iter().map(|m| FieldError::invalid(format!("{pp}.name"), go_quote(&port.name), m)));
-                if !port_names.insert(port.name.clone()) {
-                    errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&port.name)));
+                errs.extend(is_valid_port_name(&port.name).into_iter().map(|m| FieldError::invalid(pp.child("name"), go_quote(&port.name), m)));
+                if !port_names.insert(port.name.as_str()) {
+                    errs.push(FieldError::duplicate(pp.child("name"), go_quote(&port.name)));
                 }
             }
             if port.container_port == 0 {
-                errs.push(FieldError::required(format!("{pp}.containerPort"), ""));
+                errs.push(FieldError::required(pp.child("containerPort"), ""));
             } else {
-                errs.extend(port_range(port.container_port as i64, &format!("{pp}.containerPort")));
+                errs.extend(port_range(port.container_port as i64, pp.child("containerPort")));
             }
             if let Some(h) = port.host_port {
                 if h != 0 {
-                    errs.extend(port_range(h as i64, &format!("{pp}.hostPort")));
+                    errs.extend(port_range(h as i64, pp.child("hostPort")));
                 }
             }
             if !matches!(port.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
-                errs.push(FieldError::not_supported(format!("{pp}.protocol"), &port.protocol, &["SCTP", "TCP", "UDP"]));
+                errs.push(FieldError::not_supported(pp.child("protocol"), &port.protocol, &["SCTP", "TCP", "UDP"]));
             }
         }
         let mut mount_paths = BTreeSet::new();
+        let mounts = p.child("volumeMounts");
         for (j, m) in c.volume_mounts.iter().enumerate() {
-            let mp = format!("{p}.volumeMounts[{j}]");
+            let mp = mounts.index(j);
             if m.name.is_empty() {
-                errs.push(FieldError::required(format!("{mp}.name"), ""));
+                errs.push(FieldError::required(mp.child("name"), ""));
             } else if !volumes.contains(m.name.as_str()) {
-                errs.push(FieldError::not_found(format!("{mp}.name"), go_quote(&m.name)));
+                errs.push(FieldError::not_found(mp.child("name"), go_quote(&m.name)));
             }
             if m.mount_path.is_empty() {
-                errs.push(FieldError::required(format!("{mp}.mountPath"), ""));
-            } else if !mount_paths.insert(m.mount_path.clone()) {
-                errs.push(FieldError::invalid(format!("{mp}.mountPath"), go_quote(&m.mount_path), "must be unique"));
+                errs.push(FieldError::required(mp.child("mountPath"), ""));
+            } else if !mount_paths.insert(m.mount_path.as_str()) {
+                errs.push(FieldError::invalid(mp.child("mountPath"), go_quote(&m.mount_path), "must be unique"));
             }
         }
         if let Some(pr) = &c.liveness_probe {
-            errs.extend(validate_probe(pr, &format!("{p}.livenessProbe"), true));
+            errs.extend(validate_probe(pr, &p.child("livenessProbe"), true));
         }
         if let Some(pr) = &c.readiness_probe {
-            errs.extend(validate_probe(pr, &format!("{p}.readinessProbe"), false));
+            errs.extend(validate_probe(pr, &p.child("readinessProbe"), false));
         }
         if let Some(pr) = &c.startup_probe {
-            errs.extend(validate_probe(pr, &format!("{p}.startupProbe"), true));
+            errs.extend(validate_probe(pr, &p.child("startupProbe"), true));
         }
         if let Some(res) = &c.resources {
             for part in ["limits", "requests"] {
@@ -149,46 +157,50 @@ fn validate_containers(list: &[Container], path: &str, volumes: &BTreeSet<&str>,
 
 /// `ValidatePodSpec` (the simulated parts).
 pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
+    let path = Path::new(path);
     let mut errs = Vec::new();
     let mut volume_names = BTreeSet::new();
+    let volumes = path.child("volumes");
     for (i, v) in s.volumes.iter().enumerate() {
-        let p = format!("{path}.volumes[{i}].name");
+        let item = volumes.index(i);
+        let p = item.child("name");
         if v.name.is_empty() {
             errs.push(FieldError::required(p, ""));
             continue;
         }
-        errs.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(p.clone(), go_quote(&v.name), m)));
+        errs.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(p, go_quote(&v.name), m)));
         if !volume_names.insert(v.name.as_str()) {
             errs.push(FieldError::duplicate(p, go_quote(&v.name)));
         }
     }
     let mut names = BTreeSet::new();
+    let containers = path.child("containers");
     if s.containers.is_empty() {
-        errs.push(FieldError::required(format!("{path}.containers"), ""));
+        errs.push(FieldError::required(containers, ""));
     }
-    errs.extend(validate_containers(&s.containers, &format!("{path}.containers"), &volume_names, &mut names));
-    errs.extend(validate_containers(&s.init_containers, &format!("{path}.initContainers"), &volume_names, &mut names));
+    errs.extend(validate_containers(&s.containers, &containers, &volume_names, &mut names));
+    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &volume_names, &mut names));
     if !matches!(s.restart_policy.as_str(), "Always" | "OnFailure" | "Never") {
-        errs.push(FieldError::not_supported(format!("{path}.restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
+        errs.push(FieldError::not_supported(path.child("restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
     }
     if !matches!(s.dns_policy.as_str(), "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None") {
         errs.push(FieldError::not_supported(
-            format!("{path}.dnsPolicy"),
+            path.child("dnsPolicy"),
             &s.dns_policy,
             &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
         ));
     }
     for (field, v) in [("hostname", &s.hostname), ("subdomain", &s.subdomain)] {
         if !v.is_empty() {
-            errs.extend(is_dns1123_label(v).into_iter().map(|m| FieldError::invalid(format!("{path}.{field}"), go_quote(v), m)));
+            errs.extend(is_dns1123_label(v).into_iter().map(|m| FieldError::invalid(path.child(field), go_quote(v), m)));
         }
     }
     if let Some(g) = s.termination_grace_period_seconds {
-        errs.extend(super::apps::validate_nonnegative(g, &format!("{path}.terminationGracePeriodSeconds")));
+        errs.extend(super::apps::validate_nonnegative(g, path.child("terminationGracePeriodSeconds")));
     }
     if let Some(a) = s.active_deadline_seconds {
         if a <= 0 {
-            errs.push(FieldError::invalid(format!("{path}.activeDeadlineSeconds"), a.to_string(), "must be between 1 and 2147483647, inclusive"));
+            errs.push(FieldError::invalid(path.child("activeDeadlineSeconds"), a.to_string(), "must be between 1 and 2147483647, inclusive"));
         }
     }
     errs

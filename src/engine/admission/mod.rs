@@ -9,6 +9,7 @@ pub mod core;
 pub mod defaults;
 pub mod format;
 pub mod meta;
+pub mod path;
 pub mod plugins;
 
 use super::api::{Kind, Object, StatefulSet};

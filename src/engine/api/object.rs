@@ -135,7 +135,7 @@ impl Kind {
         if i.group.is_empty() {
             i.version.to_string()
         } else {
-            format!("{}/{}", i.group, i.version)
+            [i.group, "/", i.version].concat()
         }
     }
 
@@ -151,11 +151,18 @@ impl Kind {
 
     /// `singular.group` as NamePrinter prints it (`statefulset.apps/web`, `pod/web-0`).
     pub fn name_prefix(self) -> String {
+        let mut s = String::new();
+        self.push_name_prefix(&mut s);
+        s
+    }
+
+    /// Appends [`Kind::name_prefix`] to `out`, for texts that name thousands of objects.
+    pub fn push_name_prefix(self, out: &mut String) {
         let i = self.info();
-        if i.group.is_empty() {
-            i.singular.to_string()
-        } else {
-            format!("{}.{}", i.singular, i.group)
+        out.push_str(i.singular);
+        if !i.group.is_empty() {
+            out.push('.');
+            out.push_str(i.group);
         }
     }
 

@@ -111,7 +111,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     match ev.object.kind() {
         Kind::Service => {
             let Some(svc) = ev.object.as_service() else { return };
-            let key = ObjectKey::of(&ev.object);
+            let key = ev.key.clone();
             let st = &mut c.endpoint_controller;
             if ev.type_ == WatchEventType::Deleted {
                 st.services.remove(&svc.metadata.namespace, &svc.metadata.name);

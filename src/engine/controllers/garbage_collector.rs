@@ -15,7 +15,7 @@ use crate::engine::why::Verdict;
 const COMPONENT: &str = "garbage-collector";
 
 /// Work for the garbage collector.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// Look at the object with this uid: as an owner being deleted (finalizers) and as a
     /// dependent (are its owners still there?).

@@ -22,9 +22,8 @@ use super::fs::Tree;
 use super::sim::{Cluster, Task as SimTask};
 use super::store::{ObjectKey, WatchEvent, WatchEventType};
 use runtime::NodeRuntime;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, BTreeSet};
+use crate::util::hash::FastMap;
 
 /// Component name on kubelet events.
 pub const COMPONENT: &str = "kubelet";
@@ -161,7 +160,7 @@ pub struct Runtime {
     /// By pod uid. A hash map: every kubelet step looks its pod up here, and with thousands of
     /// pods an ordered map's string comparisons grew the cost per pod; the one walk over it
     /// ([`Runtime::pods_on`]) sorts its result, so no hash order leaks out.
-    pods: HashMap<String, PodRt, BuildHasherDefault<DefaultHasher>>,
+    pods: FastMap<String, PodRt>,
     nodes: BTreeMap<String, NodeRuntime>,
     /// Each container's writable layer; a fresh one shares the image's files until written.
     fs: BTreeMap<(String, String), Shared<Tree>>,
@@ -224,7 +223,7 @@ impl Runtime {
 }
 
 /// One step of a container's life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     /// Image pull finished.
     PullDone,
@@ -253,7 +252,7 @@ pub enum Step {
 }
 
 /// Work for a kubelet.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// Admit a pod bound to the node: first status.
     Admit(String),

@@ -93,7 +93,7 @@ fn wants_scheduling(p: &Pod) -> bool {
 pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     match &*ev.object {
         Object::Pod(p) => {
-            let key = ObjectKey::of(&ev.object);
+            let key = ev.key.clone();
             let deleted = ev.type_ == WatchEventType::Deleted;
             let freed = account(c, p, deleted);
             if deleted {
@@ -117,7 +117,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
             }
         }
         Object::PersistentVolumeClaim(pvc) => {
-            let key = ObjectKey::of(&ev.object);
+            let key = ev.key.clone();
             let bound_now = !pvc.spec.volume_name.is_empty() && pvc.status.phase == "Bound";
             let was_bound = ev.old.as_ref().and_then(|o| o.as_pvc()).is_some_and(|o| !o.spec.volume_name.is_empty() && o.status.phase == "Bound");
             if bound_now && !was_bound {

@@ -97,7 +97,7 @@ impl State {
 }
 
 /// Work for the volume controllers.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     /// PV controller: reconcile one claim (`syncClaim`).
     SyncClaim(ObjectKey),
@@ -135,7 +135,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     let latency = c.config.timings.controller_latency_ms;
     match &*ev.object {
         Object::PersistentVolumeClaim(pvc) => {
-            let key = ObjectKey::of(&ev.object);
+            let key = ev.key.clone();
             if ev.type_ == WatchEventType::Deleted {
                 c.volumes.resyncing.remove(&key);
                 if !pvc.spec.volume_name.is_empty() {

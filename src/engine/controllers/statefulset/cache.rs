@@ -33,7 +33,7 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
             }
         }
         Kind::PersistentVolumeClaim => {
-            let claim = ObjectKey::of(&ev.object);
+            let claim = ev.key.clone();
             // Sets in the claim's namespace (its name may be one of theirs), and sets it refers to.
             let lo = ObjectKey::new(Kind::StatefulSet, &claim.namespace, "");
             let mut keys: Vec<ObjectKey> = st

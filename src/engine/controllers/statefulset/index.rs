@@ -21,9 +21,8 @@ use super::utils::*;
 use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, BTreeSet};
+use crate::util::hash::FastMap;
 
 // The test-only comparison of two indexes (a child module reads the private fields).
 #[cfg(test)]
@@ -179,9 +178,9 @@ pub struct SetIndex {
     /// every refresh and most ordinal questions look a name up here, and an ordered map's string
     /// comparisons grew with the set; the one walk ([`SetIndex::claimed_pods`]) sorts by name, so
     /// no hash order leaks out (the fixed-key hasher keeps runs identical anyway).
-    members: HashMap<String, Member, BuildHasherDefault<DefaultHasher>>,
+    members: FastMap<String, Member>,
     /// Names of claimed pods by ordinal. Only looked up (a hash map, as `members`).
-    at: HashMap<i64, Vec<String>, BuildHasherDefault<DefaultHasher>>,
+    at: FastMap<i64, Vec<String>>,
     /// Candidates the claim step acts on: orphans to adopt, owned pods to release.
     pub needs_claim: BTreeSet<String>,
     odd: usize,
@@ -219,8 +218,8 @@ impl SetIndex {
             params: Params::of(set),
             dirty_pods: BTreeSet::new(),
             dirty_claims: BTreeSet::new(),
-            members: HashMap::default(),
-            at: HashMap::default(),
+            members: FastMap::default(),
+            at: FastMap::default(),
             needs_claim: BTreeSet::new(),
             odd: 0,
             duplicates: 0,

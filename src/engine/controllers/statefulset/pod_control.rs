@@ -8,7 +8,7 @@ use super::retention::{
     is_claim_owner_up_to_date, is_claim_owner_up_to_date_as, update_claim_owner_ref_for_set_and_pod,
 };
 use super::utils::{
-    get_ordinal, get_persistent_volume_claim_name, get_persistent_volume_claims, identity_matches, pod_in_ordinal_range,
+    get_ordinal, get_persistent_volume_claim_name, identity_matches, new_persistent_volume_claim, pod_in_ordinal_range,
     storage_matches, update_identity, update_storage,
 };
 use super::COMPONENT;
@@ -71,18 +71,26 @@ pub fn aggregate(errs: Vec<SyncError>) -> Result<(), SyncError> {
     }
 }
 
-fn title(verb: &str) -> String {
+/// `Successful<Verb>` / `Failed<Verb>`: `outcome` then the verb with its first letter upper-cased,
+/// in one String (every created pod and claim records one).
+fn event_reason(outcome: &str, verb: &str) -> String {
+    let mut reason = String::with_capacity(outcome.len() + verb.len());
+    reason.push_str(outcome);
     let mut cs = verb.chars();
-    cs.next().map(|f| f.to_uppercase().chain(cs).collect()).unwrap_or_default()
+    if let Some(first) = cs.next() {
+        reason.extend(first.to_uppercase());
+        reason.push_str(cs.as_str());
+    }
+    reason
 }
 
 /// `recordPodEvent`: `Successful<Verb>` / `Failed<Verb>` on the set.
 pub fn record_pod_event(c: &mut Cluster, owner: &Rc<Object>, verb: &str, set: &StatefulSet, pod: &str, err: Option<&SyncError>) {
     let (type_, reason, message) = match err {
-        None => ("Normal", format!("Successful{}", title(verb)), format!("{verb} Pod {pod} in StatefulSet {} successful", set.metadata.name)),
+        None => ("Normal", event_reason("Successful", verb), format!("{verb} Pod {pod} in StatefulSet {} successful", set.metadata.name)),
         Some(e) => (
             "Warning",
-            format!("Failed{}", title(verb)),
+            event_reason("Failed", verb),
             format!("{verb} Pod {pod} in StatefulSet {} failed error: {e}", set.metadata.name),
         ),
     };
@@ -94,12 +102,12 @@ fn record_claim_event(c: &mut Cluster, owner: &Rc<Object>, verb: &str, set: &Sta
     let (type_, reason, message) = match err {
         None => (
             "Normal",
-            format!("Successful{}", title(verb)),
+            event_reason("Successful", verb),
             format!("{verb} Claim {claim} Pod {pod} in StatefulSet {} success", set.metadata.name),
         ),
         Some(e) => (
             "Warning",
-            format!("Failed{}", title(verb)),
+            event_reason("Failed", verb),
             format!("{verb} Claim {claim} for Pod {pod} in StatefulSet {} failed error: {e}", set.metadata.name),
         ),
     };
@@ -236,17 +244,17 @@ pub fn update_pod_claim_for_retention_policy(c: &mut Cluster, owner: &Rc<Object>
     let ordinal = get_ordinal(pod);
     for template in &set.spec.volume_claim_templates {
         let name = get_persistent_volume_claim_name(set, template, ordinal);
-        let Some(claim) = get_claim(c, &set.metadata.namespace, &name).cloned() else { continue };
-        if has_unexpected_controller(&claim, set, pod) {
+        let Some(claim) = get_claim(c, &set.metadata.namespace, &name) else { continue };
+        let conflicting = has_unexpected_controller(claim, set, pod);
+        // Copied only to be changed: most claims are already up to date.
+        let outdated = (!is_claim_owner_up_to_date(claim, set, pod)).then(|| claim.clone());
+        if conflicting {
             let msg = format!(
                 "PersistentVolumeClaim {name} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim"
             );
             c.record_event(owner, "Warning", "ConflictingController", &msg, COMPONENT);
         }
-        if is_claim_owner_up_to_date(&claim, set, pod) {
-            continue;
-        }
-        let mut claim = claim;
+        let Some(mut claim) = outdated else { continue };
         update_claim_owner_ref_for_set_and_pod(&mut claim, set, pod);
         let owners: Vec<String> =
             claim.metadata.owner_references.iter().map(|r| format!("{}/{}", r.kind, r.name)).collect();
@@ -275,10 +283,10 @@ pub fn pod_claim_is_stale(c: &Cluster, set: &StatefulSet, pod: &Pod) -> Option<S
     if when_scaled == RETAIN {
         return None;
     }
-    get_persistent_volume_claims(set, pod).into_iter().find_map(|(_, claim)| {
-        get_claim(c, &claim.metadata.namespace, &claim.metadata.name)
-            .filter(|pvc| has_stale_owner_ref_to_pod(pvc, pod))
-            .map(|_| claim.metadata.name)
+    let ordinal = get_ordinal(pod);
+    set.spec.volume_claim_templates.iter().find_map(|template| {
+        let name = get_persistent_volume_claim_name(set, template, ordinal);
+        get_claim(c, &set.metadata.namespace, &name).filter(|pvc| has_stale_owner_ref_to_pod(pvc, pod)).map(|_| name)
     })
 }
 
@@ -296,10 +304,14 @@ pub fn create_missing_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Objec
 /// it is (no comparison with the template), one being deleted is an error.
 pub fn create_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSet, pod: &Pod) -> Result<(), SyncError> {
     let mut errs = Vec::new();
-    for (template, mut claim) in get_persistent_volume_claims(set, pod) {
-        let name = claim.metadata.name.clone();
-        match get_claim(c, &claim.metadata.namespace, &name) {
+    let ordinal = get_ordinal(pod);
+    // Template by template as `getPersistentVolumeClaims` lists them; a claim is built only when
+    // it is missing.
+    for template in &set.spec.volume_claim_templates {
+        let name = get_persistent_volume_claim_name(set, template, ordinal);
+        match get_claim(c, &set.metadata.namespace, &name) {
             None => {
+                let mut claim = new_persistent_volume_claim(set, template, ordinal);
                 // The API server ignores a submitted status.
                 claim.status = Default::default();
                 let res = apiserver::create(c, Object::PersistentVolumeClaim(claim)).map(|_| ()).map_err(SyncError::from);
@@ -316,12 +328,12 @@ pub fn create_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Object>, set:
                 if err.is_none() {
                     c.decide(
                         COMPONENT,
-                        format!("statefulset/{}", set.metadata.name),
+                        ["statefulset/", &set.metadata.name].concat(),
                         Verdict::Create,
-                        format!("persistentvolumeclaim/{name}"),
+                        ["persistentvolumeclaim/", &name].concat(),
                         format!(
-                            "creating claim {name} for {} from volumeClaimTemplate {template} (claims are created before their pod and kept afterwards)",
-                            pod.metadata.name
+                            "creating claim {name} for {} from volumeClaimTemplate {} (claims are created before their pod and kept afterwards)",
+                            pod.metadata.name, template.metadata.name
                         ),
                     );
                 }

@@ -27,7 +27,7 @@ pub fn process_replica(
     let set = ctx.set;
     let pod = pod.clone();
     let name = pod.metadata.name.clone();
-    let target = format!("pod/{name}");
+    let target = ["pod/", &name].concat();
 
     // Evicted or otherwise finished pods are deleted; the replacement comes on a later sync, once
     // the old object is gone (same name, same claims).
@@ -196,7 +196,7 @@ pub fn process_condemned(
     pod: &PodHandle,
 ) -> (bool, Result<(), SyncError>) {
     let name = &pod.metadata.name;
-    let target = format!("pod/{name}");
+    let target = ["pod/", &name].concat();
     if is_terminating(pod) {
         if ctx.monotonic {
             c.decide(

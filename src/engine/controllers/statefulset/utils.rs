@@ -8,6 +8,7 @@ use crate::engine::api::{
     phase, LabelSelector, OwnerReference, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod,
     StatefulSet, StringMap, Time, Volume, ROLLING_UPDATE,
 };
+use std::fmt::Write;
 
 /// Pod label naming the pod (`apps.StatefulSetPodNameLabel`).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -54,12 +55,24 @@ pub fn pod_in_ordinal_range(pod: &Pod, set: &StatefulSet) -> bool {
 
 /// `getPodName`: `<set>-<ordinal>`.
 pub fn get_pod_name(set: &StatefulSet, ordinal: i64) -> String {
-    format!("{}-{ordinal}", set.metadata.name)
+    name_with_ordinal(&[&set.metadata.name], ordinal)
+}
+
+/// `<part>-…-<ordinal>` in a String sized up front: pod and claim names are built several
+/// times for every replica, and `format!` grows its String from empty.
+fn name_with_ordinal(parts: &[&str], ordinal: i64) -> String {
+    let mut name = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 20);
+    for p in parts {
+        name.push_str(p);
+        name.push('-');
+    }
+    let _ = write!(name, "{ordinal}");
+    name
 }
 
 /// `getPersistentVolumeClaimName`: `<template>-<set>-<ordinal>`.
 pub fn get_persistent_volume_claim_name(set: &StatefulSet, claim: &PersistentVolumeClaim, ordinal: i64) -> String {
-    format!("{}-{}-{ordinal}", claim.metadata.name, set.metadata.name)
+    name_with_ordinal(&[&claim.metadata.name, &set.metadata.name], ordinal)
 }
 
 /// Whether `name` equals `<a>-<b>-<ordinal>` (or `<a>-<ordinal>` when `b` is None), without
@@ -112,41 +125,45 @@ pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
 /// are the template's labels overlaid with `spec.selector.matchLabels`.
 pub fn get_persistent_volume_claims(set: &StatefulSet, pod: &Pod) -> Vec<(String, PersistentVolumeClaim)> {
     let ordinal = get_ordinal(pod);
-    let match_labels: Option<&StringMap> = set.spec.selector.as_ref().map(|s| &s.match_labels);
     set.spec
         .volume_claim_templates
         .iter()
-        .map(|template| {
-            let mut claim = template.clone();
-            claim.metadata.name = get_persistent_volume_claim_name(set, template, ordinal);
-            claim.metadata.namespace = set.metadata.namespace.clone();
-            if let Some(ml) = match_labels {
-                for (k, v) in ml {
-                    claim.metadata.labels.insert(k.clone(), v.clone());
-                }
-            }
-            (template.metadata.name.clone(), claim)
-        })
+        .map(|template| (template.metadata.name.clone(), new_persistent_volume_claim(set, template, ordinal)))
         .collect()
 }
 
+/// One claim of [`get_persistent_volume_claims`]: the template named for the pod's ordinal, in
+/// the set's namespace, with `spec.selector.matchLabels` over the template's labels.
+pub fn new_persistent_volume_claim(set: &StatefulSet, template: &PersistentVolumeClaim, ordinal: i64) -> PersistentVolumeClaim {
+    let mut claim = template.clone();
+    claim.metadata.name = get_persistent_volume_claim_name(set, template, ordinal);
+    claim.metadata.namespace = set.metadata.namespace.clone();
+    if let Some(s) = &set.spec.selector {
+        for (k, v) in &s.match_labels {
+            claim.metadata.labels.insert(k.clone(), v.clone());
+        }
+    }
+    claim
+}
+
 /// `updateStorage`: a volume per claim template (replacing template volumes of the same name),
-/// then the pod's other volumes.
+/// then the pod's other volumes. Only the claims' names are needed, so no claim is built.
 pub fn update_storage(set: &StatefulSet, pod: &mut Pod) {
-    let claims = get_persistent_volume_claims(set, pod);
-    let mut volumes: Vec<Volume> = claims
+    let ordinal = get_ordinal(pod);
+    let templates = &set.spec.volume_claim_templates;
+    let mut volumes: Vec<Volume> = templates
         .iter()
-        .map(|(name, claim)| Volume {
-            name: name.clone(),
+        .map(|template| Volume {
+            name: template.metadata.name.clone(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
-                claim_name: claim.metadata.name.clone(),
+                claim_name: get_persistent_volume_claim_name(set, template, ordinal),
                 read_only: Some(false),
             }),
             ..Default::default()
         })
         .collect();
     for v in std::mem::take(&mut pod.spec.volumes) {
-        if !claims.iter().any(|(name, _)| *name == v.name) {
+        if !templates.iter().any(|t| t.metadata.name == v.name) {
             volumes.push(v);
         }
     }
@@ -244,7 +261,7 @@ pub fn new_stateful_set_pod(set: &StatefulSet, ordinal: i64) -> Pod {
     pod.metadata.labels = t.metadata.labels.clone();
     pod.metadata.annotations = t.metadata.annotations.clone();
     pod.metadata.finalizers = t.metadata.finalizers.clone();
-    pod.metadata.generate_name = format!("{}-", set.metadata.name);
+    pod.metadata.generate_name = [&set.metadata.name, "-"].concat();
     pod.metadata.owner_references.push(new_controller_ref(set));
     pod.spec = t.spec.clone();
     pod.metadata.name = get_pod_name(set, ordinal);
