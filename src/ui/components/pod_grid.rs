@@ -95,39 +95,22 @@ fn remeasure(svg: &NodeRef, width: i32, set: &UseStateSetter<Visible>) {
     }
 }
 
-/// Props of [`MiniPod`].
-#[derive(Properties, PartialEq)]
-pub struct MiniPodProps {
-    /// The pod.
-    pub pod: PodView,
-    /// Its revision's class.
-    pub rev_class: &'static str,
-    /// Position.
-    pub x: i32,
-    /// Position.
-    pub y: i32,
-    /// Square size.
-    pub size: i32,
-    /// Selected.
-    pub selected: bool,
-    /// The claim's phase class, if the slot has a claim.
-    pub claim: Option<&'static str>,
-}
-
-/// One pod of a large set, drawn as a small square (with its claim as a bar beneath).
+/// One pod of a large set, drawn as a small square (with its claim as a bar beneath), keyed by
+/// its ordinal.
 ///
-/// Corner radius and bar height are in the stylesheet, and clicks and keys are handled once
-/// for the whole grid ([`grid_handlers`]): fewer attributes and listeners per square.
-#[function_component]
-pub fn MiniPod(p: &MiniPodProps) -> Html {
-    let pod = &p.pod;
-    let (x, size) = (p.x.to_string(), p.size.to_string());
-    let claim_bar = p.claim.map(|phase| claim_bar(phase, x.clone(), p.y + p.size + 1, size.clone()));
+/// Plain elements, not a component: a step that creates hundreds of pods then creates no
+/// component state for them, and an unchanged square diffs as a few equal attributes. Corner
+/// radius and bar height are in the stylesheet, and clicks and keys are handled once for the
+/// whole grid ([`grid_handlers`]): fewer attributes and listeners per square.
+#[allow(clippy::too_many_arguments)]
+fn mini_pod(key: i64, pod: &PodView, rev_class: &'static str, x: i32, y: i32, size: i32, selected: bool, claim: Option<&'static str>) -> Html {
+    let (xs, sizes) = (x.to_string(), size.to_string());
+    let claim_bar = claim.map(|phase| claim_bar(phase, xs.clone(), y + size + 1, sizes.clone()));
     html! {
-        <g class={classes!("pod", "mini", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"))}
+        <g {key} class={classes!("pod", "mini", health_class(pod.health()), rev_class, selected.then_some("selected"))}
             role="button" tabindex="0" data-pod={pod.name.clone()} aria-label={format!("Pod {}: {}", pod.name, pod.status)}>
             <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
-            <rect class="pod-box" {x} y={p.y.to_string()} width={size.clone()} height={size} />
+            <rect class="pod-box" x={xs} y={y.to_string()} width={sizes.clone()} height={sizes} />
             { for claim_bar }
         </g>
     }
@@ -185,13 +168,13 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
     let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).filter_map(|(i, slot)| {
         let (x, y) = (10 + (i as i32 % cols) * cell, top + (i as i32 / cols) * row_h);
         let claim = slot.claims.first().map(|c| if c.phase == "Bound" { "claim-bar phase-bound" } else { "claim-bar phase-pending" });
-        // A component per pod: an unchanged pod (equal props) is not rendered again. Keyed by
-        // ordinal, a podless slot's bar apart (-1 - ordinal): a new pod gets new elements, as
-        // reusing others would start the square's colour transitions (slower, and visible).
+        // Keyed by ordinal, a podless slot's bar apart (-1 - ordinal): a new pod gets new
+        // elements, as reusing others would start the square's colour transitions (slower, and
+        // visible).
         Some(match &slot.pod {
             Some(pod) => {
                 let (key, rev_class, selected) = (slot.ordinal, revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name));
-                html! { <MiniPod {key} pod={pod.clone()} {rev_class} {x} {y} {size} {selected} {claim} /> }
+                mini_pod(key, pod, rev_class, x, y, size, selected, claim)
             }
             None => {
                 let (class, y) = (claim?, (y + size + 1).to_string());
