@@ -46,7 +46,7 @@ fn stateful_set(name: &str, replicas: i32, image: &str) -> Object {
     sts.spec.selector = Some(LabelSelector { match_labels: labels.clone(), ..Default::default() });
     sts.spec.template.metadata.labels = labels.into();
     sts.spec.template.spec.containers =
-        vec![Container { name: "app".into(), image: image.into(), ..Default::default() }];
+        vec![Container { name: "app".into(), image: image.into(), ..Default::default() }].into();
     Object::StatefulSet(sts)
 }
 

@@ -47,7 +47,7 @@ pub fn sts(name: &str, replicas: i32) -> StatefulSet {
         image: "registry.k8s.io/nginx-slim:0.24".into(),
         ports: vec![ContainerPort { name: "web".into(), container_port: 80, protocol: "TCP".into(), ..Default::default() }],
         ..Default::default()
-    }];
+    }].into();
     s.spec.update_strategy = StatefulSetUpdateStrategy {
         type_: "RollingUpdate".into(),
         rolling_update: Some(RollingUpdateStatefulSetStrategy { partition: Some(0), max_unavailable: None }),
@@ -62,7 +62,7 @@ pub fn running_pod(name: &str, app: &str, now: Time) -> Pod {
     p.metadata.name = name.into();
     p.metadata.namespace = "default".into();
     p.metadata.labels.insert("app".into(), app.into());
-    p.spec.containers = vec![Container { name: "nginx".into(), image: "registry.k8s.io/nginx-slim:0.24".into(), ..Default::default() }];
+    p.spec.containers = vec![Container { name: "nginx".into(), image: "registry.k8s.io/nginx-slim:0.24".into(), ..Default::default() }].into();
     p.spec.node_name = "node-1".into();
     p.status.phase = "Running".into();
     p.status.pod_ip = "10.244.1.5".into();

@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn qos_classes() {
-        let mut spec = PodSpec { containers: vec![Container::default()], ..Default::default() };
+        let mut spec = PodSpec { containers: vec![Container::default()].into(), ..Default::default() };
         assert_eq!(qos_class(&spec), "BestEffort");
         spec.containers[0].resources = Some(json!({"requests": {"cpu": "1"}}).into());
         assert_eq!(qos_class(&spec), "Burstable");

@@ -82,8 +82,11 @@ pub struct PodSpec {
     pub volumes: Vec<Volume>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
+    /// Shared between the pods made from one template until one of them changes its own: a
+    /// pod's spec is copied when it is written (defaulting does, for every new pod), and its
+    /// containers are most of it.
     #[serde(default)]
-    pub containers: Vec<Container>,
+    pub containers: Shared<Vec<Container>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_containers: Opaque,
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -70,7 +70,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     } else {
         ctr.args = argv.clone();
     }
-    pod.spec.containers = vec![ctr];
+    pod.spec.containers = vec![ctr].into();
     apiserver::create(env.cluster, Object::Pod(pod))?;
     if !attach {
         env.println(&format!("pod/{name} created"));

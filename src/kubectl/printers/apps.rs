@@ -69,7 +69,7 @@ mod tests {
         s.spec.template.spec.containers = vec![
             Container { name: "nginx".into(), image: "nginx:1.25".into(), ..Default::default() },
             Container { name: "sidecar".into(), image: "busybox".into(), ..Default::default() },
-        ];
+        ].into();
         // printStatefulSet.
         assert_eq!(print_stateful_set(&s, t.plus_secs(45)), ["web", "2/3", "45s", "nginx,sidecar", "nginx:1.25,busybox"]);
     }

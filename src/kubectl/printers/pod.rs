@@ -196,7 +196,7 @@ mod tests {
         p.metadata.name = name.into();
         p.metadata.namespace = "default".into();
         p.metadata.creation_timestamp = Some(t0());
-        p.spec.containers = vec![Container { name: "nginx".into(), image: "nginx".into(), ..Default::default() }];
+        p.spec.containers = vec![Container { name: "nginx".into(), image: "nginx".into(), ..Default::default() }].into();
         p
     }
 

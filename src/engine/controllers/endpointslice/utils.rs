@@ -389,7 +389,7 @@ mod tests {
             name: "nginx".into(),
             ports: vec![ContainerPort { name: "web".into(), container_port: 8080, protocol: "TCP".into(), ..Default::default() }],
             ..Default::default()
-        }];
+        }].into();
         p.status.phase = "Running".into();
         p.status.pod_ip = ip.into();
         p.status.pod_ips = vec![IpEntry { ip: ip.into() }];

@@ -280,7 +280,7 @@ fn revision_names_match_a_real_cluster() {
             termination_message_path: "/dev/termination-log".into(),
             termination_message_policy: "File".into(),
             ..Default::default()
-        }],
+        }].into(),
         dns_policy: "ClusterFirst".into(),
         restart_policy: "Always".into(),
         scheduler_name: "default-scheduler".into(),
