@@ -296,6 +296,17 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     flush().await;
     let first_name = first.get_attribute("data-pod").expect("data-pod");
     assert_eq!(*picked.borrow(), vec!["myapp-999".to_string(), first_name]);
+    // The pointer over a square shows the diagram's one tooltip with the square's name and
+    // status; leaving the diagram hides it.
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    rect.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init).expect("event")).expect("dispatch");
+    let tip = stage.query_selector("g.grid-tip.shown text").expect("query").expect("the tooltip is shown");
+    let text = tip.text_content().unwrap_or_default();
+    assert!(text.starts_with("myapp-999: "), "{text}");
+    let svg = stage.query_selector("svg.diagram").expect("query").expect("svg");
+    svg.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseleave", &web_sys::MouseEventInit::new()).expect("event")).expect("dispatch");
+    assert_eq!(count(&stage, "g.grid-tip.shown"), 0);
     style.remove();
 }
 

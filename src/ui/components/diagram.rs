@@ -345,6 +345,7 @@ fn service_block(svc: &ServiceView, y0: i32, props: &DiagramProps) -> (Html, i32
 pub fn Diagram(props: &DiagramProps) -> Html {
     let total_w = width(props);
     let svg = use_node_ref();
+    let tip = use_node_ref();
     let (visible, set_visible) = pod_grid::use_visible(svg.clone(), total_w);
     let v = &props.view;
     let mut y = 10;
@@ -399,14 +400,17 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     y += 40;
     let height = y.max(120);
     pod_grid::use_remeasure(svg.clone(), (total_w, height), set_visible);
+    let (onmouseover, onmouseleave, onfocusin, onfocusout) = pod_grid::tip_handlers(&tip, total_w);
     html! {
         <svg ref={svg} class="diagram" viewBox={format!("0 0 {total_w} {height}")} role="group"
-            aria-label="Cluster diagram" preserveAspectRatio="xMidYMin meet">
+            aria-label="Cluster diagram" preserveAspectRatio="xMidYMin meet"
+            {onmouseover} {onmouseleave} {onfocusin} {onfocusout}>
             if empty {
                 <text class="empty-hint" x="24" y="40">{ "Nothing here yet: press Apply to create the example StatefulSet and Service." }</text>
             }
             { for parts }
             { nodes }
+            { pod_grid::tip(&tip) }
         </svg>
     }
 }

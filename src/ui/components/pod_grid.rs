@@ -108,11 +108,78 @@ fn mini_pod(key: i64, pod: &PodView, rev_class: &'static str, x: i32, y: i32, si
     let claim_bar = claim.map(|phase| claim_bar(phase, xs.clone(), y + size + 1, sizes.clone()));
     html! {
         <g {key} class={classes!("pod", "mini", health_class(pod.health()), rev_class, selected.then_some("selected"))}
-            role="button" tabindex="0" data-pod={pod.name.clone()} aria-label={format!("Pod {}: {}", pod.name, pod.status)}>
-            <title>{ format!("{} — {} ({})", pod.name, pod.status, pod.node) }</title>
+            role="button" tabindex="0" data-pod={pod.name.clone()} aria-label={mini_label(pod)}>
             <rect class="pod-box" x={xs} y={y.to_string()} width={sizes.clone()} height={sizes} />
             { for claim_bar }
         </g>
+    }
+}
+
+/// A square's accessible name, which its tooltip shows too ([`tip`]): `Pod web-3: Running, on
+/// node-2`.
+fn mini_label(pod: &PodView) -> String {
+    if pod.node.is_empty() {
+        format!("Pod {}: {}", pod.name, pod.status)
+    } else {
+        format!("Pod {}: {}, on {}", pod.name, pod.status, pod.node)
+    }
+}
+
+/// The one tooltip of a diagram's grids, drawn last (over everything). A square has no
+/// `<title>` of its own (two nodes per square that a step creating hundreds of pods paid for):
+/// [`tip_handlers`] fill this one in from the square under the pointer or the focus.
+pub fn tip(tip: &NodeRef) -> Html {
+    html! { <g ref={tip.clone()} class="grid-tip" aria-hidden="true"><text /></g> }
+}
+
+/// Handlers for the diagram's svg: over (or focused on) a grid's square, its tooltip shows the
+/// square's accessible name above it; anywhere else, or leaving the diagram, it hides. They
+/// write the tooltip's element directly: a render of the whole diagram per pointer move would
+/// cost more than the tooltip is worth.
+pub fn tip_handlers(tip: &NodeRef, width: i32) -> (Callback<MouseEvent>, Callback<MouseEvent>, Callback<FocusEvent>, Callback<FocusEvent>) {
+    fn square(e: &Event) -> Option<web_sys::Element> {
+        let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+        el.closest("g.mini[data-pod]").ok()?
+    }
+    let update = move |tip: &NodeRef, e: &Event| {
+        let Some(g) = tip.cast::<web_sys::Element>() else { return };
+        let shown = square(e).and_then(|sq| show(&g, &sq, width));
+        if shown.is_none() {
+            let _ = g.set_attribute("class", "grid-tip");
+        }
+    };
+    let (t1, t2, t3) = (tip.clone(), tip.clone(), tip.clone());
+    (
+        Callback::from(move |e: MouseEvent| update(&t1, &e)),
+        Callback::from(move |_: MouseEvent| hide(&t2)),
+        Callback::from(move |e: FocusEvent| update(&t3, &e)),
+        {
+            let t = tip.clone();
+            Callback::from(move |_: FocusEvent| hide(&t))
+        },
+    )
+}
+
+/// Puts `square`'s name (its `aria-label` without "Pod ") above it, kept inside the diagram.
+fn show(g: &web_sys::Element, square: &web_sys::Element, width: i32) -> Option<()> {
+    let label = square.get_attribute("aria-label")?;
+    let text = g.first_element_child()?;
+    let rect = square.query_selector("rect").ok()??;
+    let num = |a: &str| rect.get_attribute(a).and_then(|v| v.parse::<i32>().ok());
+    let (x, y, w) = (num("x")?, num("y")?, num("width")?);
+    let mid = x + w / 2;
+    let anchor = if mid < width / 4 { "start" } else if mid > width * 3 / 4 { "end" } else { "middle" };
+    let ax = match anchor { "start" => x, "end" => x + w, _ => mid };
+    text.set_text_content(Some(label.strip_prefix("Pod ").unwrap_or(&label)));
+    text.set_attribute("x", &ax.to_string()).ok()?;
+    text.set_attribute("y", &(y - 6).to_string()).ok()?;
+    text.set_attribute("text-anchor", anchor).ok()?;
+    g.set_attribute("class", "grid-tip shown").ok()
+}
+
+fn hide(tip: &NodeRef) {
+    if let Some(g) = tip.cast::<web_sys::Element>() {
+        let _ = g.set_attribute("class", "grid-tip");
     }
 }
 
