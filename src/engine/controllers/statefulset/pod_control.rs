@@ -12,7 +12,7 @@ use super::utils::{
     storage_matches, update_identity, update_storage,
 };
 use super::COMPONENT;
-use crate::engine::api::{Kind, Object, PersistentVolumeClaim, Pod, StatefulSet, RETAIN};
+use crate::engine::api::{Kind, Object, PersistentVolumeClaim, Pod, PodStatus, StatefulSet, RETAIN};
 use crate::engine::apiserver::{self, DeleteOptions};
 use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
@@ -127,9 +127,8 @@ pub fn create_stateful_pod(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSe
     }
     // The API server's pod strategy (PrepareForCreate) resets status to phase Pending; set it on
     // the request too so a created pod never looks like a placeholder (phase "").
-    let mut request = pod.clone();
-    request.status = Default::default();
-    request.status.phase = crate::engine::api::phase::PENDING.into();
+    let status = PodStatus { phase: crate::engine::api::phase::PENDING.into(), ..Default::default() };
+    let request = Pod { metadata: pod.metadata.clone(), spec: pod.spec.clone(), status };
     let result: Result<(), SyncError> = apiserver::create(c, Object::Pod(request)).map(|_| ()).map_err(Into::into);
     if let Err(e) = &result {
         if e.already_exists {
