@@ -18,6 +18,7 @@ use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -71,9 +72,12 @@ pub fn aggregate(errs: Vec<SyncError>) -> Result<(), SyncError> {
     }
 }
 
-/// `Successful<Verb>` / `Failed<Verb>`: `outcome` then the verb with its first letter upper-cased,
-/// in one String (every created pod and claim records one).
-fn event_reason(outcome: &str, verb: &str) -> String {
+/// `Successful<Verb>` / `Failed<Verb>`: `outcome` then the verb with its first letter upper-cased.
+/// Every created pod and claim records `SuccessfulCreate`: that one is a constant, not built.
+fn event_reason(outcome: &str, verb: &str) -> Cow<'static, str> {
+    if (outcome, verb) == ("Successful", "create") {
+        return Cow::Borrowed("SuccessfulCreate");
+    }
     let mut reason = String::with_capacity(outcome.len() + verb.len());
     reason.push_str(outcome);
     let mut cs = verb.chars();
@@ -81,7 +85,7 @@ fn event_reason(outcome: &str, verb: &str) -> String {
         reason.extend(first.to_uppercase());
         reason.push_str(cs.as_str());
     }
-    reason
+    Cow::Owned(reason)
 }
 
 /// `recordPodEvent`: `Successful<Verb>` / `Failed<Verb>` on the set.
