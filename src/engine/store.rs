@@ -319,7 +319,11 @@ impl Store {
             self.by_uid.insert(meta.uid.clone(), key.clone());
         }
         for r in &meta.owner_references {
-            self.dependents.entry(r.uid.clone()).or_default().insert(key.clone());
+            // Most owners already have dependents (a set's pods and claims): no uid copied.
+            match self.dependents.get_mut(&r.uid) {
+                Some(set) => set.insert(key.clone()),
+                None => self.dependents.entry(r.uid.clone()).or_default().insert(key.clone()),
+            };
         }
     }
 
