@@ -80,14 +80,15 @@ pub fn create(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
         let name = format!("{}{}", obj.meta().generate_name, c.rng.k8s_string(5));
         obj.meta_mut().name = name;
     }
-    let key = ObjectKey::of(&obj);
     admission::admit_create(c, &mut obj)?;
     let causes = admission::validate_create(c, &obj);
     if !causes.is_empty() {
         return Err(ApiError::Invalid { kind, name: obj.meta().name.clone(), causes });
     }
-    if c.store.get_key(&key).is_some() {
-        return Err(ApiError::AlreadyExists { kind, name: key.name.to_string() });
+    // Admission keeps the name and namespace: the object is looked up by them, no key built.
+    let m = obj.meta();
+    if c.store.get(kind, &m.namespace, &m.name).is_some() {
+        return Err(ApiError::AlreadyExists { kind, name: m.name.clone() });
     }
     let warnings = admission::warnings(&obj);
     {

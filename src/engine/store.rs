@@ -144,6 +144,24 @@ impl Store {
         self.of_kind(kind).get_key_value(KeyRef::new(kind, namespace, name).as_key()).map(|(k, _)| k.clone())
     }
 
+    /// The key of `kind`/`namespace`/`name`: the stored key's shared strings when the object
+    /// exists (informer handlers key work by objects that mostly do), else a new key.
+    pub fn key(&self, kind: Kind, namespace: &str, name: &str) -> ObjectKey {
+        self.stored_key(kind, namespace, name).unwrap_or_else(|| ObjectKey::new(kind, namespace, name))
+    }
+
+    /// The key of a new object, its namespace string shared with the Namespace object's stored
+    /// key (every object in a namespace would otherwise hold a copy of the same name).
+    fn new_object_key(&self, kind: Kind, namespace: &str, name: &str) -> ObjectKey {
+        let shared_ns = (kind.info().namespaced && !namespace.is_empty())
+            .then(|| self.of_kind(Kind::Namespace).get_key_value(KeyRef::new(Kind::Namespace, "", namespace).as_key()))
+            .flatten();
+        match shared_ns {
+            Some((ns, _)) => ObjectKey { kind, namespace: ns.name.clone(), name: name.into() },
+            None => ObjectKey::new(kind, namespace, name),
+        }
+    }
+
     /// Looks an object up by UID.
     pub fn get_by_uid(&self, uid: &str) -> Option<&Rc<Object>> {
         self.by_uid.get(uid).and_then(|k| self.get_key(k))
@@ -235,7 +253,8 @@ impl Store {
         let (old, key) = match stored {
             Some(key) => (objects.insert(key.clone(), new.clone()), key),
             None => {
-                let key = ObjectKey::of(&new);
+                let key = self.new_object_key(kind, &m.namespace, &m.name);
+                let objects = &mut *self.objects[kind as usize];
                 let old = objects.insert(key.clone(), new.clone());
                 if old.is_none() {
                     self.keys[kind as usize].insert(key.clone());
@@ -300,7 +319,11 @@ impl Store {
             self.by_uid.insert(meta.uid.clone(), key.clone());
         }
         for r in &meta.owner_references {
-            self.dependents.entry(r.uid.clone()).or_default().insert(key.clone());
+            // Most owners already have dependents (a set's pods and claims): no uid copied.
+            match self.dependents.get_mut(&r.uid) {
+                Some(set) => set.insert(key.clone()),
+                None => self.dependents.entry(r.uid.clone()).or_default().insert(key.clone()),
+            };
         }
     }
 

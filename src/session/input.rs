@@ -10,6 +10,7 @@ use crate::cli::session as sim;
 use crate::kubectl;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// One thing the learner did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,10 +106,10 @@ pub struct Change {
     pub type_: WatchEventType,
     /// Kind.
     pub kind: Kind,
-    /// Namespace.
-    pub namespace: String,
+    /// Namespace (shared with the store's key, as the name is: a step may change 1,000s).
+    pub namespace: Rc<str>,
     /// Name.
-    pub name: String,
+    pub name: Rc<str>,
 }
 
 /// What an input printed and changed.
@@ -127,10 +128,7 @@ pub struct Outcome {
 fn changes_of(events: &[crate::engine::store::WatchEvent]) -> Vec<Change> {
     events
         .iter()
-        .map(|e| {
-            let m = e.object.meta();
-            Change { type_: e.type_, kind: e.object.kind(), namespace: m.namespace.clone(), name: m.name.clone() }
-        })
+        .map(|e| Change { type_: e.type_, kind: e.key.kind, namespace: e.key.namespace.clone(), name: e.key.name.clone() })
         .collect()
 }
 

@@ -336,10 +336,10 @@ impl State {
         // cluster clone per changed object at 1,000 pods).
         let mut copy = None;
         for ch in changes.iter().rev() {
-            if ch.kind != w.kind || ch.namespace != NAMESPACE && w.kind.info().namespaced {
+            if ch.kind != w.kind || &*ch.namespace != NAMESPACE && w.kind.info().namespaced {
                 continue;
             }
-            if w.name.as_ref().is_some_and(|n| *n != ch.name) || !seen.insert(ch.name.clone()) {
+            if w.name.as_ref().is_some_and(|n| **n != *ch.name) || !seen.insert(ch.name.clone()) {
                 continue;
             }
             if ch.type_ == WatchEventType::Deleted {
@@ -347,7 +347,7 @@ impl State {
             }
             let mut args = w.base.clone();
             if w.name.is_none() {
-                args.push(ch.name.clone());
+                args.push(ch.name.to_string());
             }
             args.push("--no-headers".into());
             let copy = copy.get_or_insert_with(|| self.session.borrow().cluster().clone());

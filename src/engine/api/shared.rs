@@ -9,13 +9,39 @@
 //! prints exactly as the value it holds.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 /// A value shared by reference between clones, copied on write.
-#[derive(Default)]
 pub struct Shared<T>(Rc<T>);
+
+thread_local! {
+    /// One default value per type, shared by every defaulted `Shared` of that type (see
+    /// [`Shared::default`]). A handful of types: a list beats hashing the `TypeId`.
+    static DEFAULTS: RefCell<Vec<(TypeId, Rc<dyn Any>)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl<T: Default + 'static> Default for Shared<T> {
+    /// The type's default value, shared: most objects leave most shared fields empty (an Event
+    /// has no labels, annotations or owners; a new pod's defaults are replaced at once), and an
+    /// allocation per empty field was a visible share of creating objects. The first write
+    /// copies the empty value, as it would any shared one.
+    fn default() -> Self {
+        let id = TypeId::of::<T>();
+        let found = DEFAULTS.with(|d| d.borrow().iter().find(|(t, _)| *t == id).map(|(_, v)| Rc::clone(v)));
+        let any = found.unwrap_or_else(|| {
+            // Made outside the borrow: `T::default()` may default `Shared` fields of its own.
+            let v: Rc<dyn Any> = Rc::new(T::default());
+            DEFAULTS.with(|d| d.borrow_mut().push((id, Rc::clone(&v))));
+            v
+        });
+        // The entry for `id` holds a `T` (it was made above from `T::default()`).
+        Shared(Rc::downcast::<T>(any).unwrap_or_default())
+    }
+}
 
 impl<T> Shared<T> {
     /// Wraps a value.
@@ -104,6 +130,18 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
 #[cfg(test)]
 mod tests {
     use super::Shared;
+
+    #[test]
+    fn defaults_share_one_value_until_written() {
+        let a: Shared<Vec<u8>> = Shared::default();
+        let mut b: Shared<Vec<u8>> = Shared::default();
+        assert!(Shared::ptr_eq(&a, &b));
+        b.push(1);
+        assert!(a.is_empty());
+        assert_eq!(*Shared::<Vec<u8>>::default(), Vec::<u8>::new());
+        let s: Shared<String> = Shared::default();
+        assert_eq!(*s, "");
+    }
 
     #[test]
     fn clones_share_until_written() {

@@ -18,7 +18,7 @@ pub mod pv_controller;
 use super::api::{Kind, Object, Pod, StorageClass};
 use super::fs::Tree;
 use super::sim::{Cluster, Task as SimTask};
-use super::store::{ObjectKey, WatchEvent, WatchEventType};
+use super::store::{ObjectKey, Store, WatchEvent, WatchEventType};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Component name on PV controller events.
@@ -115,12 +115,13 @@ pub enum Task {
     VolumeProtection(String),
 }
 
-fn claims_of(p: &Pod) -> Vec<ObjectKey> {
+/// The keys of a pod's claims, sharing the stored claims' strings.
+fn claims_of(store: &Store, p: &Pod) -> Vec<ObjectKey> {
     p.spec
         .volumes
         .iter()
         .filter_map(|v| v.persistent_volume_claim.as_ref())
-        .map(|s| ObjectKey::new(Kind::PersistentVolumeClaim, &p.metadata.namespace, &s.claim_name))
+        .map(|s| store.key(Kind::PersistentVolumeClaim, &p.metadata.namespace, &s.claim_name))
         .collect()
 }
 
@@ -222,7 +223,7 @@ fn track_pod(c: &mut Cluster, p: &Pod, deleted: bool) {
     match (before, referencing) {
         (None, false) => {}
         (None, true) => {
-            let claims = claims_of(p);
+            let claims = claims_of(&c.store, p);
             if claims.is_empty() {
                 return;
             }

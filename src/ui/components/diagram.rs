@@ -107,7 +107,7 @@ pub(super) fn is_selected(sel: &Option<Selection>, kind: Kind, name: &str) -> bo
 }
 
 fn recent_type(recent: &[Change], kind: Kind, name: &str) -> Option<WatchEventType> {
-    recent.iter().rev().find(|c| c.kind == kind && c.name == name).map(|c| c.type_)
+    recent.iter().rev().find(|c| c.kind == kind && &*c.name == name).map(|c| c.type_)
 }
 
 /// Props of [`PodNode`].

@@ -295,12 +295,13 @@ impl ServiceIndex {
 /// `GetServicesToUpdateOnPodChange` (via `GetPodUpdateProjectionKey` / `GetServicesToUpdate`):
 /// the Services a pod event concerns. An update that changes neither the endpoint nor the
 /// labels concerns none.
-pub fn services_for_pod_event(index: &ServiceIndex, old: Option<&Pod>, new: Option<&Pod>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |names: &mut dyn Iterator<Item = &String>| {
+pub fn services_for_pod_event<'a>(index: &'a ServiceIndex, old: Option<&'a Pod>, new: Option<&'a Pod>) -> Vec<&'a String> {
+    // The index's names, borrowed: handlers key their work by the stored Services.
+    let mut out: Vec<&String> = Vec::new();
+    let mut add = |names: &mut dyn Iterator<Item = &'a String>| {
         for n in names {
-            if !out.contains(n) {
-                out.push(n.clone());
+            if !out.contains(&n) {
+                out.push(n);
             }
         }
     };
@@ -457,10 +458,10 @@ mod tests {
         idx.set(&headless());
         let a = pod("web-0", "10.244.1.2", false);
         let b = pod("web-0", "10.244.1.2", true);
-        assert_eq!(services_for_pod_event(&idx, Some(&a), Some(&b)), vec!["nginx".to_string()]);
+        assert_eq!(services_for_pod_event(&idx, Some(&a), Some(&b)), vec!["nginx"]);
         assert!(services_for_pod_event(&idx, Some(&b), Some(&b)).is_empty(), "nothing relevant changed");
         let mut relabelled = b.clone();
         relabelled.metadata.labels.insert("app".into(), "other".into());
-        assert_eq!(services_for_pod_event(&idx, Some(&b), Some(&relabelled)), vec!["nginx".to_string()]);
+        assert_eq!(services_for_pod_event(&idx, Some(&b), Some(&relabelled)), vec!["nginx"]);
     }
 }

@@ -10,6 +10,7 @@ use super::ControllerState;
 use crate::engine::api::{Kind, StatefulSet};
 use crate::engine::sim::Cluster;
 use crate::engine::store::{KeyParts, KeyRef, ObjectKey, WatchEvent};
+use std::ops::Bound;
 use std::rc::Rc;
 
 /// Watch handler: marks, in the indexes that care, the pods and claims an event touched. O(log n)
@@ -35,10 +36,10 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
         Kind::PersistentVolumeClaim => {
             let claim = ev.key.clone();
             // Sets in the claim's namespace (its name may be one of theirs), and sets it refers to.
-            let lo = ObjectKey::new(Kind::StatefulSet, &claim.namespace, "");
+            let lo = KeyRef::new(Kind::StatefulSet, &claim.namespace, "");
             let mut keys: Vec<ObjectKey> = st
                 .indexes
-                .range(lo..)
+                .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
                 .take_while(|(k, _)| k.kind == Kind::StatefulSet && k.namespace == claim.namespace)
                 .map(|(k, _)| k.clone())
                 .collect();

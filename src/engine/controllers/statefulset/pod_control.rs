@@ -12,12 +12,13 @@ use super::utils::{
     storage_matches, update_identity, update_storage,
 };
 use super::COMPONENT;
-use crate::engine::api::{Kind, Object, PersistentVolumeClaim, Pod, StatefulSet, RETAIN};
+use crate::engine::api::{Kind, Object, PersistentVolumeClaim, Pod, PodStatus, StatefulSet, RETAIN};
 use crate::engine::apiserver::{self, DeleteOptions};
 use crate::engine::error::ApiError;
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
+use std::borrow::Cow;
 use std::fmt;
 use std::rc::Rc;
 
@@ -71,9 +72,12 @@ pub fn aggregate(errs: Vec<SyncError>) -> Result<(), SyncError> {
     }
 }
 
-/// `Successful<Verb>` / `Failed<Verb>`: `outcome` then the verb with its first letter upper-cased,
-/// in one String (every created pod and claim records one).
-fn event_reason(outcome: &str, verb: &str) -> String {
+/// `Successful<Verb>` / `Failed<Verb>`: `outcome` then the verb with its first letter upper-cased.
+/// Every created pod and claim records `SuccessfulCreate`: that one is a constant, not built.
+fn event_reason(outcome: &str, verb: &str) -> Cow<'static, str> {
+    if (outcome, verb) == ("Successful", "create") {
+        return Cow::Borrowed("SuccessfulCreate");
+    }
     let mut reason = String::with_capacity(outcome.len() + verb.len());
     reason.push_str(outcome);
     let mut cs = verb.chars();
@@ -81,7 +85,7 @@ fn event_reason(outcome: &str, verb: &str) -> String {
         reason.extend(first.to_uppercase());
         reason.push_str(cs.as_str());
     }
-    reason
+    Cow::Owned(reason)
 }
 
 /// `recordPodEvent`: `Successful<Verb>` / `Failed<Verb>` on the set.
@@ -127,9 +131,8 @@ pub fn create_stateful_pod(c: &mut Cluster, owner: &Rc<Object>, set: &StatefulSe
     }
     // The API server's pod strategy (PrepareForCreate) resets status to phase Pending; set it on
     // the request too so a created pod never looks like a placeholder (phase "").
-    let mut request = pod.clone();
-    request.status = Default::default();
-    request.status.phase = crate::engine::api::phase::PENDING.into();
+    let status = PodStatus { phase: crate::engine::api::phase::PENDING.into(), ..Default::default() };
+    let request = Pod { metadata: pod.metadata.clone(), spec: pod.spec.clone(), status };
     let result: Result<(), SyncError> = apiserver::create(c, Object::Pod(request)).map(|_| ()).map_err(Into::into);
     if let Err(e) = &result {
         if e.already_exists {

@@ -9,7 +9,7 @@ use super::utils::{get_parent_name_and_ordinal, selector_matches};
 use super::COMPONENT;
 use crate::engine::api::{Kind, Object, OwnerReference, Pod, StatefulSet, Time};
 use crate::engine::sim::{Cluster, Task};
-use crate::engine::store::{ObjectKey, WatchEvent, WatchEventType};
+use crate::engine::store::{ObjectKey, Store, WatchEvent, WatchEventType};
 use crate::engine::why::Verdict;
 use std::rc::Rc;
 
@@ -20,8 +20,9 @@ pub const RETRY_BASE_MS: u64 = 5;
 /// Rate limiter cap (1000s).
 pub const RETRY_MAX_MS: u64 = 1_000_000;
 
-fn set_key(namespace: &str, name: &str) -> ObjectKey {
-    ObjectKey::new(Kind::StatefulSet, namespace, name)
+/// A set's key, sharing the stored key's strings (every pod event enqueues its set).
+fn set_key(store: &Store, namespace: &str, name: &str) -> ObjectKey {
+    store.key(Kind::StatefulSet, namespace, name)
 }
 
 /// `enqueueStatefulSet`: queue a sync after the informer latency (deduplicated).
@@ -77,7 +78,7 @@ fn get_stateful_sets_for_pod(c: &Cluster, pod: &Pod) -> Vec<ObjectKey> {
                 !empty && selector_matches(sel, &pod.metadata.labels)
             })
         })
-        .map(|s| set_key(&s.metadata.namespace, &s.metadata.name))
+        .map(|s| set_key(&c.store, &s.metadata.namespace, &s.metadata.name))
         .collect()
 }
 
@@ -85,8 +86,7 @@ fn get_stateful_sets_for_pod(c: &Cluster, pod: &Pod) -> Vec<ObjectKey> {
 pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     match ev.object.kind() {
         Kind::StatefulSet => {
-            let m = ev.object.meta();
-            enqueue_stateful_set(c, set_key(&m.namespace, &m.name));
+            enqueue_stateful_set(c, ev.key.clone());
         }
         Kind::Pod => {
             let Some(pod) = ev.object.as_pod() else { return };
@@ -112,7 +112,7 @@ fn add_pod(c: &mut Cluster, pod: &Pod) {
     }
     if let Some(r) = pod.metadata.controller_ref() {
         if let Some(set) = resolve_controller_ref(c, &pod.metadata.namespace, r) {
-            let key = set_key(&set.metadata.namespace, &set.metadata.name);
+            let key = set_key(&c.store, &set.metadata.namespace, &set.metadata.name);
             enqueue_stateful_set(c, key);
         }
         return;
@@ -134,13 +134,13 @@ fn update_pod(c: &mut Cluster, old: &Pod, cur: &Pod) {
     let ref_changed = cur_ref != old_ref;
     if ref_changed {
         if let Some(set) = old_ref.and_then(|r| resolve_controller_ref(c, &old.metadata.namespace, r)) {
-            let key = set_key(&set.metadata.namespace, &set.metadata.name);
+            let key = set_key(&c.store, &set.metadata.namespace, &set.metadata.name);
             enqueue_stateful_set(c, key);
         }
     }
     if let Some(r) = cur_ref {
         let Some(set) = resolve_controller_ref(c, &cur.metadata.namespace, r) else { return };
-        let key = set_key(&set.metadata.namespace, &set.metadata.name);
+        let key = set_key(&c.store, &set.metadata.namespace, &set.metadata.name);
         let min_ready = set.spec.min_ready_seconds();
         enqueue_stateful_set(c, key.clone());
         if !old.is_ready() && cur.is_ready() && min_ready > 0 {
@@ -160,7 +160,7 @@ fn update_pod(c: &mut Cluster, old: &Pod, cur: &Pod) {
 fn delete_pod(c: &mut Cluster, pod: &Pod) {
     let Some(r) = pod.metadata.controller_ref() else { return };
     if let Some(set) = resolve_controller_ref(c, &pod.metadata.namespace, r) {
-        let key = set_key(&set.metadata.namespace, &set.metadata.name);
+        let key = set_key(&c.store, &set.metadata.namespace, &set.metadata.name);
         enqueue_stateful_set(c, key);
     }
 }
@@ -183,7 +183,7 @@ fn claim_deleted(c: &mut Cluster, claim: &Rc<Object>) {
                 rest.strip_prefix(t.metadata.name.as_str()).and_then(|r| r.strip_prefix('-')) == Some(s.metadata.name.as_str())
             })
         })
-        .map(|s| set_key(&s.metadata.namespace, &s.metadata.name))
+        .map(|s| set_key(&c.store, &s.metadata.namespace, &s.metadata.name))
         .collect();
     for key in sets {
         enqueue_recurring_after(c, key, RESYNC_PERIOD_MS);
@@ -264,7 +264,7 @@ fn forget_due(map: &mut std::collections::BTreeMap<ObjectKey, Time>, key: &Objec
 /// The body of `sync` after the lister lookup: adopt revisions, claim pods, update.
 fn sync_stateful_set(c: &mut Cluster, obj: &Rc<Object>, set: &StatefulSet) -> Result<(), super::pod_control::SyncError> {
     adopt_orphan_revisions(c, set)?;
-    let key = set_key(&set.metadata.namespace, &set.metadata.name);
+    let key = set_key(&c.store, &set.metadata.namespace, &set.metadata.name);
     #[cfg(test)]
     if c.statefulset_controller.use_reference {
         let (pods, claimed) = super::ref_manager::get_pods_for_stateful_set(c, set);

@@ -180,8 +180,13 @@ pub fn init_identity(set: &StatefulSet, pod: &mut Pod) {
 /// `updateIdentity`: name, namespace, pod-name and pod-index labels.
 pub fn update_identity(set: &StatefulSet, pod: &mut Pod) {
     let ordinal = get_ordinal(pod);
-    pod.metadata.name = get_pod_name(set, ordinal);
-    pod.metadata.namespace = set.metadata.namespace.clone();
+    // Kept when already right (a new pod is named before its identity is set): no String built.
+    if !name_is(&pod.metadata.name, &set.metadata.name, None, ordinal) {
+        pod.metadata.name = get_pod_name(set, ordinal);
+    }
+    if pod.metadata.namespace != set.metadata.namespace {
+        pod.metadata.namespace = set.metadata.namespace.clone();
+    }
     pod.metadata.labels.insert(POD_NAME_LABEL.into(), pod.metadata.name.clone());
     pod.metadata.labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
 }
