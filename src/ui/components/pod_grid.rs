@@ -143,20 +143,16 @@ pub fn tip_handlers(tip: &NodeRef, width: i32) -> (Callback<MouseEvent>, Callbac
     }
     let update = move |tip: &NodeRef, e: &Event| {
         let Some(g) = tip.cast::<web_sys::Element>() else { return };
-        let shown = square(e).and_then(|sq| show(&g, &sq, width));
-        if shown.is_none() {
-            let _ = g.set_attribute("class", "grid-tip");
+        if square(e).and_then(|sq| show(&g, &sq, width)).is_none() {
+            hide(tip);
         }
     };
-    let (t1, t2, t3) = (tip.clone(), tip.clone(), tip.clone());
+    let (t1, t2, t3, t4) = (tip.clone(), tip.clone(), tip.clone(), tip.clone());
     (
         Callback::from(move |e: MouseEvent| update(&t1, &e)),
         Callback::from(move |_: MouseEvent| hide(&t2)),
         Callback::from(move |e: FocusEvent| update(&t3, &e)),
-        {
-            let t = tip.clone();
-            Callback::from(move |_: FocusEvent| hide(&t))
-        },
+        Callback::from(move |_: FocusEvent| hide(&t4)),
     )
 }
 
