@@ -210,9 +210,7 @@ fn stuck_step(n: i32, steps: usize) -> (f64, f64) {
 fn burst_step(n: i32, runs: usize) -> (f64, usize) {
     use stsplay::session::input::Input;
     use stsplay::session::{view, Session};
-    let yaml = stsplay::session::seed::SEED_YAML
-        .replace("replicas: 3", &format!("replicas: {n}"))
-        .replace("  serviceName: \"myapp\"", "  podManagementPolicy: Parallel\n  serviceName: \"myapp\"");
+    let yaml = stsplay::session::seed::parallel(n as usize);
     let mut times = Vec::new();
     let mut changed = 0;
     for _ in 0..runs {

@@ -229,7 +229,7 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     use stsplay::ui::components::diagram::{Diagram, DiagramProps};
 
     let mut session = Session::new();
-    let yaml = seed::SEED_YAML.replace("replicas: 3", "replicas: 1000\n  podManagementPolicy: Parallel");
+    let yaml = seed::parallel(1000);
     session.act(Input::Apply { file: seed::SEED_FILE.into(), text: yaml });
     for _ in 0..3 {
         session.act(Input::STEP);
@@ -317,7 +317,7 @@ async fn a_large_sets_empty_slots_are_one_pattern_not_an_element_each() {
 
     // 1,000 replicas, none created yet: every slot is empty.
     let mut session = Session::new();
-    let yaml = seed::SEED_YAML.replace("replicas: 3", "replicas: 1000\n  podManagementPolicy: Parallel");
+    let yaml = seed::parallel(1000);
     session.act(Input::Apply { file: seed::SEED_FILE.into(), text: yaml });
     let v = Rc::new(view::build(session.cluster(), NAMESPACE));
     assert_eq!(v.sets[0].slots.len(), 1000);

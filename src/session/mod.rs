@@ -137,9 +137,7 @@ const WARM_UP_BURST: usize = 300;
 /// learner's first large scale-up ran the controller's create path (and the allocator under it)
 /// unoptimized. Returns the size of its largest step (the burst).
 fn warm_up_burst() -> usize {
-    let yaml = seed::SEED_YAML
-        .replace("replicas: 3", &format!("replicas: {WARM_UP_BURST}"))
-        .replace("  serviceName: \"myapp\"", "  podManagementPolicy: Parallel\n  serviceName: \"myapp\"");
+    let yaml = seed::parallel(WARM_UP_BURST);
     let mut scratch = Session::new();
     scratch.act(Input::Apply { file: seed::SEED_FILE.into(), text: yaml });
     // The burst comes within a few steps of the apply (the claims' and pods' creates).

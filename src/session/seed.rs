@@ -59,6 +59,26 @@ spec:
       name: web
 "#;
 
+/// The example with `replicas` pods and `podManagementPolicy: Parallel`: the large set the
+/// warm-up, the benchmarks and the browser tests create all at once.
+pub fn parallel(replicas: usize) -> String {
+    SEED_YAML
+        .replace("replicas: 3", &format!("replicas: {replicas}"))
+        .replace("  serviceName: \"myapp\"", "  podManagementPolicy: Parallel\n  serviceName: \"myapp\"")
+}
+
 /// The one-line hint shown above the playground.
 pub const HINT: &str =
     "Press Apply to create the StatefulSet, then step (→) or play (space) and watch myapp-0, -1, -2 start in order. New to StatefulSets? Open Lessons for a guided tour.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_sets_replicas_and_the_policy() {
+        let y = parallel(7);
+        assert!(y.contains("\n  replicas: 7\n") && y.contains("\n  podManagementPolicy: Parallel\n  serviceName: \"myapp\""), "{y}");
+        assert!(!y.contains("replicas: 3"));
+    }
+}
