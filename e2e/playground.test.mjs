@@ -59,8 +59,10 @@ async function open(page, url = BASE_URL) {
   await page.locator('.workspace').waitFor({ timeout: 20_000 });
 }
 
-const readyPods = (page) => page.locator('svg.diagram g.pod.health-ready:not(.mini)');
-const failedPods = (page) => page.locator('svg.diagram g.pod.health-failed');
+// The learner's diagram: the start-up warm-up briefly draws another one off screen (`ui::warm`).
+const DIAGRAM = '.workspace svg.diagram';
+const readyPods = (page) => page.locator(DIAGRAM + ' g.pod.health-ready:not(.mini)');
+const failedPods = (page) => page.locator(DIAGRAM + ' g.pod.health-failed');
 
 async function console_(page, line) {
   const prompt = page.getByRole('textbox', { name: 'kubectl command' });
@@ -109,7 +111,7 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     // Ordered creation: myapp-1 never exists before myapp-0 is Ready.
     const steps = await stepUntil(page, async () => (await readyPods(page).count()) === 3);
     assert.ok(steps > 3, `took ${steps} steps`);
-    assert.equal(await page.locator('svg.diagram g.pvc').count(), 3, 'one claim per pod');
+    assert.equal(await page.locator(DIAGRAM + ' g.pvc').count(), 3, 'one claim per pod');
     await assert.doesNotReject(page.getByText(/myapp-2\.myapp\.default\.svc\.cluster\.local/).waitFor({ timeout: 1_000 }));
     // The events table is named for screen readers (its caption) and lists the controller's events.
     const events = page.getByRole('table', { name: 'Events, newest first' });
@@ -124,14 +126,14 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     await console_(page, 'kubectl scale sts myapp --replicas=5');
     await page.getByText('statefulset.apps/myapp scaled').waitFor();
     await stepUntil(page, async () => (await readyPods(page).count()) === 5);
-    assert.equal(await page.locator('svg.diagram g.pvc').count(), 5);
+    assert.equal(await page.locator(DIAGRAM + ' g.pvc').count(), 5);
 
     // Step back (← key) until the scale is undone: the diagram shows three pods again.
     await page.locator('h1').click();
-    for (let i = 0; i < 200 && (await page.locator('svg.diagram g.pod:not(.ghost)').count()) > 3; i++) {
+    for (let i = 0; i < 200 && (await page.locator(DIAGRAM + ' g.pod:not(.ghost)').count()) > 3; i++) {
       await page.keyboard.press('ArrowLeft');
     }
-    assert.equal(await page.locator('svg.diagram g.pod:not(.ghost)').count(), 3);
+    assert.equal(await page.locator(DIAGRAM + ' g.pod:not(.ghost)').count(), 3);
     assert.equal(await readyPods(page).count(), 3);
     const pos = await page.locator('.timebar .position').innerText();
     // One more step back is before the scale: the console shows it as later on the timeline,
@@ -282,7 +284,7 @@ test('phone size, dark theme and presenter mode', async () => {
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await console_(page, 'sim wait');
     await readyPods(page).nth(2).waitFor();
-    const podName = page.locator('svg.diagram text.pod-name').first();
+    const podName = page.locator(DIAGRAM + ' text.pod-name').first();
     const before = (await podName.boundingBox()).height;
     await page.getByRole('button', { name: 'Presenter' }).click();
     await page.locator('html.presenter').waitFor({ state: 'attached' });

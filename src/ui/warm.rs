@@ -69,6 +69,8 @@ pub fn warm_up() {
     let (Some(body), Ok(host)) = (doc.body(), doc.create_element("div")) else { return };
     host.set_class_name("warm-up");
     let _ = host.set_attribute("aria-hidden", "true");
+    // Nor can a Tab press land in it while it is up.
+    let _ = host.set_attribute("inert", "");
     if body.append_child(&host).is_err() {
         return;
     }
