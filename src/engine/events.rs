@@ -18,18 +18,19 @@ pub struct Recorder {
 }
 
 /// Records an event: a new Event object, or `count + 1` on an identical earlier one.
-/// `host` is the source host (a node name for kubelet events).
+/// `host` is the source host (a node name for kubelet events). The message is taken owned:
+/// callers format it, and a new Event keeps it as it is rather than a copy.
 pub fn record(
     c: &mut Cluster,
     involved: ObjectReference,
     type_: &str,
     reason: &str,
-    message: &str,
+    message: String,
     component: &str,
     host: &str,
 ) {
     let now = c.now;
-    let agg = aggregation_key(&involved, component, host, type_, reason, message);
+    let agg = aggregation_key(&involved, component, host, type_, reason, &message);
     if let Some(key) = c.events.index.get(&agg).cloned() {
         if let Some(Object::Event(existing)) = c.store.get_key(&key).map(|o| (**o).clone()) {
             let mut e = existing;
@@ -49,7 +50,7 @@ pub fn record(
         metadata: ObjectMeta { name, namespace, ..Default::default() },
         involved_object: involved,
         reason: reason.into(),
-        message: message.into(),
+        message,
         source: EventSource { component: component.into(), host: host.into() },
         first_timestamp: Some(now),
         last_timestamp: Some(now),

@@ -80,7 +80,7 @@ fn node_event(c: &mut Cluster, node: &str, reason: &str, msg: &str) {
     }
     // Node events name the node as its own uid, as the node controller's recorder does.
     let r = ObjectReference { kind: "Node".into(), name: node.into(), uid: node.into(), api_version: "v1".into(), ..Default::default() };
-    super::events::record(c, r, "Normal", reason, msg, COMPONENT, "");
+    super::events::record(c, r, "Normal", reason, msg.to_string(), COMPONENT, "");
 }
 
 fn monitor(c: &mut Cluster, node: &str) {

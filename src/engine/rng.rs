@@ -40,8 +40,15 @@ impl Rng {
 
     /// `n` characters from Kubernetes' `rand.String` alphabet ("bcdfghjklmnpqrstvwxz2456789").
     pub fn k8s_string(&mut self, n: usize) -> String {
+        let mut s = String::with_capacity(n);
+        self.push_k8s_string(&mut s, n);
+        s
+    }
+
+    /// [`Rng::k8s_string`] appended to `s` (a generated name's suffix, without a String of its own).
+    pub fn push_k8s_string(&mut self, s: &mut String, n: usize) {
         const ALPHA: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-        (0..n).map(|_| ALPHA[(self.next_u64() % ALPHA.len() as u64) as usize] as char).collect()
+        s.extend((0..n).map(|_| ALPHA[(self.next_u64() % ALPHA.len() as u64) as usize] as char));
     }
 }
 

@@ -255,7 +255,8 @@ impl Cluster {
     }
 
     /// Emits (or aggregates) a core/v1 Event about `involved`, as a component's EventRecorder.
-    pub fn record_event(&mut self, involved: &Object, type_: &str, reason: &str, message: &str, component: &str) {
+    /// The message may be given owned (a formatted one is then stored without a copy).
+    pub fn record_event(&mut self, involved: &Object, type_: &str, reason: &str, message: impl Into<String>, component: &str) {
         let m = involved.meta();
         let reference = ObjectReference {
             kind: involved.kind().info().kind_name.to_string(),
@@ -266,7 +267,7 @@ impl Cluster {
             resource_version: m.resource_version.clone(),
             field_path: String::new(),
         };
-        events::record(self, reference, type_, reason, message, component, "");
+        events::record(self, reference, type_, reason, message.into(), component, "");
     }
 
     /// Runs one task and reacts to what it changed; returns whether the store changed.

@@ -11,6 +11,8 @@ use serde_json::json;
 pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 /// Finalizer added to every PV (StorageObjectInUseProtection).
 pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+/// The name prefix of the ServiceAccount plugin's token volume (`kube-api-access-xxxxx`).
+const KUBE_API_ACCESS_PREFIX: &str = "kube-api-access-";
 /// The service CIDR the simulated API server allocates cluster IPs from (kind's default).
 pub const SERVICE_CIDR: &str = "10.96.0.0/12";
 const SERVICE_BASE: u32 = (10 << 24) | (96 << 16);
@@ -61,6 +63,9 @@ thread_local! {
             {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
         ]
     }));
+    /// Priority's `priority: 0` and the default `preemptionPolicy` (shared, as above).
+    static ZERO_PRIORITY: Shared<serde_json::Value> = Shared::new(json!(0));
+    static PREEMPT_LOWER_PRIORITY: Shared<serde_json::Value> = Shared::new(json!("PreemptLowerPriority"));
     /// DefaultTolerationSeconds' tolerations for a pod that has none (shared, as above).
     static DEFAULT_TOLERATIONS: Shared<serde_json::Value> = Shared::new(json!([
         {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
@@ -78,12 +83,12 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
     // The deprecated alias mirrors the name (v1 conversion).
     s.service_account = s.service_account_name.clone();
     let automount = s.automount_service_account_token.as_ref().and_then(|v| v.as_bool()).unwrap_or(true);
-    let has_token_volume = s.volumes.iter().any(|v| v.name.starts_with("kube-api-access-"));
+    let has_token_volume = s.volumes.iter().any(|v| v.name.starts_with(KUBE_API_ACCESS_PREFIX));
     if automount && !has_token_volume {
-        let name = format!("kube-api-access-{}", c.rng.k8s_string(5));
-        let mut v = Volume { name: name.clone(), ..Default::default() };
-        v.other_sources.insert("projected".into(), KUBE_API_ACCESS.with(Shared::clone));
-        s.volumes.push(v);
+        // Built in place: every pod gets one.
+        let mut name = String::with_capacity(KUBE_API_ACCESS_PREFIX.len() + 5);
+        name.push_str(KUBE_API_ACCESS_PREFIX);
+        c.rng.push_k8s_string(&mut name, 5);
         for ctr in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
             ctr.volume_mounts.push(VolumeMount {
                 name: name.clone(),
@@ -92,6 +97,10 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
                 ..Default::default()
             });
         }
+        // The volume takes the name itself (the mounts above took copies).
+        let mut v = Volume { name, ..Default::default() };
+        v.other_sources.insert("projected".into(), KUBE_API_ACCESS.with(Shared::clone));
+        s.volumes.push(v);
     }
     if s.tolerations.is_none() {
         // Nothing given: the result is always the two defaults, one value shared by every pod.
@@ -114,10 +123,10 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
         s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     }
     if s.priority.is_none() {
-        s.priority = Some(json!(0).into());
+        s.priority = Some(ZERO_PRIORITY.with(Shared::clone));
     }
     if s.preemption_policy.is_none() {
-        s.preemption_policy = Some(json!("PreemptLowerPriority").into());
+        s.preemption_policy = Some(PREEMPT_LOWER_PRIORITY.with(Shared::clone));
     }
     // podStrategy.PrepareForCreate: status is the server's.
     pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };

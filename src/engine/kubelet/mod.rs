@@ -330,7 +330,7 @@ pub(crate) fn container_event(c: &mut Cluster, uid: &str, name: &str, type_: &st
     // Only the reference is needed: no copy of the pod.
     let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
     let r = container_ref(p, name, init);
-    super::events::record(c, r, type_, reason, message, COMPONENT, &node);
+    super::events::record(c, r, type_, reason, message.to_string(), COMPONENT, &node);
 }
 
 /// Emits a kubelet event about a pod (no container field path).
@@ -340,7 +340,7 @@ pub(crate) fn pod_event(c: &mut Cluster, uid: &str, type_: &str, reason: &str, m
     let Some(p) = c.store.get_key(&rt.key).and_then(|o| o.as_pod()) else { return };
     let mut r = container_ref(p, "", false);
     r.field_path.clear();
-    super::events::record(c, r, type_, reason, message, COMPONENT, &node);
+    super::events::record(c, r, type_, reason, message.to_string(), COMPONENT, &node);
 }
 
 /// `format.Pod`: `web-1_default(<uid>)`.

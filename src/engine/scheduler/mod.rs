@@ -390,7 +390,7 @@ fn bind(c: &mut Cluster, key: &ObjectKey, mut pod: Pod, node: &str) {
     let name = pod.metadata.name.clone();
     let ns = pod.metadata.namespace.clone();
     let stored = apiserver::write_internal(c, Object::Pod(pod));
-    c.record_event(&stored, "Normal", "Scheduled", &format!("Successfully assigned {ns}/{name} to {node}"), COMPONENT);
+    c.record_event(&stored, "Normal", "Scheduled", format!("Successfully assigned {ns}/{name} to {node}"), COMPONENT);
     c.decide(COMPONENT, format!("pod/{name}"), Verdict::Update, format!("node/{node}"), format!("bound to {node}: feasible and running the fewest pods"));
 }
 

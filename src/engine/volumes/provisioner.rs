@@ -134,7 +134,7 @@ pub fn provision(c: &mut Cluster, key: &ObjectKey, uid: &str) {
     }
     let id = identity(c);
     let obj = Object::PersistentVolumeClaim(pvc.clone());
-    c.record_event(&obj, "Normal", "ProvisioningSucceeded", &format!("Successfully provisioned volume {name}"), &id);
+    c.record_event(&obj, "Normal", "ProvisioningSucceeded", format!("Successfully provisioned volume {name}"), &id);
 }
 
 /// The volume whose claimRef points at this claim uid, if any.

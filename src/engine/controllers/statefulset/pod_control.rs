@@ -8,7 +8,7 @@ use super::retention::{
     is_claim_owner_up_to_date, is_claim_owner_up_to_date_as, update_claim_owner_ref_for_set_and_pod,
 };
 use super::utils::{
-    get_ordinal, get_persistent_volume_claim_name, identity_matches, new_persistent_volume_claim, pod_in_ordinal_range,
+    get_ordinal, get_persistent_volume_claim_name, identity_matches, new_claim_request, pod_in_ordinal_range,
     storage_matches, update_identity, update_storage,
 };
 use super::COMPONENT;
@@ -98,7 +98,7 @@ pub fn record_pod_event(c: &mut Cluster, owner: &Rc<Object>, verb: &str, set: &S
             format!("{verb} Pod {pod} in StatefulSet {} failed error: {e}", set.metadata.name),
         ),
     };
-    c.record_event(owner, type_, &reason, &message, COMPONENT);
+    c.record_event(owner, type_, &reason, message, COMPONENT);
 }
 
 /// `recordClaimEvent` (note upstream's "Claim … Pod … success" and "Claim … for Pod … failed").
@@ -115,7 +115,7 @@ fn record_claim_event(c: &mut Cluster, owner: &Rc<Object>, verb: &str, set: &Sta
             format!("{verb} Claim {claim} for Pod {pod} in StatefulSet {} failed error: {e}", set.metadata.name),
         ),
     };
-    c.record_event(owner, type_, &reason, &message, COMPONENT);
+    c.record_event(owner, type_, &reason, message, COMPONENT);
 }
 
 fn get_claim<'a>(c: &'a Cluster, namespace: &str, name: &str) -> Option<&'a PersistentVolumeClaim> {
@@ -314,9 +314,8 @@ pub fn create_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Object>, set:
         let name = get_persistent_volume_claim_name(set, template, ordinal);
         match get_claim(c, &set.metadata.namespace, &name) {
             None => {
-                let mut claim = new_persistent_volume_claim(set, template, ordinal);
-                // The API server ignores a submitted status.
-                claim.status = Default::default();
+                // The API server ignores a submitted status: none is sent.
+                let claim = new_claim_request(set, template, name.clone());
                 let res = apiserver::create(c, Object::PersistentVolumeClaim(claim)).map(|_| ()).map_err(SyncError::from);
                 let err = res.err().map(|e| SyncError {
                     message: format!("failed to create PVC {name}: {e}"),

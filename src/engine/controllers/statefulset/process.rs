@@ -26,8 +26,8 @@ pub fn process_replica(
 ) -> (bool, Result<(), SyncError>) {
     let set = ctx.set;
     let pod = pod.clone();
-    let name = pod.metadata.name.clone();
-    let target = ["pod/", &name].concat();
+    let name = pod.metadata.name.as_str();
+    let target = ["pod/", name].concat();
 
     // Evicted or otherwise finished pods are deleted; the replacement comes on a later sync, once
     // the old object is gone (same name, same claims).

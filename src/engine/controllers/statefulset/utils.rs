@@ -135,9 +135,26 @@ pub fn get_persistent_volume_claims(set: &StatefulSet, pod: &Pod) -> Vec<(String
 /// One claim of [`get_persistent_volume_claims`]: the template named for the pod's ordinal, in
 /// the set's namespace, with `spec.selector.matchLabels` over the template's labels.
 pub fn new_persistent_volume_claim(set: &StatefulSet, template: &PersistentVolumeClaim, ordinal: i64) -> PersistentVolumeClaim {
-    let mut claim = template.clone();
-    claim.metadata.name = get_persistent_volume_claim_name(set, template, ordinal);
-    claim.metadata.namespace = set.metadata.namespace.clone();
+    let mut claim = new_claim_request(set, template, get_persistent_volume_claim_name(set, template, ordinal));
+    claim.status = template.status.clone();
+    claim
+}
+
+/// [`new_persistent_volume_claim`] as the controller sends it to the API server: named `name`
+/// (the caller has built it to look the claim up) and without the template's status, which the
+/// server ignores — neither is copied only to be replaced.
+pub fn new_claim_request(set: &StatefulSet, template: &PersistentVolumeClaim, name: String) -> PersistentVolumeClaim {
+    let mut claim = PersistentVolumeClaim {
+        api_version: template.api_version.clone(),
+        kind: template.kind.clone(),
+        metadata: template.metadata.clone(),
+        spec: template.spec.clone(),
+        status: Default::default(),
+    };
+    claim.metadata.name = name;
+    if claim.metadata.namespace != set.metadata.namespace {
+        claim.metadata.namespace = set.metadata.namespace.clone();
+    }
     if let Some(s) = &set.spec.selector {
         for (k, v) in &s.match_labels {
             claim.metadata.labels.insert(k.clone(), v.clone());
