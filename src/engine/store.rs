@@ -238,7 +238,11 @@ impl Store {
     /// in-place replacement for an update), not what happens: both cases work either way.
     fn write(&mut self, mut obj: Object, now: Time, new_key: bool) -> Rc<Object> {
         self.resource_version += 1;
-        obj.meta_mut().resource_version = self.resource_version.to_string();
+        // Written into the version's own String: an update's (a copy of the stored object) has
+        // room already, so only a creation allocates one.
+        let rv = &mut obj.meta_mut().resource_version;
+        rv.clear();
+        push_decimal(rv, self.resource_version);
         let new = Rc::new(obj);
         let kind = new.kind();
         if let Some(v) = self.kind_versions.get_mut(kind as usize) {
@@ -350,6 +354,22 @@ pub(crate) fn push_hex(out: &mut String, v: u64, digits: u32) {
     }
 }
 
+/// Appends `v` in decimal, as `to_string` writes it (every write stores its resourceVersion,
+/// and the formatter costs more than the digits).
+pub(crate) fn push_decimal(out: &mut String, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&b| b as char));
+}
+
 /// SplitMix64 finalizer: a fast, well-mixed deterministic hash step.
 pub fn splitmix64(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -368,6 +388,15 @@ mod tests {
         p.metadata.name = name.into();
         p.metadata.namespace = "default".into();
         Object::Pod(p)
+    }
+
+    #[test]
+    fn decimals_are_to_string() {
+        for n in [0, 7, 10, 99, 100, 12_345, u64::MAX] {
+            let mut s = String::from("x");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub fn set_defaults_stateful_set(sts: &mut StatefulSet, gates: &FeatureGates) {
     }
 }
 
+thread_local! {
+    /// `enableServiceLinks: true`, set on every pod: one value shared by all of them.
+    static ENABLE_SERVICE_LINKS: Shared<Value> = Shared::new(Value::Bool(true));
+}
+
 /// `SetDefaults_Pod` (only for Pod objects, not templates) plus the pod spec defaults.
 pub fn set_defaults_pod(pod: &mut Pod) {
     let spec = &mut *pod.spec;
@@ -62,7 +67,7 @@ pub fn set_defaults_pod(pod: &mut Pod) {
         }
     }
     if pod.spec.enable_service_links.is_none() {
-        pod.spec.enable_service_links = Some(Value::Bool(true).into());
+        pod.spec.enable_service_links = Some(ENABLE_SERVICE_LINKS.with(Shared::clone));
     }
     set_defaults_pod_spec(&mut pod.spec);
 }

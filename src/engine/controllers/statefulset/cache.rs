@@ -34,27 +34,32 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
             }
         }
         Kind::PersistentVolumeClaim => {
-            let claim = ev.key.clone();
-            // Sets in the claim's namespace (its name may be one of theirs), and sets it refers to.
+            let claim = &ev.key;
+            // Sets in the claim's namespace (its name may be one of theirs), marked as the range
+            // is walked (every claim write comes here: no list of keys is built), then the sets
+            // it refers to. Marking twice is a no-op.
             let lo = KeyRef::new(Kind::StatefulSet, &claim.namespace, "");
-            let mut keys: Vec<ObjectKey> = st
-                .indexes
-                .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
-                .take_while(|(k, _)| k.kind == Kind::StatefulSet && k.namespace == claim.namespace)
-                .map(|(k, _)| k.clone())
-                .collect();
-            for obj in versions.into_iter().flatten() {
-                keys.extend(obj.meta().owner_references.iter().filter_map(|r| st.index_uids.get(&r.uid)).cloned());
+            for (k, ix) in st.indexes.range_mut::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded)) {
+                if k.kind != Kind::StatefulSet || k.namespace != claim.namespace {
+                    break;
+                }
+                mark_claim(ix, claim);
             }
-            for key in keys {
-                if let Some(ix) = st.indexes.get_mut(&key) {
-                    if !ix.is_claim_marked(&claim) {
-                        Rc::make_mut(ix).mark_claim(claim.clone());
+            for obj in versions.into_iter().flatten() {
+                for r in &obj.meta().owner_references {
+                    if let Some(ix) = st.index_uids.get(&r.uid).and_then(|key| st.indexes.get_mut(key)) {
+                        mark_claim(ix, claim);
                     }
                 }
             }
         }
         _ => {}
+    }
+}
+
+fn mark_claim(ix: &mut Rc<SetIndex>, claim: &ObjectKey) {
+    if !ix.is_claim_marked(claim) {
+        Rc::make_mut(ix).mark_claim(claim.clone());
     }
 }
 
