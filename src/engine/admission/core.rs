@@ -65,12 +65,10 @@ fn validate_probe(p: &Probe, path: &Path, liveness_or_startup: bool) -> Vec<Fiel
     errs
 }
 
-fn validate_containers<'s>(
-    list: &'s [Container],
-    path: &Path,
-    volumes: &BTreeSet<&str>,
-    names: &mut BTreeSet<&'s str>,
-) -> Vec<FieldError> {
+/// Containers of one list; `others` are the containers validated before it (an init container's
+/// name must differ from the containers' too). Uniqueness is checked against the earlier items
+/// rather than through a set: lists are a handful long, and every pod comes through here.
+fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], others: &[Container]) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, c) in list.iter().enumerate() {
         let p = path.index(i);
@@ -78,7 +76,7 @@ fn validate_containers<'s>(
             errs.push(FieldError::required(p.child("name"), ""));
         } else {
             errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(p.child("name"), go_quote(&c.name), m)));
-            if !names.insert(&c.name) {
+            if others.iter().chain(&list[..i]).any(|o| o.name == c.name) {
                 errs.push(FieldError::duplicate(p.child("name"), go_quote(&c.name)));
             }
         }
@@ -88,13 +86,12 @@ fn validate_containers<'s>(
         if !c.image_pull_policy.is_empty() && !matches!(c.image_pull_policy.as_str(), "Always" | "IfNotPresent" | "Never") {
             errs.push(FieldError::not_supported(p.child("imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
         }
-        let mut port_names = BTreeSet::new();
         let ports = p.child("ports");
         for (j, port) in c.ports.iter().enumerate() {
             let pp = ports.index(j);
             if !port.name.is_empty() {
                 errs.extend(is_valid_port_name(&port.name).into_iter().map(|m| FieldError::invalid(pp.child("name"), go_quote(&port.name), m)));
-                if !port_names.insert(port.name.as_str()) {
+                if c.ports[..j].iter().any(|o| o.name == port.name) {
                     errs.push(FieldError::duplicate(pp.child("name"), go_quote(&port.name)));
                 }
             }
@@ -112,18 +109,17 @@ fn validate_containers<'s>(
                 errs.push(FieldError::not_supported(pp.child("protocol"), &port.protocol, &["SCTP", "TCP", "UDP"]));
             }
         }
-        let mut mount_paths = BTreeSet::new();
         let mounts = p.child("volumeMounts");
         for (j, m) in c.volume_mounts.iter().enumerate() {
             let mp = mounts.index(j);
             if m.name.is_empty() {
                 errs.push(FieldError::required(mp.child("name"), ""));
-            } else if !volumes.contains(m.name.as_str()) {
+            } else if !volumes.iter().any(|v| v.name == m.name) {
                 errs.push(FieldError::not_found(mp.child("name"), go_quote(&m.name)));
             }
             if m.mount_path.is_empty() {
                 errs.push(FieldError::required(mp.child("mountPath"), ""));
-            } else if !mount_paths.insert(m.mount_path.as_str()) {
+            } else if c.volume_mounts[..j].iter().any(|o| o.mount_path == m.mount_path) {
                 errs.push(FieldError::invalid(mp.child("mountPath"), go_quote(&m.mount_path), "must be unique"));
             }
         }
@@ -159,7 +155,6 @@ fn validate_containers<'s>(
 pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
     let path = Path::new(path);
     let mut errs = Vec::new();
-    let mut volume_names = BTreeSet::new();
     let volumes = path.child("volumes");
     for (i, v) in s.volumes.iter().enumerate() {
         let item = volumes.index(i);
@@ -169,17 +164,16 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
             continue;
         }
         errs.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(p, go_quote(&v.name), m)));
-        if !volume_names.insert(v.name.as_str()) {
+        if s.volumes[..i].iter().any(|o| o.name == v.name) {
             errs.push(FieldError::duplicate(p, go_quote(&v.name)));
         }
     }
-    let mut names = BTreeSet::new();
     let containers = path.child("containers");
     if s.containers.is_empty() {
         errs.push(FieldError::required(containers, ""));
     }
-    errs.extend(validate_containers(&s.containers, &containers, &volume_names, &mut names));
-    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &volume_names, &mut names));
+    errs.extend(validate_containers(&s.containers, &containers, &s.volumes, &[]));
+    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &s.volumes, &s.containers));
     if !matches!(s.restart_policy.as_str(), "Always" | "OnFailure" | "Never") {
         errs.push(FieldError::not_supported(path.child("restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
     }
