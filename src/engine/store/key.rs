@@ -124,7 +124,12 @@ impl PartialOrd for ObjectKey {
 impl Ord for ObjectKey {
     /// Kind, then namespace, then name (as the derived order of the triple would be).
     fn cmp(&self, other: &Self) -> Ordering {
-        cmp_parts(self.kind, &self.namespace, &self.name, other.kind, &other.namespace, &other.name)
+        // Stored keys of one namespace share its string (`Store::new_object_key`): one pointer
+        // comparison then stands for the namespace's bytes, on every step of a map's search.
+        self.kind
+            .cmp(&other.kind)
+            .then_with(|| if Rc::ptr_eq(&self.namespace, &other.namespace) { Ordering::Equal } else { cmp_str(&self.namespace, &other.namespace) })
+            .then_with(|| cmp_str(&self.name, &other.name))
     }
 }
 
