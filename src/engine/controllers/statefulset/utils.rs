@@ -8,7 +8,6 @@ use crate::engine::api::{
     phase, LabelSelector, OwnerReference, PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod,
     StatefulSet, StringMap, Time, Volume, ROLLING_UPDATE,
 };
-use std::fmt::Write;
 
 /// Pod label naming the pod (`apps.StatefulSetPodNameLabel`).
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -66,7 +65,11 @@ fn name_with_ordinal(parts: &[&str], ordinal: i64) -> String {
         name.push_str(p);
         name.push('-');
     }
-    let _ = write!(name, "{ordinal}");
+    // The digits as `{ordinal}` prints them, without the formatter (a visible share of a burst).
+    if ordinal < 0 {
+        name.push('-');
+    }
+    crate::engine::store::push_decimal(&mut name, ordinal.unsigned_abs());
     name
 }
 
@@ -356,6 +359,13 @@ mod tests {
     use crate::engine::api::{
         LabelSelectorRequirement, PodTemplateSpec, RollingUpdateStatefulSetStrategy, StatefulSetOrdinals,
     };
+
+    #[test]
+    fn names_print_the_ordinal_as_format_does() {
+        for o in [0, 7, 10, 1234, -1, i64::MIN, i64::MAX] {
+            assert_eq!(name_with_ordinal(&["data", "web"], o), format!("data-web-{o}"));
+        }
+    }
 
     pub(crate) fn set(name: &str, replicas: i32) -> StatefulSet {
         let mut s = StatefulSet::default();
