@@ -54,8 +54,8 @@ pub fn summarize(pod: &Pod, now: Time) -> PodSummary {
     let mut last_restart: Option<Time> = None;
     let mut last_restartable_init_restart: Option<Time> = None;
 
-    let phase = pod.status.phase.clone();
-    let mut reason = if pod.status.reason.is_empty() { phase.clone() } else { pod.status.reason.clone() };
+    let phase = pod.status.phase.as_str();
+    let mut reason = if pod.status.reason.is_empty() { phase.to_string() } else { pod.status.reason.clone() };
     if pod.status.conditions.iter().any(|c| c.type_ == "PodScheduled" && c.reason == "SchedulingGated") {
         reason = "SchedulingGated".into();
     }

@@ -22,14 +22,16 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
     let versions = [Some(&ev.object), ev.old.as_ref()];
     match ev.object.kind() {
         Kind::Pod => {
+            // Both versions have the event's key: its name is marked (shared, not copied).
+            let name = &ev.key.name;
             for obj in versions.into_iter().flatten() {
                 let m = obj.meta();
-                let parent = get_parent_name_and_ordinal(&m.name).0;
+                let parent = get_parent_name_and_ordinal(name).0;
                 if !parent.is_empty() {
-                    mark_pod(st, KeyRef::new(Kind::StatefulSet, &m.namespace, parent).as_key(), &m.namespace, &m.name);
+                    mark_pod(st, KeyRef::new(Kind::StatefulSet, &m.namespace, parent).as_key(), &m.namespace, name);
                 }
                 if let Some(key) = m.controller_ref().and_then(|r| st.index_uids.get(&r.uid)).cloned() {
-                    mark_pod(st, &key as &dyn KeyParts, &m.namespace, &m.name);
+                    mark_pod(st, &key as &dyn KeyParts, &m.namespace, name);
                 }
             }
         }
@@ -63,11 +65,11 @@ fn mark_claim(ix: &mut Rc<SetIndex>, claim: &ObjectKey) {
     }
 }
 
-fn mark_pod(st: &mut ControllerState, key: &dyn KeyParts, namespace: &str, name: &str) {
+fn mark_pod(st: &mut ControllerState, key: &dyn KeyParts, namespace: &str, name: &Rc<str>) {
     if let Some(ix) = st.indexes.get_mut(key) {
         // Pods of other namespaces are never the set's, whatever their ownerRefs say.
         if ix.namespace() == namespace && !ix.is_pod_marked(name) {
-            Rc::make_mut(ix).mark_pod(name);
+            Rc::make_mut(ix).mark_pod(name.clone());
         }
     }
 }
@@ -127,7 +129,7 @@ pub fn claim_pods(c: &mut Cluster, set: &StatefulSet, ix: &mut Rc<SetIndex>) -> 
     // The claimed list upstream passes on has the adopted pods as written: re-read them.
     let ix = Rc::make_mut(ix);
     for name in &names {
-        ix.mark_pod(name);
+        ix.mark_pod(name.as_str().into());
     }
     ix.refresh(c, set);
     aggregate(errs)

@@ -22,6 +22,7 @@ use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use crate::util::hash::FastMap;
 
 // The test-only comparison of two indexes (a child module reads the private fields).
@@ -172,7 +173,7 @@ pub struct RevisionOrdinals {
 #[derive(Clone, Debug)]
 pub struct SetIndex {
     params: Params,
-    dirty_pods: BTreeSet<String>,
+    dirty_pods: BTreeSet<Rc<str>>,
     dirty_claims: BTreeSet<ObjectKey>,
     /// Claimed pods (controlled by the set, selected, named like a member), by name. A hash map:
     /// every refresh and most ordinal questions look a name up here, and an ordered map's string
@@ -282,9 +283,12 @@ impl SetIndex {
         names.into_iter().filter_map(|n| self.members.get(n)).map(|m| m.pod.clone()).collect()
     }
 
-    /// Informer side: a pod of this set (by name or controller ref) changed.
-    pub fn mark_pod(&mut self, name: &str) -> bool {
-        !self.dirty_pods.contains(name) && self.dirty_pods.insert(name.to_string())
+    /// Informer side: a pod of this set (by name or controller ref) changed; whether it was
+    /// not marked yet. The name is the store key's (shared, not copied). The watch handler asks
+    /// [`SetIndex::is_pod_marked`] first (to leave a shared index uncopied), so the name is not
+    /// looked up twice here.
+    pub fn mark_pod(&mut self, name: Rc<str>) -> bool {
+        self.dirty_pods.insert(name)
     }
 
     /// Whether a mark would add anything (lets the caller avoid copying a shared index).
@@ -327,7 +331,7 @@ impl SetIndex {
             for t in &self.params.claim_templates {
                 let ordinal = claim_ordinal(&key.name, t, &self.params.name);
                 if let Some(names) = ordinal.and_then(|o| self.at.get(&o)) {
-                    self.dirty_pods.extend(names.iter().cloned());
+                    self.dirty_pods.extend(names.iter().map(|n| Rc::from(n.as_str())));
                 }
             }
         }
