@@ -4,7 +4,7 @@
 //!
 //! Everything here is plain data with `PartialEq`, so the UI re-renders only what changed.
 
-use crate::engine::api::{Kind, Pod, StatefulSet};
+use crate::engine::api::{Kind, PersistentVolumeClaim, Pod, StatefulSet};
 use crate::engine::controllers::statefulset::utils::{get_parent_name_and_ordinal, is_running_and_ready, REVISION_LABEL};
 use crate::engine::sim::Cluster;
 use crate::kubectl::printers::pod::summarize;
@@ -207,8 +207,7 @@ fn quantity(v: Option<&serde_json::Value>) -> String {
     }
 }
 
-fn claim_view(c: &Cluster, namespace: &str, name: &str) -> Option<ClaimView> {
-    let pvc = c.store.get(Kind::PersistentVolumeClaim, namespace, name)?.as_pvc()?;
+fn claim_view(c: &Cluster, pvc: &PersistentVolumeClaim) -> ClaimView {
     let pv = (!pvc.spec.volume_name.is_empty())
         .then(|| c.store.get(Kind::PersistentVolume, "", &pvc.spec.volume_name).and_then(|o| o.as_pv()))
         .flatten();
@@ -219,13 +218,13 @@ fn claim_view(c: &Cluster, namespace: &str, name: &str) -> Option<ClaimView> {
     } else {
         pvc.status.phase.clone()
     };
-    Some(ClaimView {
+    ClaimView {
         name: pvc.metadata.name.clone(),
         phase,
         size: quantity(pvc.spec.resources.requests.get("storage")),
         volume: pvc.spec.volume_name.clone(),
         volume_phase: pv.map(|p| p.status.phase.clone()).unwrap_or_default(),
-    })
+    }
 }
 
 fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
@@ -249,15 +248,14 @@ fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
     let prefixes: Vec<String> =
         set.spec.volume_claim_templates.iter().map(|t| format!("{}-{}-", t.metadata.name, set.metadata.name)).collect();
     if !prefixes.is_empty() {
-        for o in c.store.list(Kind::PersistentVolumeClaim, Some(ns)) {
-            let name = &o.meta().name;
+        // The listed claim itself is viewed (not looked up again by name).
+        for pvc in c.store.list(Kind::PersistentVolumeClaim, Some(ns)).filter_map(|o| o.as_pvc()) {
+            let name = &pvc.metadata.name;
             for prefix in &prefixes {
                 if let Some(rest) = name.strip_prefix(prefix.as_str()) {
                     if let Ok(ordinal) = rest.parse::<i64>() {
                         if ordinal >= 0 && !rest.starts_with('+') && (rest == "0" || !rest.starts_with('0')) {
-                            if let Some(cv) = claim_view(c, ns, name) {
-                                slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).claims.push(cv);
-                            }
+                            slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).claims.push(claim_view(c, pvc));
                         }
                     }
                 }
