@@ -254,7 +254,7 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     sleep(50).await;
     flush().await;
 
-    let drawn = count(&stage, "g.pod");
+    let drawn = count(&stage, "rect.pod.mini");
     assert!(drawn > 0 && drawn < 1000, "only the rows in view are drawn, got {drawn}");
     let below = stage.query_selector("rect.offscreen").expect("query").expect("a placeholder for the rows below");
     let label = below.get_attribute("aria-label").unwrap_or_default();
@@ -262,11 +262,11 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
 
     // Focus the last square drawn, scroll a little further: rows come and go around the focused
     // one, which stays (a square scrolled out of the drawn rows is removed, focus and all).
-    let last = stage.query_selector_all("g.pod").expect("query").item(drawn - 1).expect("item").dyn_into::<web_sys::SvgElement>().expect("g");
+    let last = stage.query_selector_all("rect.pod.mini").expect("query").item(drawn - 1).expect("item").dyn_into::<web_sys::SvgElement>().expect("a square");
     last.focus().expect("focus");
     sleep(100).await; // focusing scrolled it into view: the rows below it are drawn now
     flush().await;
-    let more = count(&stage, "g.pod");
+    let more = count(&stage, "rect.pod.mini");
     assert!(more > drawn, "scrolling to the focused square drew the rows below it ({drawn} → {more})");
     stage.set_scroll_top(stage.scroll_top() + 60);
     sleep(100).await;
@@ -278,12 +278,13 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     stage.set_scroll_top(stage.scroll_height());
     sleep(100).await;
     flush().await;
-    let end = stage.query_selector("g.pod[aria-label^='Pod myapp-999:']").expect("query");
+    let end = stage.query_selector("rect.pod.mini[aria-label^='Pod myapp-999:']").expect("query");
     assert!(end.is_some(), "scrolling to the end draws myapp-999");
-    assert!(count(&stage, "g.pod") < 1000);
+    assert!(count(&stage, "rect.pod.mini") < 1000);
     // The grid handles clicks and keys for all its squares: a click on a square's box, or Enter
     // on a focused square, selects that square's pod.
-    let rect = end.expect("myapp-999").query_selector("rect").expect("query").expect("its box");
+    // A square is one element: its box is the square.
+    let rect = end.expect("myapp-999");
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);
     rect.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).expect("event")).expect("dispatch");
@@ -291,7 +292,7 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
     let init = KeyboardEventInit::new();
     init.set_key("Enter");
     init.set_bubbles(true);
-    let first = stage.query_selector("g.pod").expect("query").expect("a square");
+    let first = stage.query_selector("rect.pod.mini").expect("query").expect("a square");
     first.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event")).expect("dispatch");
     flush().await;
     let first_name = first.get_attribute("data-pod").expect("data-pod");
@@ -326,7 +327,7 @@ async fn a_large_sets_empty_slots_are_one_pattern_not_an_element_each() {
     let props = DiagramProps { view: v, selected: None, recent: Rc::new(Vec::new()), onselect: yew::Callback::noop(), presenter: false };
     let _diagram = yew::Renderer::<Diagram>::with_root_and_props(root.clone(), props).render();
     flush().await;
-    assert_eq!(count(&root, "g.pod"), 0);
+    assert_eq!(count(&root, ".pod"), 0);
     assert_eq!(count(&root, "pattern"), 1, "one cell pattern");
     // 1,000 slots, 40 a row: 25 full rows, all in one rectangle (nothing scrolls here).
     assert_eq!(count(&root, "rect.slot-empty-fill"), 1);

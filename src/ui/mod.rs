@@ -484,7 +484,6 @@ pub const HOT_STRINGS: &[&str] = &[
     "pod-box",
     "claim-bar phase-pending",
     "claim-bar phase-bound",
-    "slot-empty mini",
 ];
 
 /// Mounts the playground into the page: installs the panic hook, then renders [`App`] into
