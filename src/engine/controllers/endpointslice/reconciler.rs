@@ -9,7 +9,8 @@
 //! pass (Service changed, a slice edited by someone else) is the same call with every pod.
 
 use super::utils::{PodEndpoint, Port};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::util::vecset::{VecMap, VecSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// `maxEndpointsPerSlice`'s default (`--max-endpoints-per-slice`).
@@ -95,7 +96,7 @@ pub struct Existing<'a> {
 /// `reconcileByPortMapping` and friends for the changed pods; see the module doc.
 pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
     let Existing { slices, pod_slice, foreign, load } = existing;
-    let mut work: BTreeMap<Rc<str>, Draft> = BTreeMap::new();
+    let mut work: VecMap<Rc<str>, Draft> = VecMap::new();
     let mut plan = Plan::default();
     // Pending endpoints by port group, in pod order (upstream pops them from a set).
     let mut pending: BTreeMap<Vec<Port>, Vec<PodEndpoint>> = BTreeMap::new();
@@ -105,7 +106,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
         let mut placed = false;
         if let Some(name) = pod_slice.get(&ch.pod) {
             let meta = slices.get(name);
-            let draft = work.entry(name.clone()).or_insert_with(|| Draft {
+            let draft = work.get_or_insert_with(name.clone(), || Draft {
                 name: Some(name.clone()),
                 ports: meta.map(|m| m.ports.clone()).unwrap_or_default(),
                 endpoints: load(name),
@@ -140,7 +141,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
         }
     }
 
-    let mut to_update: BTreeSet<Rc<str>> = BTreeSet::new();
+    let mut to_update: VecSet<Rc<str>> = VecSet::new();
     let mut to_delete: Vec<Rc<str>> = Vec::new();
     for (name, d) in &work {
         if d.notes.is_empty() {
@@ -153,7 +154,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
         }
     }
     // Unchanged slices: untouched, or touched without a change.
-    let mut unchanged: BTreeSet<Rc<str>> =
+    let mut unchanged: VecSet<Rc<str>> =
         slices.keys().filter(|n| !to_update.contains(*n) && !to_delete.contains(*n)).cloned().collect();
     // Relabel: slices whose labels drifted from the Service's are rewritten.
     for name in slices.iter().filter(|(_, m)| !m.labels_ok).map(|(n, _)| n.clone()).collect::<Vec<_>>() {
@@ -260,12 +261,12 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
 }
 
 fn ensure_loaded<'w>(
-    work: &'w mut BTreeMap<Rc<str>, Draft>,
+    work: &'w mut VecMap<Rc<str>, Draft>,
     slices: &BTreeMap<Rc<str>, SliceMeta>,
     name: &Rc<str>,
     load: &mut dyn FnMut(&str) -> Vec<PodEndpoint>,
 ) -> &'w mut Draft {
-    work.entry(name.clone()).or_insert_with(|| Draft {
+    work.get_or_insert_with(name.clone(), || Draft {
         name: Some(name.clone()),
         ports: slices.get(name).map(|m| m.ports.clone()).unwrap_or_default(),
         endpoints: load(name),
@@ -277,7 +278,7 @@ fn ensure_loaded<'w>(
 /// `n` endpoints are added.
 fn slice_to_fill(
     slices: &BTreeMap<Rc<str>, SliceMeta>,
-    unchanged: &BTreeSet<Rc<str>>,
+    unchanged: &VecSet<Rc<str>>,
     ports: &[Port],
     n: usize,
     max: usize,
