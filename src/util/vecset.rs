@@ -184,6 +184,25 @@ impl<K: Ord, V> VecMap<K, V> {
         &mut self.0[i].1
     }
 
+    /// Whether `key` has a value.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key` to `value`, returning the value it replaces.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
     /// Removes `key`, returning its value.
     pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
@@ -197,6 +216,16 @@ impl<K, V> VecMap<K, V> {
     /// The entries in key order.
     pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, (K, V)>, fn(&(K, V)) -> (&K, &V)> {
         self.0.iter().map(pair)
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
     }
 
     /// How many entries.
@@ -274,6 +303,11 @@ mod tests {
         assert_eq!(v.remove("b"), b.remove("b"));
         assert_eq!(v.remove("z"), b.remove("z"));
         assert_eq!(v.get("c"), b.get("c"));
+        assert_eq!(v.insert("c".into(), 1), b.insert("c".into(), 1));
+        assert_eq!(v.insert("d".into(), 2), b.insert("d".into(), 2));
+        assert_eq!(v.contains_key("d"), b.contains_key("d"));
+        assert_eq!(v.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        assert_eq!(v.values().collect::<Vec<_>>(), b.values().collect::<Vec<_>>());
         assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
     }
 }
