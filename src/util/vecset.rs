@@ -247,6 +247,17 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     }
 }
 
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    /// With equal keys the last value wins, as in `BTreeMap`.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
+        let mut map = VecMap::new();
+        for (k, v) in items {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
 /// `map[key]`: panics if the key is absent, as `BTreeMap`'s does (callers index only keys they
 /// just looked up).
 impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {

@@ -99,7 +99,7 @@ pub struct State {
     services: ServiceIndex,
     dirty: BTreeMap<ObjectKey, BTreeSet<String>>,
     resync: BTreeSet<ObjectKey>,
-    tracked: BTreeMap<ObjectKey, Rc<Tracked>>,
+    tracked: VecMap<ObjectKey, Rc<Tracked>>,
 }
 
 fn enqueue(c: &mut Cluster, key: ObjectKey) {

@@ -23,6 +23,7 @@ use crate::engine::why::Verdict;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use crate::util::vecset::VecMap;
 
 const COMPONENT: &str = "endpointslice-controller";
 /// `endpointSliceChangeMinSyncDelay`: a sync after someone else changed a slice waits this long.
@@ -46,7 +47,7 @@ impl Params {
 #[derive(Clone, Debug)]
 struct Tracked {
     params: Params,
-    slices: BTreeMap<Rc<str>, SliceMeta>,
+    slices: VecMap<Rc<str>, SliceMeta>,
     pod_slice: BTreeMap<String, Rc<str>>,
     triggers: TriggerTimes,
 }
@@ -58,7 +59,7 @@ pub struct State {
     services: ServiceIndex,
     dirty: BTreeMap<ObjectKey, BTreeSet<String>>,
     resync: BTreeSet<ObjectKey>,
-    tracked: BTreeMap<ObjectKey, Rc<Tracked>>,
+    tracked: VecMap<ObjectKey, Rc<Tracked>>,
 }
 
 impl State {
@@ -166,7 +167,7 @@ fn load_endpoints(store: &crate::engine::store::Store, ns: &str, name: &str) -> 
 /// managed-by labels, slices being deleted dropped). Returns it and the slices to delete.
 fn rebuild(c: &Cluster, svc: &Service, params: Params, triggers: TriggerTimes) -> (Tracked, Vec<String>) {
     let want = endpoint_slice_labels(svc);
-    let mut t = Tracked { params, slices: BTreeMap::new(), pod_slice: BTreeMap::new(), triggers };
+    let mut t = Tracked { params, slices: VecMap::new(), pod_slice: BTreeMap::new(), triggers };
     let mut foreign = Vec::new();
     for o in c.store.list(Kind::EndpointSlice, Some(&svc.metadata.namespace)) {
         let Object::Generic(_, g) = &**o else { continue };

@@ -84,7 +84,7 @@ pub struct Plan {
 /// The slices a sync looks at, with the ability to read a slice's endpoints.
 pub struct Existing<'a> {
     /// Every owned slice of the Service, by name.
-    pub slices: &'a BTreeMap<Rc<str>, SliceMeta>,
+    pub slices: &'a VecMap<Rc<str>, SliceMeta>,
     /// Pod → the slice holding its endpoint.
     pub pod_slice: &'a BTreeMap<String, Rc<str>>,
     /// Slices not owned by the Service (to be deleted; they still count as existing).
@@ -262,7 +262,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
 
 fn ensure_loaded<'w>(
     work: &'w mut VecMap<Rc<str>, Draft>,
-    slices: &BTreeMap<Rc<str>, SliceMeta>,
+    slices: &VecMap<Rc<str>, SliceMeta>,
     name: &Rc<str>,
     load: &mut dyn FnMut(&str) -> Vec<PodEndpoint>,
 ) -> &'w mut Draft {
@@ -277,7 +277,7 @@ fn ensure_loaded<'w>(
 /// `getSliceToFill`: the unchanged slice of this port group that is closest to full once
 /// `n` endpoints are added.
 fn slice_to_fill(
-    slices: &BTreeMap<Rc<str>, SliceMeta>,
+    slices: &VecMap<Rc<str>, SliceMeta>,
     unchanged: &VecSet<Rc<str>>,
     ports: &[Port],
     n: usize,
@@ -322,7 +322,7 @@ mod tests {
         vec![Port { name: "web".into(), port: 80, protocol: "TCP".into(), app_protocol: None }]
     }
 
-    fn run(slices: &BTreeMap<Rc<str>, SliceMeta>, contents: &BTreeMap<String, Vec<PodEndpoint>>, changes: Vec<Change>, max: usize) -> Plan {
+    fn run(slices: &VecMap<Rc<str>, SliceMeta>, contents: &BTreeMap<String, Vec<PodEndpoint>>, changes: Vec<Change>, max: usize) -> Plan {
         let mut pod_slice = BTreeMap::new();
         for (s, eps) in contents {
             for e in eps {
@@ -339,10 +339,10 @@ mod tests {
 
     #[test]
     fn a_new_service_gets_a_placeholder_and_the_first_endpoint_reuses_it() {
-        let none = BTreeMap::new();
+        let none = VecMap::new();
         let plan = run(&none, &BTreeMap::new(), vec![], 100);
         assert_eq!(plan.creates, vec![Draft::default()], "placeholder: no ports, no endpoints");
-        let slices: BTreeMap<Rc<str>, SliceMeta> = [(Rc::from("nginx-abc"), meta(vec![], 0))].into_iter().collect();
+        let slices: VecMap<Rc<str>, SliceMeta> = [(Rc::from("nginx-abc"), meta(vec![], 0))].into_iter().collect();
         let plan = run(&slices, &BTreeMap::new(), vec![Change { pod: "web-0".into(), desired: Ok((ep("web-0", "10.0.0.1", false), web())) }], 100);
         assert!(plan.creates.is_empty() && plan.deletes.is_empty());
         assert_eq!(plan.updates.len(), 1);
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn readiness_updates_in_place_and_the_last_removal_leaves_a_placeholder() {
-        let slices: BTreeMap<Rc<str>, SliceMeta> = [(Rc::from("s"), meta(web(), 2))].into_iter().collect();
+        let slices: VecMap<Rc<str>, SliceMeta> = [(Rc::from("s"), meta(web(), 2))].into_iter().collect();
         let contents: BTreeMap<String, Vec<PodEndpoint>> =
             [("s".to_string(), vec![ep("web-0", "10.0.0.1", true), ep("web-1", "10.0.0.2", false)])].into_iter().collect();
         let plan = run(&slices, &contents, vec![Change { pod: "web-1".into(), desired: Ok((ep("web-1", "10.0.0.2", true), web())) }], 100);
@@ -369,14 +369,14 @@ mod tests {
 
     #[test]
     fn slices_hold_at_most_max_endpoints() {
-        let none = BTreeMap::new();
+        let none = VecMap::new();
         let changes: Vec<Change> =
             (0..5).map(|i| Change { pod: format!("web-{i}"), desired: Ok((ep(&format!("web-{i}"), &format!("10.0.0.{i}"), true), web())) }).collect();
         let plan = run(&none, &BTreeMap::new(), changes, 2);
         let sizes: Vec<usize> = plan.creates.iter().map(|d| d.endpoints.len()).collect();
         assert_eq!(sizes, vec![2, 2, 1]);
         // One more fits into the slice closest to full.
-        let slices: BTreeMap<Rc<str>, SliceMeta> =
+        let slices: VecMap<Rc<str>, SliceMeta> =
             [(Rc::from("a"), meta(web(), 2)), (Rc::from("b"), meta(web(), 1))].into_iter().collect();
         let plan = run(&slices, &BTreeMap::new(), vec![Change { pod: "web-9".into(), desired: Ok((ep("web-9", "10.0.0.9", true), web())) }], 2);
         assert_eq!(plan.updates.len(), 1);

@@ -45,6 +45,7 @@ use crate::engine::sim::Cluster;
 use crate::engine::store::{ObjectKey, WatchEvent};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use crate::util::vecset::VecMap;
 
 /// The component name on events and why-log entries.
 pub const COMPONENT: &str = "statefulset-controller";
@@ -54,7 +55,7 @@ pub const COMPONENT: &str = "statefulset-controller";
 #[derive(Clone, Debug, Default)]
 pub struct ControllerState {
     /// Consecutive failed syncs per key (`ItemExponentialFailureRateLimiter`).
-    pub(crate) failures: BTreeMap<ObjectKey, u32>,
+    pub(crate) failures: VecMap<ObjectKey, u32>,
     /// Earliest pending `AddAfter` per key, for delays that end a real wait (minReadySeconds).
     pub(crate) delayed: BTreeMap<ObjectKey, Time>,
     /// Earliest pending retry or re-check per key (failure back-off, availability polling,

@@ -214,7 +214,7 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             }
         }
         Err(e) => {
-            let failures = c.statefulset_controller.failures.entry(key.clone()).or_insert(0);
+            let failures = c.statefulset_controller.failures.get_or_insert_with(key.clone(), || 0);
             let delay = RETRY_BASE_MS.saturating_mul(1u64 << (*failures).min(40)).min(RETRY_MAX_MS);
             *failures += 1;
             c.decide(
