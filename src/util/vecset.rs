@@ -184,6 +184,15 @@ impl<K: Ord, V> VecMap<K, V> {
         &mut self.0[i].1
     }
 
+    /// The entries from the first key at or after `lo`, in order (`range(lo..)`).
+    pub fn range_from<Q: Ord + ?Sized>(&self, lo: &Q) -> impl Iterator<Item = (&K, &V)>
+    where
+        K: Borrow<Q>,
+    {
+        let start = self.0.partition_point(|(k, _)| k.borrow() < lo);
+        self.0[start..].iter().map(pair)
+    }
+
     /// Whether `key` has a value.
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
     where
@@ -318,6 +327,8 @@ mod tests {
         assert_eq!(v.insert("d".into(), 2), b.insert("d".into(), 2));
         assert_eq!(v.contains_key("d"), b.contains_key("d"));
         assert_eq!(v.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        assert_eq!(v.range_from("b").collect::<Vec<_>>(), b.range::<str, _>((std::ops::Bound::Included("b"), std::ops::Bound::Unbounded)).collect::<Vec<_>>());
+        assert_eq!(v.range_from("cc").collect::<Vec<_>>(), b.range::<str, _>((std::ops::Bound::Included("cc"), std::ops::Bound::Unbounded)).collect::<Vec<_>>());
         assert_eq!(v.values().collect::<Vec<_>>(), b.values().collect::<Vec<_>>());
         assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
     }

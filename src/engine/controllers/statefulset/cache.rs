@@ -10,7 +10,6 @@ use super::ControllerState;
 use crate::engine::api::{Kind, StatefulSet};
 use crate::engine::sim::Cluster;
 use crate::engine::store::{KeyParts, KeyRef, ObjectKey, WatchEvent};
-use std::ops::Bound;
 use std::rc::Rc;
 
 /// Watch handler: marks, in the indexes that care, the pods and claims an event touched. O(log n)
@@ -39,7 +38,7 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
             let lo = KeyRef::new(Kind::StatefulSet, &claim.namespace, "");
             let mut keys: Vec<ObjectKey> = st
                 .indexes
-                .range::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded))
+                .range_from::<dyn KeyParts>(lo.as_key())
                 .take_while(|(k, _)| k.kind == Kind::StatefulSet && k.namespace == claim.namespace)
                 .map(|(k, _)| k.clone())
                 .collect();

@@ -69,7 +69,7 @@ pub struct ControllerState {
     /// revision, result). Valid while both objects are the same (they are immutable).
     pub(crate) applied: BTreeMap<ObjectKey, Vec<AppliedRevision>>,
     /// Each synced set's pod index (shared with checkpoints until either side changes it).
-    pub(crate) indexes: BTreeMap<ObjectKey, Rc<index::SetIndex>>,
+    pub(crate) indexes: VecMap<ObjectKey, Rc<index::SetIndex>>,
     /// Set uid → key, for pods and claims that point at a set by ownerRef.
     pub(crate) index_uids: BTreeMap<String, ObjectKey>,
     /// Test switch: sync with the straightforward [`reference`] loop over a full listing, as the
