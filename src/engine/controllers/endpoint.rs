@@ -300,8 +300,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         Some(t) if !full => Rc::unwrap_or_clone(t),
         prev => {
             let mut triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
-            let selected: BTreeSet<String> =
-                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
+            let selected: BTreeSet<String> = crate::util::sort::btree_set(
+                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()),
+            );
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
             Tracked {

@@ -61,14 +61,14 @@ pub fn fit_error(num_nodes: usize, prefilter: Option<&str>, per_node: &[Rejectio
                 *preempt.entry(p).or_default() += 1;
             }
             let mut parts: Vec<String> = hist.iter().map(|(r, n)| format!("{n} {r}")).collect();
-            parts.sort();
+            crate::util::sort::sort(&mut parts);
             if !parts.is_empty() {
                 msg.push_str(&format!(" {}.", parts.join(", ")));
             }
         }
     }
     let mut pre: Vec<String> = preempt.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    pre.sort();
+    crate::util::sort::sort(&mut pre);
     let preemption = format!("preemption: 0/{num_nodes} nodes are available: {}", pre.join(", "));
     if prefilter.is_none() {
         msg.push_str(&format!(" {DRA_POST_FILTER_MSG}, {preemption}."));

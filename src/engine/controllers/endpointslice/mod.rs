@@ -238,8 +238,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             let triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
             let (t, foreign) = rebuild(c, svc, params, triggers);
             // Every selected pod, and every pod the slices still list.
-            let selected: BTreeSet<String> =
-                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
+            let selected: BTreeSet<String> = crate::util::sort::btree_set(
+                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()),
+            );
             let mut triggers = t.triggers.clone();
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
@@ -311,7 +312,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         let mut obj = slice_object(svc, Some(&name), &labels, &annotations, trigger, &d);
         if let (Some(Object::Generic(_, g)), false) = (current, d.replaces) {
             // An update of the existing object: everything but what the controller sets stays.
-            let rest = g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())).collect();
+            // Extend rather than collect: `collect` into the map compiles a sort of its own.
+            let mut rest = serde_json::Map::new();
+            rest.extend(g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())));
             let mut kept = GenericObject { api_version: g.api_version.clone(), kind: g.kind.clone(), metadata: g.metadata.clone(), rest };
             kept.metadata.labels = obj.metadata.labels.clone();
             kept.metadata.annotations = obj.metadata.annotations.clone();

@@ -237,8 +237,9 @@ impl SetIndex {
             created: 0,
             running_ready: 0,
         };
-        ix.set_claims =
-            c.store.dependents(&set.metadata.uid).filter(|k| k.kind == Kind::PersistentVolumeClaim).cloned().collect();
+        ix.set_claims = crate::util::sort::btree_set(
+            c.store.dependents(&set.metadata.uid).filter(|k| k.kind == Kind::PersistentVolumeClaim).cloned(),
+        );
         let names: Vec<String> = c
             .store
             .pods(&set.metadata.namespace)
