@@ -267,6 +267,14 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     }
 }
 
+impl<K, V> IntoIterator for VecMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// `map[key]`: panics if the key is absent, as `BTreeMap`'s does (callers index only keys they
 /// just looked up).
 impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
@@ -331,5 +339,6 @@ mod tests {
         assert_eq!(v.range_from("cc").collect::<Vec<_>>(), b.range::<str, _>((std::ops::Bound::Included("cc"), std::ops::Bound::Unbounded)).collect::<Vec<_>>());
         assert_eq!(v.values().collect::<Vec<_>>(), b.values().collect::<Vec<_>>());
         assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        assert_eq!(v.into_iter().collect::<Vec<_>>(), b.into_iter().collect::<Vec<_>>());
     }
 }

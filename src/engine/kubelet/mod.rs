@@ -24,7 +24,7 @@ use super::store::{ObjectKey, WatchEvent, WatchEventType};
 use runtime::NodeRuntime;
 use std::collections::{BTreeMap, BTreeSet};
 use crate::util::hash::FastMap;
-use crate::util::vecset::VecSet;
+use crate::util::vecset::{VecMap, VecSet};
 
 /// Component name on kubelet events.
 pub const COMPONENT: &str = "kubelet";
@@ -162,7 +162,7 @@ pub struct Runtime {
     /// pods an ordered map's string comparisons grew the cost per pod; the one walk over it
     /// ([`Runtime::pods_on`]) sorts its result, so no hash order leaks out.
     pods: FastMap<String, PodRt>,
-    nodes: BTreeMap<String, NodeRuntime>,
+    nodes: VecMap<String, NodeRuntime>,
     /// Each container's writable layer; a fresh one shares the image's files until written.
     fs: BTreeMap<(String, String), Shared<Tree>>,
     /// The files each image starts a container with, by full reference (built once).

@@ -21,6 +21,7 @@ use super::why::Verdict;
 use cache::{NodeCache, NodeInfo};
 use framework::{fit_error, Rejection};
 use std::collections::{BTreeMap, BTreeSet};
+use crate::util::vecset::VecMap;
 
 /// Component name on scheduler events.
 pub const COMPONENT: &str = "default-scheduler";
@@ -307,9 +308,9 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
 }
 
 fn summarize(rejections: &[Rejection]) -> String {
-    let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hist: VecMap<&str, usize> = VecMap::new();
     for r in rejections {
-        *hist.entry(r.reason.as_str()).or_default() += 1;
+        *hist.get_or_insert_with(r.reason.as_str(), usize::default) += 1;
     }
     hist.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ")
 }

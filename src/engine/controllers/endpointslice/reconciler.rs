@@ -99,7 +99,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
     let mut work: VecMap<Rc<str>, Draft> = VecMap::new();
     let mut plan = Plan::default();
     // Pending endpoints by port group, in pod order (upstream pops them from a set).
-    let mut pending: BTreeMap<Vec<Port>, Vec<PodEndpoint>> = BTreeMap::new();
+    let mut pending: VecMap<Vec<Port>, Vec<PodEndpoint>> = VecMap::new();
 
     // 1. Endpoints already in a slice: keep, update or remove.
     for ch in changes {
@@ -135,7 +135,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
             }
         }
         match ch.desired {
-            Ok((ep, ports)) if !placed => pending.entry(ports).or_default().push(ep),
+            Ok((ep, ports)) if !placed => pending.get_or_insert_with(ports, Vec::new).push(ep),
             Ok(_) => {}
             Err(_) => plan.moved.push((ch.pod.clone(), None)),
         }

@@ -62,7 +62,7 @@ pub struct ControllerState {
     /// informer resync): part of failure loops, so they never keep the cluster from settling.
     pub(crate) delayed_recurring: BTreeMap<ObjectKey, Time>,
     /// The revision patch of each set's current template, by set uid.
-    pub(crate) patches: BTreeMap<String, revisions::CachedPatch>,
+    pub(crate) patches: VecMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).
     pub(crate) templates: BTreeMap<String, Rc<PodTemplateSpec>>,
     /// The last syncs' [`revisions::apply_revision`] results per set: (stored set version,
