@@ -57,10 +57,10 @@ pub struct ControllerState {
     /// Consecutive failed syncs per key (`ItemExponentialFailureRateLimiter`).
     pub(crate) failures: VecMap<ObjectKey, u32>,
     /// Earliest pending `AddAfter` per key, for delays that end a real wait (minReadySeconds).
-    pub(crate) delayed: BTreeMap<ObjectKey, Time>,
+    pub(crate) delayed: VecMap<ObjectKey, Time>,
     /// Earliest pending retry or re-check per key (failure back-off, availability polling,
     /// informer resync): part of failure loops, so they never keep the cluster from settling.
-    pub(crate) delayed_recurring: BTreeMap<ObjectKey, Time>,
+    pub(crate) delayed_recurring: VecMap<ObjectKey, Time>,
     /// The revision patch of each set's current template, by set uid.
     pub(crate) patches: VecMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).

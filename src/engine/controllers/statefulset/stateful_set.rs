@@ -255,7 +255,7 @@ fn note_in_sync(c: &mut Cluster, key: &ObjectKey) {
     c.decide(COMPONENT, subject, Verdict::Skip, "", reason);
 }
 
-fn forget_due(map: &mut std::collections::BTreeMap<ObjectKey, Time>, key: &ObjectKey, now: Time) {
+fn forget_due(map: &mut crate::util::vecset::VecMap<ObjectKey, Time>, key: &ObjectKey, now: Time) {
     if map.get(key).is_some_and(|t| *t <= now) {
         map.remove(key);
     }
