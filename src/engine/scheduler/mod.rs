@@ -54,7 +54,8 @@ pub struct State {
     /// key only, never walked, so a hash map (a B-tree of this key/value pair was ~4.8 KB of wasm).
     flush_armed: FastMap<ObjectKey, super::api::Time>,
     /// Pods assumed on a node whose claims are being bound (PreBind), with when that started.
-    waiting: BTreeMap<ObjectKey, (String, super::api::Time)>,
+    /// Looked up by key only, never walked: a hash map.
+    waiting: FastMap<ObjectKey, (String, super::api::Time)>,
     /// Claim → pods waiting in PreBind for it.
     claim_waiters: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
 }

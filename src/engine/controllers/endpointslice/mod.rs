@@ -23,6 +23,7 @@ use crate::engine::why::Verdict;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use crate::util::hash::FastMap;
 use crate::util::vecset::VecMap;
 
 const COMPONENT: &str = "endpointslice-controller";
@@ -48,7 +49,8 @@ impl Params {
 struct Tracked {
     params: Params,
     slices: VecMap<Rc<str>, SliceMeta>,
-    pod_slice: BTreeMap<String, Rc<str>>,
+    /// Looked up by pod, never walked in order (its keys only feed a set): a hash map.
+    pod_slice: FastMap<String, Rc<str>>,
     triggers: TriggerTimes,
 }
 
@@ -167,7 +169,7 @@ fn load_endpoints(store: &crate::engine::store::Store, ns: &str, name: &str) -> 
 /// managed-by labels, slices being deleted dropped). Returns it and the slices to delete.
 fn rebuild(c: &Cluster, svc: &Service, params: Params, triggers: TriggerTimes) -> (Tracked, Vec<String>) {
     let want = endpoint_slice_labels(svc);
-    let mut t = Tracked { params, slices: VecMap::new(), pod_slice: BTreeMap::new(), triggers };
+    let mut t = Tracked { params, slices: VecMap::new(), pod_slice: FastMap::default(), triggers };
     let mut foreign = Vec::new();
     for o in c.store.list(Kind::EndpointSlice, Some(&svc.metadata.namespace)) {
         let Object::Generic(_, g) = &**o else { continue };

@@ -10,7 +10,6 @@
 
 use super::utils::{PodEndpoint, Port};
 use crate::util::vecset::{VecMap, VecSet};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// `maxEndpointsPerSlice`'s default (`--max-endpoints-per-slice`).
@@ -86,7 +85,7 @@ pub struct Existing<'a> {
     /// Every owned slice of the Service, by name.
     pub slices: &'a VecMap<Rc<str>, SliceMeta>,
     /// Pod → the slice holding its endpoint.
-    pub pod_slice: &'a BTreeMap<String, Rc<str>>,
+    pub pod_slice: &'a crate::util::hash::FastMap<String, Rc<str>>,
     /// Slices not owned by the Service (to be deleted; they still count as existing).
     pub foreign: usize,
     /// Reads a slice's endpoints from the store.
@@ -303,6 +302,7 @@ fn slice_to_fill(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn ep(pod: &str, ip: &str, ready: bool) -> PodEndpoint {
         PodEndpoint {
@@ -323,7 +323,7 @@ mod tests {
     }
 
     fn run(slices: &VecMap<Rc<str>, SliceMeta>, contents: &BTreeMap<String, Vec<PodEndpoint>>, changes: Vec<Change>, max: usize) -> Plan {
-        let mut pod_slice = BTreeMap::new();
+        let mut pod_slice = crate::util::hash::FastMap::default();
         for (s, eps) in contents {
             for e in eps {
                 pod_slice.insert(e.pod.clone(), Rc::from(s.as_str()));
