@@ -204,7 +204,7 @@ pub struct NodeRuntime {
     /// When the (serialized) image puller is free again.
     pub puller_free_at: Time,
     /// Images being pulled and when each pull finishes.
-    pub pulling: std::collections::BTreeMap<String, Time>,
+    pub pulling: crate::util::hash::FastMap<String, Time>,
     /// Next host index to try in the podCIDR.
     pub next_ip: u32,
     /// Host indexes in use.

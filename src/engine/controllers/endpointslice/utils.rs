@@ -334,8 +334,9 @@ pub fn services_for_pod_event<'a>(index: &'a ServiceIndex, old: Option<&'a Pod>,
 /// `TriggerTimeTracker` state of one Service: the pod trigger times seen at the last sync.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TriggerTimes {
-    /// Pod name → Ready transition time at the last sync.
-    pub pods: BTreeMap<String, Time>,
+    /// Pod name → Ready transition time at the last sync. Looked up and pruned by name, never
+    /// walked in order: a hash map.
+    pub pods: crate::util::hash::FastMap<String, Time>,
 }
 
 impl TriggerTimes {
