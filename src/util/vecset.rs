@@ -242,6 +242,11 @@ impl<K, V> VecMap<K, V> {
         self.0.len()
     }
 
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

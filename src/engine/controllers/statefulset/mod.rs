@@ -64,14 +64,14 @@ pub struct ControllerState {
     /// The revision patch of each set's current template, by set uid.
     pub(crate) patches: VecMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).
-    pub(crate) templates: BTreeMap<String, Rc<PodTemplateSpec>>,
+    pub(crate) templates: VecMap<String, Rc<PodTemplateSpec>>,
     /// The last syncs' [`revisions::apply_revision`] results per set: (stored set version,
     /// revision, result). Valid while both objects are the same (they are immutable).
     pub(crate) applied: BTreeMap<ObjectKey, Vec<AppliedRevision>>,
     /// Each synced set's pod index (shared with checkpoints until either side changes it).
     pub(crate) indexes: VecMap<ObjectKey, Rc<index::SetIndex>>,
     /// Set uid → key, for pods and claims that point at a set by ownerRef.
-    pub(crate) index_uids: BTreeMap<String, ObjectKey>,
+    pub(crate) index_uids: crate::util::hash::FastMap<String, ObjectKey>,
     /// Test switch: sync with the straightforward [`reference`] loop over a full listing, as the
     /// oracle of the differential test.
     #[cfg(test)]
