@@ -344,6 +344,9 @@ mod tests {
         assert_eq!(v.range_from("cc").collect::<Vec<_>>(), b.range::<str, _>((std::ops::Bound::Included("cc"), std::ops::Bound::Unbounded)).collect::<Vec<_>>());
         assert_eq!(v.values().collect::<Vec<_>>(), b.values().collect::<Vec<_>>());
         assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        let mut w = v.clone();
+        w.clear();
+        assert!(w.is_empty() && !v.is_empty());
         assert_eq!(v.into_iter().collect::<Vec<_>>(), b.into_iter().collect::<Vec<_>>());
     }
 }
