@@ -135,7 +135,7 @@ pub fn bootstrap(c: &mut Cluster) {
         metadata: dns,
         spec: ServiceSpec {
             ports: vec![port("dns", "UDP", 53), port("dns-tcp", "TCP", 53), port("metrics", "TCP", 9153)],
-            selector: [("k8s-app".to_string(), "kube-dns".to_string())].into_iter().collect(),
+            selector: crate::util::sort::btree_map([("k8s-app".to_string(), "kube-dns".to_string())]),
             cluster_ip: "10.96.0.10".into(),
             cluster_ips: vec!["10.96.0.10".into()],
             type_: "ClusterIP".into(),

@@ -165,7 +165,7 @@ pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>, files: &B
 /// `kubectl apply -f FILE` of an editor tab: kubectl's own apply (client-side three-way merge,
 /// strict validation, playground lints), reading the tab as the file.
 pub fn apply_file(c: &mut Cluster, file: &str, text: &str) -> Outcome {
-    let ctx = context(None, &BTreeMap::from([(file.to_string(), text.to_string())]));
+    let ctx = context(None, &crate::util::sort::btree_map([(file.to_string(), text.to_string())]));
     let line = format!("apply -f {}", shell_words::quote(file));
     let o = kubectl::run(c, &line, &ctx);
     Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }

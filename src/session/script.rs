@@ -171,7 +171,7 @@ pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
                 match (applied, piped, stdin) {
                     (Some(file), _, Some(text)) => out.push(Input::Apply { file: file.trim().to_string(), text }),
                     (None, Some((typed, file)), Some(text)) => {
-                        out.push(Input::Kubectl { line: typed, stdin: None, files: BTreeMap::from([(file, text)]) })
+                        out.push(Input::Kubectl { line: typed, stdin: None, files: crate::util::sort::btree_map([(file, text)]) })
                     }
                     (_, _, stdin) => out.push(Input::Kubectl { line, stdin, files: BTreeMap::new() }),
                 }

@@ -16,6 +16,7 @@ use crate::engine::store::{ObjectKey, WatchEvent, WatchEventType};
 use crate::engine::why::Verdict;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use crate::util::vecset::VecMap;
 
 const COMPONENT: &str = "endpoint-controller";
 /// `LabelManagedBy` (added in v1.33, KEP-4974).
@@ -47,7 +48,7 @@ struct Tracked {
     /// members change.
     sorted: BTreeMap<(String, String), (Shared<EndpointAddress>, bool)>,
     /// How many members offer each port list; with one list there is one subset.
-    port_sets: BTreeMap<Vec<EndpointPort>, usize>,
+    port_sets: VecMap<Vec<EndpointPort>, usize>,
     triggers: TriggerTimes,
 }
 
@@ -65,7 +66,7 @@ impl Tracked {
         }
         if let Some(m) = m {
             self.sorted.insert((m.addr.ip.clone(), uid_of(&m.addr).to_string()), (m.addr.clone(), m.ready));
-            *self.port_sets.entry(m.ports.clone()).or_default() += 1;
+            *self.port_sets.get_or_insert_with(m.ports.clone(), usize::default) += 1;
             self.members.insert(pod.to_string(), m);
         }
     }
@@ -98,7 +99,7 @@ pub struct State {
     services: ServiceIndex,
     dirty: BTreeMap<ObjectKey, BTreeSet<String>>,
     resync: BTreeSet<ObjectKey>,
-    tracked: BTreeMap<ObjectKey, Rc<Tracked>>,
+    tracked: VecMap<ObjectKey, Rc<Tracked>>,
 }
 
 fn enqueue(c: &mut Cluster, key: ObjectKey) {
@@ -299,8 +300,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         Some(t) if !full => Rc::unwrap_or_clone(t),
         prev => {
             let mut triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
-            let selected: BTreeSet<String> =
-                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
+            let selected: BTreeSet<String> = crate::util::sort::btree_set(
+                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()),
+            );
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
             Tracked {
@@ -309,7 +311,7 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
                 spec: svc.spec.clone(),
                 members: BTreeMap::new(),
                 sorted: BTreeMap::new(),
-                port_sets: BTreeMap::new(),
+                port_sets: VecMap::new(),
                 triggers,
             }
         }
@@ -437,7 +439,7 @@ mod tests {
             spec: ServiceSpec::default(),
             members: BTreeMap::new(),
             sorted: BTreeMap::new(),
-            port_sets: BTreeMap::new(),
+            port_sets: VecMap::new(),
             triggers: TriggerTimes::default(),
         };
         for (i, ip) in ["10.244.1.10", "10.244.1.9", "10.244.2.3", "10.244.1.2"].iter().enumerate() {

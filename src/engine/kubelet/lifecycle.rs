@@ -13,6 +13,7 @@ use crate::engine::api::{Container, Pod};
 use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
+use super::runtime::NodeRuntime;
 
 /// Longest crash-loop back-off (`MaxContainerBackOff`).
 pub const MAX_BACKOFF_MS: u64 = 300_000;
@@ -97,7 +98,7 @@ pub fn sandbox(c: &mut Cluster, uid: &str) {
         .and_then(|o| o.as_node())
         .map(|n| n.spec.pod_cidr.clone())
         .unwrap_or_default();
-    let ip = c.runtime.nodes.entry(node.clone()).or_default().allocate_ip(&cidr);
+    let ip = c.runtime.nodes.get_or_insert_with(node.clone(), NodeRuntime::default).allocate_ip(&cidr);
     let Some(ip) = ip else {
         pod_event(c, uid, "Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: plugin type=\"host-local\" failed (add): failed to allocate for range 0: no IP addresses available in range set");
         return;
@@ -189,7 +190,7 @@ fn begin(c: &mut Cluster, uid: &str, name: &str) {
     };
     let full = r.full();
     let policy = effective_pull_policy(&spec.image_pull_policy, &image);
-    let nrt = c.runtime.nodes.entry(node.clone()).or_default();
+    let nrt = c.runtime.nodes.get_or_insert_with(node.clone(), NodeRuntime::default);
     let present = nrt.images.contains(&full);
     if policy == "Never" && !present {
         let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
@@ -221,7 +222,7 @@ fn begin(c: &mut Cluster, uid: &str, name: &str) {
         jitter(c, scaled * 3 / 4, scaled * 5 / 4)
     };
     let now = c.now;
-    let nrt = c.runtime.nodes.entry(node).or_default();
+    let nrt = c.runtime.nodes.get_or_insert_with(node, NodeRuntime::default);
     let start = nrt.puller_free_at.max(now);
     let done = start.plus_ms(dur);
     nrt.puller_free_at = done;
@@ -279,7 +280,7 @@ fn pull_done(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     let (requested, dur) = x.pull.take().unwrap_or((c.now, 0));
     x.pull_backoff_ms = 0;
     let image = x.image.clone();
-    c.runtime.nodes.entry(node).or_default().images.insert(r.full());
+    c.runtime.nodes.get_or_insert_with(node, NodeRuntime::default).images.insert(r.full());
     let total = c.now.since(requested).max(0) as u64;
     let msg = format!(
         "Successfully pulled image \"{image}\" in {} ({} including waiting). Image size: {} bytes.",

@@ -24,6 +24,7 @@ use super::store::{ObjectKey, WatchEvent, WatchEventType};
 use runtime::NodeRuntime;
 use std::collections::{BTreeMap, BTreeSet};
 use crate::util::hash::FastMap;
+use crate::util::vecset::{VecMap, VecSet};
 
 /// Component name on kubelet events.
 pub const COMPONENT: &str = "kubelet";
@@ -146,11 +147,11 @@ pub struct FaultState {
     /// Image references (full form) that do not exist in their registry.
     pub broken_images: BTreeSet<String>,
     /// (pod uid, container) whose process exits with status 1 shortly after starting.
-    pub crash: BTreeSet<(String, String)>,
+    pub crash: VecSet<(String, String)>,
     /// (pod uid, container) whose readiness endpoint fails.
-    pub readiness: BTreeSet<(String, String)>,
+    pub readiness: VecSet<(String, String)>,
     /// (pod uid, container) whose liveness endpoint fails.
-    pub liveness: BTreeSet<(String, String)>,
+    pub liveness: VecSet<(String, String)>,
 }
 
 /// Kubelet-side state that is not in the API: pods per node, images, IPs, container
@@ -161,7 +162,7 @@ pub struct Runtime {
     /// pods an ordered map's string comparisons grew the cost per pod; the one walk over it
     /// ([`Runtime::pods_on`]) sorts its result, so no hash order leaks out.
     pods: FastMap<String, PodRt>,
-    nodes: BTreeMap<String, NodeRuntime>,
+    nodes: VecMap<String, NodeRuntime>,
     /// Each container's writable layer; a fresh one shares the image's files until written.
     fs: BTreeMap<(String, String), Shared<Tree>>,
     /// The files each image starts a container with, by full reference (built once).

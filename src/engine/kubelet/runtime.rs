@@ -204,11 +204,51 @@ pub struct NodeRuntime {
     /// When the (serialized) image puller is free again.
     pub puller_free_at: Time,
     /// Images being pulled and when each pull finishes.
-    pub pulling: std::collections::BTreeMap<String, Time>,
+    pub pulling: crate::util::hash::FastMap<String, Time>,
     /// Next host index to try in the podCIDR.
     pub next_ip: u32,
     /// Host indexes in use.
-    pub ips: std::collections::BTreeSet<u32>,
+    pub ips: HostIndexes,
+}
+
+/// The host indexes of a /24 in use, one bit each: a bitmap rather than a `BTreeSet<u32>`, whose
+/// B-tree code (for this one key type) was 3.7 KB of wasm.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HostIndexes([u64; 4]);
+
+impl HostIndexes {
+    /// Word and bit of `i`; None past the /24.
+    fn slot(i: u32) -> Option<(usize, u64)> {
+        (i < 256).then(|| ((i / 64) as usize, 1u64 << (i % 64)))
+    }
+
+    /// Marks `i` in use; false if it already was (or is not a host index of a /24).
+    pub fn insert(&mut self, i: u32) -> bool {
+        let Some((w, bit)) = Self::slot(i) else { return false };
+        let fresh = self.0[w] & bit == 0;
+        self.0[w] |= bit;
+        fresh
+    }
+
+    /// Frees `i`; false if it was not in use.
+    pub fn remove(&mut self, i: u32) -> bool {
+        let Some((w, bit)) = Self::slot(i) else { return false };
+        let used = self.0[w] & bit != 0;
+        self.0[w] &= !bit;
+        used
+    }
+
+    /// Whether `i` is in use.
+    pub fn contains(&self, i: u32) -> bool {
+        Self::slot(i).is_some_and(|(w, bit)| self.0[w] & bit != 0)
+    }
+}
+
+/// Formats like the `BTreeSet<u32>` it replaced (`{2, 3}`).
+impl std::fmt::Debug for HostIndexes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries((0..256u32).filter(|i| self.contains(*i))).finish()
+    }
 }
 
 impl NodeRuntime {
@@ -236,7 +276,7 @@ impl NodeRuntime {
     /// Returns an address to the pool.
     pub fn release_ip(&mut self, ip: &str) {
         if let Some(last) = ip.rsplit('.').next().and_then(|s| s.parse::<u32>().ok()) {
-            self.ips.remove(&last);
+            self.ips.remove(last);
         }
     }
 }
@@ -244,6 +284,15 @@ impl NodeRuntime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_indexes_behave_like_a_set() {
+        let mut s = HostIndexes::default();
+        assert!(s.insert(2) && s.insert(254) && s.insert(64) && !s.insert(2));
+        assert_eq!(format!("{s:?}"), "{2, 64, 254}");
+        assert!(s.remove(64) && !s.remove(64) && !s.remove(300) && !s.insert(256));
+        assert!(s.contains(254) && !s.contains(3));
+    }
 
     #[test]
     fn image_references_normalize_like_containerd() {

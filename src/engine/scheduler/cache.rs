@@ -111,7 +111,7 @@ impl NodeCache {
 
     /// Rebuilds [`NodeCache::by_load`] from the nodes' counts.
     fn order_by_load(&mut self) {
-        self.by_load = self.nodes.iter().enumerate().map(|(i, n)| load_key(n.pods, i)).collect();
+        self.by_load = crate::util::sort::btree_set(self.nodes.iter().enumerate().map(|(i, n)| load_key(n.pods, i)));
     }
 
     /// The nodes, in name order. Current only after [`NodeCache::sync`] (or a true

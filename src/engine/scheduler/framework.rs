@@ -5,6 +5,7 @@
 use crate::engine::api::{Node, Pod, Taint};
 use crate::engine::volumes::{parse_quantity, parse_quantity_str};
 use serde_json::Value;
+use crate::util::vecset::VecMap;
 use std::collections::BTreeMap;
 
 /// Why a plugin rejected a node, and whether preemption could help.
@@ -43,32 +44,32 @@ pub const DRA_POST_FILTER_MSG: &str = "no new claims to deallocate";
 /// "No preemption victims found for incoming pod" (every pod has the same priority here).
 pub fn fit_error(num_nodes: usize, prefilter: Option<&str>, per_node: &[Rejection]) -> String {
     let mut msg = format!("0/{num_nodes} nodes are available:");
-    let mut preempt: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut preempt: VecMap<&str, usize> = VecMap::new();
     match prefilter {
         Some(p) => {
             msg.push_str(&format!(" {p}."));
-            *preempt.entry("Preemption is not helpful for scheduling").or_default() += num_nodes;
+            *preempt.get_or_insert_with("Preemption is not helpful for scheduling", usize::default) += num_nodes;
         }
         None => {
-            let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut hist: VecMap<&str, usize> = VecMap::new();
             for r in per_node {
-                *hist.entry(r.reason.as_str()).or_default() += 1;
+                *hist.get_or_insert_with(r.reason.as_str(), usize::default) += 1;
                 let p = if r.unresolvable {
                     "Preemption is not helpful for scheduling"
                 } else {
                     "No preemption victims found for incoming pod"
                 };
-                *preempt.entry(p).or_default() += 1;
+                *preempt.get_or_insert_with(p, usize::default) += 1;
             }
             let mut parts: Vec<String> = hist.iter().map(|(r, n)| format!("{n} {r}")).collect();
-            parts.sort();
+            crate::util::sort::sort(&mut parts);
             if !parts.is_empty() {
                 msg.push_str(&format!(" {}.", parts.join(", ")));
             }
         }
     }
     let mut pre: Vec<String> = preempt.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    pre.sort();
+    crate::util::sort::sort(&mut pre);
     let preemption = format!("preemption: 0/{num_nodes} nodes are available: {}", pre.join(", "));
     if prefilter.is_none() {
         msg.push_str(&format!(" {DRA_POST_FILTER_MSG}, {preemption}."));

@@ -21,6 +21,8 @@ use super::why::Verdict;
 use cache::{NodeCache, NodeInfo};
 use framework::{fit_error, Rejection};
 use std::collections::{BTreeMap, BTreeSet};
+use crate::util::hash::FastMap;
+use crate::util::vecset::VecMap;
 
 /// Component name on scheduler events.
 pub const COMPONENT: &str = "default-scheduler";
@@ -48,10 +50,12 @@ pub struct State {
     nodes: Shared<NodeCache>,
     /// Pods that failed to schedule and wait for a cluster change.
     unschedulable: BTreeSet<ObjectKey>,
-    /// Unschedulable pods with a five-minute flush retry armed, and when it fires.
-    flush_armed: BTreeMap<ObjectKey, super::api::Time>,
+    /// Unschedulable pods with a five-minute flush retry armed, and when it fires. Looked up by
+    /// key only, never walked, so a hash map (a B-tree of this key/value pair was ~4.8 KB of wasm).
+    flush_armed: FastMap<ObjectKey, super::api::Time>,
     /// Pods assumed on a node whose claims are being bound (PreBind), with when that started.
-    waiting: BTreeMap<ObjectKey, (String, super::api::Time)>,
+    /// Looked up by key only, never walked: a hash map.
+    waiting: FastMap<ObjectKey, (String, super::api::Time)>,
     /// Claim → pods waiting in PreBind for it.
     claim_waiters: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
 }
@@ -307,9 +311,9 @@ pub fn schedule(c: &mut Cluster, key: &ObjectKey) {
 }
 
 fn summarize(rejections: &[Rejection]) -> String {
-    let mut hist: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hist: VecMap<&str, usize> = VecMap::new();
     for r in rejections {
-        *hist.entry(r.reason.as_str()).or_default() += 1;
+        *hist.get_or_insert_with(r.reason.as_str(), usize::default) += 1;
     }
     hist.iter().map(|(r, n)| format!("{n} {r}")).collect::<Vec<_>>().join(", ")
 }

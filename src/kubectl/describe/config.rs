@@ -47,8 +47,9 @@ pub fn describe_config_map(c: &Cluster, g: &GenericObject) -> String {
 pub fn describe_secret(g: &GenericObject) -> String {
     let v = rest(g);
     let type_ = opt_str_at(&v, "/type").filter(|t| !t.is_empty()).unwrap_or("Opaque");
-    let mut sizes: BTreeMap<String, usize> =
-        crate::util::sort::btree_map(string_map_at(&v, "/data").into_iter().map(|(k, val)| (k, base64_len(&val))));
+    // A sorted Vec: a secret has few keys, and a B-tree for String -> usize was ~2 KB of wasm.
+    let mut sizes: crate::util::vecset::VecMap<String, usize> =
+        string_map_at(&v, "/data").into_iter().map(|(k, val)| (k, base64_len(&val))).collect();
     for (k, val) in string_map_at(&v, "/stringData") {
         sizes.insert(k, val.len());
     }

@@ -274,7 +274,7 @@ pub fn describe_job(c: &Cluster, g: &GenericObject) -> String {
 /// The labels the Job strategy's `generateSelector` puts on the pod template.
 fn job_labels(g: &GenericObject) -> BTreeMap<String, String> {
     let (uid, name) = (g.metadata.uid.clone(), g.metadata.name.clone());
-    BTreeMap::from([
+    crate::util::sort::btree_map([
         ("batch.kubernetes.io/controller-uid".to_string(), uid.clone()),
         ("batch.kubernetes.io/job-name".to_string(), name.clone()),
         ("controller-uid".to_string(), uid),

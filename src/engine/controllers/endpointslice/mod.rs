@@ -23,6 +23,8 @@ use crate::engine::why::Verdict;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use crate::util::hash::FastMap;
+use crate::util::vecset::VecMap;
 
 const COMPONENT: &str = "endpointslice-controller";
 /// `endpointSliceChangeMinSyncDelay`: a sync after someone else changed a slice waits this long.
@@ -46,8 +48,9 @@ impl Params {
 #[derive(Clone, Debug)]
 struct Tracked {
     params: Params,
-    slices: BTreeMap<Rc<str>, SliceMeta>,
-    pod_slice: BTreeMap<String, Rc<str>>,
+    slices: VecMap<Rc<str>, SliceMeta>,
+    /// Looked up by pod, never walked in order (its keys only feed a set): a hash map.
+    pod_slice: FastMap<String, Rc<str>>,
     triggers: TriggerTimes,
 }
 
@@ -58,7 +61,7 @@ pub struct State {
     services: ServiceIndex,
     dirty: BTreeMap<ObjectKey, BTreeSet<String>>,
     resync: BTreeSet<ObjectKey>,
-    tracked: BTreeMap<ObjectKey, Rc<Tracked>>,
+    tracked: VecMap<ObjectKey, Rc<Tracked>>,
 }
 
 impl State {
@@ -166,7 +169,7 @@ fn load_endpoints(store: &crate::engine::store::Store, ns: &str, name: &str) -> 
 /// managed-by labels, slices being deleted dropped). Returns it and the slices to delete.
 fn rebuild(c: &Cluster, svc: &Service, params: Params, triggers: TriggerTimes) -> (Tracked, Vec<String>) {
     let want = endpoint_slice_labels(svc);
-    let mut t = Tracked { params, slices: BTreeMap::new(), pod_slice: BTreeMap::new(), triggers };
+    let mut t = Tracked { params, slices: VecMap::new(), pod_slice: FastMap::default(), triggers };
     let mut foreign = Vec::new();
     for o in c.store.list(Kind::EndpointSlice, Some(&svc.metadata.namespace)) {
         let Object::Generic(_, g) = &**o else { continue };
@@ -237,8 +240,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             let triggers = prev.filter(|_| was_known).map(|t| t.triggers.clone()).unwrap_or_default();
             let (t, foreign) = rebuild(c, svc, params, triggers);
             // Every selected pod, and every pod the slices still list.
-            let selected: BTreeSet<String> =
-                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()).collect();
+            let selected: BTreeSet<String> = crate::util::sort::btree_set(
+                c.store.pods(&ns).filter(|p| selects(&svc.spec.selector, &p.metadata.labels)).map(|p| p.metadata.name.clone()),
+            );
             let mut triggers = t.triggers.clone();
             triggers.pods.retain(|k, _| selected.contains(k));
             dirty.extend(selected);
@@ -310,7 +314,9 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
         let mut obj = slice_object(svc, Some(&name), &labels, &annotations, trigger, &d);
         if let (Some(Object::Generic(_, g)), false) = (current, d.replaces) {
             // An update of the existing object: everything but what the controller sets stays.
-            let rest = g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())).collect();
+            // Extend rather than collect: `collect` into the map compiles a sort of its own.
+            let mut rest = serde_json::Map::new();
+            rest.extend(g.rest.iter().filter(|(k, _)| *k != "endpoints" && *k != "ports").map(|(k, v)| (k.clone(), v.clone())));
             let mut kept = GenericObject { api_version: g.api_version.clone(), kind: g.kind.clone(), metadata: g.metadata.clone(), rest };
             kept.metadata.labels = obj.metadata.labels.clone();
             kept.metadata.annotations = obj.metadata.annotations.clone();

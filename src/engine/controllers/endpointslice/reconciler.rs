@@ -9,7 +9,7 @@
 //! pass (Service changed, a slice edited by someone else) is the same call with every pod.
 
 use super::utils::{PodEndpoint, Port};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::util::vecset::{VecMap, VecSet};
 use std::rc::Rc;
 
 /// `maxEndpointsPerSlice`'s default (`--max-endpoints-per-slice`).
@@ -83,9 +83,9 @@ pub struct Plan {
 /// The slices a sync looks at, with the ability to read a slice's endpoints.
 pub struct Existing<'a> {
     /// Every owned slice of the Service, by name.
-    pub slices: &'a BTreeMap<Rc<str>, SliceMeta>,
+    pub slices: &'a VecMap<Rc<str>, SliceMeta>,
     /// Pod → the slice holding its endpoint.
-    pub pod_slice: &'a BTreeMap<String, Rc<str>>,
+    pub pod_slice: &'a crate::util::hash::FastMap<String, Rc<str>>,
     /// Slices not owned by the Service (to be deleted; they still count as existing).
     pub foreign: usize,
     /// Reads a slice's endpoints from the store.
@@ -95,17 +95,17 @@ pub struct Existing<'a> {
 /// `reconcileByPortMapping` and friends for the changed pods; see the module doc.
 pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
     let Existing { slices, pod_slice, foreign, load } = existing;
-    let mut work: BTreeMap<Rc<str>, Draft> = BTreeMap::new();
+    let mut work: VecMap<Rc<str>, Draft> = VecMap::new();
     let mut plan = Plan::default();
     // Pending endpoints by port group, in pod order (upstream pops them from a set).
-    let mut pending: BTreeMap<Vec<Port>, Vec<PodEndpoint>> = BTreeMap::new();
+    let mut pending: VecMap<Vec<Port>, Vec<PodEndpoint>> = VecMap::new();
 
     // 1. Endpoints already in a slice: keep, update or remove.
     for ch in changes {
         let mut placed = false;
         if let Some(name) = pod_slice.get(&ch.pod) {
             let meta = slices.get(name);
-            let draft = work.entry(name.clone()).or_insert_with(|| Draft {
+            let draft = work.get_or_insert_with(name.clone(), || Draft {
                 name: Some(name.clone()),
                 ports: meta.map(|m| m.ports.clone()).unwrap_or_default(),
                 endpoints: load(name),
@@ -134,13 +134,13 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
             }
         }
         match ch.desired {
-            Ok((ep, ports)) if !placed => pending.entry(ports).or_default().push(ep),
+            Ok((ep, ports)) if !placed => pending.get_or_insert_with(ports, Vec::new).push(ep),
             Ok(_) => {}
             Err(_) => plan.moved.push((ch.pod.clone(), None)),
         }
     }
 
-    let mut to_update: BTreeSet<Rc<str>> = BTreeSet::new();
+    let mut to_update: VecSet<Rc<str>> = VecSet::new();
     let mut to_delete: Vec<Rc<str>> = Vec::new();
     for (name, d) in &work {
         if d.notes.is_empty() {
@@ -153,7 +153,7 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
         }
     }
     // Unchanged slices: untouched, or touched without a change.
-    let mut unchanged: BTreeSet<Rc<str>> =
+    let mut unchanged: VecSet<Rc<str>> =
         slices.keys().filter(|n| !to_update.contains(*n) && !to_delete.contains(*n)).cloned().collect();
     // Relabel: slices whose labels drifted from the Service's are rewritten.
     for name in slices.iter().filter(|(_, m)| !m.labels_ok).map(|(n, _)| n.clone()).collect::<Vec<_>>() {
@@ -260,12 +260,12 @@ pub fn reconcile(existing: Existing, changes: Vec<Change>, max: usize) -> Plan {
 }
 
 fn ensure_loaded<'w>(
-    work: &'w mut BTreeMap<Rc<str>, Draft>,
-    slices: &BTreeMap<Rc<str>, SliceMeta>,
+    work: &'w mut VecMap<Rc<str>, Draft>,
+    slices: &VecMap<Rc<str>, SliceMeta>,
     name: &Rc<str>,
     load: &mut dyn FnMut(&str) -> Vec<PodEndpoint>,
 ) -> &'w mut Draft {
-    work.entry(name.clone()).or_insert_with(|| Draft {
+    work.get_or_insert_with(name.clone(), || Draft {
         name: Some(name.clone()),
         ports: slices.get(name).map(|m| m.ports.clone()).unwrap_or_default(),
         endpoints: load(name),
@@ -276,8 +276,8 @@ fn ensure_loaded<'w>(
 /// `getSliceToFill`: the unchanged slice of this port group that is closest to full once
 /// `n` endpoints are added.
 fn slice_to_fill(
-    slices: &BTreeMap<Rc<str>, SliceMeta>,
-    unchanged: &BTreeSet<Rc<str>>,
+    slices: &VecMap<Rc<str>, SliceMeta>,
+    unchanged: &VecSet<Rc<str>>,
     ports: &[Port],
     n: usize,
     max: usize,
@@ -302,6 +302,7 @@ fn slice_to_fill(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn ep(pod: &str, ip: &str, ready: bool) -> PodEndpoint {
         PodEndpoint {
@@ -321,8 +322,8 @@ mod tests {
         vec![Port { name: "web".into(), port: 80, protocol: "TCP".into(), app_protocol: None }]
     }
 
-    fn run(slices: &BTreeMap<Rc<str>, SliceMeta>, contents: &BTreeMap<String, Vec<PodEndpoint>>, changes: Vec<Change>, max: usize) -> Plan {
-        let mut pod_slice = BTreeMap::new();
+    fn run(slices: &VecMap<Rc<str>, SliceMeta>, contents: &BTreeMap<String, Vec<PodEndpoint>>, changes: Vec<Change>, max: usize) -> Plan {
+        let mut pod_slice = crate::util::hash::FastMap::default();
         for (s, eps) in contents {
             for e in eps {
                 pod_slice.insert(e.pod.clone(), Rc::from(s.as_str()));
@@ -338,10 +339,10 @@ mod tests {
 
     #[test]
     fn a_new_service_gets_a_placeholder_and_the_first_endpoint_reuses_it() {
-        let none = BTreeMap::new();
+        let none = VecMap::new();
         let plan = run(&none, &BTreeMap::new(), vec![], 100);
         assert_eq!(plan.creates, vec![Draft::default()], "placeholder: no ports, no endpoints");
-        let slices: BTreeMap<Rc<str>, SliceMeta> = [(Rc::from("nginx-abc"), meta(vec![], 0))].into_iter().collect();
+        let slices: VecMap<Rc<str>, SliceMeta> = [(Rc::from("nginx-abc"), meta(vec![], 0))].into_iter().collect();
         let plan = run(&slices, &BTreeMap::new(), vec![Change { pod: "web-0".into(), desired: Ok((ep("web-0", "10.0.0.1", false), web())) }], 100);
         assert!(plan.creates.is_empty() && plan.deletes.is_empty());
         assert_eq!(plan.updates.len(), 1);
@@ -352,7 +353,7 @@ mod tests {
 
     #[test]
     fn readiness_updates_in_place_and_the_last_removal_leaves_a_placeholder() {
-        let slices: BTreeMap<Rc<str>, SliceMeta> = [(Rc::from("s"), meta(web(), 2))].into_iter().collect();
+        let slices: VecMap<Rc<str>, SliceMeta> = [(Rc::from("s"), meta(web(), 2))].into_iter().collect();
         let contents: BTreeMap<String, Vec<PodEndpoint>> =
             [("s".to_string(), vec![ep("web-0", "10.0.0.1", true), ep("web-1", "10.0.0.2", false)])].into_iter().collect();
         let plan = run(&slices, &contents, vec![Change { pod: "web-1".into(), desired: Ok((ep("web-1", "10.0.0.2", true), web())) }], 100);
@@ -368,14 +369,14 @@ mod tests {
 
     #[test]
     fn slices_hold_at_most_max_endpoints() {
-        let none = BTreeMap::new();
+        let none = VecMap::new();
         let changes: Vec<Change> =
             (0..5).map(|i| Change { pod: format!("web-{i}"), desired: Ok((ep(&format!("web-{i}"), &format!("10.0.0.{i}"), true), web())) }).collect();
         let plan = run(&none, &BTreeMap::new(), changes, 2);
         let sizes: Vec<usize> = plan.creates.iter().map(|d| d.endpoints.len()).collect();
         assert_eq!(sizes, vec![2, 2, 1]);
         // One more fits into the slice closest to full.
-        let slices: BTreeMap<Rc<str>, SliceMeta> =
+        let slices: VecMap<Rc<str>, SliceMeta> =
             [(Rc::from("a"), meta(web(), 2)), (Rc::from("b"), meta(web(), 1))].into_iter().collect();
         let plan = run(&slices, &BTreeMap::new(), vec![Change { pod: "web-9".into(), desired: Ok((ep("web-9", "10.0.0.9", true), web())) }], 2);
         assert_eq!(plan.updates.len(), 1);

@@ -224,7 +224,8 @@ pub fn pod_to_endpoint(pod: &Pod, svc: &Service) -> Option<PodEndpoint> {
 /// a Service without a ClusterIP, the service-name and managed-by labels.
 pub fn endpoint_slice_labels(svc: &Service) -> StringMap {
     let reserved = |k: &str| k == LABEL_SERVICE_NAME || k == LABEL_MANAGED_BY || k == LABEL_HEADLESS;
-    let mut labels: StringMap = svc.metadata.labels.iter().filter(|(k, _)| !reserved(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut labels: StringMap =
+        crate::util::sort::btree_map(svc.metadata.labels.iter().filter(|(k, _)| !reserved(k)).map(|(k, v)| (k.clone(), v.clone())));
     if !is_service_ip_set(svc) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
@@ -333,8 +334,9 @@ pub fn services_for_pod_event<'a>(index: &'a ServiceIndex, old: Option<&'a Pod>,
 /// `TriggerTimeTracker` state of one Service: the pod trigger times seen at the last sync.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TriggerTimes {
-    /// Pod name → Ready transition time at the last sync.
-    pub pods: BTreeMap<String, Time>,
+    /// Pod name → Ready transition time at the last sync. Looked up and pruned by name, never
+    /// walked in order: a hash map.
+    pub pods: crate::util::hash::FastMap<String, Time>,
 }
 
 impl TriggerTimes {

@@ -10,7 +10,6 @@ use super::ControllerState;
 use crate::engine::api::{Kind, StatefulSet};
 use crate::engine::sim::Cluster;
 use crate::engine::store::{KeyParts, KeyRef, ObjectKey, WatchEvent};
-use std::ops::Bound;
 use std::rc::Rc;
 
 /// Watch handler: marks, in the indexes that care, the pods and claims an event touched. O(log n)
@@ -41,7 +40,7 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
             // is walked (every claim write comes here: no list of keys is built), then the sets
             // it refers to. Marking twice is a no-op.
             let lo = KeyRef::new(Kind::StatefulSet, &claim.namespace, "");
-            for (k, ix) in st.indexes.range_mut::<dyn KeyParts, _>((Bound::Included(lo.as_key()), Bound::Unbounded)) {
+            for (k, ix) in st.indexes.range_from_mut::<dyn KeyParts>(lo.as_key()) {
                 if k.kind != Kind::StatefulSet || k.namespace != claim.namespace {
                     break;
                 }

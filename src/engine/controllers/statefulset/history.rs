@@ -50,7 +50,7 @@ fn write_go_json(out: &mut String, v: &Value) {
         Value::Object(m) => {
             // serde_json's map may preserve insertion order; Go sorts map keys.
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_unstable();
+            crate::util::sort::sort(&mut keys);
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

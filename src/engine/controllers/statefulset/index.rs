@@ -21,9 +21,10 @@ use super::utils::*;
 use crate::engine::api::{Kind, LabelSelector, Pod, StatefulSet, Time};
 use crate::engine::sim::Cluster;
 use crate::engine::store::ObjectKey;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use crate::util::hash::FastMap;
+use crate::util::vecset::VecMap;
 
 // The test-only comparison of two indexes (a child module reads the private fields).
 #[cfg(test)]
@@ -205,7 +206,7 @@ pub struct SetIndex {
     /// Ordinals whose claims would need fixing if the pod were condemned.
     pub claims_to_fix_condemned: BTreeSet<i64>,
     /// Ordinals by revision.
-    pub revisions: BTreeMap<String, RevisionOrdinals>,
+    pub revisions: VecMap<String, RevisionOrdinals>,
     /// Created pods.
     pub created: usize,
     /// Running and Ready pods.
@@ -233,12 +234,13 @@ impl SetIndex {
             ready_untimed: BTreeSet::new(),
             not_terminating: BTreeSet::new(),
             claims_to_fix_condemned: BTreeSet::new(),
-            revisions: BTreeMap::new(),
+            revisions: VecMap::new(),
             created: 0,
             running_ready: 0,
         };
-        ix.set_claims =
-            c.store.dependents(&set.metadata.uid).filter(|k| k.kind == Kind::PersistentVolumeClaim).cloned().collect();
+        ix.set_claims = crate::util::sort::btree_set(
+            c.store.dependents(&set.metadata.uid).filter(|k| k.kind == Kind::PersistentVolumeClaim).cloned(),
+        );
         let names: Vec<String> = c
             .store
             .pods(&set.metadata.namespace)

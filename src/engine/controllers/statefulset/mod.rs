@@ -45,6 +45,7 @@ use crate::engine::sim::Cluster;
 use crate::engine::store::{ObjectKey, WatchEvent};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use crate::util::vecset::VecMap;
 
 /// The component name on events and why-log entries.
 pub const COMPONENT: &str = "statefulset-controller";
@@ -54,23 +55,23 @@ pub const COMPONENT: &str = "statefulset-controller";
 #[derive(Clone, Debug, Default)]
 pub struct ControllerState {
     /// Consecutive failed syncs per key (`ItemExponentialFailureRateLimiter`).
-    pub(crate) failures: BTreeMap<ObjectKey, u32>,
+    pub(crate) failures: VecMap<ObjectKey, u32>,
     /// Earliest pending `AddAfter` per key, for delays that end a real wait (minReadySeconds).
-    pub(crate) delayed: BTreeMap<ObjectKey, Time>,
+    pub(crate) delayed: VecMap<ObjectKey, Time>,
     /// Earliest pending retry or re-check per key (failure back-off, availability polling,
     /// informer resync): part of failure loops, so they never keep the cluster from settling.
-    pub(crate) delayed_recurring: BTreeMap<ObjectKey, Time>,
+    pub(crate) delayed_recurring: VecMap<ObjectKey, Time>,
     /// The revision patch of each set's current template, by set uid.
-    pub(crate) patches: BTreeMap<String, revisions::CachedPatch>,
+    pub(crate) patches: VecMap<String, revisions::CachedPatch>,
     /// Pod templates decoded from revisions, by revision uid (revision data is immutable).
-    pub(crate) templates: BTreeMap<String, Rc<PodTemplateSpec>>,
+    pub(crate) templates: VecMap<String, Rc<PodTemplateSpec>>,
     /// The last syncs' [`revisions::apply_revision`] results per set: (stored set version,
     /// revision, result). Valid while both objects are the same (they are immutable).
     pub(crate) applied: BTreeMap<ObjectKey, Vec<AppliedRevision>>,
     /// Each synced set's pod index (shared with checkpoints until either side changes it).
-    pub(crate) indexes: BTreeMap<ObjectKey, Rc<index::SetIndex>>,
+    pub(crate) indexes: VecMap<ObjectKey, Rc<index::SetIndex>>,
     /// Set uid → key, for pods and claims that point at a set by ownerRef.
-    pub(crate) index_uids: BTreeMap<String, ObjectKey>,
+    pub(crate) index_uids: crate::util::hash::FastMap<String, ObjectKey>,
     /// Test switch: sync with the straightforward [`reference`] loop over a full listing, as the
     /// oracle of the differential test.
     #[cfg(test)]

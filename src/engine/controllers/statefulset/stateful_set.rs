@@ -214,7 +214,7 @@ pub fn sync(c: &mut Cluster, key: &ObjectKey) {
             }
         }
         Err(e) => {
-            let failures = c.statefulset_controller.failures.entry(key.clone()).or_insert(0);
+            let failures = c.statefulset_controller.failures.get_or_insert_with(key.clone(), || 0);
             let delay = RETRY_BASE_MS.saturating_mul(1u64 << (*failures).min(40)).min(RETRY_MAX_MS);
             *failures += 1;
             c.decide(
@@ -255,7 +255,7 @@ fn note_in_sync(c: &mut Cluster, key: &ObjectKey) {
     c.decide(COMPONENT, subject, Verdict::Skip, "", reason);
 }
 
-fn forget_due(map: &mut std::collections::BTreeMap<ObjectKey, Time>, key: &ObjectKey, now: Time) {
+fn forget_due(map: &mut crate::util::vecset::VecMap<ObjectKey, Time>, key: &ObjectKey, now: Time) {
     if map.get(key).is_some_and(|t| *t <= now) {
         map.remove(key);
     }

@@ -202,7 +202,10 @@ impl<'a> View<'a> {
             .flat_map(|(_, r)| within(&r.not_terminating, lo, hi).rev().take(limit).copied())
             .chain(self.placeholders_outdated(lo, hi, update).rev().take(limit))
             .collect();
-        v.sort_unstable_by(|a, b| b.cmp(a));
+        // Descending as ascending then reversed: the one compiled i64 sort (equal i64s are
+        // indistinguishable, so the order is the same as sorting by `b.cmp(a)`).
+        v.sort_unstable();
+        v.reverse();
         v.truncate(limit);
         v
     }
@@ -227,7 +230,7 @@ impl<'a> View<'a> {
             .filter_map(|o| self.stored(o).map(|m| (o, m.pod.metadata.name.clone())))
             .collect();
         v.extend(self.placeholders_outdated(lo, hi, update).filter_map(|o| self.placeholders.get(&o).map(|p| (o, p.metadata.name.clone()))));
-        v.sort_unstable();
+        crate::util::sort::sort(&mut v);
         v.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", ")
     }
 }

@@ -138,7 +138,7 @@ pub fn update_stateful_set_pods(
             condemned.push(pod.clone());
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(get_ordinal(p)));
+    crate::util::sort::sort_by_key(&mut condemned, |p| std::cmp::Reverse(get_ordinal(p)));
 
     // The first unavailable pod: lowest in-range index, else lowest condemned ordinal.
     let first_unavailable: Option<String> = slots
