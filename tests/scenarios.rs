@@ -341,3 +341,41 @@ fn the_same_operations_give_the_same_cluster() {
     };
     assert_eq!(run(), run());
 }
+
+/// The StatefulSet's own events, oldest first: (reason, message, count).
+fn set_events(c: &stsplay::engine::sim::Cluster) -> Vec<(String, String, i32)> {
+    let s = sts(c, "myapp");
+    stsplay::engine::events::events_for(c, "default", &s.metadata.uid)
+        .into_iter()
+        .map(|e| (e.reason.clone(), e.message.clone(), e.count))
+        .collect()
+}
+
+#[test]
+fn a_flood_of_controller_events_is_combined_and_rate_limited_as_client_go_does() {
+    let mut c = cluster();
+    create(&mut c, &seed_with(|s| s.replace("replicas: 3", "replicas: 30\n  podManagementPolicy: Parallel")));
+    settle(&mut c);
+    // 60 SuccessfulCreate events (a claim and a pod per replica) about one object. The first nine
+    // distinct messages are Events of their own; the tenth starts one combined Event; the spam
+    // filter lets 25 through in all (9 + 1 + 15 count patches) and drops the rest.
+    let events = set_events(&c);
+    assert_eq!(events.len(), 10, "{events:?}");
+    assert!(events[..9].iter().all(|(r, m, n)| r == "SuccessfulCreate" && !m.starts_with('(') && *n == 1), "{events:?}");
+    let (reason, message, count) = &events[9];
+    assert_eq!((reason.as_str(), *count), ("SuccessfulCreate", 16));
+    assert!(message.starts_with("(combined from similar events): create "), "{message}");
+    let describe = kubectl(&mut c, "describe sts myapp");
+    assert!(describe.contains("(combined from similar events)"), "{describe}");
+
+    // Five minutes on, the bucket holds one token again: the next event (the new claim's) gets
+    // through, carrying the count of every similar event seen meanwhile (the 35 dropped ones
+    // included); the new pod's event, just after it, is dropped.
+    c.advance(300_000);
+    kubectl(&mut c, "scale sts myapp --replicas=31");
+    settle(&mut c);
+    let events = set_events(&c);
+    assert_eq!(events.len(), 10, "{events:?}");
+    assert_eq!(events[9].2, 16 + 35 + 1, "{events:?}");
+    assert!(events[9].1.ends_with("create Claim myapp-storage-myapp-30 Pod myapp-30 in StatefulSet myapp success"), "{events:?}");
+}

@@ -301,6 +301,7 @@ pub const LESSONS: &[Lesson] = &[
         covers: &["Monitoring a StatefulSet"],
         text: &[
             "Four commands tell most of the story: the set's READY count, its description with events, its pods and its claims. Events say what the controller did and why something is stuck.",
+            "Events are a summary, not a log: a repeated event counts up (`x3 over 1m`), the tenth different message of one kind about one object is folded into a `(combined from similar events)` event, and a component may send only 25 events about one object before it is held to one every five minutes. Scale a set to 30 and its description shows ten events, not sixty; `sim why` keeps every decision.",
         ],
         steps: &[
             run("kubectl get statefulsets", "READY is ready pods / desired replicas."),
