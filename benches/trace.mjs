@@ -8,6 +8,7 @@
 // renderer's main thread: script, style, layout, paint, hit-test…), and, with a sampling CPU
 // profile of that step, the hottest functions (wasm names need a build that keeps them, e.g.
 // data-wasm-opt="0").
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { command, launch, serve } from './common.mjs';
 
@@ -16,6 +17,8 @@ const STEPS = Number(process.env.STEPS ?? 40);
 const TOP = Number(process.env.TOP ?? 25);
 // PROFILE=0: the trace only (the sampling profiler roughly doubles the time of wasm code).
 const PROFILE = process.env.PROFILE !== '0';
+// PROFILE_OUT=DIR: also save the slowest step's CPU profile there (open it in Chrome's DevTools).
+const PROFILE_OUT = process.env.PROFILE_OUT;
 // VERBOSE=1: one line per step (script, compile, style, layout of its timed part).
 const VERBOSE = process.env.VERBOSE === '1';
 const CPU = process.env.CPU === '1';
@@ -128,6 +131,11 @@ async function worstStep(page, cdp, label) {
   console.log(`  timed part ends at +${((w.ts - s.ts) / 1000).toFixed(1)} ms`);
   for (const [name, us] of self.slice(0, 16)) console.log(`  ${(us / 1000).toFixed(2).padStart(7)} ms  ${name}`);
   if (!PROFILE) return;
+  if (PROFILE_OUT) {
+    const file = path.join(PROFILE_OUT, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(worst.profile));
+    console.log(`  profile saved: ${file}`);
+  }
   console.log('  hottest functions (sampled):');
   const { self: hs, total } = hot(worst.profile);
   for (const [name, ms] of hs.slice(0, TOP)) console.log(`  ${ms.toFixed(2).padStart(7)} ms  ${name.slice(0, 110)}`);

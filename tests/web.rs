@@ -347,3 +347,20 @@ fn the_heap_grows_by_a_quarter_and_at_least_a_mebibyte() {
     let big = Layout::from_size_align(10 * 1024 * 1024, 8).expect("layout");
     assert_eq!(growth_pages(big, 20), 161);
 }
+
+#[wasm_bindgen_test]
+fn warming_the_heap_is_sized_by_pending_pods_and_leaves_the_memory_for_the_next_step() {
+    use core::arch::wasm32::memory_size;
+    use stsplay::ui::heap;
+    assert_eq!(heap::bytes_for_pods(0), 1 << 20, "an ordinary step: 1 MiB");
+    assert_eq!(heap::bytes_for_pods(900), 900 * heap::BYTES_PER_NEW_POD);
+    assert_eq!(heap::bytes_for_pods(usize::MAX), 32 << 20, "capped");
+    let before = memory_size::<0>();
+    heap::warm(4 << 20);
+    let warmed = memory_size::<0>();
+    assert!(warmed >= before);
+    // The warmed block was freed: allocations of its size now fit without growing the memory.
+    let block: Vec<u8> = Vec::with_capacity(4 << 20);
+    assert_eq!(memory_size::<0>(), warmed);
+    drop(block);
+}

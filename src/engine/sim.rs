@@ -6,7 +6,7 @@
 //! garbage collection) until one of them changes the store, and returns those changes. Ties at
 //! the same instant run in enqueue order, so the same inputs always give the same history.
 
-use super::api::{Kind, Object, ObjectReference, Shared, Time};
+use super::api::{Kind, Object, Shared, Time};
 use super::config::ClusterConfig;
 use super::controllers::{endpoint, endpointslice, garbage_collector, root_ca_publisher, serviceaccounts, statefulset};
 use super::rng::Rng;
@@ -257,17 +257,7 @@ impl Cluster {
     /// Emits (or aggregates) a core/v1 Event about `involved`, as a component's EventRecorder.
     /// The message may be given owned (a formatted one is then stored without a copy).
     pub fn record_event(&mut self, involved: &Object, type_: &str, reason: &str, message: impl Into<String>, component: &str) {
-        let m = involved.meta();
-        let reference = ObjectReference {
-            kind: involved.kind().info().kind_name.to_string(),
-            namespace: m.namespace.clone(),
-            name: m.name.clone(),
-            uid: m.uid.clone(),
-            api_version: involved.kind().api_version(),
-            resource_version: m.resource_version.clone(),
-            field_path: String::new(),
-        };
-        events::record(self, reference, type_, reason, message.into(), component, "");
+        events::record_about(self, involved, type_, reason, message.into(), component);
     }
 
     /// Runs one task and reacts to what it changed; returns whether the store changed.

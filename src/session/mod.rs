@@ -15,6 +15,7 @@ pub mod script;
 pub mod seed;
 pub mod view;
 
+use crate::engine::api::Kind;
 use crate::engine::config::ClusterConfig;
 use crate::engine::sim::Cluster;
 use crate::engine::timeline::Timeline;
@@ -60,6 +61,18 @@ impl Session {
     /// The cluster at the current position.
     pub fn cluster(&self) -> &Cluster {
         self.timeline.current()
+    }
+
+    /// Pods the StatefulSets have yet to create: for each set, its desired replicas less the
+    /// pods its status counts. What the coming steps will allocate memory for (the browser gets
+    /// that memory ready while idle, see `ui::heap::warm`).
+    pub fn pods_to_create(&self) -> usize {
+        self.cluster()
+            .store
+            .list(Kind::StatefulSet, None)
+            .filter_map(|o| o.as_stateful_set())
+            .map(|s| (s.spec.replicas.unwrap_or(1) - s.status.replicas).max(0) as usize)
+            .sum()
     }
 
     /// Applies an input at the current position (branching if the position is in the past).

@@ -272,3 +272,18 @@ fn console_lines_read_editor_tabs_as_files() {
     assert_eq!(out.stderr, "error: the path \"other.yaml\" does not exist\n");
     assert_eq!(out.exit_code, 1);
 }
+
+#[test]
+fn pods_to_create_counts_desired_replicas_the_status_does_not_have_yet() {
+    let mut s = Session::new();
+    assert_eq!(s.pods_to_create(), 0);
+    apply_seed(&mut s);
+    assert_eq!(s.pods_to_create(), 3);
+    s.act(Input::Wait);
+    assert_eq!(s.pods_to_create(), 0);
+    s.act(Input::kubectl("kubectl scale sts myapp --replicas=10"));
+    assert_eq!(s.pods_to_create(), 7);
+    // Scaling down leaves nothing to create.
+    s.act(Input::kubectl("kubectl scale sts myapp --replicas=1"));
+    assert_eq!(s.pods_to_create(), 0);
+}

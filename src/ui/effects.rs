@@ -67,6 +67,20 @@ pub fn use_painted_rev(rev: u64) -> u64 {
     *painted
 }
 
+/// Keeps heap warm for the work the cluster has pending ([`super::heap::warm`]): after each
+/// change's frame is painted, so a learner who scales a set to 1,000 has the memory for its pods
+/// ready by the time they step, and the step does not pay for the operating system's pages.
+#[hook]
+pub fn use_warm_heap(session: Rc<RefCell<Session>>, rev: u64) {
+    use_effect_with(rev, move |_| {
+        let frame = after_paint(move || {
+            let pods = session.try_borrow().map(|s| s.pods_to_create()).unwrap_or(0);
+            super::heap::warm(super::heap::bytes_for_pods(pods));
+        });
+        move || drop(frame)
+    });
+}
+
 /// Autosave of the session to localStorage: after each change of the session (`rev`, `files_rev`),
 /// once that change's frame has painted (writing it in the frame cost ~1 ms at 100 pods, more as
 /// the history grows); at most once a second while playing; and when the page is hidden or left

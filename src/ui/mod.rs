@@ -196,6 +196,8 @@ pub fn App() -> Html {
     // --- effects -------------------------------------------------------------------------
     // Autosave after each change, once its frame is painted (see `effects::use_autosave`).
     effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing);
+    // Memory for pending pods, made resident while idle (see `effects::use_warm_heap`).
+    effects::use_warm_heap(state.session.clone(), rev);
     {
         let prefs = format!(
             "{}|{}|{}|{}|{}",

@@ -60,6 +60,8 @@ pub struct ResourceInfo {
     pub group: &'static str,
     /// Served (preferred) version.
     pub version: &'static str,
+    /// `apiVersion`: `group/version`, or the version alone for the core group.
+    pub api_version: &'static str,
     /// Plural lower-case resource name (`statefulsets`).
     pub plural: &'static str,
     /// Singular lower-case name (`statefulset`).
@@ -79,6 +81,7 @@ macro_rules! resources {
                 kind_name: stringify!($kind),
                 group: $group,
                 version: $version,
+                api_version: if $group.is_empty() { $version } else { concat!($group, "/", $version) },
                 plural: $plural,
                 singular: $singular,
                 short_names: &[$($short),*],
@@ -130,13 +133,8 @@ impl Kind {
     }
 
     /// `apiVersion` string (`apps/v1`, `v1`).
-    pub fn api_version(self) -> String {
-        let i = self.info();
-        if i.group.is_empty() {
-            i.version.to_string()
-        } else {
-            [i.group, "/", i.version].concat()
-        }
+    pub fn api_version(self) -> &'static str {
+        self.info().api_version
     }
 
     /// `resource.group` as kubectl prints it in messages (`statefulsets.apps`, `pods`).
@@ -287,7 +285,7 @@ impl Object {
         let kind = self.kind();
         let api_version = match self {
             Object::Generic(_, g) if !g.api_version.is_empty() => g.api_version.clone(),
-            _ => kind.api_version(),
+            _ => kind.api_version().to_string(),
         };
         let kind_name = kind.info().kind_name;
         let r = each_typed!(self, o => serde_json::to_value(WithTypeMeta { api_version, kind: kind_name, inner: o }));

@@ -205,7 +205,7 @@ mod tests {
         Object::Generic(
             kind,
             GenericObject {
-                api_version: kind.api_version(),
+                api_version: kind.api_version().into(),
                 kind: kind.info().kind_name.into(),
                 metadata: ObjectMeta { name: name.into(), namespace: "default".into(), ..Default::default() },
                 rest: Default::default(),
@@ -215,7 +215,7 @@ mod tests {
 
     fn owned_by(mut obj: Object, owner: &Object, block: bool) -> Object {
         obj.meta_mut().owner_references.push(OwnerReference {
-            api_version: owner.kind().api_version(),
+            api_version: owner.kind().api_version().into(),
             kind: owner.kind().info().kind_name.into(),
             name: owner.meta().name.clone(),
             uid: owner.meta().uid.clone(),

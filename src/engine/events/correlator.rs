@@ -32,8 +32,9 @@ pub const COMBINED_PREFIX: &str = "(combined from similar events): ";
 /// The aggregator's record of one group of similar events (`aggregateRecord`).
 #[derive(Clone, Debug, Default)]
 struct AggregateRecord {
-    /// The distinct messages seen (`localKeys`), oldest first.
-    local_keys: Vec<String>,
+    /// The distinct messages seen (`localKeys`), oldest first, by hash (FxHash, 64 bits): only
+    /// their number and membership matter, and a flood of distinct messages then stores none.
+    local_keys: Vec<u64>,
     /// When the group last saw an event.
     last: Option<Time>,
 }
@@ -59,17 +60,14 @@ struct TokenBucket {
     last: Time,
 }
 
-/// What [`Correlator::correlate`] decided about an event.
+/// An event the correlator let through: what to write to the API server.
 #[derive(Debug)]
 pub struct Correlated {
-    /// The message to store: the event's own, or the combined one.
-    pub message: String,
-    /// Whether this is a combined event (it then has no reporting component or instance).
+    /// Whether this is a combined event: its message is [`COMBINED_PREFIX`] and the event's own,
+    /// and it has no reporting component or instance.
     pub combined: bool,
     /// The eventLogger's observation after this sighting; `count > 1` means a patch.
     pub observation: Observation,
-    /// Whether the spam filter let it through (if not, nothing reaches the API server).
-    pub accepted: bool,
 }
 
 /// The identifying fields of an event, as the correlator's key functions read them.
@@ -107,56 +105,89 @@ pub struct Correlator {
     logger: Shared<FastMap<String, Observation>>,
     /// EventSourceObjectSpamFilter: spam key → bucket.
     spam: Shared<FastMap<String, TokenBucket>>,
+    /// Where keys are built for lookups (the aggregator's or logger's, and the spam filter's): a
+    /// key is allocated only when first stored, so a flood of events about one object allocates
+    /// nothing here.
+    scratch: String,
+    spam_scratch: String,
 }
 
 impl Correlator {
-    /// `EventCorrelate`: aggregates, observes and filters one event seen at `now`. `new_name`
-    /// names the Event if this is its first sighting.
-    pub fn correlate(&mut self, e: &EventFields<'_>, message: String, now: Time, new_name: impl FnOnce() -> String) -> Correlated {
+    /// `EventCorrelate`: aggregates, observes and filters one event seen at `now`; `None` if the
+    /// spam filter drops it. `new_name` names the Event if this is its first sighting.
+    pub fn correlate(&mut self, e: &EventFields<'_>, message: &str, now: Time, new_name: impl FnOnce() -> String) -> Option<Correlated> {
         // EventAggregator.EventAggregate.
-        let aggregate_key = join(&[e.uid, e.name, e.reason, e.component, e.host, e.kind, e.namespace, e.api_version, e.type_]);
-        let record = self.aggregator.entry(aggregate_key.clone()).or_default();
-        if record.last.is_none_or(|last| now.0.saturating_sub(last.0) > AGGREGATE_INTERVAL_MS) {
-            *record = AggregateRecord::default();
+        join_into(&mut self.scratch, &[e.uid, e.name, e.reason, e.component, e.host, e.kind, e.namespace, e.api_version, e.type_]);
+        let local_key = crate::util::hash::hash_str(message);
+        let combined = with_entry(&mut self.aggregator, &self.scratch, AggregateRecord::default, |record| {
+            if record.last.is_none_or(|last| now.0.saturating_sub(last.0) > AGGREGATE_INTERVAL_MS) {
+                *record = AggregateRecord::default();
+            }
+            if !record.local_keys.contains(&local_key) {
+                record.local_keys.push(local_key);
+            }
+            record.last = Some(now);
+            let combined = record.local_keys.len() >= AGGREGATE_MAX_EVENTS;
+            if combined {
+                // `PopAny`: keep the set below the threshold (see the module's note on the choice).
+                record.local_keys.remove(0);
+            }
+            combined
+        });
+        if !combined {
+            // Not combined: the event's own key (the scratch keeps the aggregate key otherwise).
+            event_key_into(&mut self.scratch, e, message);
         }
-        if !record.local_keys.contains(&message) {
-            record.local_keys.push(message.clone());
-        }
-        record.last = Some(now);
-        let (message, combined, key) = if record.local_keys.len() < AGGREGATE_MAX_EVENTS {
-            let key = event_key(e, &message);
-            (message, false, key)
-        } else {
-            // `PopAny`: keep the set below the threshold (see the module's note on the choice).
-            record.local_keys.remove(0);
-            (format!("{COMBINED_PREFIX}{message}"), true, aggregate_key)
-        };
 
-        let observation = self.log(key, now, new_name);
+        // eventLogger.eventObserve (the key is in the scratch).
+        let seen = self.logger.get_mut(self.scratch.as_str()).map(|seen| {
+            seen.count += 1;
+            seen.count
+        });
+        if seen.is_none() {
+            let first = Observation { count: 1, first_timestamp: now, name: new_name() };
+            self.logger.insert(self.scratch.clone(), first);
+        }
 
         // EventSourceObjectSpamFilter.Filter.
-        let spam_key = join(&[e.uid, e.name, e.component, e.host, e.kind, e.namespace, e.api_version]);
-        let accepted = self.spam.entry(spam_key).or_insert(TokenBucket { level: SPAM_BURST * SPAM_REFILL_MS, last: now }).try_accept(now);
-        Correlated { message, combined, observation, accepted }
+        join_into(&mut self.spam_scratch, &[e.uid, e.name, e.component, e.host, e.kind, e.namespace, e.api_version]);
+        let full = TokenBucket { level: SPAM_BURST * SPAM_REFILL_MS, last: now };
+        let accepted = with_entry(&mut self.spam, &self.spam_scratch, || full, |bucket| bucket.try_accept(now));
+        if !accepted {
+            return None;
+        }
+        let observation = self.logger.get(self.scratch.as_str()).cloned()?;
+        Some(Correlated { combined, observation })
     }
 
     /// The `events.k8s.io` recorder's handling (`tools/events`): no aggregation and no spam
     /// filter; an event seen before only counts up (its series).
-    pub fn observe(&mut self, e: &EventFields<'_>, message: String, now: Time, new_name: impl FnOnce() -> String) -> Correlated {
-        let key = event_key(e, &message);
-        let observation = self.log(key, now, new_name);
-        Correlated { message, combined: false, observation, accepted: true }
-    }
-
-    /// `eventLogger.eventObserve`: the sighting's count, first time and name.
-    fn log(&mut self, key: String, now: Time, new_name: impl FnOnce() -> String) -> Observation {
-        let observation = match self.logger.get(&key) {
-            Some(seen) => Observation { count: seen.count + 1, first_timestamp: seen.first_timestamp, name: seen.name.clone() },
-            None => Observation { count: 1, first_timestamp: now, name: new_name() },
+    pub fn observe(&mut self, e: &EventFields<'_>, message: &str, now: Time, new_name: impl FnOnce() -> String) -> Correlated {
+        event_key_into(&mut self.scratch, e, message);
+        let observation = match self.logger.get_mut(self.scratch.as_str()) {
+            Some(seen) => {
+                seen.count += 1;
+                seen.clone()
+            }
+            None => {
+                let first = Observation { count: 1, first_timestamp: now, name: new_name() };
+                self.logger.insert(self.scratch.clone(), first.clone());
+                first
+            }
         };
-        self.logger.insert(key, observation.clone());
-        observation
+        Correlated { combined: false, observation }
     }
+}
+
+/// Runs `f` on the value at `key`, inserting `new()` first (the key copied) if there is none.
+fn with_entry<V: Clone, R>(map: &mut Shared<FastMap<String, V>>, key: &str, new: impl FnOnce() -> V, f: impl FnOnce(&mut V) -> R) -> R {
+    if let Some(v) = map.get_mut(key) {
+        return f(v);
+    }
+    let mut v = new();
+    let r = f(&mut v);
+    map.insert(key.to_string(), v);
+    r
 }
 
 impl TokenBucket {
@@ -172,22 +203,22 @@ impl TokenBucket {
     }
 }
 
-/// `getEventKey`: every field of the event, message included.
-fn event_key(e: &EventFields<'_>, message: &str) -> String {
-    join(&[e.uid, e.name, e.reason, e.component, e.host, e.kind, e.namespace, e.api_version, e.type_, e.field_path, message])
+/// `getEventKey`: every field of the event, message included, into `key`.
+fn event_key_into(key: &mut String, e: &EventFields<'_>, message: &str) {
+    join_into(key, &[e.uid, e.name, e.reason, e.component, e.host, e.kind, e.namespace, e.api_version, e.type_, e.field_path, message]);
 }
 
-/// The fields of a key, NUL-separated. The object's uid and name come first: keys then differ
-/// within a few bytes, where the component, host and kind are shared by thousands of them.
-fn join(parts: &[&str]) -> String {
-    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+/// The fields of a key, NUL-separated, replacing `key`'s contents. The object's uid and name
+/// come first: keys then differ within a few bytes, where the component, host and kind are
+/// shared by thousands of them.
+fn join_into(key: &mut String, parts: &[&str]) {
+    key.clear();
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             key.push('\0');
         }
         key.push_str(p);
     }
-    key
 }
 
 #[cfg(test)]
@@ -209,38 +240,45 @@ mod tests {
         }
     }
 
-    fn see(c: &mut Correlator, reason: &str, msg: &str, at: u64) -> Correlated {
-        c.correlate(&fields("web", reason), msg.to_string(), Time(at), || format!("web.{at:x}"))
+    fn see(c: &mut Correlator, reason: &str, msg: &str, at: u64) -> Option<Correlated> {
+        c.correlate(&fields("web", reason), msg, Time(at), || format!("web.{at:x}"))
     }
 
     #[test]
     fn identical_events_count_up_on_the_first_name() {
         let mut c = Correlator::default();
-        let a = see(&mut c, "SuccessfulCreate", "create Pod web-0", 1);
-        let b = see(&mut c, "SuccessfulCreate", "create Pod web-0", 2);
+        let a = see(&mut c, "SuccessfulCreate", "create Pod web-0", 1).expect("accepted");
+        let b = see(&mut c, "SuccessfulCreate", "create Pod web-0", 2).expect("accepted");
         assert_eq!((a.observation.count, b.observation.count), (1, 2));
         assert_eq!(b.observation.name, a.observation.name);
         assert_eq!(b.observation.first_timestamp, Time(1));
-        assert!(!b.combined && a.accepted && b.accepted);
+        assert!(!b.combined);
     }
 
     #[test]
     fn the_tenth_distinct_message_is_combined_and_later_ones_count_into_it() {
         let mut c = Correlator::default();
         for i in 0..9 {
-            let r = see(&mut c, "SuccessfulCreate", &format!("create Pod web-{i}"), i);
+            let r = see(&mut c, "SuccessfulCreate", &format!("create Pod web-{i}"), i).expect("accepted");
             assert!(!r.combined, "event {i}");
         }
-        let tenth = see(&mut c, "SuccessfulCreate", "create Pod web-9", 9);
+        let tenth = see(&mut c, "SuccessfulCreate", "create Pod web-9", 9).expect("accepted");
         assert!(tenth.combined);
-        assert_eq!(tenth.message, "(combined from similar events): create Pod web-9");
         assert_eq!(tenth.observation.count, 1);
-        let eleventh = see(&mut c, "SuccessfulCreate", "create Pod web-10", 10);
+        let eleventh = see(&mut c, "SuccessfulCreate", "create Pod web-10", 10).expect("accepted");
         assert!(eleventh.combined);
         assert_eq!(eleventh.observation.count, 2);
         assert_eq!(eleventh.observation.name, tenth.observation.name);
         // Another reason is another group.
-        assert!(!see(&mut c, "SuccessfulDelete", "delete Pod web-3", 11).combined);
+        assert!(!see(&mut c, "SuccessfulDelete", "delete Pod web-3", 11).expect("accepted").combined);
+        // A message still remembered is not combined: it counts up its own Event — web-8's
+        // from before, and for web-10 (seen only as part of the combined event) a new one.
+        let again = see(&mut c, "SuccessfulCreate", "create Pod web-10", 12).expect("accepted");
+        assert!(!again.combined);
+        assert_eq!(again.observation.count, 1);
+        let remembered = see(&mut c, "SuccessfulCreate", "create Pod web-8", 13).expect("accepted");
+        assert!(!remembered.combined);
+        assert_eq!(remembered.observation.count, 2);
     }
 
     #[test]
@@ -249,22 +287,30 @@ mod tests {
         for i in 0..9 {
             see(&mut c, "SuccessfulCreate", &format!("m{i}"), 0);
         }
-        assert!(!see(&mut c, "SuccessfulCreate", "m9", AGGREGATE_INTERVAL_MS + 1).combined);
+        assert!(!see(&mut c, "SuccessfulCreate", "m9", AGGREGATE_INTERVAL_MS + 1).expect("accepted").combined);
     }
 
     #[test]
     fn a_source_gets_25_events_about_an_object_then_one_per_five_minutes() {
         let mut c = Correlator::default();
-        let accepted = (0..40).filter(|i| see(&mut c, "Unhealthy", "probe failed", *i).accepted).count();
+        let accepted = (0..40).filter(|i| see(&mut c, "Unhealthy", "probe failed", *i).is_some()).count();
         assert_eq!(accepted, 25);
         // Dropped sightings were still counted: the next accepted one carries the total.
-        assert!(!see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS - 1).accepted);
-        let next = see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS + 39);
-        assert!(next.accepted);
+        assert!(see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS - 1).is_none());
+        let next = see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS + 39).expect("a token again");
         assert_eq!(next.observation.count, 42);
-        assert!(!see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS + 40).accepted);
+        assert!(see(&mut c, "Unhealthy", "probe failed", SPAM_REFILL_MS + 40).is_none());
         // Another object has its own bucket.
-        let other = c.correlate(&fields("db", "Unhealthy"), "probe failed".into(), Time(0), || "db.0".into());
-        assert!(other.accepted);
+        assert!(c.correlate(&fields("db", "Unhealthy"), "probe failed", Time(0), || "db.0".into()).is_some());
+    }
+
+    #[test]
+    fn the_events_api_series_only_counts_up() {
+        let mut c = Correlator::default();
+        for i in 0..40 {
+            let r = c.observe(&fields("web", "FailedScheduling"), &format!("0/3 nodes ({})", i % 12), Time(i), || format!("web.{i:x}"));
+            assert!(!r.combined);
+            assert_eq!(r.observation.count, (i / 12 + 1) as i32);
+        }
     }
 }

@@ -10,7 +10,7 @@ pub mod correlator;
 
 use super::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
 use super::sim::Cluster;
-use correlator::{Correlated, Correlator, EventFields, Observation};
+use correlator::{Correlated, Correlator, EventFields, Observation, COMBINED_PREFIX};
 
 /// The component whose events go through `events.k8s.io` (see the module note).
 const EVENTS_API_COMPONENT: &str = crate::engine::scheduler::COMPONENT;
@@ -38,7 +38,6 @@ pub fn record(
     component: &str,
     host: &str,
 ) {
-    let now = c.now;
     let fields = EventFields {
         component,
         host,
@@ -51,28 +50,78 @@ pub fn record(
         type_,
         reason,
     };
+    if let Some(correlated) = correlate(c, &fields, &message) {
+        write(c, correlated, || involved, type_, reason, message, component, host);
+    }
+}
+
+/// [`record`] about an object the caller holds: the involved-object reference is built only if
+/// the event gets through (a flood of events about one object is mostly dropped).
+pub fn record_about(c: &mut Cluster, involved: &Object, type_: &str, reason: &str, message: String, component: &str) {
+    let m = involved.meta();
+    let kind = involved.kind();
+    let fields = EventFields {
+        component,
+        host: "",
+        kind: kind.info().kind_name,
+        namespace: &m.namespace,
+        name: &m.name,
+        uid: &m.uid,
+        api_version: kind.api_version(),
+        field_path: "",
+        type_,
+        reason,
+    };
+    let Some(correlated) = correlate(c, &fields, &message) else { return };
+    let reference = || ObjectReference {
+        kind: kind.info().kind_name.to_string(),
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        uid: m.uid.clone(),
+        api_version: kind.api_version().to_string(),
+        resource_version: m.resource_version.clone(),
+        field_path: String::new(),
+    };
+    write(c, correlated, reference, type_, reason, message, component, "");
+}
+
+/// The recorder's correlator (or the events.k8s.io series) for one event.
+fn correlate(c: &mut Cluster, fields: &EventFields<'_>, message: &str) -> Option<Correlated> {
+    let now = c.now;
     let Recorder { correlator, series, seq } = &mut c.events;
     let new_name = || {
         *seq += 1;
         // client-go names events `<object>.<unix nanos in hex>`; the sequence keeps two events
         // at the same virtual millisecond apart.
-        event_name(&involved.name, now.0 * 1_000_000 + *seq % 1_000_000)
+        event_name(fields.name, now.0 * 1_000_000 + *seq % 1_000_000)
     };
-    let correlated = if component == EVENTS_API_COMPONENT {
-        series.observe(&fields, message, now, new_name)
+    if fields.component == EVENTS_API_COMPONENT {
+        Some(series.observe(fields, message, now, new_name))
     } else {
-        correlator.correlate(&fields, message, now, new_name)
-    };
-    let Correlated { message, combined, observation, accepted } = correlated;
-    if !accepted {
-        return;
+        correlator.correlate(fields, message, now, new_name)
     }
-    let Observation { count, first_timestamp, name } = observation;
+}
+
+/// Sends a correlated event to the API server: the recorder's patch (count, lastTimestamp,
+/// message) of the Event it names, or a new Event — also when the one to patch is gone or was
+/// never created (its first sighting dropped), as upstream's `recordEvent` does on NotFound.
+#[allow(clippy::too_many_arguments)] // the Event's fields, as upstream's makeEvent takes them
+fn write(
+    c: &mut Cluster,
+    correlated: Correlated,
+    involved: impl FnOnce() -> ObjectReference,
+    type_: &str,
+    reason: &str,
+    message: String,
+    component: &str,
+    host: &str,
+) {
+    let now = c.now;
+    let Correlated { combined, observation: Observation { count, first_timestamp, name } } = correlated;
+    let message = if combined { format!("{COMBINED_PREFIX}{message}") } else { message };
+    let involved = involved();
     let namespace = if involved.namespace.is_empty() { "default" } else { involved.namespace.as_str() };
     if count > 1 {
-        // The recorder's patch: count, lastTimestamp and message. An Event that is gone (or was
-        // never created, its first sighting dropped) is created instead, as upstream's
-        // `recordEvent` does on NotFound.
         if let Some(Object::Event(existing)) = c.store.get(Kind::Event, namespace, &name).map(|o| (**o).clone()) {
             let mut e = existing;
             e.count = count;
