@@ -484,8 +484,6 @@ pub const HOT_STRINGS: &[&str] = &[
     "2",
     "3",
     "pod-box",
-    "claim-bar phase-pending",
-    "claim-bar phase-bound",
 ];
 
 /// Mounts the playground into the page: installs the panic hook, then renders [`App`] into

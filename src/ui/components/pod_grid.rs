@@ -17,8 +17,9 @@ use crate::ui::state::Selection;
 
 use super::diagram::{health_class, is_selected, revision_class};
 
-/// Rows this far (in diagram units) above and below the box are drawn too.
-const OVERSCAN: i32 = 50;
+/// Rows this far (in diagram units) above and below the box are drawn too; with [`STEP`]'s
+/// rounding that is one to three rows each side, enough for a scroll's next frame.
+const OVERSCAN: i32 = 20;
 /// [`Visible`] moves in steps of this many units, so scrolling by a few pixels renders nothing.
 const STEP: i32 = 50;
 
@@ -96,7 +97,7 @@ fn remeasure(svg: &NodeRef, width: i32, set: &UseStateSetter<Visible>) {
 }
 
 /// One pod of a large set, drawn as one small square keyed by its ordinal (its claim's bar is
-/// a sibling: see [`grid`]).
+/// drawn apart: see [`claim_bars`]).
 ///
 /// One plain element, not a component nor a group: a step that creates hundreds of pods then
 /// creates one element per pod and no component state, and an unchanged square diffs as a few
@@ -213,10 +214,28 @@ fn hide(tip: &NodeRef) {
     }
 }
 
-/// A claim's bar beneath its slot, keyed `-1 - ordinal` (apart from the slot's square, which
-/// may come and go while the claim stays).
-fn claim_bar(key: i64, phase: &'static str, x: i32, y: i32, width: i32) -> Html {
-    html! { <rect key={-1 - key} class={phase} x={number(x)} y={number(y)} width={number(width)} /> }
+/// Height of a claim's bar, in units.
+const BAR_H: i32 = 3;
+
+/// The claims' bars beneath their slots: one `<path>` per phase for the whole grid, a
+/// rectangle per claim in it. A bar is not a control (its pod's square is), so hundreds of bars
+/// are two elements, and a step that creates hundreds of claims changes two attributes.
+fn claim_bars(bars: &[(i32, i32, bool)], width: i32) -> Html {
+    let path = |bound: bool| {
+        let mut d = String::new();
+        for &(x, y, _) in bars.iter().filter(|b| b.2 == bound) {
+            use std::fmt::Write;
+            let _ = write!(d, "M{x} {y}h{width}v{BAR_H}h-{width}z");
+        }
+        d
+    };
+    html! {
+        // Keyed: it shares the grid's keyed list with the squares.
+        <g key="claim-bars">
+            <path class="claim-bar phase-bound" d={path(true)} />
+            <path class="claim-bar phase-pending" d={path(false)} />
+        </g>
+    }
 }
 
 /// One click and one key handler for every square of a grid: each square names its pod in
@@ -263,18 +282,20 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
     // Rows whose square or bar reaches into the window.
     let first = ((visible.top.max(top) - top) / row_h).min(rows);
     let last = ((visible.bottom.min(i32::MAX - row_h) - top + row_h - 1) / row_h).clamp(first, rows);
-    let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).flat_map(|(i, slot)| {
+    let mut bars = Vec::new();
+    let slots = set.slots.iter().enumerate().skip((first * cols) as usize).take(((last - first) * cols) as usize).filter_map(|(i, slot)| {
         let (x, y) = (10 + (i as i32 % cols) * cell, top + (i as i32 / cols) * row_h);
-        let claim = slot.claims.first().map(|c| if c.phase == "Bound" { "claim-bar phase-bound" } else { "claim-bar phase-pending" });
-        // Keyed by ordinal, the bar apart (see `claim_bar`): a new pod gets a new square, as
-        // reusing another's would start the square's colour transitions (slower, and visible).
-        let square = slot.pod.as_ref().map(|pod| {
+        if let Some(c) = slot.claims.first() {
+            bars.push((x, y + size + 1, c.phase == "Bound"));
+        }
+        // Keyed by ordinal: a new pod gets a new square, as reusing another's would start the
+        // square's colour transitions (slower, and visible).
+        slot.pod.as_ref().map(|pod| {
             let (rev_class, selected) = (revision_class(set, &pod.revision), is_selected(selected, Kind::Pod, &pod.name));
             mini_pod(slot.ordinal, pod, rev_class, x, y, size, selected)
-        });
-        let bar = claim.map(|phase| claim_bar(slot.ordinal, phase, x, y + size + 1, size));
-        square.into_iter().chain(bar)
+        })
     });
+    let slots: Vec<Html> = slots.collect();
     // Keyed like the squares: `for` children are flattened into one list with them, and a list
     // Yew diffs by key keeps a focused square in place while rows come and go around it.
     let placeholder = |from: i32, to: i32, key: &'static str| {
@@ -295,6 +316,7 @@ pub fn grid(set: &SetView, top: i32, width: i32, visible: Visible, selected: &Op
             { for placeholder(0, first, "rows-above") }
             { for slots }
             { for placeholder(last, rows, "rows-below") }
+            { claim_bars(&bars, size) }
         </g>
     };
     (html, rows * row_h)
