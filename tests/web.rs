@@ -256,6 +256,15 @@ async fn a_large_grid_draws_the_rows_in_view_and_keeps_focus_while_scrolling() {
 
     let drawn = count(&stage, "rect.pod.mini");
     assert!(drawn > 0 && drawn < 1000, "only the rows in view are drawn, got {drawn}");
+    // Every drawn slot's claim is a bar: one rectangle (`M…z`) in its phase's path.
+    let bars: usize = ["bound", "pending"]
+        .iter()
+        .map(|phase| {
+            let path = stage.query_selector(&format!("path.claim-bar.phase-{phase}")).expect("query").expect("a path per phase");
+            path.get_attribute("d").unwrap_or_default().matches('M').count()
+        })
+        .sum();
+    assert_eq!(bars, drawn as usize, "one bar per drawn slot");
     let below = stage.query_selector("rect.offscreen").expect("query").expect("a placeholder for the rows below");
     let label = below.get_attribute("aria-label").unwrap_or_default();
     assert!(label.contains("to myapp-999") && label.contains("out of view"), "{label}");

@@ -3,8 +3,11 @@
 //! repeated ones and drops a source's flood about one object, as every EventRecorder does.
 //!
 //! The scheduler records through the newer `events.k8s.io` library instead
-//! (`k8s.io/client-go/tools/events`), which has no aggregator or spam filter: a repeated event
-//! there only counts up (its EventSeries), so it bypasses the correlator.
+//! (`k8s.io/client-go/tools/events`), which has no aggregator or spam filter, so its events
+//! bypass the correlator. Simplified here: upstream folds a repeated event into an EventSeries
+//! that it writes at the second sighting, then every 30 minutes and when the series ends (its
+//! count on the server lags); here every repeat is written at once as `count + 1`, and the
+//! Event has the core/v1 shape (source and first/last timestamps, not `eventTime`/`series`).
 
 pub mod correlator;
 
