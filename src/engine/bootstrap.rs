@@ -3,7 +3,6 @@
 
 use super::api::*;
 use super::sim::Cluster;
-use std::collections::BTreeMap;
 
 /// Kubernetes version the simulated cluster reports (nodes' kubelet version).
 pub const KUBERNETES_VERSION: &str = "v1.35.0";
@@ -41,7 +40,7 @@ pub fn bootstrap(c: &mut Cluster) {
             m.labels.insert(k.into(), v.into());
         }
         let cidr = format!("10.244.{}.0/24", i + 1);
-        let capacity: BTreeMap<String, String> = crate::util::sort::btree_map(
+        let capacity: crate::engine::api::StringMap = crate::engine::api::StringMap::from_iter(
             [("cpu", "4"), ("ephemeral-storage", "102626232Ki"), ("memory", "8129000Ki"), ("pods", "110")]
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string())),
@@ -135,7 +134,7 @@ pub fn bootstrap(c: &mut Cluster) {
         metadata: dns,
         spec: ServiceSpec {
             ports: vec![port("dns", "UDP", 53), port("dns-tcp", "TCP", 53), port("metrics", "TCP", 9153)],
-            selector: crate::util::sort::btree_map([("k8s-app".to_string(), "kube-dns".to_string())]),
+            selector: crate::engine::api::StringMap::from_iter([("k8s-app".to_string(), "kube-dns".to_string())]),
             cluster_ip: "10.96.0.10".into(),
             cluster_ips: vec!["10.96.0.10".into()],
             type_: "ClusterIP".into(),

@@ -290,7 +290,7 @@ fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
     }
 }
 
-fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+fn selects(selector: &crate::engine::api::StringMap, labels: &crate::engine::api::StringMap) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 

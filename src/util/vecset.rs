@@ -271,13 +271,27 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
-    /// With equal keys the last value wins, as in `BTreeMap`.
+    /// With equal keys the last value wins, as in `BTreeMap`. Sorts once (O(n log n)) rather
+    /// than inserting one at a time: a map read from user input may be large and unsorted.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(items: I) -> Self {
-        let mut map = VecMap::new();
-        for (k, v) in items {
-            map.insert(k, v);
+        let mut pairs: Vec<(K, V)> = items.into_iter().collect();
+        // Stable: equal keys keep their input order, so the last of each run is the last given.
+        crate::util::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(K, V)> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
+            }
         }
-        map
+        VecMap(out)
+    }
+}
+
+/// From an array of pairs, as `BTreeMap::from([(k, v), …])`.
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
+    fn from(pairs: [(K, V); N]) -> Self {
+        pairs.into_iter().collect()
     }
 }
 
@@ -308,10 +322,55 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
     }
 }
 
+/// Serializes as a map, keys in order (as `BTreeMap` does).
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+/// Deserializes from a map; with a repeated key the last value wins, as in `BTreeMap`.
+impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::Deserialize<'de> for VecMap<K, V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Ord + serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<K, V> {
+            type Value = VecMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = access.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(pairs.into_iter().collect())
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn map_collects_like_btreemap_and_reads_from_serde() {
+        let pairs = [("b", 1), ("a", 2), ("c", 3), ("a", 4), ("b", 5)].map(|(k, v)| (k.to_string(), v));
+        let v: VecMap<String, i32> = pairs.iter().cloned().collect();
+        let b: BTreeMap<String, i32> = pairs.iter().cloned().collect();
+        assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        let json = r#"{"z": "1", "a": "2", "m": "3", "a": "4"}"#;
+        let v: VecMap<String, String> = serde_json::from_str(json).expect("a map");
+        let b: BTreeMap<String, String> = serde_json::from_str(json).expect("a map");
+        assert_eq!(v.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        assert_eq!(serde_json::to_string(&v).expect("json"), serde_json::to_string(&b).expect("json"));
+        // Many keys in descending order: one sort, not one insertion each.
+        let many: VecMap<String, usize> = (0..50_000).rev().map(|i| (format!("k{i:05}"), i)).collect();
+        assert_eq!(many.len(), 50_000);
+        assert_eq!(many.iter().next().map(|(k, _)| k.as_str()), Some("k00000"));
+    }
 
     #[test]
     fn set_behaves_like_btreeset() {

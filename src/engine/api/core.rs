@@ -4,7 +4,6 @@ use super::meta::{Condition, LabelSelector, ObjectMeta, ObjectReference, StringM
 use super::pod::Opaque;
 use super::shared::Shared;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 pub use super::apps::IntOrString;
 
@@ -26,7 +25,7 @@ pub struct Service {
 pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::engine::api::StringMap::is_empty")]
     pub selector: StringMap,
     #[serde(default, rename = "clusterIP", skip_serializing_if = "String::is_empty")]
     pub cluster_ip: String,
@@ -135,10 +134,10 @@ pub struct Taint {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::engine::api::StringMap::is_empty")]
+    pub capacity: crate::engine::api::StringMap,
+    #[serde(default, skip_serializing_if = "crate::engine::api::StringMap::is_empty")]
+    pub allocatable: crate::engine::api::StringMap,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

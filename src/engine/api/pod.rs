@@ -97,8 +97,8 @@ pub struct PodSpec {
     pub active_deadline_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dns_policy: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub node_selector: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::engine::api::StringMap::is_empty")]
+    pub node_selector: crate::engine::api::StringMap,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub service_account_name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]

@@ -142,8 +142,8 @@ pub struct StorageClass {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub provisioner: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub parameters: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::engine::api::StringMap::is_empty")]
+    pub parameters: crate::engine::api::StringMap,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reclaim_policy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,6 @@ use crate::engine::api::{Node, Pod, Taint};
 use crate::engine::volumes::{parse_quantity, parse_quantity_str};
 use serde_json::Value;
 use crate::util::vecset::VecMap;
-use std::collections::BTreeMap;
 
 /// Why a plugin rejected a node, and whether preemption could help.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,7 +221,7 @@ pub fn allocatable_pods(node: &Node) -> u64 {
 }
 
 /// Whether node labels satisfy `nodeSelectorTerms` (any term; all expressions of a term).
-pub fn node_selector_terms_match(terms: &Value, labels: &BTreeMap<String, String>) -> bool {
+pub fn node_selector_terms_match(terms: &Value, labels: &crate::engine::api::StringMap) -> bool {
     let Some(terms) = terms.as_array() else { return true };
     if terms.is_empty() {
         return false;
@@ -253,7 +252,7 @@ pub fn node_selector_terms_match(terms: &Value, labels: &BTreeMap<String, String
 }
 
 /// NodeAffinity filter: `nodeSelector` labels and required node affinity.
-pub fn node_affinity_matches(p: &Pod, labels: &BTreeMap<String, String>) -> bool {
+pub fn node_affinity_matches(p: &Pod, labels: &crate::engine::api::StringMap) -> bool {
     NodeAffinity::of(p).matches(labels)
 }
 
@@ -262,7 +261,7 @@ pub fn node_affinity_matches(p: &Pod, labels: &BTreeMap<String, String>) -> bool
 #[derive(Clone, Copy, Debug)]
 pub struct NodeAffinity<'a> {
     /// `spec.nodeSelector`.
-    selector: &'a BTreeMap<String, String>,
+    selector: &'a crate::engine::api::StringMap,
     /// Required node affinity's `nodeSelectorTerms`, when the pod has them.
     terms: Option<&'a Value>,
 }
@@ -281,7 +280,7 @@ impl<'a> NodeAffinity<'a> {
     }
 
     /// Whether a node with these labels passes.
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &crate::engine::api::StringMap) -> bool {
         if !self.selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             return false;
         }

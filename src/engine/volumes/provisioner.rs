@@ -81,7 +81,7 @@ pub fn provision(c: &mut Cluster, key: &ObjectKey, uid: &str) {
         return;
     }
     let node = pvc.metadata.annotations.get(super::ANN_SELECTED_NODE).cloned();
-    let mut annotations = BTreeMap::new();
+    let mut annotations = crate::engine::api::StringMap::new();
     annotations.insert(ANN_PROVISIONED_BY.to_string(), sc.provisioner.clone());
     if let Some(n) = &node {
         annotations.insert(ANN_LOCAL_PATH_NODE.to_string(), n.clone());

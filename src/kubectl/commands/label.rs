@@ -11,7 +11,6 @@ use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::resources::{ListOptions, Targets};
 use crate::kubectl::Env;
-use std::collections::BTreeMap;
 
 /// Which metadata map the command edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +58,7 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
     if res.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf(cmd, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
-    let mut set: BTreeMap<String, String> = BTreeMap::new();
+    let mut set = crate::engine::api::StringMap::new();
     let mut remove: Vec<String> = Vec::new();
     for c in changes {
         if let Some((k, v)) = c.split_once('=') {

@@ -3,7 +3,6 @@
 
 use crate::engine::api::{GenericObject, LabelSelector, PodTemplateSpec, Time};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The object's non-metadata fields as one JSON value (`/spec/...` pointers work on it).
 pub fn rest(g: &GenericObject) -> Value {
@@ -46,9 +45,9 @@ pub fn map_at<'a>(v: &'a Value, ptr: &str) -> Option<&'a Map<String, Value>> {
 }
 
 /// A `map[string]string` field, sorted (non-string values are skipped).
-pub fn string_map_at(v: &Value, ptr: &str) -> BTreeMap<String, String> {
+pub fn string_map_at(v: &Value, ptr: &str) -> crate::engine::api::StringMap {
     map_at(v, ptr)
-        .map(|m| crate::util::sort::btree_map(m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))))
+        .map(|m| crate::engine::api::StringMap::from_iter(m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))))
         .unwrap_or_default()
 }
 

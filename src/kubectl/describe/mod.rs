@@ -87,7 +87,7 @@ pub fn print_labels_multiline_with_indent(
     initial_indent: &str,
     title: &str,
     inner_indent: &str,
-    labels: &BTreeMap<String, String>,
+    labels: &crate::engine::api::StringMap,
 ) {
     w.write(LEVEL_0, &format!("{initial_indent}{title}:{inner_indent}"));
     if labels.is_empty() {
@@ -104,7 +104,7 @@ pub fn print_labels_multiline_with_indent(
 }
 
 /// `printLabelsMultiline`.
-pub fn print_labels_multiline(w: &mut PrefixWriter, title: &str, labels: &BTreeMap<String, String>) {
+pub fn print_labels_multiline(w: &mut PrefixWriter, title: &str, labels: &crate::engine::api::StringMap) {
     print_labels_multiline_with_indent(w, "", title, "\t", labels);
 }
 
@@ -125,7 +125,7 @@ fn shorten(s: &str, max: usize) -> String {
 
 /// `printAnnotationsMultiline`: `key: value`, long or multi-line values on their own lines,
 /// the last-applied-configuration annotation skipped.
-pub fn print_annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &BTreeMap<String, String>) {
+pub fn print_annotations_multiline(w: &mut PrefixWriter, title: &str, annotations: &crate::engine::api::StringMap) {
     w.write(LEVEL_0, &format!("{title}:\t"));
     let keys: Vec<&String> = annotations.keys().filter(|k| *k != LAST_APPLIED).collect();
     if keys.is_empty() {

@@ -263,7 +263,7 @@ pub fn describe_job(c: &Cluster, g: &GenericObject) -> String {
     let mut t = template(&v, "/spec/template");
     if job_generates_selector {
         for (k, val) in job_labels(g) {
-            t.metadata.labels.entry(k).or_insert(val);
+            t.metadata.labels.get_or_insert_with(k, || val);
         }
     }
     describe_pod_template(&mut w, &t);
@@ -272,9 +272,9 @@ pub fn describe_job(c: &Cluster, g: &GenericObject) -> String {
 }
 
 /// The labels the Job strategy's `generateSelector` puts on the pod template.
-fn job_labels(g: &GenericObject) -> BTreeMap<String, String> {
+fn job_labels(g: &GenericObject) -> crate::engine::api::StringMap {
     let (uid, name) = (g.metadata.uid.clone(), g.metadata.name.clone());
-    crate::util::sort::btree_map([
+    crate::engine::api::StringMap::from_iter([
         ("batch.kubernetes.io/controller-uid".to_string(), uid.clone()),
         ("batch.kubernetes.io/job-name".to_string(), name.clone()),
         ("controller-uid".to_string(), uid),

@@ -225,7 +225,7 @@ pub fn pod_to_endpoint(pod: &Pod, svc: &Service) -> Option<PodEndpoint> {
 pub fn endpoint_slice_labels(svc: &Service) -> StringMap {
     let reserved = |k: &str| k == LABEL_SERVICE_NAME || k == LABEL_MANAGED_BY || k == LABEL_HEADLESS;
     let mut labels: StringMap =
-        crate::util::sort::btree_map(svc.metadata.labels.iter().filter(|(k, _)| !reserved(k)).map(|(k, v)| (k.clone(), v.clone())));
+        StringMap::from_iter(svc.metadata.labels.iter().filter(|(k, _)| !reserved(k)).map(|(k, v)| (k.clone(), v.clone())));
     if !is_service_ip_set(svc) {
         labels.insert(LABEL_HEADLESS.into(), String::new());
     }
