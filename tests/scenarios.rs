@@ -367,6 +367,13 @@ fn a_flood_of_controller_events_is_combined_and_rate_limited_as_client_go_does()
     assert!(message.starts_with("(combined from similar events): create "), "{message}");
     let describe = kubectl(&mut c, "describe sts myapp");
     assert!(describe.contains("(combined from similar events)"), "{describe}");
+    // The API's shape: `eventTime` is null on a core/v1 recorder's events, the reporting fields
+    // have no omitempty, and the combined event (a fresh copy upstream) leaves them empty.
+    let yaml = kubectl(&mut c, "get events --field-selector involvedObject.name=myapp -o yaml");
+    assert_eq!(yaml.matches("eventTime: null").count(), 10, "{yaml}");
+    assert_eq!(yaml.matches("reportingComponent: statefulset-controller").count(), 9, "{yaml}");
+    assert_eq!(yaml.matches("reportingComponent: \"\"").count(), 1, "{yaml}");
+    assert_eq!(yaml.matches("reportingInstance: \"\"").count(), 10, "{yaml}");
 
     // Five minutes on, the bucket holds one token again: the next event (the new claim's) gets
     // through, carrying the count of every similar event seen meanwhile (the 35 dropped ones

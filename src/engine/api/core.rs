@@ -201,9 +201,16 @@ pub struct Event {
     pub count: i32,
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
     pub type_: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// `eventTime`: set only by `events.k8s.io` recorders, which this cluster's components do
+    /// not write through (see `engine::events`), so always `null` — which the API prints, as the
+    /// field is a struct and `omitempty` does not drop it.
+    #[serde(default)]
+    pub event_time: Option<Time>,
+    /// `reportingComponent`: no `omitempty` upstream, so an empty one prints as `""`.
+    #[serde(default)]
     pub reporting_component: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// `reportingInstance`: no `omitempty` upstream (a controller's events have `""`).
+    #[serde(default)]
     pub reporting_instance: String,
 }
 

@@ -146,6 +146,7 @@ fn write(
         last_timestamp: Some(now),
         count,
         type_: type_.into(),
+        event_time: None,
         reporting_component,
         reporting_instance,
     };
