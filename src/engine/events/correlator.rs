@@ -32,7 +32,7 @@ pub const COMBINED_PREFIX: &str = "(combined from similar events): ";
 /// The aggregator's record of one group of similar events (`aggregateRecord`).
 #[derive(Clone, Debug, Default)]
 struct AggregateRecord {
-    /// The distinct messages seen (`localKeys`), oldest first, by hash (FxHash, 64 bits): only
+    /// The distinct messages seen (`localKeys`), oldest first, by 64-bit FNV-1a hash: only
     /// their number and membership matter, and a flood of distinct messages then stores none.
     local_keys: Vec<u64>,
     /// When the group last saw an event.
