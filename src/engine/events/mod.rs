@@ -164,7 +164,8 @@ fn event_name(object: &str, nanos: u64) -> String {
     name
 }
 
-/// Events about one object (by uid), oldest first by firstTimestamp — what `describe` lists.
+/// Events about one object (by uid), in the API's list order (by name). `describe` then sorts
+/// them by when each was last seen, as kubectl's `SortableEvents` does.
 pub fn events_for<'a>(c: &'a Cluster, namespace: &'a str, uid: &'a str) -> Vec<&'a Event> {
     let mut v: Vec<&Event> = c
         .store
@@ -172,7 +173,7 @@ pub fn events_for<'a>(c: &'a Cluster, namespace: &'a str, uid: &'a str) -> Vec<&
         .filter_map(|o| o.as_event())
         .filter(|e| e.involved_object.uid == uid)
         .collect();
-    crate::util::sort::sort_by_key(&mut v, |e| (e.first_timestamp, e.metadata.name.clone()));
+    crate::util::sort::sort_by_key(&mut v, |e| e.metadata.name.clone());
     v
 }
 
