@@ -230,9 +230,12 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+/// [`VecMap::iter`]'s iterator: a named type, so `&VecMap` can be `IntoIterator`.
+pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&(K, V)) -> (&K, &V)>;
+
 impl<K, V> VecMap<K, V> {
     /// The entries in key order.
-    pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, (K, V)>, fn(&(K, V)) -> (&K, &V)> {
+    pub fn iter(&self) -> Iter<'_, K, V> {
         self.0.iter().map(pair)
     }
 
@@ -264,7 +267,7 @@ impl<K, V> VecMap<K, V> {
 
 impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     type Item = (&'a K, &'a V);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&(K, V)) -> (&K, &V)>;
+    type IntoIter = Iter<'a, K, V>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }

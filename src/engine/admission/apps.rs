@@ -87,7 +87,7 @@ pub fn validate_stateful_set_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
         ROLLING_UPDATE => {
             if let Some(ru) = &us.rolling_update {
                 let p = "spec.updateStrategy.rollingUpdate";
-                errs.extend(validate_nonnegative(ru.partition.unwrap_or(0) as i64, &format!("{p}.partition")));
+                errs.extend(validate_nonnegative(ru.partition.unwrap_or(0) as i64, format!("{p}.partition")));
                 if let Some(mu) = &ru.max_unavailable {
                     errs.extend(validate_max_unavailable(mu, &format!("{p}.maxUnavailable")));
                 }

@@ -265,12 +265,12 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
                 errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&p.name)));
             }
         }
-        errs.extend(port_range(p.port as i64, &format!("{pp}.port")));
+        errs.extend(port_range(p.port as i64, format!("{pp}.port")));
         if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
             errs.push(FieldError::not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
         }
         match &p.target_port {
-            Some(IntOrString::Int(t)) => errs.extend(port_range(*t, &format!("{pp}.targetPort"))),
+            Some(IntOrString::Int(t)) => errs.extend(port_range(*t, format!("{pp}.targetPort"))),
             Some(IntOrString::String(t)) => errs.extend(
                 is_valid_port_name(t).into_iter().map(|m| FieldError::invalid(format!("{pp}.targetPort"), go_quote(t), m)),
             ),

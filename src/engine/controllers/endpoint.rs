@@ -135,7 +135,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
             let st = &mut c.endpoint_controller;
             let mut keys = Vec::new();
             for n in services_for_pod_event(&st.services, old, new) {
-                let key = c.store.key(Kind::Service, &p.metadata.namespace, &n);
+                let key = c.store.key(Kind::Service, &p.metadata.namespace, n);
                 st.dirty.entry(key.clone()).or_default().insert(p.metadata.name.clone());
                 keys.push(key);
             }

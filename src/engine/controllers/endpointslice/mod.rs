@@ -108,7 +108,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
             let names = services_for_pod_event(&st.services, old, new);
             let mut keys = Vec::with_capacity(names.len());
             for n in names {
-                let key = c.store.key(Kind::Service, &p.metadata.namespace, &n);
+                let key = c.store.key(Kind::Service, &p.metadata.namespace, n);
                 st.dirty.entry(key.clone()).or_default().insert(p.metadata.name.clone());
                 keys.push(key);
             }

@@ -196,7 +196,7 @@ pub fn process_condemned(
     pod: &PodHandle,
 ) -> (bool, Result<(), SyncError>) {
     let name = &pod.metadata.name;
-    let target = ["pod/", &name].concat();
+    let target = ["pod/", name].concat();
     if is_terminating(pod) {
         if ctx.monotonic {
             c.decide(
