@@ -134,7 +134,7 @@ fn number(n: i32) -> AttrValue {
         if table.is_empty() {
             table.resize(NUMBERS as usize, None);
         }
-        AttrValue::Static(*table[n as usize].get_or_insert_with(|| wasm_bindgen::intern(Box::leak(n.to_string().into_boxed_str()))))
+        AttrValue::Static(table[n as usize].get_or_insert_with(|| wasm_bindgen::intern(Box::leak(n.to_string().into_boxed_str()))))
     })
 }
 
