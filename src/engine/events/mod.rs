@@ -54,7 +54,8 @@ pub fn record(
         reason,
     };
     if let Some(correlated) = correlate(c, &fields, &message) {
-        write(c, correlated, || involved, type_, reason, message, component, host);
+        let namespace = event_namespace(&involved.namespace).to_string();
+        write(c, correlated, &namespace, || involved, type_, reason, message, component, host);
     }
 }
 
@@ -85,7 +86,7 @@ pub fn record_about(c: &mut Cluster, involved: &Object, type_: &str, reason: &st
         resource_version: m.resource_version.clone(),
         field_path: String::new(),
     };
-    write(c, correlated, reference, type_, reason, message, component, "");
+    write(c, correlated, event_namespace(&m.namespace), reference, type_, reason, message, component, "");
 }
 
 /// The recorder's correlator (or the events.k8s.io series) for one event.
@@ -105,6 +106,16 @@ fn correlate(c: &mut Cluster, fields: &EventFields<'_>, message: &str) -> Option
     }
 }
 
+/// The namespace an Event about an object lives in: the object's, or `default` for a
+/// cluster-scoped one (client-go's `makeEvent`).
+fn event_namespace(object_namespace: &str) -> &str {
+    if object_namespace.is_empty() {
+        "default"
+    } else {
+        object_namespace
+    }
+}
+
 /// Sends a correlated event to the API server: the recorder's patch (count, lastTimestamp,
 /// message) of the Event it names, or a new Event — also when the one to patch is gone or was
 /// never created (its first sighting dropped), as upstream's `recordEvent` does on NotFound.
@@ -112,6 +123,7 @@ fn correlate(c: &mut Cluster, fields: &EventFields<'_>, message: &str) -> Option
 fn write(
     c: &mut Cluster,
     correlated: Correlated,
+    namespace: &str,
     involved: impl FnOnce() -> ObjectReference,
     type_: &str,
     reason: &str,
@@ -122,8 +134,6 @@ fn write(
     let now = c.now;
     let Correlated { combined, observation: Observation { count, first_timestamp, name } } = correlated;
     let message = if combined { format!("{COMBINED_PREFIX}{message}") } else { message };
-    let involved = involved();
-    let namespace = if involved.namespace.is_empty() { "default" } else { involved.namespace.as_str() };
     if count > 1 {
         if let Some(Object::Event(existing)) = c.store.get(Kind::Event, namespace, &name).map(|o| (**o).clone()) {
             let mut e = existing;
@@ -134,6 +144,8 @@ fn write(
             return;
         }
     }
+    // A new Event: only now is the involved-object reference needed.
+    let involved = involved();
     // Upstream's combined event is a fresh copy that leaves the reporting fields empty.
     let (reporting_component, reporting_instance) = if combined { (String::new(), String::new()) } else { (component.into(), host.into()) };
     let event = Event {
