@@ -136,7 +136,11 @@ fi
 stage native cargo test --offline --locked --no-fail-fast || true
 
 # 3. Browser unit tests (wasm-bindgen-test-runner drives Chromium through chromedriver).
-stage wasm cargo test --offline --locked --no-fail-fast --target wasm32-unknown-unknown --test web || true
+# TMPDIR inside $LOGS: chromedriver puts Chromium's profile (~90 MB) in a scoped temp dir that it
+# leaves behind when the runner stops it, so without this every run would leak one into /tmp.
+mkdir -p "$LOGS/tmp"
+stage wasm env TMPDIR="$LOGS/tmp" \
+  cargo test --offline --locked --no-fail-fast --target wasm32-unknown-unknown --test web || true
 
 # 4. Release build of the site, then 5. end-to-end tests against it.
 if stage build trunk build --release --locked; then
