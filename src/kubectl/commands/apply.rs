@@ -68,7 +68,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if !p.args.is_empty() {
         return Err(super::usage_errorf("apply", &format!("Unexpected args: {:?}", p.args).replace('"', "")));
     }
-    let dry = dry_run(&p)?;
+    let dry = dry_run(env, &p)?;
     let validate = validation(&p)?;
     let format = match p.string("output") {
         Some(o) if !o.is_empty() => Some(parse_format(Some(o), false)?),

@@ -94,7 +94,7 @@ fn run(env: &mut Env, args: &[String], verb: Verb) -> CmdResult {
     if !p.args.is_empty() {
         return Err(super::usage_errorf(name, &format!("Unexpected args: [{}]", p.args.join(" "))));
     }
-    let dry = dry_run(&p)?;
+    let dry = dry_run(env, &p)?;
     let validate = validation(&p)?;
     let format = match p.string("output") {
         Some(o) if !o.is_empty() => Some(parse_format(Some(o), false)?),

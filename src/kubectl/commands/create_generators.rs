@@ -2,12 +2,11 @@
 //! (`kubectl/pkg/cmd/create/create_namespace.go`, `create_serviceaccount.go`): the two
 //! generators that need nothing but a name. The others are refused with a pointer to YAML.
 
-use super::manifests::{dry_run, DryRun, DRY_RUN_FLAG};
-use super::output::{name_for, parse_format, print_generic};
+use super::manifests::{dry_run, send_create, DRY_RUN_FLAG};
+use super::output::{parse_change_output, print_change};
 use super::parse_flags;
 use crate::engine::api::{GenericObject, Kind, Object, ObjectMeta};
-use crate::engine::apiserver;
-use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::errors::CmdResult;
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::Env;
 
@@ -47,40 +46,18 @@ pub fn run(env: &mut Env, command: &str, kind: Kind, args: &[String]) -> CmdResu
             api_version: "v1".into(),
             kind: kind.info().kind_name.into(),
             metadata: ObjectMeta { name: name.clone(), namespace, ..Default::default() },
-            rest: Default::default(),
+            // A Namespace's spec and status are Go structs, so encoding/json writes `{}`.
+            rest: if kind == Kind::Namespace {
+                [("spec".to_string(), serde_json::json!({})), ("status".to_string(), serde_json::json!({}))].into_iter().collect()
+            } else {
+                Default::default()
+            },
         },
     );
-    let dry = dry_run(&p)?;
-    let stored = match dry {
-        DryRun::Client => object,
-        // Server dry run: the API server's answer, on a scratch copy of the cluster.
-        DryRun::Server | DryRun::None => {
-            let mut scratch;
-            let cluster = if dry == DryRun::Server {
-                scratch = env.cluster.clone();
-                &mut scratch
-            } else {
-                &mut *env.cluster
-            };
-            (*apiserver::create(cluster, object).map_err(CmdError::Api)?.object).clone()
-        }
-    };
-    match p.string("output").filter(|o| !o.is_empty()) {
-        Some(o) => {
-            let format = parse_format(Some(o), false)?;
-            let text = print_generic(&format, &[&stored], true, false)?;
-            env.print(&text);
-        }
-        None => {
-            let suffix = match dry {
-                DryRun::None => "",
-                DryRun::Client => " (dry run)",
-                DryRun::Server => " (server dry run)",
-            };
-            env.print(&format!("{} created{suffix}\n", name_for(kind, name)));
-        }
-    }
-    Ok(())
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
+    let stored = send_create(env, object, dry)?;
+    print_change(env, format.as_ref(), &stored, "created", dry)
 }
 
 #[cfg(test)]
@@ -109,6 +86,10 @@ mod tests {
         assert_eq!(o.stderr, "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n");
         let o = run(&mut c, "create namespace tmp --dry-run=client", &ctx);
         assert_eq!(o.stdout, "namespace/tmp created (dry run)\n");
+        let o = run(&mut c, "create namespace tmp --dry-run=client -o yaml", &ctx);
+        assert_eq!(o.stdout, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tmp\nspec: {}\nstatus: {}\n");
+        let o = run(&mut c, "create namespace tmp --dry-run=server -o jsonpath={.status.phase}", &ctx);
+        assert_eq!(o.stdout, "Active");
         assert!(c.store.get(Kind::Namespace, "", "tmp").is_none());
     }
 }

@@ -5,6 +5,7 @@
 
 use super::get::{fetch, finish, Fetched};
 use super::parse_flags;
+use super::manifests::{dry_run, DryRun, DRY_RUN_FLAG};
 use crate::engine::api::Object;
 use crate::engine::apiserver::{self, DeleteOptions, Propagation};
 use crate::engine::store::ObjectKey;
@@ -28,7 +29,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("wait", None, FlagKind::Bool),
     flag("timeout", None, FlagKind::String),
     flag("output", Some('o'), FlagKind::String),
-    flag("dry-run", None, FlagKind::String),
+    DRY_RUN_FLAG,
     flag("filename", Some('f'), FlagKind::StringArray),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("interactive", Some('i'), FlagKind::Bool),
@@ -95,26 +96,27 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if grace == 0 && force {
         env.eprintln("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
-    let dry_run = p.string("dry-run").is_some_and(|d| d != "none");
+    let dry = dry_run(env, &p)?;
+    let real = dry == DryRun::None;
     let opts = DeleteOptions { propagation, grace_period_seconds: (grace >= 0).then_some(grace) };
     let mut deleted: Vec<(ObjectKey, String)> = Vec::new();
     let mut errors = fetched.errors;
     for obj in &fetched.objects {
         let key = ObjectKey::of(obj);
-        if !dry_run {
+        if real {
             if let Err(e) = apiserver::delete(env.cluster, &key, opts) {
                 errors.push(CmdError::Api(e));
                 continue;
             }
             deleted.push((key.clone(), obj.meta().uid.clone()));
         }
-        print_deleted(env, obj, grace == 0, dry_run, p.string("output") == Some("name"));
+        print_deleted(env, obj, grace == 0, dry, p.string("output") == Some("name"));
     }
     if fetched.objects.is_empty() && errors.is_empty() {
         env.println("No resources found");
         return Ok(());
     }
-    if p.bool_or("wait", true) && !dry_run {
+    if p.bool_or("wait", true) && real {
         wait_for_deletion(env, &deleted);
     }
     finish(env, errors)
@@ -136,7 +138,7 @@ fn fetch_from_files(env: &Env, ra: &ResourceArgs, opts: &ListOptions, ignore: bo
 }
 
 /// `DeleteOptions.PrintObj`.
-fn print_deleted(env: &mut Env, obj: &Rc<Object>, force: bool, dry_run: bool, name_only: bool) {
+fn print_deleted(env: &mut Env, obj: &Rc<Object>, force: bool, dry: DryRun, name_only: bool) {
     let kind = obj.kind().name_prefix();
     let name = obj.meta().name.clone();
     if name_only {
@@ -147,9 +149,7 @@ fn print_deleted(env: &mut Env, obj: &Rc<Object>, force: bool, dry_run: bool, na
     if obj.kind().info().namespaced {
         op = format!("{op} from {} namespace", obj.meta().namespace);
     }
-    if dry_run {
-        op.push_str(" (dry run)");
-    }
+    op.push_str(dry.suffix());
     env.println(&format!("{kind} {name:?} {op}"));
 }
 
@@ -186,6 +186,11 @@ mod tests {
         let o = kubectl(&mut c, "delete pod web-0");
         assert_eq!((o.stdout.as_str(), o.exit_code), ("pod \"web-0\" deleted from default namespace\n", 0));
         assert!(c.store.get(Kind::Pod, "default", "web-0").is_none());
+        let o = kubectl(&mut c, "delete sts web --dry-run=server");
+        assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace (server dry run)\n");
+        let o = kubectl(&mut c, "delete sts web --dry-run=client");
+        assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace (dry run)\n");
+        assert!(c.store.get(Kind::StatefulSet, "default", "web").is_some());
         let o = kubectl(&mut c, "delete sts web --cascade=orphan");
         assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace\n");
         let o = kubectl(&mut c, "delete sts web");

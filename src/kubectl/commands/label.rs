@@ -4,9 +4,10 @@
 //! `annotated`.
 
 use super::get::{fetch, finish};
-use super::output::name_of;
+use super::manifests::{dry_run, send_update, DryRun, DRY_RUN_FLAG};
+use super::output::{parse_change_output, print_change};
 use super::{parse_flags, usage_errorf};
-use crate::engine::apiserver;
+use crate::engine::api::{Object, StringMap};
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::resources::{ListOptions, Targets};
@@ -31,7 +32,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("list", None, FlagKind::Bool),
     flag("local", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
-    flag("dry-run", None, FlagKind::String),
+    DRY_RUN_FLAG,
     flag("field-selector", None, FlagKind::String),
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
@@ -58,7 +59,7 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
     if res.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf(cmd, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     }
-    let mut set = crate::engine::api::StringMap::new();
+    let mut set = StringMap::new();
     let mut remove: Vec<String> = Vec::new();
     for c in changes {
         if let Some((k, v)) = c.split_once('=') {
@@ -85,20 +86,25 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
         label_selector: selector,
         field_selector: p.string("field-selector").map(String::from),
     };
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
+    let list = p.bool("list");
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;
     let overwrite = p.bool("overwrite");
     for obj in &fetched.objects {
         let mut o = (**obj).clone();
+        // Sent to the server unless the change is only printed (client dry run, --list).
+        let send = dry != DryRun::Client && !list;
         let map = if mode == Mode::Label { &mut o.meta_mut().labels } else { &mut o.meta_mut().annotations };
+        if send && mode == Mode::Label {
+            for k in remove.iter().filter(|k| !map.contains_key(k.as_str())) {
+                env.println(&format!("label {k:?} not found."));
+            }
+        }
         if !overwrite {
-            let conflicts: Vec<String> = set
-                .iter()
-                .filter_map(|(k, v)| map.get(k).filter(|cur| *cur != v).map(|cur| format!("'{k}' already has a value ({cur}), and --overwrite is false")))
-                .collect();
-            if !conflicts.is_empty() {
-                let msg = if conflicts.len() == 1 { conflicts[0].clone() } else { format!("[{}]", conflicts.join(", ")) };
-                errors.push(CmdError::plain(msg));
+            if let Some(e) = overwrite_conflicts(mode, map, &set) {
+                errors.push(e);
                 continue;
             }
         }
@@ -114,11 +120,22 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
             o.meta_mut().resource_version = rv.to_string();
         }
         let changed = before != after;
-        if changed {
-            if let Err(e) = apiserver::update(env.cluster, o) {
-                errors.push(CmdError::Api(e));
-                continue;
+        // label.go prints its own copy of the object; annotate.go prints what the server sent back.
+        let printed = if send && changed {
+            match send_update(env, o.clone(), dry) {
+                Ok(stored) if mode == Mode::Annotate => stored,
+                Ok(_) => o,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
             }
+        } else {
+            o
+        };
+        if list {
+            print_list(env, mode, &printed, ra.single_item_implied);
+            continue;
         }
         // label.go updateDataChangeMsg; annotate always says "annotated".
         let op = match mode {
@@ -127,13 +144,57 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
             Mode::Label if !overwrite && after.len() < before.len() => "unlabeled",
             Mode::Label => "labeled",
         };
-        if p.string("output") == Some("name") {
-            env.println(&name_of(obj));
-        } else {
-            env.println(&format!("{} {op}", name_of(obj)));
-        }
+        print_change(env, format.as_ref(), &printed, op, dry)?;
     }
     finish(env, errors)
+}
+
+/// Without `--overwrite`, a key that already has another value is an error (label.go
+/// `validateNoOverwrites`, annotate.go `validateNoAnnotationOverwrites`; the same value is no
+/// conflict since kubectl 1.24). The change-cause annotation may always be overwritten.
+fn overwrite_conflicts(mode: Mode, current: &StringMap, set: &StringMap) -> Option<CmdError> {
+    let conflicts: Vec<(&String, &String)> = set
+        .iter()
+        .filter(|(k, _)| mode == Mode::Label || k.as_str() != "kubernetes.io/change-cause")
+        .filter_map(|(k, v)| current.get(k).filter(|cur| *cur != v).map(|cur| (k, cur)))
+        .collect();
+    if conflicts.is_empty() {
+        return None;
+    }
+    let msg = match mode {
+        Mode::Label => {
+            let each: Vec<String> =
+                conflicts.iter().map(|(k, cur)| format!("'{k}' already has a value ({cur}), and --overwrite is false")).collect();
+            if each.len() == 1 { each[0].clone() } else { format!("[{}]", each.join(", ")) }
+        }
+        Mode::Annotate => {
+            let each: Vec<String> = conflicts.iter().map(|(k, cur)| format!("'{k}' already has a value ({cur})")).collect();
+            format!("--overwrite is false but found the following declared annotation(s): {}", each.join("; "))
+        }
+    };
+    Some(CmdError::plain(msg))
+}
+
+/// `--list`: the object's labels (or annotations) as `key=value` lines, under a heading per
+/// object when several were named. kubectl walks a Go map (random order); these are sorted.
+fn print_list(env: &mut Env, mode: Mode, obj: &Object, single: bool) {
+    let (map, what) = match mode {
+        Mode::Label => (&obj.meta().labels, "labels"),
+        Mode::Annotate => (&obj.meta().annotations, "annotations"),
+    };
+    let indent = if single { "" } else { " " };
+    if !single {
+        let info = obj.kind().info();
+        let heading = format!("Listing {what} for {}.{}/{}:", info.kind_name, info.group, obj.meta().name);
+        // label.go writes the heading to stderr, annotate.go to stdout.
+        match mode {
+            Mode::Label => env.eprintln(&heading),
+            Mode::Annotate => env.println(&heading),
+        }
+    }
+    for (k, v) in map.iter() {
+        env.println(&format!("{indent}{k}={v}"));
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +228,36 @@ mod tests {
             kubectl(&mut c, "label pod web-0").stderr,
             "error: at least one label update is required\nSee 'kubectl label -h' for help and examples\n"
         );
+    }
+
+    #[test]
+    fn dry_runs_list_and_annotate_conflicts() {
+        let mut c = cluster();
+        let now = c.now;
+        let mut pod = running_pod("web-0", "web", now);
+        crate::engine::admission::defaults::set_defaults_pod(&mut pod);
+        put(&mut c, Object::Pod(pod));
+        let before = c.store.get(Kind::Pod, "default", "web-0").unwrap().clone();
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=db --dry-run=client").stdout, "pod/web-0 labeled (dry run)\n");
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=db --dry-run=server").stdout, "pod/web-0 labeled (server dry run)\n");
+        assert_eq!(kubectl(&mut c, "annotate pod web-0 a=b --dry-run=server").stdout, "pod/web-0 annotated (server dry run)\n");
+        let o = kubectl(&mut c, "label pod web-0 tier=db --dry-run -o jsonpath={.metadata.labels.tier}");
+        assert_eq!(o.stdout, "db");
+        assert!(o.stderr.ends_with(" 12345 helpers.go:663] --dry-run is deprecated and can be replaced with --dry-run=client.\n"), "{}", o.stderr);
+        // --list applies the change to its own copy only.
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=db --list").stdout, "app=web\ntier=db\n");
+        assert_eq!(*c.store.get(Kind::Pod, "default", "web-0").unwrap(), before);
+        // label.go: removing a label that is not there is reported, and the rest still applies.
+        assert_eq!(kubectl(&mut c, "label pod web-0 tier=db gone-").stdout, "label \"gone\" not found.\npod/web-0 labeled\n");
+        assert_eq!(kubectl(&mut c, "annotate pod web-0 note=one").stdout, "pod/web-0 annotated\n");
+        assert_eq!(kubectl(&mut c, "annotate pod web-0 note=one").stdout, "pod/web-0 annotated\n");
+        // annotate.go validateNoAnnotationOverwrites words it differently from label.
+        assert_eq!(
+            kubectl(&mut c, "annotate pod web-0 note=two").stderr,
+            "error: --overwrite is false but found the following declared annotation(s): 'note' already has a value (one)\n"
+        );
+        assert_eq!(kubectl(&mut c, "annotate pod web-0 note=two --overwrite -o name").stdout, "pod/web-0\n");
+        let p = c.store.get(Kind::Pod, "default", "web-0").unwrap();
+        assert_eq!(p.meta().annotations.get("note").map(String::as_str), Some("two"));
     }
 }

@@ -3,6 +3,7 @@
 //! `GetValidationDirective`), and the server-side decoding of a patched object.
 
 use crate::engine::api::{Kind, Object};
+use crate::engine::apiserver;
 use crate::engine::error::ApiError;
 use crate::engine::manifest::{self, DiagnosticKind, Severity};
 use crate::kubectl::errors::{CmdError, CmdResult};
@@ -39,14 +40,56 @@ impl DryRun {
     }
 }
 
-/// `GetDryRunStrategy`.
-pub fn dry_run(p: &Parsed) -> CmdResult<DryRun> {
+/// `GetDryRunStrategy`. A bare `--dry-run` means client, with klog's deprecation warning.
+pub fn dry_run(env: &mut Env, p: &Parsed) -> CmdResult<DryRun> {
     match p.string("dry-run").unwrap_or("none") {
         "none" => Ok(DryRun::None),
-        "client" | "unchanged" => Ok(DryRun::Client),
+        "client" => Ok(DryRun::Client),
+        "unchanged" => {
+            klog_warning(env, "helpers.go:663", "--dry-run is deprecated and can be replaced with --dry-run=client.");
+            Ok(DryRun::Client)
+        }
         "server" => Ok(DryRun::Server),
         other => Err(CmdError::plain(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."))),
     }
+}
+
+/// Sends an update as the request `dry` describes and returns the object the command prints:
+/// the stored object (none), what the server would store (server: the update runs on a copy of
+/// the cluster, so admission and validation still answer), or `obj` itself (client: nothing is
+/// sent). Prints the server's warnings.
+pub fn send_update(env: &mut Env, obj: Object, dry: DryRun) -> CmdResult<Object> {
+    let written = match dry {
+        DryRun::Client => return Ok(obj),
+        DryRun::Server => apiserver::update(&mut env.cluster.clone(), obj)?,
+        DryRun::None => apiserver::update(env.cluster, obj)?,
+    };
+    print_warnings(env, &written.warnings);
+    Ok((*written.object).clone())
+}
+
+/// Sends a create as the request `dry` describes and returns what the command prints: the
+/// stored object, what the server would store (on a copy of the cluster), or `obj` itself.
+pub fn send_create(env: &mut Env, obj: Object, dry: DryRun) -> CmdResult<Object> {
+    let written = match dry {
+        DryRun::Client => return Ok(obj),
+        DryRun::Server => apiserver::create(&mut env.cluster.clone(), obj)?,
+        DryRun::None => apiserver::create(env.cluster, obj)?,
+    };
+    print_warnings(env, &written.warnings);
+    Ok((*written.object).clone())
+}
+
+/// A `klog.Warning` line on stderr (`W1124 09:10:04.498000   12345 helpers.go:663] …`), stamped
+/// with the virtual clock. The process id is a fixed stand-in, so transcripts stay deterministic.
+pub fn klog_warning(env: &mut Env, source: &str, msg: &str) {
+    let now = env.cluster.now;
+    let c = now.civil();
+    let micros = now.since(crate::engine::api::Time::from_utc(c.year, c.month, c.day, c.hour, c.min, c.sec)) * 1000;
+    env.eprintln(&format!(
+        "W{:02}{:02} {:02}:{:02}:{:02}.{micros:06}   12345 {source}] {msg}",
+        c.month, c.day, c.hour, c.min, c.sec
+    ));
 }
 
 /// The server's field validation directive.

@@ -2,9 +2,12 @@
 //! (`genericclioptions.PrintFlags`) and the non-table printers applied to a set of objects
 //! (`get.go` `printGeneric`).
 
+use super::manifests::DryRun;
 use crate::engine::api::{Kind, Object};
 use crate::kubectl::errors::{CmdError, CmdResult};
+use crate::kubectl::flags::Parsed;
 use crate::kubectl::printers::{custom_columns, json, jsonpath, yaml};
+use crate::kubectl::Env;
 use serde_json::{json, Value};
 
 /// An output format.
@@ -56,6 +59,29 @@ pub fn parse_format(o: Option<&str>, allowed_tables: bool) -> CmdResult<Format> 
             )));
         }
     })
+}
+
+/// `-o` of a command that changes objects (scale, label, set image, rollout …): `None` when
+/// unset, which means NamePrinter's `statefulset.apps/web scaled` line.
+pub fn parse_change_output(p: &Parsed) -> CmdResult<Option<Format>> {
+    match p.string("output") {
+        Some(o) if !o.is_empty() => Ok(Some(parse_format(Some(o), false)?)),
+        _ => Ok(None),
+    }
+}
+
+/// What such a command prints for one object (`PrintFlags.ToPrinter` after
+/// `PrintFlagsWithDryRunStrategy`): `statefulset.apps/web scaled (dry run)` by default, the bare
+/// name for `-o name`, or `printed` in the format asked for.
+pub fn print_change(env: &mut Env, format: Option<&Format>, printed: &Object, op: &str, dry: DryRun) -> CmdResult {
+    match format {
+        Some(f) if !matches!(f, Format::Table | Format::Wide) => {
+            let s = print_generic(f, &[printed], true, false)?;
+            env.print(&s);
+        }
+        _ => env.println(&format!("{} {op}{}", name_of(printed), dry.suffix())),
+    }
+    Ok(())
 }
 
 /// NamePrinter: `statefulset.apps/web`.

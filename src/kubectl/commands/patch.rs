@@ -129,7 +129,7 @@ fn type_word(v: &Value) -> &'static str {
 /// `kubectl patch`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "patch", args, FLAGS)?;
-    let dry = dry_run(&p)?;
+    let dry = dry_run(env, &p)?;
     let patch_text = p.string("patch").unwrap_or("");
     let patch_file = p.string("patch-file").unwrap_or("");
     if !patch_text.is_empty() && !patch_file.is_empty() {

@@ -2,10 +2,10 @@
 //! (`kubectl/pkg/cmd/rollout/*`, `polymorphichelpers/rollout_status.go`, `history.go`,
 //! `rollback.go`, `objectpauser.go`, `objectrestarter.go`).
 
-use super::output::name_of;
+use super::manifests::{dry_run, send_update, DryRun, DRY_RUN_FLAG};
+use super::output::{name_of, parse_change_output, print_change, Format};
 use super::{parse_flags, usage_errorf};
 use crate::engine::api::{ControllerRevision, Kind, Object, PodTemplateSpec, StatefulSet};
-use crate::engine::apiserver;
 use crate::engine::sim::DEFAULT_SETTLE_LIMIT_MS;
 use crate::kubectl::describe::pod::describe_pod_template;
 use crate::kubectl::describe::PrefixWriter;
@@ -23,7 +23,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("revision", None, FlagKind::Int),
     flag("to-revision", None, FlagKind::Int),
     flag("output", Some('o'), FlagKind::String),
-    flag("dry-run", None, FlagKind::String),
+    DRY_RUN_FLAG,
     flag("selector", Some('l'), FlagKind::String),
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
@@ -46,6 +46,8 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if p.args.is_empty() && !super::manifests::has_files(&p) {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     }
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
     let ra = super::manifests::resource_args(env, &p, &p.args, "rollout")?;
     let Targets::Names(names) = ra.targets else {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
@@ -64,8 +66,8 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         let r = match sub.as_str() {
             "status" => status(env, &obj, p.bool_or("watch", true), p.string("timeout")),
             "history" => history(env, &obj, p.int("revision").unwrap_or(0)),
-            "undo" => undo(env, &obj, p.int("to-revision").unwrap_or(0)),
-            "restart" => restart(env, &obj),
+            "undo" => undo(env, &obj, p.int("to-revision").unwrap_or(0), dry, format.as_ref()),
+            "restart" => restart(env, &obj, dry, format.as_ref()),
             "pause" | "resume" => {
                 let verb = if sub == "pause" { "pausing" } else { "resuming" };
                 Err(CmdError::Raw(format!("error: {} {:?} {verb} is not supported", kind.group_resource(), name)))
@@ -221,8 +223,9 @@ fn history(env: &mut Env, obj: &Object, revision: i64) -> CmdResult {
     Ok(())
 }
 
-/// `rollout undo` (`StatefulSetRollbacker.Rollback`).
-fn undo(env: &mut Env, obj: &Object, to_revision: i64) -> CmdResult {
+/// `rollout undo` (`StatefulSetRollbacker.Rollback`). Its result is the operation NamePrinter
+/// prints after the name; a client dry run's result is the target revision's pod template.
+fn undo(env: &mut Env, obj: &Object, to_revision: i64, dry: DryRun, format: Option<&Format>) -> CmdResult {
     let s = as_sts(obj)?;
     let revs = revisions(env, s);
     let target = if to_revision == 0 {
@@ -236,20 +239,24 @@ fn undo(env: &mut Env, obj: &Object, to_revision: i64) -> CmdResult {
             .ok_or_else(|| CmdError::plain(format!("unable to find specified revision {to_revision} in history")))?
     };
     let template = revision_template(target);
-    let same = serde_json::to_value(&template).ok() == serde_json::to_value(&s.spec.template).ok();
-    if same {
-        env.println(&format!("{} skipped rollback (current template already matches revision {})", name_of(obj), target.revision));
-        return Ok(());
-    }
-    let mut updated = s.clone();
-    updated.spec.template = template;
-    apiserver::update(env.cluster, Object::StatefulSet(updated))?;
-    env.println(&format!("{} rolled back", name_of(obj)));
-    Ok(())
+    let result = if dry == DryRun::Client {
+        let mut w = PrefixWriter::raw();
+        describe_pod_template(&mut w, &template);
+        w.finish()
+    } else if serde_json::to_value(&template).ok() == serde_json::to_value(&s.spec.template).ok() {
+        format!("skipped rollback (current template already matches revision {})", target.revision)
+    } else {
+        let mut updated = s.clone();
+        updated.spec.template = template;
+        send_update(env, Object::StatefulSet(updated), dry)?;
+        "rolled back".to_string()
+    };
+    print_change(env, format, obj, &result, dry)
 }
 
-/// `rollout restart`: the `kubectl.kubernetes.io/restartedAt` template annotation.
-fn restart(env: &mut Env, obj: &Object) -> CmdResult {
+/// `rollout restart`: the `kubectl.kubernetes.io/restartedAt` template annotation, set to the
+/// current second (`objectrestarter.go`).
+fn restart(env: &mut Env, obj: &Object, dry: DryRun, format: Option<&Format>) -> CmdResult {
     let s = as_sts(obj)?;
     let mut updated = s.clone();
     updated
@@ -258,9 +265,19 @@ fn restart(env: &mut Env, obj: &Object) -> CmdResult {
         .metadata
         .annotations
         .insert("kubectl.kubernetes.io/restartedAt".into(), env.cluster.now.rfc3339());
-    apiserver::update(env.cluster, Object::StatefulSet(updated))?;
-    env.println(&format!("{} restarted", name_of(obj)));
-    Ok(())
+    // The same second gives the same annotation, so an empty patch (rollout_restart.go). The
+    // virtual clock only moves when the simulation runs, so two restarts in a row hit this.
+    if updated == *s {
+        return Err(CmdError::plain(format!(
+            "failed to create patch for {}: if restart has already been triggered within the past second, please wait before attempting to trigger another",
+            s.metadata.name
+        )));
+    }
+    if dry == DryRun::Client {
+        return print_change(env, format, obj, "restarted", dry);
+    }
+    let stored = send_update(env, Object::StatefulSet(updated), dry)?;
+    print_change(env, format, &stored, "restarted", dry)
 }
 
 #[cfg(test)]
@@ -355,5 +372,32 @@ mod tests {
             kubectl(&mut c, "rollout status sts/web --watch=false").stdout,
             "Waiting for statefulset spec update to be observed...\n"
         );
+    }
+
+    #[test]
+    fn restart_twice_in_one_second_and_dry_runs_change_nothing() {
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 3)));
+        let s = c.store.get(Kind::StatefulSet, "default", "web").unwrap().as_stateful_set().unwrap().clone();
+        put(&mut c, Object::ControllerRevision(revision(&s, 1, "nginx:1.24", None)));
+        put(&mut c, Object::ControllerRevision(revision(&s, 2, "registry.k8s.io/nginx-slim:0.24", None)));
+        let before = c.store.get(Kind::StatefulSet, "default", "web").unwrap().clone();
+        assert_eq!(kubectl(&mut c, "rollout restart sts/web --dry-run=client").stdout, "statefulset.apps/web restarted (dry run)\n");
+        assert_eq!(kubectl(&mut c, "rollout restart sts/web --dry-run=server").stdout, "statefulset.apps/web restarted (server dry run)\n");
+        // undo's client dry run prints the revision's pod template as NamePrinter's operation.
+        let o = kubectl(&mut c, "rollout undo sts/web --dry-run=client");
+        assert!(o.stdout.starts_with("statefulset.apps/web Pod Template:\n  Labels:\tapp=web\n"), "{}", o.stdout);
+        assert!(o.stdout.contains("Image:\tnginx:1.24\n") && o.stdout.ends_with("\n (dry run)\n"), "{}", o.stdout);
+        assert_eq!(kubectl(&mut c, "rollout undo sts/web --dry-run=server").stdout, "statefulset.apps/web rolled back (server dry run)\n");
+        assert_eq!(*c.store.get(Kind::StatefulSet, "default", "web").unwrap(), before);
+        // rollout_restart.go: the same second gives the same annotation, an empty patch.
+        assert_eq!(kubectl(&mut c, "rollout restart sts/web -o name").stdout, "statefulset.apps/web\n");
+        let o = kubectl(&mut c, "rollout restart sts/web");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+            ("", "error: failed to create patch for web: if restart has already been triggered within the past second, please wait before attempting to trigger another\n", 1)
+        );
+        c.now = c.now.plus_secs(1);
+        assert_eq!(kubectl(&mut c, "rollout restart sts/web").stdout, "statefulset.apps/web restarted\n");
     }
 }

@@ -3,6 +3,8 @@
 //! runs CMD through the playground's tiny shell ([`crate::kubectl::shell`]), prints its output,
 //! then deletes the pod (`pod "NAME" deleted from default namespace`).
 
+use super::manifests::{dry_run, send_create, DryRun, DRY_RUN_FLAG};
+use super::output::{parse_change_output, print_change};
 use super::parse_flags;
 use crate::engine::api::{Container, Kind, Object, Pod};
 use crate::engine::apiserver::{self, DeleteOptions, Propagation};
@@ -25,6 +27,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("port", None, FlagKind::String),
     flag("quiet", Some('q'), FlagKind::Bool),
     flag("attach", None, FlagKind::Bool),
+    flag("output", Some('o'), FlagKind::String),
+    DRY_RUN_FLAG,
 ];
 
 /// How long (virtual time) `run -i` waits for the pod to start.
@@ -51,6 +55,14 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(CmdError::plain("required flag(s) \"image\" not set"));
     };
     let attach = p.bool("stdin") || p.bool("attach");
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
+    if dry != DryRun::None && (attach || p.bool("tty")) {
+        return Err(super::usage_errorf(
+            "run",
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        ));
+    }
     let rm = p.bool("rm");
     if rm && !attach {
         return Err(CmdError::plain("--rm should only be used for attached containers"));
@@ -64,18 +76,25 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     pod.metadata.namespace = env.namespace.clone();
     pod.metadata.labels.insert("run".into(), name.clone());
     pod.spec.restart_policy = restart;
-    let mut ctr = Container { name: name.clone(), image, ..Default::default() };
+    // generateversioned.BasicPod sets the DNS policy itself (a client dry run shows it).
+    pod.spec.dns_policy = "ClusterFirst".into();
+    // ResourceRequirements is a Go struct: even the client-side object prints `resources: {}`.
+    let mut ctr = Container { name: name.clone(), image, resources: Some(serde_json::json!({}).into()), ..Default::default() };
     if p.bool("command") {
         ctr.command = argv.clone();
     } else {
         ctr.args = argv.clone();
     }
     pod.spec.containers = vec![ctr].into();
-    apiserver::create(env.cluster, Object::Pod(pod))?;
     if !attach {
-        env.println(&format!("pod/{name} created"));
-        return Ok(());
+        if dry == DryRun::Client {
+            // The generated object is printed as generated: the namespace is the request's.
+            pod.metadata.namespace.clear();
+        }
+        let stored = send_create(env, Object::Pod(pod), dry)?;
+        return print_change(env, format.as_ref(), &stored, "created", dry);
     }
+    apiserver::create(env.cluster, Object::Pod(pod))?;
     let ns = env.namespace.clone();
     env.cluster.flush();
     let deadline = env.cluster.now.0 + START_TIMEOUT_MS;
@@ -138,5 +157,24 @@ mod tests {
         assert!(c.store.get(Kind::Pod, "default", "v").is_none());
         assert_eq!(kubectl(&mut c, "run v --image=busybox").stdout, "pod/v created\n");
         assert_eq!(kubectl(&mut c, "run v --image=busybox").stderr, "Error from server (AlreadyExists): pods \"v\" already exists\n");
+    }
+
+    #[test]
+    fn dry_run_prints_the_generated_pod() {
+        let mut c = cluster();
+        // The CKA idiom: the pod BasicPod generates, printed and not sent.
+        let o = kubectl(&mut c, "run web --image=nginx --dry-run=client -o yaml");
+        assert_eq!(
+            o.stdout,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: web\n  name: web\nspec:\n  containers:\n  - image: nginx\n    name: web\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n"
+        );
+        assert_eq!(kubectl(&mut c, "run web --image=nginx --dry-run=server").stdout, "pod/web created (server dry run)\n");
+        assert!(c.store.get(Kind::Pod, "default", "web").is_none());
+        assert_eq!(
+            kubectl(&mut c, "run web --image=nginx --dry-run=client -it").stderr,
+            "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n"
+        );
+        assert_eq!(kubectl(&mut c, "run web --image=nginx -o name").stdout, "pod/web\n");
+        assert!(c.store.get(Kind::Pod, "default", "web").is_some());
     }
 }

@@ -2,10 +2,10 @@
 //! server (generation bump, the controller reacts) and prints `statefulset.apps/web scaled`.
 
 use super::get::{fetch, finish};
-use super::output::name_of;
+use super::manifests::{dry_run, send_update, DryRun, DRY_RUN_FLAG};
+use super::output::{parse_change_output, print_change};
 use super::parse_flags;
 use crate::engine::api::{Kind, Object};
-use crate::engine::apiserver;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::resources::ListOptions;
@@ -20,7 +20,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("all", None, FlagKind::Bool),
     flag("timeout", None, FlagKind::String),
     flag("output", Some('o'), FlagKind::String),
-    flag("dry-run", None, FlagKind::String),
+    DRY_RUN_FLAG,
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
 
@@ -44,8 +44,15 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;
-    let dry_run = p.string("dry-run").is_some_and(|d| d != "none");
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
     for obj in &fetched.objects {
+        // scale.go prints the object as it was fetched (so `-o yaml` shows the old replicas),
+        // and a client dry run prints it without checking --current-replicas.
+        if dry == DryRun::Client {
+            print_change(env, format.as_ref(), obj, "scaled", dry)?;
+            continue;
+        }
         let mut o = (**obj).clone();
         let current = match &mut o {
             Object::StatefulSet(s) => {
@@ -72,18 +79,11 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
                 continue;
             }
         }
-        if !dry_run {
-            if let Err(e) = apiserver::update(env.cluster, o) {
-                errors.push(CmdError::Api(e));
-                continue;
-            }
+        if let Err(e) = send_update(env, o, dry) {
+            errors.push(e);
+            continue;
         }
-        let suffix = if dry_run { " (dry run)" } else { "" };
-        if p.string("output") == Some("name") {
-            env.println(&name_of(obj));
-        } else {
-            env.println(&format!("{} scaled{suffix}", name_of(obj)));
-        }
+        print_change(env, format.as_ref(), obj, "scaled", dry)?;
     }
     finish(env, errors)
 }
@@ -112,5 +112,24 @@ mod tests {
         assert_eq!(o.stderr, "error: Expected replicas to be 3, was 5\n");
         let o = kubectl(&mut c, "scale sts nope --replicas=2");
         assert_eq!(o.stderr, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+    }
+
+    #[test]
+    fn dry_runs_and_output() {
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 3)));
+        let replicas = |c: &crate::engine::sim::Cluster| {
+            c.store.get(Kind::StatefulSet, "default", "web").unwrap().as_stateful_set().unwrap().spec.replicas
+        };
+        assert_eq!(kubectl(&mut c, "scale sts web --replicas=5 --dry-run=client").stdout, "statefulset.apps/web scaled (dry run)\n");
+        assert_eq!(kubectl(&mut c, "scale sts web --replicas=5 --dry-run=server").stdout, "statefulset.apps/web scaled (server dry run)\n");
+        assert_eq!(replicas(&c), Some(3));
+        // scale.go prints the object as fetched, before the change.
+        assert_eq!(kubectl(&mut c, "scale sts web --replicas=5 -o jsonpath={.spec.replicas}").stdout, "3");
+        assert_eq!(replicas(&c), Some(5));
+        assert_eq!(
+            kubectl(&mut c, "scale sts web --replicas=1 --dry-run=maybe").stderr,
+            "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n"
+        );
     }
 }

@@ -2,10 +2,10 @@
 //! `*=image`) on a workload's pod template; prints `statefulset.apps/web image updated`.
 
 use super::get::{fetch, finish};
-use super::output::name_of;
+use super::manifests::{dry_run, send_update, DRY_RUN_FLAG};
+use super::output::{parse_change_output, print_change};
 use super::{parse_flags, usage_errorf};
 use crate::engine::api::Object;
-use crate::engine::apiserver;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::resources::ListOptions;
@@ -18,7 +18,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("local", None, FlagKind::Bool),
     flag("record", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
-    flag("dry-run", None, FlagKind::String),
+    DRY_RUN_FLAG,
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
 
@@ -41,6 +41,11 @@ pub fn run_set(env: &mut Env, args: &[String]) -> CmdResult {
 /// `kubectl set image`.
 pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "set image", args, FLAGS)?;
+    let dry = dry_run(env, &p)?;
+    let format = parse_change_output(&p)?;
+    if p.bool("local") {
+        return Err(CmdError::plain("--local is not available in the StatefulSet Playground"));
+    }
     let split = p.args.iter().position(|a| a.contains('=')).unwrap_or(p.args.len());
     let (res, pairs) = p.args.split_at(split);
     if pairs.is_empty() {
@@ -51,6 +56,11 @@ pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
     }
     let images: Vec<(String, String)> =
         pairs.iter().filter_map(|s| s.split_once('=')).map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    if images.len() > 1 && images.iter().any(|(name, _)| name == "*") {
+        return Err(CmdError::plain(
+            "all containers are already specified by *, but saw more than one container_name=container_image pairs",
+        ));
+    }
     let ra = super::manifests::resource_args(env, &p, res, "set image")?;
     let opts = ListOptions { namespace: Some(env.namespace.clone()), label_selector: p.string("selector").map(String::from), field_selector: None };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
@@ -68,7 +78,8 @@ pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
                 continue;
             }
         };
-        let mut failed = None;
+        // set_image.go: a container that is not there is an error, but the pairs that did
+        // match are still patched.
         for (name, image) in &images {
             let mut found = false;
             for ct in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
@@ -78,22 +89,21 @@ pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
                 }
             }
             if !found {
-                failed = Some(format!("unable to find container named {name:?}"));
+                errors.push(CmdError::plain(format!("unable to find container named {name:?}")));
             }
-        }
-        if let Some(f) = failed {
-            errors.push(CmdError::plain(f));
-            continue;
         }
         if p.bool("record") {
             let line = format!("kubectl set image {}", args.join(" "));
             o.meta_mut().annotations.insert("kubernetes.io/change-cause".into(), line);
         }
-        if let Err(e) = apiserver::update(env.cluster, o) {
-            errors.push(CmdError::Api(e));
+        // An empty patch is skipped: nothing is sent and nothing printed.
+        if o == **obj {
             continue;
         }
-        env.println(&format!("{} image updated", name_of(obj)));
+        match send_update(env, o, dry) {
+            Ok(stored) => print_change(env, format.as_ref(), &stored, "image updated", dry)?,
+            Err(e) => errors.push(e),
+        }
     }
     finish(env, errors)
 }
@@ -113,5 +123,33 @@ mod tests {
         let s = c.store.get(Kind::StatefulSet, "default", "web").unwrap();
         assert_eq!(s.as_stateful_set().unwrap().spec.template.spec.containers[0].image, "nginx:1.25");
         assert_eq!(kubectl(&mut c, "set image sts/web foo=x").stderr, "error: unable to find container named \"foo\"\n");
+    }
+
+    #[test]
+    fn dry_runs_no_op_and_missing_containers() {
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 3)));
+        let image = |c: &crate::engine::sim::Cluster| {
+            let s = c.store.get(Kind::StatefulSet, "default", "web").unwrap();
+            s.as_stateful_set().unwrap().spec.template.spec.containers[0].image.clone()
+        };
+        let first = image(&c);
+        let o = kubectl(&mut c, "set image sts/web nginx=nginx:1.27 --dry-run=client");
+        assert_eq!(o.stdout, "statefulset.apps/web image updated (dry run)\n");
+        let o = kubectl(&mut c, "set image sts/web nginx=nginx:1.27 --dry-run=server -o jsonpath={.spec.template.spec.containers[0].image}");
+        assert_eq!(o.stdout, "nginx:1.27");
+        assert_eq!(image(&c), first);
+        // An empty patch is skipped without a word.
+        let o = kubectl(&mut c, &format!("set image sts/web nginx={first}"));
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("", "", 0));
+        // A missing container is an error, but the pairs that matched are patched.
+        let o = kubectl(&mut c, "set image sts/web nginx=nginx:1.28 sidecar=busybox");
+        assert_eq!(o.stdout, "statefulset.apps/web image updated\n");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("error: unable to find container named \"sidecar\"\n", 1));
+        assert_eq!(image(&c), "nginx:1.28");
+        assert_eq!(
+            kubectl(&mut c, "set image sts/web *=nginx nginx=nginx").stderr,
+            "error: all containers are already specified by *, but saw more than one container_name=container_image pairs\n"
+        );
     }
 }
