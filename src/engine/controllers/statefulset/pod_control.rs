@@ -316,14 +316,13 @@ pub fn create_persistent_volume_claims(c: &mut Cluster, owner: &Rc<Object>, set:
             None => {
                 // The API server ignores a submitted status: none is sent.
                 let claim = new_claim_request(set, template, name.clone());
-                let res = apiserver::create(c, Object::PersistentVolumeClaim(claim)).map(|_| ()).map_err(SyncError::from);
-                let err = res.err().map(|e| SyncError {
-                    message: format!("failed to create PVC {name}: {e}"),
-                    ..e
-                });
+                let err = apiserver::create(c, Object::PersistentVolumeClaim(claim)).err().map(SyncError::from);
                 if let Some(e) = &err {
-                    errs.push(e.clone());
+                    errs.push(SyncError { message: format!("failed to create PVC {name}: {e}"), ..e.clone() });
                 }
+                // The claim event carries the API error itself; only the returned error (and so
+                // the pod's FailedCreate event) gets the "failed to create PVC" prefix
+                // (stateful_pod_control.go `createPersistentVolumeClaims`).
                 if err.as_ref().is_none_or(|e| !e.already_exists) {
                     record_claim_event(c, owner, "create", set, &pod.metadata.name, &name, err.as_ref());
                 }

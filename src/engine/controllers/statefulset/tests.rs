@@ -428,6 +428,24 @@ fn a_claim_being_deleted_blocks_its_pod() {
     assert!(ev.count > 5, "{}", ev.count);
 }
 
+/// `createPersistentVolumeClaims` records the claim's FailedCreate with the API error itself;
+/// only the error it returns (and so the pod's FailedCreate) says "failed to create PVC …"
+/// (stateful_pod_control.go: the event gets the inner `err`, `errs` the wrapped one).
+#[test]
+fn an_invalid_claim_fails_the_claim_and_the_pod_with_upstream_messages() {
+    let mut c = cluster();
+    let mut s = web(1);
+    s.spec.volume_claim_templates[0].spec.access_modes.clear();
+    create(&mut c, s);
+    assert!(pod(&c, "web-0").is_none());
+    let invalid = "PersistentVolumeClaim \"www-web-0\" is invalid: spec.accessModes: Required value: at least 1 access mode is required";
+    let evs = events(&c);
+    let claim = format!("FailedCreate create Claim www-web-0 for Pod web-0 in StatefulSet web failed error: {invalid}");
+    let pod_ev = format!("FailedCreate create Pod web-0 in StatefulSet web failed error: failed to create PVC www-web-0: {invalid}");
+    assert!(evs.contains(&claim), "{evs:#?}");
+    assert!(evs.contains(&pod_ev), "{evs:#?}");
+}
+
 #[test]
 fn min_ready_seconds_delays_the_next_pod() {
     let mut c = cluster();
