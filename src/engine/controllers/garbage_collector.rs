@@ -150,6 +150,12 @@ fn orphan_dependents(c: &mut Cluster, owner: &Object) {
 
 /// Foreground deletion: delete every dependent; the owner stays (with `foregroundDeletion`)
 /// until no dependent with `blockOwnerDeletion: true` remains.
+///
+/// A dependent is itself deleted in the foreground only when it has dependents of its own;
+/// a leaf (a StatefulSet's pods and ControllerRevisions) goes with the default background
+/// propagation, so it never carries a `foregroundDeletion` finalizer (`attemptToDeleteItem`,
+/// garbagecollector.go: `len(waitingForDependentsDeletion) != 0 && item.dependentsLength() != 0`
+/// → Foreground, else Background).
 fn delete_dependents_in_foreground(c: &mut Cluster, owner: &Object) {
     let uid = owner.meta().uid.clone();
     let deps: Vec<ObjectKey> = c.store.dependents(&uid).cloned().collect();
@@ -172,7 +178,9 @@ fn delete_dependents_in_foreground(c: &mut Cluster, owner: &Object) {
                 subject(&dep),
                 format!("deleting {} before its owner {} (cascade=foreground)", subject(&dep), subject(owner)),
             );
-            let _ = apiserver::delete(c, &key, DeleteOptions { propagation: Propagation::Foreground, grace_period_seconds: None });
+            let has_dependents = c.store.dependents(&dep.meta().uid).next().is_some();
+            let propagation = if has_dependents { Propagation::Foreground } else { Propagation::Background };
+            let _ = apiserver::delete(c, &key, DeleteOptions { propagation, grace_period_seconds: None });
         }
     }
     if blocking == 0 {
@@ -272,6 +280,35 @@ mod tests {
         c.settle_default();
         assert!(!exists(&c, "dep-a"));
         assert!(c.store.get(Kind::Deployment, "default", "owner").is_none());
+    }
+
+    /// Upstream's GC deletes a dependent in the foreground only if it has dependents itself: a
+    /// leaf (here a scheduled pod, still terminating) never gets `foregroundDeletion`, while a
+    /// dependent with its own dependents does.
+    #[test]
+    fn foreground_deletes_leaf_dependents_in_the_background() {
+        let mut c = Cluster::new(ClusterConfig { nodes: Vec::new(), ..ClusterConfig::default() });
+        let owner = apiserver::create(&mut c, generic(Kind::Deployment, "owner")).map(|w| (*w.object).clone());
+        let owner = owner.expect("owner created");
+        let mut pod = crate::engine::api::Pod::default();
+        pod.metadata.name = "leaf".into();
+        pod.metadata.namespace = "default".into();
+        pod.spec.node_name = "node-9".into();
+        pod.spec.containers.push(crate::engine::api::Container { name: "app".into(), image: "busybox:1.36".into(), ..Default::default() });
+        let pod = owned_by(Object::Pod(pod), &owner, true);
+        apiserver::create(&mut c, pod).expect("pod created");
+        let mid = apiserver::create(&mut c, owned_by(generic(Kind::ConfigMap, "mid"), &owner, true)).expect("mid");
+        let mid = (*mid.object).clone();
+        apiserver::create(&mut c, owned_by(generic(Kind::ConfigMap, "grandchild"), &mid, true)).expect("grandchild");
+        c.settle_default();
+        let opts = DeleteOptions { propagation: Propagation::Foreground, grace_period_seconds: None };
+        apiserver::delete(&mut c, &ObjectKey::of(&owner), opts).expect("delete");
+        c.advance(c.config.timings.gc_latency_ms);
+        let leaf = c.store.get(Kind::Pod, "default", "leaf").expect("the pod terminates gracefully");
+        assert!(leaf.meta().deletion_timestamp.is_some());
+        assert!(leaf.meta().finalizers.is_empty(), "{:?}", leaf.meta().finalizers);
+        let mid = c.store.get(Kind::ConfigMap, "default", "mid").expect("mid waits for its own dependent");
+        assert_eq!(mid.meta().finalizers, vec![FOREGROUND_FINALIZER.to_string()]);
     }
 
     #[test]
