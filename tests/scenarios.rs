@@ -158,6 +158,30 @@ fn retention_when_scaled_delete_removes_claims_of_removed_replicas() {
 }
 
 #[test]
+fn scaling_back_up_waits_for_the_stale_claim_then_settles_with_a_fresh_one() {
+    // whenScaled: Delete, scaled 3 → 1 and straight back to 3 while myapp-2's claim still exists:
+    // the controller waits for the garbage collector, notices the deleted claim at its informer
+    // resync (it does not watch claims) and creates myapp-2 with a new claim. One wait does all of it.
+    let mut c = cluster();
+    let yaml = seed_with(|s| s.replace("  replicas: 3\n", "  replicas: 3\n  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Delete\n"));
+    create(&mut c, &yaml);
+    settle(&mut c);
+    let old_uid = |c: &stsplay::engine::sim::Cluster| {
+        c.store.get(Kind::PersistentVolumeClaim, "default", "myapp-storage-myapp-2").map(|o| o.meta().uid.clone())
+    };
+    let before = old_uid(&c).expect("claim of myapp-2");
+    kubectl(&mut c, "scale sts myapp --replicas=1");
+    step_until(&mut c, "myapp-2 is gone", |c| pod(c, "myapp-2").is_none());
+    assert_eq!(old_uid(&c).as_ref(), Some(&before), "the claim outlives its pod for a moment");
+    kubectl(&mut c, "scale sts myapp --replicas=3");
+    let report = settle(&mut c);
+    assert!(report.blocked.is_empty(), "{:?}", report.blocked);
+    assert_eq!(ready_pods(&c), vec!["myapp-0", "myapp-1", "myapp-2"]);
+    let after = old_uid(&c).expect("a fresh claim");
+    assert_ne!(after, before);
+}
+
+#[test]
 fn retention_when_deleted_delete_removes_claims_with_the_set() {
     let mut c = cluster();
     let yaml = seed_with(|s| {

@@ -167,14 +167,16 @@ fn delete_pod(c: &mut Cluster, pod: &Pod) {
 
 /// The controller does not watch claims; it notices a deleted claim on its next sync, at the
 /// latest at the informer resync. Only that resync is modelled (once per deleted claim of a set),
-/// rather than an endless 30s tick.
+/// rather than an endless 30s tick. When the claim belonged to a replica whose pod is missing
+/// (a stale claim the set waits for), that resync will create the pod, so it is real work and
+/// `sim wait` runs on to it; otherwise it is a background tick that never keeps a wait going.
 fn claim_deleted(c: &mut Cluster, claim: &Rc<Object>) {
     let m = claim.meta();
     let (rest, ordinal) = get_parent_name_and_ordinal(&m.name);
     if ordinal < 0 {
         return;
     }
-    let sets: Vec<ObjectKey> = c
+    let sets: Vec<(ObjectKey, bool)> = c
         .store
         .list(Kind::StatefulSet, Some(&m.namespace))
         .filter_map(|o| o.as_stateful_set())
@@ -183,10 +185,19 @@ fn claim_deleted(c: &mut Cluster, claim: &Rc<Object>) {
                 rest.strip_prefix(t.metadata.name.as_str()).and_then(|r| r.strip_prefix('-')) == Some(s.metadata.name.as_str())
             })
         })
-        .map(|s| set_key(&c.store, &s.metadata.namespace, &s.metadata.name))
+        .map(|s| {
+            let start = s.spec.start_ordinal() as i64;
+            let replica = (start..start + s.spec.replicas() as i64).contains(&ordinal);
+            let pod_missing = c.store.get(Kind::Pod, &m.namespace, &format!("{}-{ordinal}", s.metadata.name)).is_none();
+            (set_key(&c.store, &s.metadata.namespace, &s.metadata.name), replica && pod_missing)
+        })
         .collect();
-    for key in sets {
-        enqueue_recurring_after(c, key, RESYNC_PERIOD_MS);
+    for (key, unblocks) in sets {
+        if unblocks {
+            enqueue_after(c, key, RESYNC_PERIOD_MS);
+        } else {
+            enqueue_recurring_after(c, key, RESYNC_PERIOD_MS);
+        }
     }
 }
 
