@@ -192,6 +192,7 @@ fn apply_one(env: &mut Env, d: &Decoded, validate: Validation, dry: DryRun) -> C
     let current = live.to_value();
     let patch = three_way(kind, original.as_ref(), &modified, &current);
     if patch.as_object().is_some_and(Map::is_empty) {
+        warn_if_deleting(env, &live);
         return Ok(Applied::Unchanged((*live).clone()));
     }
     let patch_text = go_json(&patch);
@@ -224,7 +225,15 @@ fn apply_one(env: &mut Env, d: &Decoded, validate: Validation, dry: DryRun) -> C
     };
     let w = written.map_err(|e| wrap(CmdError::Api(e)))?;
     print_warnings(env, &w.warnings);
+    warn_if_deleting(env, &w.object);
     Ok(Applied::Configured((*w.object).clone()))
+}
+
+/// apply.go `WarnIfDeleting`: a patched object that carries a deletionTimestamp.
+fn warn_if_deleting(env: &mut Env, obj: &Object) {
+    if obj.meta().is_terminating() {
+        env.eprintln(&format!("Warning: Detected changes to resource {} which is currently being deleted.", obj.meta().name));
+    }
 }
 
 /// POST with kubectl's `error when creating "<file>"` wrapping; returns the stored object and

@@ -167,3 +167,27 @@ fn playground_lints() {
     let o = with_files(&mut c, "kubectl apply -f svc.yaml", &[("svc.yaml", svc)]);
     assert!(o.stderr.starts_with("Warning: playground: headless Service \"other\" selects app=nope"), "{}", o.stderr);
 }
+
+#[test]
+fn apply_warns_about_objects_being_deleted() {
+    let mut c = cluster();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  finalizers: [example.com/hold]\ndata:\n  a: \"1\"\n";
+    apply(&mut c, cm);
+    let mut o = (**c.store.get(Kind::ConfigMap, "default", "cfg").unwrap()).clone();
+    o.meta_mut().deletion_timestamp = Some(c.now);
+    let now = c.now;
+    c.store.update(o, now);
+    c.store.take_changes();
+    // apply.go WarnIfDeleting, after the (possibly empty) patch.
+    let stdin = |y: &str| Context { stdin: Some(y.into()), ..Context::default() };
+    let out = run(&mut c, "apply -f -", &stdin(cm));
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("configmap/cfg unchanged\n", "Warning: Detected changes to resource cfg which is currently being deleted.\n")
+    );
+    let out = run(&mut c, "apply -f -", &stdin(&cm.replace("\"1\"", "\"2\"")));
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("configmap/cfg configured\n", "Warning: Detected changes to resource cfg which is currently being deleted.\n")
+    );
+}

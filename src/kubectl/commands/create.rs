@@ -82,6 +82,12 @@ fn run(env: &mut Env, args: &[String], verb: Verb) -> CmdResult {
     let files = p.strings("filename");
     if files.is_empty() {
         return Err(match verb {
+            // create.go Run → cmdutil.DefaultSubCommandRun → RequireNoArguments: arguments that
+            // are no generator end the command before the help is printed.
+            Verb::Create if !p.args.is_empty() => CmdError::Raw(format!(
+                "Error: must specify one of -f and -k\n\nerror: unknown command {:?}\nSee 'kubectl create -h' for help and examples",
+                p.args.join(" ")
+            )),
             Verb::Create => CmdError::Raw(
                 "Error: must specify one of -f and -k\n\nCreate a resource from a file or from stdin.\n\n JSON and YAML formats are accepted.\n\nExamples:\n  # Create a pod using the data in pod.json\n  kubectl create -f ./pod.json\n\nUse \"kubectl create --help\" for the full list of options.".into(),
             ),
@@ -180,4 +186,22 @@ fn write_one(env: &mut Env, d: &Decoded, verb: Verb, validate: Validation, dry: 
     };
     print_warnings(env, &warnings);
     Ok(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn create_without_files() {
+        let mut c = cluster();
+        // create.go: "Error: must specify …", then DefaultSubCommandRun's RequireNoArguments.
+        let o = kubectl(&mut c, "create web.yaml");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+            ("", "Error: must specify one of -f and -k\n\nerror: unknown command \"web.yaml\"\nSee 'kubectl create -h' for help and examples\n", 1)
+        );
+        let o = kubectl(&mut c, "create");
+        assert!(o.stderr.starts_with("Error: must specify one of -f and -k\n\nCreate a resource from a file or from stdin.\n"), "{}", o.stderr);
+    }
 }

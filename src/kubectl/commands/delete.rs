@@ -70,6 +70,12 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if force && grace < 0 {
         grace = 0;
     }
+    // builder.go SelectAllParam, called after LabelSelectorParam/FieldSelectorParam: its error
+    // (with the trailing space) comes before any argument is looked at.
+    let non_empty = |f: &str| p.string(f).is_some_and(|s| !s.trim().is_empty());
+    if p.bool("all") && (non_empty("selector") || non_empty("field-selector")) {
+        return Err(CmdError::plain("setting 'all' parameter but found a non empty selector. "));
+    }
     if p.args.is_empty() && !super::manifests::has_files(&p) {
         return Err(CmdError::plain(NO_RESOURCES_ERROR));
     }
@@ -82,6 +88,13 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     }
     if matches!(ra.targets, Targets::Names(_)) && (all || selector.is_some()) {
         return Err(CmdError::plain("name cannot be provided when a selector is specified"));
+    }
+    // delete.go Validate (after Complete has built the request).
+    if let Some(o) = p.string("output").filter(|o| !o.is_empty() && *o != "name") {
+        return Err(CmdError::plain(format!("unexpected -o output mode: {o}. We only support '-o name'")));
+    }
+    if force && grace > 0 {
+        return Err(CmdError::plain("--force and --grace-period greater than 0 cannot be specified together"));
     }
     let opts = ListOptions {
         namespace: if p.bool("all-namespaces") { None } else { Some(env.namespace.clone()) },
@@ -101,7 +114,13 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let opts = DeleteOptions { propagation, grace_period_seconds: (grace >= 0).then_some(grace) };
     let mut deleted: Vec<(ObjectKey, String)> = Vec::new();
     let mut errors = fetched.errors;
+    // DeleteResult: with -n given (and not -A), the first cluster-scoped object gets a warning.
+    let mut warn_cluster_scope = env.explicit_namespace && !p.bool("all-namespaces");
     for obj in &fetched.objects {
+        if warn_cluster_scope && !obj.kind().info().namespaced {
+            env.eprintln("Warning: deleting cluster-scoped resources, not scoped to the provided namespace");
+            warn_cluster_scope = false;
+        }
         let key = ObjectKey::of(obj);
         if real {
             if let Err(e) = apiserver::delete(env.cluster, &key, opts) {
@@ -201,6 +220,30 @@ mod tests {
         assert_eq!(o.stdout, "No resources found\n");
         let o = kubectl(&mut c, "delete sts web --cascade=sideways");
         assert_eq!(o.stderr, "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n");
+    }
+
+    #[test]
+    fn validate_errors_and_cluster_scope_warning() {
+        let mut c = cluster();
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "web", now)));
+        // builder.go SelectAllParam.
+        let o = kubectl(&mut c, "delete pods --all -l app=web");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("error: setting 'all' parameter but found a non empty selector. \n", 1));
+        let o = kubectl(&mut c, "delete pods --all --field-selector=metadata.name=web-0");
+        assert_eq!(o.stderr, "error: setting 'all' parameter but found a non empty selector. \n");
+        // delete.go Validate.
+        let o = kubectl(&mut c, "delete pod web-0 -o yaml");
+        assert_eq!(o.stderr, "error: unexpected -o output mode: yaml. We only support '-o name'\n");
+        let o = kubectl(&mut c, "delete pod web-0 --force --grace-period=5");
+        assert_eq!(o.stderr, "error: --force and --grace-period greater than 0 cannot be specified together\n");
+        assert!(c.store.get(Kind::Pod, "default", "web-0").is_some());
+        // DeleteResult: -n names a namespace, the object has none.
+        let o = kubectl(&mut c, "delete node node-3 -n default --wait=false");
+        assert_eq!(
+            (o.stdout.as_str(), o.stderr.as_str()),
+            ("node \"node-3\" deleted\n", "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n")
+        );
     }
 
     #[test]

@@ -21,9 +21,49 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("pod-running-timeout", None, FlagKind::String),
 ];
 
+/// The annotation that names a pod's default container for `exec` and `logs`
+/// (`podcmd.DefaultContainerAnnotationName`).
+pub const DEFAULT_CONTAINER_ANNOTATION: &str = "kubectl.kubernetes.io/default-container";
+
+/// The names of a pod's ephemeral containers (kept as raw JSON).
+fn ephemeral_names(p: &Pod) -> Vec<String> {
+    let Some(v) = p.spec.ephemeral_containers.as_deref() else { return Vec::new() };
+    v.as_array()
+        .map(|a| a.iter().filter_map(|c| c.get("name").and_then(|n| n.as_str()).map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+/// Whether the pod has a container, init container or ephemeral container `name`
+/// (`podcmd.FindContainerByName`).
+pub fn has_container(p: &Pod, name: &str) -> bool {
+    p.spec.containers.iter().chain(p.spec.init_containers.iter()).any(|c| c.name == name)
+        || ephemeral_names(p).iter().any(|n| n == name)
+}
+
+/// `podcmd.AllContainerNames`: `app, debugger (ephem), init (init)`.
+pub fn all_container_names(p: &Pod) -> String {
+    let mut v: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+    v.extend(ephemeral_names(p).into_iter().map(|n| format!("{n} (ephem)")));
+    v.extend(p.spec.init_containers.iter().map(|c| format!("{} (init)", c.name)));
+    v.join(", ")
+}
+
+/// The first container, announced on stderr when the pod has others to choose from (shared by
+/// `podcmd.FindOrDefaultContainerByName` and `logsForObjectWithClient`).
+pub fn first_container_announced(env: &mut Env, p: &Pod, quiet: bool) -> String {
+    let first = p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+    let others = p.spec.containers.len() > 1 || !p.spec.init_containers.is_empty() || !ephemeral_names(p).is_empty();
+    if !quiet && others {
+        env.eprintln(&format!("Defaulted container {first:?} out of: {}", all_container_names(p)));
+    }
+    first
+}
+
 /// The pod and container a command runs in, checked the way `exec.go` checks them: the pod
-/// exists, is not completed, the container exists and is running.
-pub fn target(env: &Env, pod: &str, container: Option<&str>) -> CmdResult<(Pod, String)> {
+/// exists, is not completed, the container exists and is running. Without `-c` the container
+/// is `podcmd.FindOrDefaultContainerByName`'s: the one the default-container annotation names,
+/// else the first (with a `Defaulted container …` note unless `quiet`).
+pub fn target(env: &mut Env, pod: &str, container: Option<&str>, quiet: bool) -> CmdResult<(Pod, String)> {
     let name = pod.strip_prefix("pod/").or_else(|| pod.strip_prefix("pods/")).unwrap_or(pod);
     let Some(p) = env.cluster.store.get(Kind::Pod, &env.namespace, name).and_then(|o| o.as_pod()).cloned() else {
         return Err(CmdError::Api(ApiError::not_found(Kind::Pod, name)));
@@ -36,11 +76,19 @@ pub fn target(env: &Env, pod: &str, container: Option<&str>) -> CmdResult<(Pod, 
     }
     let ctr = match container {
         Some(c) => c.to_string(),
-        None => p.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
+        None => match p.metadata.annotations.get(DEFAULT_CONTAINER_ANNOTATION) {
+            Some(a) if !a.is_empty() && has_container(&p, a) => a.clone(),
+            _ => first_container_announced(env, &p, quiet),
+        },
     };
-    if !p.spec.containers.iter().any(|c| c.name == ctr) {
-        // The API server validates PodExecOptions.Container (kubectl does not check it).
+    if !has_container(&p, &ctr) {
+        // The API server validates PodExecOptions.Container (kubectl does not check it):
+        // `streamLocation` accepts any container, init or ephemeral one of the pod.
         return Err(CmdError::Raw(format!("Error from server (BadRequest): container {ctr} is not valid for pod {name}")));
+    }
+    if p.spec.node_name.is_empty() {
+        // streamLocation: nowhere to connect to yet.
+        return Err(CmdError::Raw(format!("Error from server (BadRequest): pod {name} does not have a host assigned")));
     }
     let running = p.status.container_statuses.iter().any(|s| s.name == ctr && s.state.running.is_some());
     if !running {
@@ -91,14 +139,16 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(CmdError::plain("pod, type/name or --filename must be specified"));
     };
     if before.len() > 1 {
-        return Err(CmdError::plain(
+        // exec.go Complete: a cmdutil.UsageErrorf.
+        return Err(super::usage_errorf(
+            "exec",
             "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
         ));
     }
     if argv.is_empty() {
         return Err(CmdError::plain("you must specify at least one command for the container"));
     }
-    let (pod, ctr) = target(env, pod, p.string("container"))?;
+    let (pod, ctr) = target(env, pod, p.string("container"), p.bool("quiet"))?;
     run_in(env, &pod, &ctr, argv)
 }
 
@@ -132,8 +182,12 @@ mod tests {
             out(&o),
             ("", "OCI runtime exec failed: exec failed: unable to start container process: exec: \"foo\": executable file not found in $PATH: unknown\ncommand terminated with exit code 126\n", 126)
         );
+        // exec.go Complete: cmdutil.UsageErrorf.
         let o = kubectl(&mut c, "exec web-0 ls");
-        assert_eq!(o.stderr, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n");
+        assert_eq!(
+            o.stderr,
+            "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n"
+        );
         let o = kubectl(&mut c, "exec web-0 -c sidecar -- ls");
         assert_eq!(o.stderr, "Error from server (BadRequest): container sidecar is not valid for pod web-0\n");
         assert_eq!(kubectl(&mut c, "exec web-0").stderr, "error: you must specify at least one command for the container\n");
@@ -143,6 +197,26 @@ mod tests {
         put(&mut c, Object::Pod(p));
         let o = kubectl(&mut c, "exec web-1 -it -- ls");
         assert_eq!(out(&o), ("", "error: unable to upgrade connection: container not found (\"nginx\")\n", 1));
+    }
+
+    #[test]
+    fn default_container() {
+        let mut c = web();
+        let mut p = running_pod("web-1", "nginx", c.now);
+        let mut side = p.spec.containers[0].clone();
+        side.name = "sidecar".into();
+        p.spec.containers = vec![p.spec.containers[0].clone(), side].into();
+        put(&mut c, Object::Pod(p.clone()));
+        // podcmd.FindOrDefaultContainerByName: the first container, with a note unless -q.
+        let o = kubectl(&mut c, "exec web-1 -- hostname");
+        assert_eq!(o.stderr, "Defaulted container \"nginx\" out of: nginx, sidecar\n");
+        assert_eq!(kubectl(&mut c, "exec -q web-1 -- hostname").stderr, "");
+        // The default-container annotation chooses silently (sidecar has no status: not running).
+        p.metadata.name = "web-2".into();
+        p.metadata.annotations.insert("kubectl.kubernetes.io/default-container".into(), "sidecar".into());
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "exec web-2 -- hostname");
+        assert_eq!(o.stderr, "error: unable to upgrade connection: container not found (\"sidecar\")\n");
     }
 
     #[test]

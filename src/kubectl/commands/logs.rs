@@ -3,6 +3,7 @@
 //! nginx's `[notice]` lines once per start; a run that ended (a crash) also prints how it ended.
 //! `--previous` shows the run in `lastState.terminated`. Other images log nothing.
 
+use super::exec::{first_container_announced, has_container, DEFAULT_CONTAINER_ANNOTATION};
 use super::parse_flags;
 use crate::engine::api::{ContainerStatus, Kind, Time};
 use crate::engine::error::ApiError;
@@ -83,29 +84,65 @@ fn current_lines(image: &str, s: &ContainerStatus, pod: &str) -> CmdResult<Vec<S
         return Ok(run_lines(image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))));
     }
     let reason = s.state.waiting.as_ref().map(|w| w.reason.clone()).filter(|r| !r.is_empty()).unwrap_or_else(|| "ContainerCreating".into());
+    // kubelet validateContainerLogStatus words the two image-pull reasons.
+    let reason = match reason.as_str() {
+        "ErrImagePull" => "image can't be pulled".to_string(),
+        "ImagePullBackOff" => "trying and failing to pull image".to_string(),
+        _ => reason,
+    };
     Err(bad_request(format!("container {:?} in pod {pod:?} is waiting to start: {reason}", s.name)))
 }
+
+/// `logsUsageErrStr` (`logs.go`).
+const USAGE_ERROR: &str =
+    "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
 
 /// `kubectl logs POD [-c CONTAINER] [--previous] [--tail N]`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "logs", args, FLAGS)?;
+    // logs.go Complete: the argument count, then the pod; Validate; then RunLogs.
     let Some(name) = p.args.first() else {
-        return Err(super::usage_errorf("logs", "expected 'logs [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"));
+        return Err(super::usage_errorf("logs", USAGE_ERROR));
     };
     if p.args.len() > 2 {
-        return Err(super::usage_errorf("logs", "expected 'logs [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command"));
+        return Err(super::usage_errorf("logs", USAGE_ERROR));
     }
     let name = name.strip_prefix("pod/").or_else(|| name.strip_prefix("pods/")).unwrap_or(name);
     let Some(pod) = env.cluster.store.get(Kind::Pod, &env.namespace, name).and_then(|o| o.as_pod()).cloned() else {
         return Err(CmdError::Api(ApiError::not_found(Kind::Pod, name)));
     };
-    let ctr = p.string("container").or(p.args.get(1).map(|s| s.as_str()));
-    let ctr = match ctr {
+    if p.has("container") && p.args.len() == 2 {
+        return Err(CmdError::plain("only one of -c or an inline [CONTAINER] arg is allowed"));
+    }
+    if p.int("tail").is_some_and(|t| t < -1) {
+        return Err(CmdError::plain("--tail must be greater than or equal to -1"));
+    }
+    // logsForObjectWithClient: the default-container annotation, else the first container.
+    let ctr = match p.string("container").or(p.args.get(1).map(|s| s.as_str())) {
         Some(c) => c.to_string(),
-        None => pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default(),
+        None => {
+            let annotated = pod.metadata.annotations.get(DEFAULT_CONTAINER_ANNOTATION).filter(|a| !a.is_empty());
+            match annotated {
+                Some(a) if has_container(&pod, a) => a.clone(),
+                Some(a) => {
+                    env.eprintln(&format!("Default container name {a:?} not found in pod {name}"));
+                    first_container_announced(env, &pod, false)
+                }
+                None => first_container_announced(env, &pod, false),
+            }
+        }
     };
+    if !has_container(&pod, &ctr) {
+        // Checked by kubectl itself, so a plain error (not the API server's BadRequest).
+        return Err(CmdError::plain(format!("container {ctr} is not valid for pod {name}")));
+    }
+    if pod.spec.node_name.is_empty() {
+        // LogLocation: a pod not yet scheduled has no log location, and the stream is empty.
+        return Ok(());
+    }
     let Some(spec) = pod.spec.containers.iter().chain(pod.spec.init_containers.iter()).find(|c| c.name == ctr) else {
-        return Err(bad_request(format!("container {ctr} is not valid for pod {name}")));
+        // An ephemeral container: the playground never starts one.
+        return Err(bad_request(format!("container {ctr:?} in pod {name:?} is waiting to start: ContainerCreating")));
     };
     let status = pod.status.container_statuses.iter().chain(pod.status.init_container_statuses.iter()).find(|s| s.name == ctr);
     let lines = match (status, p.bool("previous")) {
@@ -148,8 +185,9 @@ mod tests {
         assert_eq!(o.stderr, "Error from server (BadRequest): previous terminated container \"nginx\" in pod \"web-0\" not found\n");
         let o = kubectl(&mut c, "logs nope");
         assert_eq!(o.stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+        // logsForObjectWithClient checks the container itself.
         let o = kubectl(&mut c, "logs web-0 -c x");
-        assert_eq!(o.stderr, "Error from server (BadRequest): container x is not valid for pod web-0\n");
+        assert_eq!(o.stderr, "error: container x is not valid for pod web-0\n");
 
         let mut p = running_pod("web-1", "nginx", now);
         p.status.container_statuses[0].state =
@@ -171,5 +209,84 @@ mod tests {
         let want = format!("{t} [emerg] 1#1: exiting with status 1\n");
         assert_eq!(kubectl(&mut c, "logs web-2 --previous --tail=1").stdout, want);
         assert_eq!(kubectl(&mut c, "logs web-2 --tail=1").stdout, want);
+    }
+
+    #[test]
+    fn argument_checks_and_default_container() {
+        let mut c = cluster();
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "nginx", now)));
+        // logs.go logsUsageErrStr.
+        let o = kubectl(&mut c, "logs");
+        assert_eq!(
+            o.stderr,
+            "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n"
+        );
+        // logs.go Validate.
+        let o = kubectl(&mut c, "logs web-0 nginx -c nginx");
+        assert_eq!(o.stderr, "error: only one of -c or an inline [CONTAINER] arg is allowed\n");
+        let o = kubectl(&mut c, "logs web-0 --tail=-2");
+        assert_eq!(o.stderr, "error: --tail must be greater than or equal to -1\n");
+        assert_eq!(kubectl(&mut c, "logs web-0 --tail=-1").stdout.lines().count(), 14);
+
+        // logsForObjectWithClient: the first container, announced when there are others.
+        let mut p = running_pod("web-1", "nginx", now);
+        let mut side = p.spec.containers[0].clone();
+        side.name = "sidecar".into();
+        side.image = "busybox".into();
+        let mut init = side.clone();
+        init.name = "setup".into();
+        p.spec.containers = vec![p.spec.containers[0].clone(), side].into();
+        p.spec.init_containers = vec![init];
+        put(&mut c, Object::Pod(p.clone()));
+        let o = kubectl(&mut c, "logs web-1 --tail=1");
+        assert_eq!(o.stderr, "Defaulted container \"nginx\" out of: nginx, sidecar, setup (init)\n");
+        assert_eq!(o.stdout.lines().count(), 1);
+        // The default-container annotation picks one without a word; a wrong one is reported.
+        p.metadata.name = "web-2".into();
+        p.metadata.annotations.insert("kubectl.kubernetes.io/default-container".into(), "sidecar".into());
+        put(&mut c, Object::Pod(p.clone()));
+        let o = kubectl(&mut c, "logs web-2");
+        assert_eq!(o.stderr, "Error from server (BadRequest): container \"sidecar\" in pod \"web-2\" is waiting to start: ContainerCreating\n");
+        p.metadata.name = "web-3".into();
+        p.metadata.annotations.insert("kubectl.kubernetes.io/default-container".into(), "gone".into());
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "logs web-3 --tail=0");
+        assert_eq!(
+            o.stderr,
+            "Default container name \"gone\" not found in pod web-3\nDefaulted container \"nginx\" out of: nginx, sidecar, setup (init)\n"
+        );
+    }
+
+    #[test]
+    fn waiting_reasons_and_unscheduled_pods() {
+        let mut c = cluster();
+        let now = c.now;
+        // kubelet validateContainerLogStatus.
+        for (i, (reason, says)) in [
+            ("ErrImagePull", "image can't be pulled"),
+            ("ImagePullBackOff", "trying and failing to pull image"),
+            ("PodInitializing", "PodInitializing"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut p = running_pod(&format!("web-{i}"), "nginx", now);
+            p.status.container_statuses[0].state =
+                ContainerState { waiting: Some(ContainerStateWaiting { reason: reason.into(), ..Default::default() }), ..Default::default() };
+            put(&mut c, Object::Pod(p));
+            let o = kubectl(&mut c, &format!("logs web-{i}"));
+            assert_eq!(o.stderr, format!("Error from server (BadRequest): container \"nginx\" in pod \"web-{i}\" is waiting to start: {says}\n"));
+        }
+        // LogLocation: no node yet, so nothing to read.
+        let mut p = running_pod("pending", "nginx", now);
+        p.spec.node_name.clear();
+        p.status = PodStatus { phase: "Pending".into(), ..Default::default() };
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "logs pending");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("", "", 0));
+        // streamLocation refuses an exec there.
+        let o = kubectl(&mut c, "exec pending -- ls");
+        assert_eq!(o.stderr, "Error from server (BadRequest): pod pending does not have a host assigned\n");
     }
 }

@@ -33,6 +33,12 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if replicas < 0 {
         return Err(CmdError::plain("The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"));
     }
+    // scale.go Validate.
+    let current_replicas = p.int("current-replicas").unwrap_or(-1);
+    if current_replicas < -1 {
+        return Err(CmdError::plain("The --current-replicas must specify an integer of -1 or greater"));
+    }
+    let resource_version = p.string("resource-version").unwrap_or("").to_string();
     if p.args.is_empty() && !super::manifests::has_files(&p) {
         return Err(CmdError::plain(super::delete::NO_RESOURCES_ERROR));
     }
@@ -43,7 +49,17 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         field_selector: None,
     };
     let fetched = fetch(env, &ra.targets, &opts, false)?;
-    let mut errors = fetched.errors;
+    let errors = fetched.errors;
+    // scale.go RunScale: these checks come before anything is scaled.
+    if !resource_version.is_empty() && fetched.objects.len() > 1 {
+        return Err(CmdError::plain("cannot use --resource-version with multiple resources"));
+    }
+    if fetched.objects.is_empty() {
+        if errors.is_empty() {
+            return Err(CmdError::plain("no objects passed to scale"));
+        }
+        return finish(env, errors);
+    }
     let dry = dry_run(env, &p)?;
     let format = parse_change_output(&p)?;
     for obj in &fetched.objects {
@@ -69,20 +85,20 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
             }
             _ => {
                 // Only kinds with a scale subresource can be scaled.
-                errors.push(CmdError::Raw("Error from server (NotFound): the server could not find the requested resource".into()));
-                continue;
+                return Err(CmdError::Raw("Error from server (NotFound): the server could not find the requested resource".into()));
             }
         };
-        if let Some(want) = p.int("current-replicas").filter(|w| *w >= 0) {
-            if want != current {
-                errors.push(CmdError::plain(format!("Expected replicas to be {want}, was {current}")));
-                continue;
-            }
+        // RunScale returns the first failed scale at once (the remaining objects are left
+        // alone and the lookup errors are not printed); the preconditions are
+        // `ScalePrecondition.validate` (kubectl/pkg/scale/scale.go).
+        if current_replicas != -1 && current_replicas != current {
+            return Err(CmdError::plain(format!("Expected replicas to be {current_replicas}, was {current}")));
         }
-        if let Err(e) = send_update(env, o, dry) {
-            errors.push(e);
-            continue;
+        let rv = &obj.meta().resource_version;
+        if !resource_version.is_empty() && *rv != resource_version {
+            return Err(CmdError::plain(format!("Expected resource version to be {resource_version}, was {rv}")));
         }
+        send_update(env, o, dry)?;
         print_change(env, format.as_ref(), obj, "scaled", dry)?;
     }
     finish(env, errors)
@@ -112,6 +128,31 @@ mod tests {
         assert_eq!(o.stderr, "error: Expected replicas to be 3, was 5\n");
         let o = kubectl(&mut c, "scale sts nope --replicas=2");
         assert_eq!(o.stderr, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+    }
+
+    #[test]
+    fn preconditions_and_empty_selection() {
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 3)));
+        put(&mut c, Object::StatefulSet(sts("db", 1)));
+        // scale.go Validate.
+        let o = kubectl(&mut c, "scale sts web --replicas=2 --current-replicas=-2");
+        assert_eq!((o.stderr.as_str(), o.exit_code), ("error: The --current-replicas must specify an integer of -1 or greater\n", 1));
+        // RunScale: nothing selected.
+        let o = kubectl(&mut c, "scale sts -l app=none --replicas=2");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("", "error: no objects passed to scale\n", 1));
+        // ScalePrecondition.validate: the resource version.
+        let rv = c.store.get(Kind::StatefulSet, "default", "web").unwrap().meta().resource_version.clone();
+        let o = kubectl(&mut c, "scale sts web --replicas=2 --resource-version=1");
+        assert_eq!(o.stderr, format!("error: Expected resource version to be 1, was {rv}\n"));
+        let o = kubectl(&mut c, &format!("scale sts web --replicas=2 --resource-version={rv}"));
+        assert_eq!(o.stdout, "statefulset.apps/web scaled\n");
+        let o = kubectl(&mut c, "scale sts web db --replicas=2 --resource-version=1");
+        assert_eq!(o.stderr, "error: cannot use --resource-version with multiple resources\n");
+        // The first failed precondition ends the command: db is not scaled.
+        let o = kubectl(&mut c, "scale sts web db --replicas=4 --current-replicas=3");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("", "error: Expected replicas to be 3, was 2\n"));
+        assert_eq!(c.store.get(Kind::StatefulSet, "default", "db").unwrap().as_stateful_set().unwrap().spec.replicas, Some(1));
     }
 
     #[test]
