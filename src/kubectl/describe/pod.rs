@@ -696,6 +696,32 @@ Events:                       <none>
     }
 
     #[test]
+    fn runtime_class_and_seccomp_profiles() {
+        // describePod: "Runtime Class Name" after the priority lines, the pod's SeccompProfile
+        // (LocalhostProfile for Localhost) before IP; describeContainerBasicInfo: the
+        // container's after its host ports.
+        let mut c = cluster();
+        let now = c.now;
+        let mut p = running_pod("web-0", "web", now);
+        p.spec.runtime_class_name = Some(serde_json::json!("gvisor").into());
+        p.spec.security_context = Some(serde_json::json!({"seccompProfile": {"type": "RuntimeDefault"}}).into());
+        let mut containers = p.spec.containers.to_vec();
+        containers[0].security_context =
+            Some(serde_json::json!({"seccompProfile": {"type": "Localhost", "localhostProfile": "profiles/nginx.json"}}).into());
+        p.spec.containers = containers.into();
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "describe pod web-0");
+        assert!(o.stdout.starts_with("Name:                web-0\nNamespace:           default\nRuntime Class Name:  gvisor\n"), "{}", o.stdout);
+        assert!(o.stdout.contains("Status:              Running\nSeccompProfile:      RuntimeDefault\nIP:                  10.244.1.5\n"), "{}", o.stdout);
+        let want = "    Host Port:           <none>
+    SeccompProfile:      Localhost
+      LocalhostProfile:  profiles/nginx.json
+    State:               Running
+";
+        assert!(o.stdout.contains(want), "{}", o.stdout);
+    }
+
+    #[test]
     fn projected_and_downward_api_volumes_like_upstream() {
         // describe.go printProjectedVolumeSource: one line per source (the service-account token
         // volume every pod gets), `Optional:` as a plain bool; printDownwardAPIVolumeSource. The
