@@ -230,8 +230,63 @@ pub fn finish(env: &mut Env, mut errors: Vec<CmdError>) -> CmdResult {
     }
 }
 
-/// `--sort-by=<jsonpath>` (`RuntimeSorter`): numbers numerically, strings lexically,
-/// objects without the field first.
+/// `sortorder.NaturalLess` (kubectl's `isLess` for strings, after fvbommel/sortorder): digit runs
+/// compare as numbers (fewer leading zeros first on a tie), digits sort before other bytes, and
+/// other bytes compare bytewise — so `web-2` sorts before `web-10`.
+fn natural_less(s1: &str, s2: &str) -> bool {
+    let (a, b) = (s1.as_bytes(), s2.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (d1, d2) = (a[i].is_ascii_digit(), b[j].is_ascii_digit());
+        if d1 != d2 {
+            return d1;
+        }
+        if !d1 {
+            if a[i] != b[j] {
+                return a[i] < b[j];
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        while i < a.len() && a[i] == b'0' {
+            i += 1;
+        }
+        while j < b.len() && b[j] == b'0' {
+            j += 1;
+        }
+        let (nz1, nz2) = (i, j);
+        while i < a.len() && a[i].is_ascii_digit() {
+            i += 1;
+        }
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if i - nz1 != j - nz2 {
+            return i - nz1 < j - nz2;
+        }
+        if a[nz1..i] != b[nz2..j] {
+            return a[nz1..i] < b[nz2..j];
+        }
+        if nz1 != nz2 {
+            return nz1 < nz2;
+        }
+    }
+    a.len() < b.len()
+}
+
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if natural_less(a, b) {
+        std::cmp::Ordering::Less
+    } else if natural_less(b, a) {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
+    }
+}
+
+/// `--sort-by=<jsonpath>` (`RuntimeSorter`): numbers numerically, strings in natural order
+/// (`isLess` uses `sortorder.NaturalLess`), objects without the field first.
 fn sort_by(objects: &mut [Rc<Object>], field: &str) -> CmdResult {
     let path = if field.starts_with('{') { field.to_string() } else { format!("{{{field}}}") };
     let t = jsonpath::parse(&path).map_err(CmdError::Plain)?;
@@ -246,7 +301,7 @@ fn sort_by(objects: &mut [Rc<Object>], field: &str) -> CmdResult {
         .collect();
     crate::util::sort::sort_by(&mut keyed, |(a, _), (b, _)| match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-        _ => a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")),
+        _ => natural_cmp(a.as_str().unwrap_or(""), b.as_str().unwrap_or("")),
     });
     for (slot, (_, o)) in objects.iter_mut().zip(keyed) {
         *slot = o;
@@ -270,6 +325,23 @@ mod tests {
         put(&mut c, Object::Pod(running_pod("web-1", "web", now)));
         c.now = c.now.plus_secs(45);
         c
+    }
+
+    #[test]
+    fn sort_by_uses_natural_order_for_strings() {
+        // kubectl/pkg/cmd/get/sorter.go isLess: strings compare with sortorder.NaturalLess.
+        use super::natural_less;
+        assert!(natural_less("web-2", "web-10"));
+        assert!(!natural_less("web-10", "web-2"));
+        assert!(natural_less("a2", "a02"));
+        assert!(natural_less("1x", "x"));
+        assert!(natural_less("web", "web-0"));
+        let mut c = setup();
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-10", "web", now)));
+        put(&mut c, Object::Pod(running_pod("web-2", "web", now)));
+        let o = kubectl(&mut c, "get pods --sort-by=.metadata.name -o name");
+        assert_eq!(o.stdout, "pod/web-0\npod/web-1\npod/web-2\npod/web-10\n");
     }
 
     #[test]

@@ -108,7 +108,8 @@ pub fn print_labels_multiline(w: &mut PrefixWriter, title: &str, labels: &crate:
     print_labels_multiline_with_indent(w, "", title, "\t", labels);
 }
 
-const MAX_ANNOTATION_LEN: usize = 140;
+/// `maxAnnotationLen`: longest annotation or attribute line describe prints whole.
+pub const MAX_ANNOTATION_LEN: usize = 140;
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 fn shorten(s: &str, max: usize) -> String {

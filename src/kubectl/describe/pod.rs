@@ -99,8 +99,83 @@ fn describe_resources(w: &mut PrefixWriter, c: &Container) {
     }
 }
 
-/// `describeContainers`: one block per container, with live status when known.
-pub fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Container], statuses: &[ContainerStatus], space: &str) {
+/// `describeContainerPorts` / `describeContainerHostPorts`: `port/PROTO`, with ` (name)` for a
+/// named port (kubernetes#133018, kubectl 1.34+), comma-joined.
+fn describe_container_ports(c: &Container, host: bool) -> String {
+    c.ports
+        .iter()
+        .map(|p| {
+            let port = if host { p.host_port.unwrap_or(0) } else { p.container_port };
+            let s = format!("{port}/{}", p.protocol);
+            if p.name.is_empty() {
+                s
+            } else {
+                format!("{s} ({})", p.name)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `EnvValueRetriever`: kubectl resolves a `fieldRef` through its client scheme, which knows only
+/// the default field selectors (`metadata.name`, `metadata.namespace`); anything else is "".
+fn env_field_value(pod: Option<&Pod>, field_path: &str) -> String {
+    match (pod, field_path) {
+        (Some(p), "metadata.name") => p.metadata.name.clone(),
+        (Some(p), "metadata.namespace") => p.metadata.namespace.clone(),
+        _ => String::new(),
+    }
+}
+
+/// `kubectlresourcehelper.ExtractContainerResourceValue`: a `resourceFieldRef`'s value as the
+/// ceiling of the container's request or limit over the divisor (default 1) — in millicores for
+/// CPU, in units for the rest; an absent resource counts as 0, an unsupported one prints "".
+fn container_resource_value(c: &Container, resource: &str, divisor: Option<&Value>) -> String {
+    use crate::engine::volumes::parse_quantity;
+    let Some((kind, name)) = resource.split_once('.') else { return String::new() };
+    if !matches!(kind, "limits" | "requests") {
+        return String::new();
+    }
+    let cpu = name == "cpu";
+    if !(cpu || name == "memory" || name == "ephemeral-storage" || name.starts_with("hugepages-")) {
+        return String::new();
+    }
+    let amount = c.resources.as_deref().and_then(|r| r.get(kind)).and_then(|m| m.get(name)).and_then(parse_quantity).unwrap_or(0.0);
+    let divisor = divisor.and_then(parse_quantity).filter(|d| *d > 0.0).unwrap_or(1.0);
+    // Quantity.MilliValue and Value round up.
+    let (a, d) = if cpu { ((amount * 1000.0).ceil(), (divisor * 1000.0).ceil()) } else { (amount.ceil(), divisor.ceil()) };
+    format!("{}", (a / d).ceil() as i64)
+}
+
+/// `describeContainerEnvFrom`: one line per source, `name<TAB>Kind[ with prefix 'p']<TAB>Optional: b`.
+fn describe_container_env_from(w: &mut PrefixWriter, env_from: &[Value]) {
+    let none = if env_from.is_empty() { "\t<none>" } else { "" };
+    w.write(LEVEL_2, &format!("Environment Variables from:{none}\n"));
+    for e in env_from {
+        let (from, r) = match (e.get("configMapRef"), e.get("secretRef")) {
+            (Some(r), _) => ("ConfigMap", Some(r)),
+            (None, Some(r)) => ("Secret", Some(r)),
+            _ => ("", None),
+        };
+        let name = r.and_then(|r| r.get("name")).and_then(|v| v.as_str()).unwrap_or("");
+        let optional = r.and_then(|r| r.get("optional")).and_then(|v| v.as_bool()).unwrap_or(false);
+        match e.get("prefix").and_then(|v| v.as_str()).filter(|p| !p.is_empty()) {
+            None => w.write(LEVEL_3, &format!("{name}\t{from}\tOptional: {optional}\n")),
+            Some(prefix) => w.write(LEVEL_3, &format!("{name}\t{from} with prefix '{prefix}'\tOptional: {optional}\n")),
+        }
+    }
+}
+
+/// `describeContainers`: one block per container, with live status when known. `pod` resolves
+/// `fieldRef` environment values (`EnvValueRetriever`); pod templates pass `None`.
+pub fn describe_containers(
+    w: &mut PrefixWriter,
+    label: &str,
+    containers: &[Container],
+    statuses: &[ContainerStatus],
+    space: &str,
+    pod: Option<&Pod>,
+) {
     let none = if containers.is_empty() { " <none>" } else { "" };
     w.write(LEVEL_0, &format!("{space}{label}:{none}\n"));
     for c in containers {
@@ -114,29 +189,31 @@ pub fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Cont
         if let Some(s) = status {
             w.write(LEVEL_2, &format!("Image ID:\t{}\n", s.image_id));
         }
-        let ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol)).collect();
-        let host_ports: Vec<String> = c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol)).collect();
+        // describeContainerBasicInfo: "Ports"/"Host Ports" when the list has a comma. It prints no
+        // restart policy, not even a sidecar's.
         let or_none = |s: String| if s.is_empty() { "<none>".to_string() } else { s };
-        if ports.len() > 1 {
-            w.write(LEVEL_2, &format!("Ports:\t{}\n", ports.join(", ")));
-            w.write(LEVEL_2, &format!("Host Ports:\t{}\n", host_ports.join(", ")));
+        let ports = describe_container_ports(c, false);
+        if ports.contains(',') {
+            w.write(LEVEL_2, &format!("Ports:\t{ports}\n"));
         } else {
-            w.write(LEVEL_2, &format!("Port:\t{}\n", or_none(ports.join(", "))));
-            w.write(LEVEL_2, &format!("Host Port:\t{}\n", or_none(host_ports.join(", "))));
+            w.write(LEVEL_2, &format!("Port:\t{}\n", or_none(ports)));
         }
-        if !c.restart_policy.is_empty() {
-            w.write(LEVEL_2, &format!("Restart Policy:\t{}\n", c.restart_policy));
+        let host_ports = describe_container_ports(c, true);
+        if host_ports.contains(',') {
+            w.write(LEVEL_2, &format!("Host Ports:\t{host_ports}\n"));
+        } else {
+            w.write(LEVEL_2, &format!("Host Port:\t{}\n", or_none(host_ports)));
         }
-        if !c.command.is_empty() {
-            w.write(LEVEL_2, "Command:\n");
-            for x in &c.command {
-                w.write(LEVEL_3, &format!("{x}\n"));
-            }
-        }
-        if !c.args.is_empty() {
-            w.write(LEVEL_2, "Args:\n");
-            for x in &c.args {
-                w.write(LEVEL_3, &format!("{x}\n"));
+        describe_seccomp_profile(w, c.security_context.as_deref(), LEVEL_2);
+        // describeContainerCommand: each element split at its line breaks.
+        for (title, list) in [("Command", &c.command), ("Args", &c.args)] {
+            if !list.is_empty() {
+                w.write(LEVEL_2, &format!("{title}:\n"));
+                for x in list {
+                    for line in x.split('\n') {
+                        w.write(LEVEL_3, &format!("{line}\n"));
+                    }
+                }
             }
         }
         if let Some(s) = status {
@@ -153,29 +230,40 @@ pub fn describe_containers(w: &mut PrefixWriter, label: &str, containers: &[Cont
                 w.write(LEVEL_2, &format!("{t}:\t{}\n", describe_probe(p)));
             }
         }
+        if let Some(from) = c.env_from.as_deref().and_then(|v| v.as_array()).filter(|a| !a.is_empty()) {
+            describe_container_env_from(w, from);
+        }
         let none = if c.env.is_empty() { "\t<none>" } else { "" };
         w.write(LEVEL_2, &format!("Environment:{none}\n"));
         for e in &c.env {
             match (&e.value_from, &e.value) {
                 (Some(from), _) => {
-                    let text = if let Some(r) = from.get("configMapKeyRef") {
-                        format!(
-                            "<set to the key '{}' of config map '{}'>",
-                            r.get("key").and_then(|v| v.as_str()).unwrap_or(""),
-                            r.get("name").and_then(|v| v.as_str()).unwrap_or("")
-                        )
+                    // describeContainerEnvVars: fieldRef as "value (apiVersion:path)", the key
+                    // references with their Optional flag.
+                    let s = |r: &Value, k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                    let optional = |r: &Value| r.get("optional").and_then(|v| v.as_bool()).unwrap_or(false);
+                    if let Some(r) = from.get("fieldRef") {
+                        let path = s(r, "fieldPath");
+                        let api = r.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("v1");
+                        w.write(LEVEL_3, &format!("{}:\t{} ({api}:{path})\n", e.name, env_field_value(pod, &path)));
+                    } else if let Some(r) = from.get("resourceFieldRef") {
+                        let resource = s(r, "resource");
+                        let mut value = container_resource_value(c, &resource, r.get("divisor"));
+                        if value == "0" && (resource == "limits.cpu" || resource == "limits.memory") {
+                            value = "node allocatable".into();
+                        }
+                        w.write(LEVEL_3, &format!("{}:\t{value} ({resource})\n", e.name));
                     } else if let Some(r) = from.get("secretKeyRef") {
-                        format!(
-                            "<set to the key '{}' in secret '{}'>",
-                            r.get("key").and_then(|v| v.as_str()).unwrap_or(""),
-                            r.get("name").and_then(|v| v.as_str()).unwrap_or("")
-                        )
-                    } else if let Some(r) = from.get("fieldRef") {
-                        format!("({}:{})", r.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("v1"), r.get("fieldPath").and_then(|v| v.as_str()).unwrap_or(""))
-                    } else {
-                        String::new()
-                    };
-                    w.write(LEVEL_3, &format!("{}:\t{text}\n", e.name));
+                        w.write(
+                            LEVEL_3,
+                            &format!("{}:\t<set to the key '{}' in secret '{}'>\tOptional: {}\n", e.name, s(r, "key"), s(r, "name"), optional(r)),
+                        );
+                    } else if let Some(r) = from.get("configMapKeyRef") {
+                        w.write(
+                            LEVEL_3,
+                            &format!("{}:\t<set to the key '{}' of config map '{}'>\tOptional: {}\n", e.name, s(r, "key"), s(r, "name"), optional(r)),
+                        );
+                    }
                 }
                 (None, v) => {
                     for (i, s) in v.clone().unwrap_or_default().split('\n').enumerate() {
@@ -330,6 +418,43 @@ pub fn print_tolerations(w: &mut PrefixWriter, title: &str, tolerations: Option<
     }
 }
 
+/// `describeTopologySpreadConstraints`: sorted by topology key, one line each; nothing when
+/// the pod has none.
+fn describe_topology_spread_constraints(w: &mut PrefixWriter, tscs: Option<&Value>, space: &str) {
+    let mut list = tscs.and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    if list.is_empty() {
+        return;
+    }
+    let key = |t: &Value| t.get("topologyKey").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    crate::util::sort::sort_by(&mut list, |a, b| key(a).cmp(&key(b)));
+    w.write(LEVEL_0, &format!("{space}Topology Spread Constraints:\t"));
+    for (i, t) in list.iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_0, &format!("{space}\t"));
+        }
+        let when = t.get("whenUnsatisfiable").and_then(|v| v.as_str()).unwrap_or("");
+        let skew = t.get("maxSkew").and_then(|v| v.as_i64()).unwrap_or(0);
+        let mut line = format!("{}:{when} when max skew {skew} is exceeded", key(t));
+        if let Some(sel) = t.get("labelSelector").filter(|s| !s.is_null()) {
+            let sel: crate::engine::api::LabelSelector = crate::engine::api::from_value(sel.clone()).unwrap_or_default();
+            line.push_str(&format!(" for selector {}", crate::kubectl::selector::format_label_selector(&sel)));
+        }
+        w.write(LEVEL_0, &format!("{line}\n"));
+    }
+}
+
+/// The `SeccompProfile:` line (and `LocalhostProfile:` under it) of a pod's or a container's
+/// security context, as `describePod` and `describeContainerBasicInfo` print them.
+fn describe_seccomp_profile(w: &mut PrefixWriter, security_context: Option<&Value>, level: usize) {
+    let Some(profile) = security_context.and_then(|s| s.get("seccompProfile")).filter(|p| !p.is_null()) else { return };
+    let type_ = profile.get("type").and_then(|v| v.as_str()).unwrap_or("");
+    w.write(level, &format!("SeccompProfile:\t{type_}\n"));
+    if type_ == "Localhost" {
+        let local = profile.get("localhostProfile").and_then(|v| v.as_str()).unwrap_or("");
+        w.write(level + 1, &format!("LocalhostProfile:\t{local}\n"));
+    }
+}
+
 /// `DescribePodTemplate`.
 pub fn describe_pod_template(w: &mut PrefixWriter, t: &PodTemplateSpec) {
     w.write(LEVEL_0, "Pod Template:\n");
@@ -341,10 +466,11 @@ pub fn describe_pod_template(w: &mut PrefixWriter, t: &PodTemplateSpec) {
         w.write(LEVEL_1, &format!("Service Account:\t{}\n", t.spec.service_account_name));
     }
     if !t.spec.init_containers.is_empty() {
-        describe_containers(w, "Init Containers", &t.spec.init_containers, &[], "  ");
+        describe_containers(w, "Init Containers", &t.spec.init_containers, &[], "  ", None);
     }
-    describe_containers(w, "Containers", &t.spec.containers, &[], "  ");
+    describe_containers(w, "Containers", &t.spec.containers, &[], "  ", None);
     describe_volumes(w, &t.spec.volumes, "  ");
+    describe_topology_spread_constraints(w, t.spec.topology_spread_constraints.as_deref(), "  ");
     if let Some(pc) = t.spec.priority_class_name.as_ref().and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
         w.write(LEVEL_1, &format!("Priority Class Name:\t{pc}\n"));
     }
@@ -380,6 +506,9 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
     if let Some(pc) = p.spec.priority_class_name.as_ref().and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
         w.write(LEVEL_0, &format!("Priority Class Name:\t{pc}\n"));
     }
+    if let Some(rc) = p.spec.runtime_class_name.as_ref().and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
+        w.write(LEVEL_0, &format!("Runtime Class Name:\t{rc}\n"));
+    }
     if !p.spec.service_account_name.is_empty() {
         w.write(LEVEL_0, &format!("Service Account:\t{}\n", p.spec.service_account_name));
     }
@@ -406,6 +535,7 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
     if !p.status.message.is_empty() {
         w.write(LEVEL_0, &format!("Message:\t{}\n", p.status.message));
     }
+    describe_seccomp_profile(&mut w, p.spec.security_context.as_deref(), LEVEL_0);
     w.write(LEVEL_0, &format!("IP:\t{}\n", p.status.pod_ip));
     if p.status.pod_ips.is_empty() {
         w.write(LEVEL_0, "IPs:\t<none>\n");
@@ -422,9 +552,18 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
         w.write(LEVEL_0, &format!("NominatedNodeName:\t{}\n", p.status.nominated_node_name));
     }
     if !p.spec.init_containers.is_empty() {
-        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, &p.status.init_container_statuses, "");
+        describe_containers(&mut w, "Init Containers", &p.spec.init_containers, &p.status.init_container_statuses, "", Some(p));
     }
-    describe_containers(&mut w, "Containers", &p.spec.containers, &p.status.container_statuses, "");
+    describe_containers(&mut w, "Containers", &p.spec.containers, &p.status.container_statuses, "", Some(p));
+    let gates = p.spec.readiness_gates.as_deref().and_then(|g| g.as_array()).cloned().unwrap_or_default();
+    if !gates.is_empty() {
+        w.write(LEVEL_0, "Readiness Gates:\n  Type\tStatus\n");
+        for g in &gates {
+            let t = g.get("conditionType").and_then(|v| v.as_str()).unwrap_or("");
+            let status = p.status.conditions.iter().find(|c| c.type_ == t).map(|c| c.status.clone()).unwrap_or_else(|| "<none>".into());
+            w.write(LEVEL_1, &format!("{t} \t{status} \n"));
+        }
+    }
     if !p.status.conditions.is_empty() {
         w.write(LEVEL_0, "Conditions:\n  Type\tStatus\n");
         for cond in &p.status.conditions {
@@ -435,6 +574,7 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
     w.write(LEVEL_0, &format!("QoS Class:\t{}\n", qos_class(p)));
     print_labels_multiline(&mut w, "Node-Selectors", &p.spec.node_selector);
     print_tolerations(&mut w, "Tolerations", p.spec.tolerations.as_deref());
+    describe_topology_spread_constraints(&mut w, p.spec.topology_spread_constraints.as_deref(), "");
     let events = crate::engine::events::events_for(c, &p.metadata.namespace, &p.metadata.uid);
     describe_events(&mut w, &events, now);
     w.finish()
@@ -444,6 +584,142 @@ pub fn describe_pod(c: &Cluster, p: &Pod) -> String {
 mod tests {
     use crate::engine::api::*;
     use crate::kubectl::testutil::*;
+
+    #[test]
+    fn container_block_like_describe_go() {
+        // describe.go describeContainers: named ports print as "port/PROTO (name)"
+        // (describeContainerPorts, kubernetes#133018, kubectl 1.34+); command elements split at
+        // line breaks (describeContainerCommand); describeContainerEnvFrom; describeContainerEnvVars
+        // prints a fieldRef as "value (apiVersion:path)" — only metadata.name/namespace resolve —
+        // a resourceFieldRef via ExtractContainerResourceValue ("node allocatable" for a 0 limit),
+        // and key references with "Optional: b". No restart-policy line, even for a sidecar.
+        let mut c = cluster();
+        let now = c.now;
+        let mut p = running_pod("web-0", "web", now);
+        let container: Container = from_value(serde_json::json!({
+            "name": "nginx", "image": "nginx",
+            "command": ["sh", "-c", "echo hi\nsleep 1"],
+            "ports": [{"containerPort": 80, "name": "web", "protocol": "TCP"}, {"containerPort": 9113, "protocol": "TCP"}],
+            "envFrom": [{"configMapRef": {"name": "cfg"}}, {"secretRef": {"name": "sec", "optional": true}, "prefix": "S_"}],
+            "env": [
+                {"name": "POD_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+                {"name": "POD_IP", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "status.podIP"}}},
+                {"name": "MEM", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory"}}},
+                {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu", "divisor": "1m"}}},
+                {"name": "PW", "valueFrom": {"secretKeyRef": {"name": "s", "key": "pw"}}},
+                {"name": "LVL", "valueFrom": {"configMapKeyRef": {"name": "cfg", "key": "level", "optional": true}}}
+            ],
+            "resources": {"requests": {"cpu": "250m"}}
+        }))
+        .unwrap();
+        p.spec.containers = vec![container].into();
+        p.spec.init_containers =
+            vec![Container { name: "proxy".into(), image: "envoy".into(), restart_policy: "Always".into(), ..Default::default() }];
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "describe pod web-0");
+        let want = "    Image:         nginx
+    Image ID:      
+    Ports:         80/TCP (web), 9113/TCP
+    Host Ports:    0/TCP (web), 0/TCP
+    Command:
+      sh
+      -c
+      echo hi
+      sleep 1
+    State:          Running
+      Started:      Mon, 06 Jan 2025 09:10:00 +0000
+    Ready:          True
+    Restart Count:  0
+    Requests:
+      cpu:  250m
+    Environment Variables from:
+      cfg  ConfigMap                Optional: false
+      sec  Secret with prefix 'S_'  Optional: true
+    Environment:
+      POD_NAME:  web-0 (v1:metadata.name)
+      POD_IP:     (v1:status.podIP)
+      MEM:       node allocatable (limits.memory)
+      CPU:       250 (requests.cpu)
+      PW:        <set to the key 'pw' in secret 's'>           Optional: false
+      LVL:       <set to the key 'level' of config map 'cfg'>  Optional: true
+    Mounts:      <none>
+";
+        assert!(o.stdout.contains(want), "{}", o.stdout);
+        assert!(o.stdout.contains("Init Containers:\n  proxy:\n    Image:        envoy\n    Port:         <none>\n    Host Port:    <none>\n"), "{}", o.stdout);
+        assert!(!o.stdout.contains("Restart Policy"), "{}", o.stdout);
+    }
+
+    #[test]
+    fn readiness_gates_and_topology_spread_like_describe_go() {
+        // describePod: a Readiness Gates table ("<none>" for a condition not yet reported) before
+        // Conditions; describeTopologySpreadConstraints, sorted by key, after Tolerations — and
+        // DescribePodTemplate prints the constraints after Volumes.
+        let mut c = cluster();
+        let now = c.now;
+        let mut p = running_pod("web-0", "web", now);
+        p.spec.readiness_gates = Some(serde_json::json!([{"conditionType": "example.com/lb"}, {"conditionType": "Ready"}]).into());
+        let tscs = serde_json::json!([
+            {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": {"matchLabels": {"app": "web"}}},
+            {"maxSkew": 2, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule"}
+        ]);
+        p.spec.topology_spread_constraints = Some(tscs.clone().into());
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "describe pod web-0");
+        // The Conditions table, `Volumes:  <none>` and what follows are one tabwriter block.
+        let gates = "Readiness Gates:
+  Type             Status
+  example.com/lb   <none> 
+  Ready            True 
+Conditions:
+  Type                        Status
+  Ready                       True 
+Volumes:                      <none>
+";
+        assert!(o.stdout.contains(gates), "{}", o.stdout);
+        let spread = "Tolerations:                  <none>
+Topology Spread Constraints:  kubernetes.io/hostname:DoNotSchedule when max skew 2 is exceeded
+                              zone:ScheduleAnyway when max skew 1 is exceeded for selector app=web
+Events:                       <none>
+";
+        assert!(o.stdout.contains(spread), "{}", o.stdout);
+
+        let mut s = sts("db", 1);
+        s.spec.template.spec.topology_spread_constraints = Some(tscs.into());
+        put(&mut c, Object::StatefulSet(s));
+        let o = kubectl(&mut c, "describe sts db");
+        let want = "  Volumes:                      <none>
+  Topology Spread Constraints:  kubernetes.io/hostname:DoNotSchedule when max skew 2 is exceeded
+                                zone:ScheduleAnyway when max skew 1 is exceeded for selector app=web
+  Node-Selectors:               <none>
+";
+        assert!(o.stdout.contains(want), "{}", o.stdout);
+    }
+
+    #[test]
+    fn runtime_class_and_seccomp_profiles() {
+        // describePod: "Runtime Class Name" after the priority lines, the pod's SeccompProfile
+        // (LocalhostProfile for Localhost) before IP; describeContainerBasicInfo: the
+        // container's after its host ports.
+        let mut c = cluster();
+        let now = c.now;
+        let mut p = running_pod("web-0", "web", now);
+        p.spec.runtime_class_name = Some(serde_json::json!("gvisor").into());
+        p.spec.security_context = Some(serde_json::json!({"seccompProfile": {"type": "RuntimeDefault"}}).into());
+        let mut containers = p.spec.containers.to_vec();
+        containers[0].security_context =
+            Some(serde_json::json!({"seccompProfile": {"type": "Localhost", "localhostProfile": "profiles/nginx.json"}}).into());
+        p.spec.containers = containers.into();
+        put(&mut c, Object::Pod(p));
+        let o = kubectl(&mut c, "describe pod web-0");
+        assert!(o.stdout.starts_with("Name:                web-0\nNamespace:           default\nRuntime Class Name:  gvisor\n"), "{}", o.stdout);
+        assert!(o.stdout.contains("Status:              Running\nSeccompProfile:      RuntimeDefault\nIP:                  10.244.1.5\n"), "{}", o.stdout);
+        let want = "    Host Port:           <none>
+    SeccompProfile:      Localhost
+      LocalhostProfile:  profiles/nginx.json
+    State:               Running
+";
+        assert!(o.stdout.contains(want), "{}", o.stdout);
+    }
 
     #[test]
     fn projected_and_downward_api_volumes_like_upstream() {

@@ -7,7 +7,8 @@ use crate::engine::sim::Cluster;
 use crate::kubectl::printers::format_labels;
 use crate::kubectl::printers::quantity::canonical_str;
 
-/// `describeService`.
+/// `describeService`: identity, IPs, the optional external/load-balancer lines, one block per
+/// port, then the traffic policies.
 pub fn describe_service(c: &Cluster, s: &Service) -> String {
     let slices = super::endpoints::service_slices(c, &s.metadata.namespace, &s.metadata.name);
     let mut w = PrefixWriter::new();
@@ -25,6 +26,42 @@ pub fn describe_service(c: &Cluster, s: &Service) -> String {
     w.write(LEVEL_0, &format!("IP:\t{}\n", s.spec.cluster_ip));
     let ips = if s.spec.cluster_ips.is_empty() { "<none>".to_string() } else { s.spec.cluster_ips.join(",") };
     w.write(LEVEL_0, &format!("IPs:\t{ips}\n"));
+    let strings = |v: &Option<crate::engine::api::Shared<serde_json::Value>>| -> Vec<String> {
+        v.as_deref().and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+    };
+    let string = |v: &Option<crate::engine::api::Shared<serde_json::Value>>| -> String {
+        v.as_deref().and_then(|v| v.as_str()).unwrap_or("").to_string()
+    };
+    let external_ips = strings(&s.spec.external_ips);
+    if !external_ips.is_empty() {
+        w.write(LEVEL_0, &format!("External IPs:\t{}\n", external_ips.join(",")));
+    }
+    let lb_ip = string(&s.spec.load_balancer_ip);
+    if !lb_ip.is_empty() {
+        w.write(LEVEL_0, &format!("Desired LoadBalancer IP:\t{lb_ip}\n"));
+    }
+    let external_name = string(&s.spec.external_name);
+    if !external_name.is_empty() {
+        w.write(LEVEL_0, &format!("External Name:\t{external_name}\n"));
+    }
+    if let Some(ingress) = s.status.pointer("/loadBalancer/ingress").and_then(|v| v.as_array()).filter(|a| !a.is_empty()) {
+        // buildIngressString: "ip (ipMode)" or the hostname, comma-space joined.
+        let list: Vec<String> = ingress
+            .iter()
+            .map(|i| {
+                let field = |k: &str| i.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let ip = field("ip");
+                if ip.is_empty() {
+                    field("hostname")
+                } else if let Some(mode) = i.get("ipMode").and_then(|v| v.as_str()) {
+                    format!("{ip} ({mode})")
+                } else {
+                    ip
+                }
+            })
+            .collect();
+        w.write(LEVEL_0, &format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
+    }
     for sp in &s.spec.ports {
         let name = if sp.name.is_empty() { "<unset>".to_string() } else { sp.name.clone() };
         w.write(LEVEL_0, &format!("Port:\t{name}\t{}/{}\n", sp.port, sp.protocol));
@@ -44,6 +81,16 @@ pub fn describe_service(c: &Cluster, s: &Service) -> String {
     }
     if let Some(p) = &s.spec.internal_traffic_policy {
         w.write(LEVEL_0, &format!("Internal Traffic Policy:\t{p}\n"));
+    }
+    if let Some(port) = s.spec.health_check_node_port.as_deref().and_then(|v| v.as_i64()).filter(|p| *p != 0) {
+        w.write(LEVEL_0, &format!("HealthCheck NodePort:\t{port}\n"));
+    }
+    let ranges = strings(&s.spec.load_balancer_source_ranges);
+    if !ranges.is_empty() {
+        w.write(LEVEL_0, &format!("LoadBalancer Source Ranges:\t{}\n", ranges.join(",")));
+    }
+    if let Some(t) = s.spec.traffic_distribution.as_deref().and_then(|v| v.as_str()) {
+        w.write(LEVEL_0, &format!("Traffic Distribution:\t{t}\n"));
     }
     let events = crate::engine::events::events_for(c, &s.metadata.namespace, &s.metadata.uid);
     describe_events(&mut w, &events, c.now);
@@ -151,4 +198,71 @@ pub fn describe_node(c: &Cluster, n: &Node) -> String {
     let events = crate::engine::events::events_for(c, "default", &n.metadata.uid);
     describe_events(&mut w, &events, now);
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    #[test]
+    fn load_balancer_and_external_name_lines() {
+        // describeService: External IPs, Desired LoadBalancer IP, LoadBalancer Ingress
+        // (buildIngressString: "ip (ipMode)" or hostname, ", "-joined) before the ports;
+        // HealthCheck NodePort, LoadBalancer Source Ranges and Traffic Distribution after
+        // the traffic policies.
+        let mut c = cluster();
+        let mut s = Service::default();
+        s.metadata.name = "lb".into();
+        s.metadata.namespace = "default".into();
+        s.spec.type_ = "LoadBalancer".into();
+        s.spec.cluster_ip = "10.96.0.20".into();
+        s.spec.cluster_ips = vec!["10.96.0.20".into()];
+        s.spec.session_affinity = "None".into();
+        s.spec.ip_families = vec!["IPv4".into()];
+        s.spec.external_ips = Some(serde_json::json!(["192.0.2.1"]).into());
+        s.spec.load_balancer_ip = Some(serde_json::json!("203.0.113.9").into());
+        s.spec.external_traffic_policy = Some(serde_json::json!("Local").into());
+        s.spec.health_check_node_port = Some(serde_json::json!(32000).into());
+        s.spec.load_balancer_source_ranges = Some(serde_json::json!(["10.0.0.0/8", "192.168.0.0/16"]).into());
+        s.spec.traffic_distribution = Some(serde_json::json!("PreferClose").into());
+        s.spec.ports = vec![ServicePort { port: 80, protocol: "TCP".into(), node_port: Some(30080), target_port: Some(IntOrString::Int(8080)), ..Default::default() }];
+        s.status = serde_json::json!({"loadBalancer": {"ingress": [{"ip": "203.0.113.9", "ipMode": "VIP"}, {"hostname": "lb.example.com"}]}});
+        put(&mut c, Object::Service(s));
+        let o = kubectl(&mut c, "describe svc lb");
+        let want = "Name:                        lb
+Namespace:                   default
+Labels:                      <none>
+Annotations:                 <none>
+Selector:                    <none>
+Type:                        LoadBalancer
+IP Families:                 IPv4
+IP:                          10.96.0.20
+IPs:                         10.96.0.20
+External IPs:                192.0.2.1
+Desired LoadBalancer IP:     203.0.113.9
+LoadBalancer Ingress:        203.0.113.9 (VIP), lb.example.com
+Port:                        <unset>  80/TCP
+TargetPort:                  8080/TCP
+NodePort:                    <unset>  30080/TCP
+Endpoints:                   <none>
+Session Affinity:            None
+External Traffic Policy:     Local
+HealthCheck NodePort:        32000
+LoadBalancer Source Ranges:  10.0.0.0/8,192.168.0.0/16
+Traffic Distribution:        PreferClose
+Events:                      <none>
+";
+        assert_eq!(o.stdout, want);
+
+        let mut e = Service::default();
+        e.metadata.name = "ext".into();
+        e.metadata.namespace = "default".into();
+        e.spec.type_ = "ExternalName".into();
+        e.spec.session_affinity = "None".into();
+        e.spec.external_name = Some(serde_json::json!("db.example.com").into());
+        put(&mut c, Object::Service(e));
+        let o = kubectl(&mut c, "describe svc ext");
+        assert!(o.stdout.contains("IPs:               <none>\nExternal Name:     db.example.com\nSession Affinity:  None\n"), "{}", o.stdout);
+    }
 }

@@ -92,7 +92,8 @@ mod tests {
         s.status.replicas = 3;
         put(&mut c, Object::StatefulSet(s));
         let o = kubectl(&mut c, "describe sts web");
-        // describeStatefulSet (spec §5.5).
+        // describeStatefulSet (spec §5.5); the named port prints as "80/TCP (web)"
+        // (describeContainerPorts, kubernetes#133018, kubectl 1.34+).
         let want = "Name:               web
 Namespace:          default
 CreationTimestamp:  Mon, 06 Jan 2025 09:10:00 +0000
@@ -108,8 +109,8 @@ Pod Template:
   Containers:
    nginx:
     Image:        registry.k8s.io/nginx-slim:0.24
-    Port:         80/TCP
-    Host Port:    0/TCP
+    Port:         80/TCP (web)
+    Host Port:    0/TCP (web)
     Environment:  <none>
     Mounts:
       /usr/share/nginx/html from www (rw)

@@ -99,6 +99,35 @@ fn print_volume_node_affinity(w: &mut PrefixWriter, affinity: Option<&serde_json
     }
 }
 
+/// `printCSIPersistentVolumeAttributesMultiline`: `key=value` lines sorted by key (cut at 140
+/// bytes with "..."). Every piece goes through `Write(LEVEL_2, …)`, so each value carries the
+/// level's four-space prefix and later lines start with eight spaces before the tab.
+fn print_csi_volume_attributes(w: &mut PrefixWriter, attributes: Option<&serde_json::Value>) {
+    w.write(LEVEL_2, "VolumeAttributes:\t");
+    let attrs: crate::engine::api::StringMap =
+        attributes.and_then(|a| crate::engine::api::from_value(a.clone()).ok()).unwrap_or_default();
+    if attrs.is_empty() {
+        w.write_line("<none>");
+        return;
+    }
+    for (i, (k, v)) in attrs.iter().enumerate() {
+        if i != 0 {
+            w.write(LEVEL_2, "");
+            w.write(LEVEL_2, "\t");
+        }
+        let line = format!("{k}={v}");
+        if line.len() > MAX_ANNOTATION_LEN {
+            let mut end = MAX_ANNOTATION_LEN;
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            w.write(LEVEL_2, &format!("{}...\n", &line[..end]));
+        } else {
+            w.write(LEVEL_2, &format!("{line}\n"));
+        }
+    }
+}
+
 /// `describePersistentVolume`.
 pub fn describe_persistent_volume(c: &Cluster, p: &PersistentVolume) -> String {
     let now = c.now;
@@ -141,16 +170,30 @@ pub fn describe_persistent_volume(c: &Cluster, p: &PersistentVolume) -> String {
                 l.get("path").and_then(|v| v.as_str()).unwrap_or("")
             ),
         );
-    } else if let Some(csi) = p.spec.source.get("csi") {
+    } else if let Some(nfs) = p.spec.source.get("nfs") {
+        // printNFSVolumeSource.
         w.write(
             LEVEL_2,
             &format!(
-                "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n",
+                "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
+                nfs.get("server").and_then(|v| v.as_str()).unwrap_or(""),
+                nfs.get("path").and_then(|v| v.as_str()).unwrap_or(""),
+                nfs.get("readOnly").and_then(|v| v.as_bool()).unwrap_or(false)
+            ),
+        );
+    } else if let Some(csi) = p.spec.source.get("csi") {
+        // printCSIPersistentVolumeSource.
+        w.write(
+            LEVEL_2,
+            &format!(
+                "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    VolumeHandle:\t{}\n    ReadOnly:\t{}\n",
                 csi.get("driver").and_then(|v| v.as_str()).unwrap_or(""),
+                csi.get("fsType").and_then(|v| v.as_str()).unwrap_or(""),
                 csi.get("volumeHandle").and_then(|v| v.as_str()).unwrap_or(""),
                 csi.get("readOnly").and_then(|v| v.as_bool()).unwrap_or(false)
             ),
         );
+        print_csi_volume_attributes(&mut w, csi.get("volumeAttributes"));
     }
     let events = crate::engine::events::events_for(c, "default", &p.metadata.uid);
     describe_events(&mut w, &events, now);
@@ -238,6 +281,51 @@ pub fn describe_storage_class(c: &Cluster, sc: &StorageClass) -> String {
 mod tests {
     use crate::engine::api::*;
     use crate::kubectl::testutil::*;
+
+    #[test]
+    fn csi_and_nfs_persistent_volume_sources() {
+        // describe.go printCSIPersistentVolumeSource (Driver, FSType, VolumeHandle, ReadOnly, then
+        // VolumeAttributes through printCSIPersistentVolumeAttributesMultilineIndent, whose
+        // per-call LEVEL_2 prefix puts four spaces before each value) and printNFSVolumeSource.
+        let mut c = cluster();
+        let mut pv = PersistentVolume::default();
+        pv.metadata.name = "pv-csi".into();
+        pv.spec.capacity.insert("storage".into(), serde_json::json!("5Gi"));
+        pv.spec.persistent_volume_reclaim_policy = "Retain".into();
+        pv.status.phase = "Available".into();
+        pv.spec.source.insert(
+            "csi".into(),
+            serde_json::json!({"driver": "ebs.csi.aws.com", "fsType": "ext4", "volumeHandle": "vol-1",
+                "volumeAttributes": {"b": "2", "a": "1"}}),
+        );
+        put(&mut c, Object::PersistentVolume(pv));
+        let o = kubectl(&mut c, "describe pv pv-csi");
+        let want = "Source:
+    Type:              CSI (a Container Storage Interface (CSI) volume source)
+    Driver:            ebs.csi.aws.com
+    FSType:            ext4
+    VolumeHandle:      vol-1
+    ReadOnly:          false
+    VolumeAttributes:      a=1
+                           b=2
+Events:                <none>
+";
+        assert!(o.stdout.ends_with(want), "{}", o.stdout);
+
+        let mut pv = PersistentVolume::default();
+        pv.metadata.name = "pv-nfs".into();
+        pv.spec.source.insert("nfs".into(), serde_json::json!({"server": "10.0.0.5", "path": "/exports/a"}));
+        put(&mut c, Object::PersistentVolume(pv));
+        let o = kubectl(&mut c, "describe pv pv-nfs");
+        let want = "Source:
+    Type:      NFS (an NFS mount that lasts the lifetime of a pod)
+    Server:    10.0.0.5
+    Path:      /exports/a
+    ReadOnly:  false
+Events:        <none>
+";
+        assert!(o.stdout.ends_with(want), "{}", o.stdout);
+    }
 
     #[test]
     fn describe_storage_class_like_upstream() {

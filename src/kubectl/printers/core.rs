@@ -56,8 +56,35 @@ pub fn make_port_string(ports: &[ServicePort]) -> String {
         .join(",")
 }
 
+/// `loadBalancerStatusStringer`: the ingress IPs (or hostnames) sorted and de-duplicated,
+/// comma-joined, and clipped to 16 bytes (`13 + "..."`) unless the output is wide.
+pub fn load_balancer_status_stringer(status: &serde_json::Value, wide: bool) -> String {
+    const LOAD_BALANCER_WIDTH: usize = 16;
+    let ips: std::collections::BTreeSet<String> = status
+        .pointer("/loadBalancer/ingress")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| {
+                    let field = |k: &str| i.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(String::from);
+                    field("ip").or_else(|| field("hostname"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut r = ips.into_iter().collect::<Vec<_>>().join(",");
+    if !wide && r.len() > LOAD_BALANCER_WIDTH {
+        let mut end = LOAD_BALANCER_WIDTH - 3;
+        while !r.is_char_boundary(end) {
+            end -= 1;
+        }
+        r = format!("{}...", &r[..end]);
+    }
+    r
+}
+
 /// `getServiceExternalIP`.
-fn service_external_ip(s: &Service) -> String {
+fn service_external_ip(s: &Service, wide: bool) -> String {
     let external: Vec<String> = s
         .spec
         .external_ips
@@ -75,21 +102,16 @@ fn service_external_ip(s: &Service) -> String {
             }
         }
         "LoadBalancer" => {
-            let mut ips: Vec<String> = s
-                .status
-                .pointer("/loadBalancer/ingress")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|i| i.get("ip").or_else(|| i.get("hostname")).and_then(|v| v.as_str()).map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ips.extend(external);
-            if ips.is_empty() {
+            let lb = load_balancer_status_stringer(&s.status, wide);
+            if !external.is_empty() {
+                let mut results: Vec<String> = if lb.is_empty() { Vec::new() } else { lb.split(',').map(String::from).collect() };
+                results.extend(external);
+                return results.join(",");
+            }
+            if lb.is_empty() {
                 "<pending>".into()
             } else {
-                ips.join(",")
+                lb
             }
         }
         "ExternalName" => s.spec.external_name.as_ref().and_then(|v| v.as_str()).unwrap_or("").to_string(),
@@ -97,8 +119,9 @@ fn service_external_ip(s: &Service) -> String {
     }
 }
 
-/// `printService`: CLUSTER-IP is `spec.clusterIPs[0]` (`None` for headless services).
-pub fn print_service(s: &Service, now: Time) -> Vec<String> {
+/// `printService`: CLUSTER-IP is `spec.clusterIPs[0]` (`None` for headless services); `wide`
+/// keeps a long load-balancer EXTERNAL-IP unclipped.
+pub fn print_service(s: &Service, now: Time, wide: bool) -> Vec<String> {
     let internal = s
         .spec
         .cluster_ips
@@ -114,7 +137,7 @@ pub fn print_service(s: &Service, now: Time) -> Vec<String> {
         s.metadata.name.clone(),
         s.spec.type_.clone(),
         internal,
-        service_external_ip(s),
+        service_external_ip(s, wide),
         ports,
         translate_timestamp_since(s.metadata.creation_timestamp, now),
         format_labels(&s.spec.selector),
@@ -222,12 +245,22 @@ mod tests {
         s.spec.ports = vec![ServicePort { port: 80, protocol: "TCP".into(), ..Default::default() }];
         s.spec.selector.insert("app".into(), "nginx".into());
         // printService (spec §5.4).
-        assert_eq!(print_service(&s, t0().plus_secs(300)), ["nginx", "ClusterIP", "None", "<none>", "80/TCP", "5m", "app=nginx"]);
+        assert_eq!(print_service(&s, t0().plus_secs(300), false), ["nginx", "ClusterIP", "None", "<none>", "80/TCP", "5m", "app=nginx"]);
         s.spec.type_ = "NodePort".into();
         s.spec.ports[0].node_port = Some(30080);
-        assert_eq!(print_service(&s, t0())[4], "80:30080/TCP");
+        assert_eq!(print_service(&s, t0(), false)[4], "80:30080/TCP");
         s.spec.type_ = "LoadBalancer".into();
-        assert_eq!(print_service(&s, t0())[3], "<pending>");
+        assert_eq!(print_service(&s, t0(), false)[3], "<pending>");
+        // loadBalancerStatusStringer: sorted, de-duplicated, clipped to 16 bytes unless wide;
+        // getServiceExternalIP appends spec.externalIPs to the (clipped) list.
+        s.status = serde_json::json!({"loadBalancer": {"ingress": [
+            {"ip": "203.0.113.20"}, {"hostname": "lb.example.com"}, {"ip": "203.0.113.20"}, {"ip": "198.51.100.7"}
+        ]}});
+        assert_eq!(print_service(&s, t0(), false)[3], "198.51.100.7,...");
+        assert_eq!(print_service(&s, t0(), true)[3], "198.51.100.7,203.0.113.20,lb.example.com");
+        s.status = serde_json::json!({"loadBalancer": {"ingress": [{"ip": "10.0.0.9"}]}});
+        s.spec.external_ips = Some(serde_json::json!(["192.0.2.1"]).into());
+        assert_eq!(print_service(&s, t0(), false)[3], "10.0.0.9,192.0.2.1");
     }
 
     #[test]

@@ -68,8 +68,9 @@ pub fn columns(kind: Kind) -> Vec<Column> {
     }
 }
 
-/// The cells of one object's row, every column included (wide ones too).
-pub fn row(obj: &Object, ctx: &RowContext) -> Vec<String> {
+/// The cells of one object's row, every column included (wide ones too); `wide` is
+/// `GenerateOptions.Wide`, which a few printers also use to shape a standard cell.
+pub fn row(obj: &Object, ctx: &RowContext, wide: bool) -> Vec<String> {
     let now = ctx.now;
     match obj {
         Object::Pod(p) => pod::print_pod(p, now),
@@ -78,7 +79,7 @@ pub fn row(obj: &Object, ctx: &RowContext) -> Vec<String> {
         Object::PersistentVolumeClaim(p) => storage::print_persistent_volume_claim(p, now),
         Object::PersistentVolume(p) => storage::print_persistent_volume(p, now),
         Object::StorageClass(s) => storage::print_storage_class(s, now),
-        Object::Service(s) => core::print_service(s, now),
+        Object::Service(s) => core::print_service(s, now, wide),
         Object::Node(n) => core::print_node(n, now),
         Object::Event(e) => core::print_event(e, now),
         Object::Endpoints(e) => {
@@ -124,7 +125,7 @@ pub fn print_table(w: &mut TabWriter, kind: Kind, objs: &[&Object], opts: &Print
         w.write("\n");
     }
     for obj in objs {
-        let mut cells = row(obj, ctx);
+        let mut cells = row(obj, ctx, opts.wide);
         if opts.with_kind {
             if let Some(first) = cells.first_mut() {
                 *first = format!("{}/{}", kind.name_prefix(), first);
