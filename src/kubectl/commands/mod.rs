@@ -19,6 +19,7 @@ pub mod run;
 pub mod scale;
 pub mod set_image;
 pub mod version;
+pub mod wait;
 
 use super::errors::{CmdError, CmdResult};
 use super::flags::{self, FlagSpec, Parsed};
@@ -64,6 +65,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "run" => run::run(env, &rest),
         "edit" => edit::run(env, &rest),
         "version" => version::run(env, &rest),
+        "wait" => wait::run(env, &rest),
         c if KUBECTL_COMMANDS.contains(&c) => Err(CmdError::plain(format!(
             "\"kubectl {c}\" is not available in the StatefulSet Playground"
         ))),
@@ -98,6 +100,7 @@ Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
   patch           Update fields of a resource
   replace         Replace a resource by file name or stdin
+  wait            Experimental: Wait for a specific condition on one or many resources
 
 Settings Commands:
   label           Update the labels on a resource
