@@ -5,7 +5,7 @@
 
 use super::exec::{first_container_announced, has_container, DEFAULT_CONTAINER_ANNOTATION};
 use super::parse_flags;
-use crate::engine::api::{ContainerStatus, Kind, Time};
+use crate::engine::api::{ContainerStatus, Kind, LabelSelector, Object, Pod, Time};
 use crate::engine::error::ApiError;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
@@ -98,6 +98,78 @@ const USAGE_ERROR: &str =
     "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
 
 /// `kubectl logs POD [-c CONTAINER] [--previous] [--tail N]`.
+/// `logs TYPE/NAME` for a workload (`logsforobject.go`): the pods its selector matches, the best
+/// one for logs first (`GetFirstPod` with `podutils.ByLogging`), with a note when there were several.
+fn first_pod_of(env: &mut Env, kind_word: &str, name: &str) -> CmdResult<Pod> {
+    let Some(kind) = crate::kubectl::resources::resolve_kind(kind_word) else {
+        return Err(CmdError::plain(format!("the server doesn't have a resource type {kind_word:?}")));
+    };
+    let Some(obj) = env.cluster.store.get(kind, &env.namespace, name).cloned() else {
+        return Err(CmdError::Api(ApiError::not_found(kind, name)));
+    };
+    // polymorphichelpers.SelectorsForObject: the kinds that select pods.
+    let selector = match &*obj {
+        Object::StatefulSet(s) => s.spec.selector.clone().unwrap_or_default(),
+        Object::Service(s) if s.spec.selector.is_empty() => {
+            return Err(CmdError::plain(format!(
+                "cannot get the logs from *v1.Service: invalid service '{name}': Service is defined without a selector"
+            )))
+        }
+        Object::Service(s) => LabelSelector { match_labels: s.spec.selector.clone(), ..Default::default() },
+        Object::Generic(Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::Job, g) => g
+            .rest
+            .get("spec")
+            .and_then(|spec| spec.get("selector"))
+            .and_then(|sel| crate::engine::api::from_value(sel.clone()).ok())
+            .unwrap_or_default(),
+        other => {
+            let t = format!("*v1.{}", other.kind().info().kind_name);
+            return Err(CmdError::plain(format!("cannot get the logs from {t}: selector for {t} not implemented")));
+        }
+    };
+    let mut pods: Vec<Pod> = env
+        .cluster
+        .store
+        .list(Kind::Pod, Some(&env.namespace))
+        .filter_map(|o| o.as_pod())
+        .filter(|p| crate::engine::controllers::statefulset::utils::selector_matches(&selector, &p.metadata.labels))
+        .cloned()
+        .collect();
+    crate::util::sort::sort_by(&mut pods, by_logging);
+    let count = pods.len();
+    let Some(first) = pods.into_iter().next() else {
+        // GetFirstPod then watches for a pod for --pod-running-timeout (20s by default).
+        return Err(CmdError::plain("timed out waiting for the condition"));
+    };
+    if count > 1 {
+        env.eprintln(&format!("Found {count} pods, using pod/{}", first.metadata.name));
+    }
+    Ok(first)
+}
+
+/// `podutils.ByLogging`: assigned, Running (then Unknown, then Pending), Ready, Ready the
+/// longest, most restarts, oldest.
+fn by_logging(a: &Pod, b: &Pod) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let phase_rank = |p: &Pod| match p.status.phase.as_str() {
+        "Unknown" => 1,
+        "Pending" => 2,
+        _ => 0,
+    };
+    let ready_since = |p: &Pod| p.condition("Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time);
+    let restarts = |p: &Pod| p.status.container_statuses.iter().map(|s| s.restart_count).max().unwrap_or(0);
+    let created = |p: &Pod| p.metadata.creation_timestamp;
+    (a.spec.node_name.is_empty().cmp(&b.spec.node_name.is_empty()))
+        .then(phase_rank(a).cmp(&phase_rank(b)))
+        .then(b.is_ready().cmp(&a.is_ready()))
+        .then_with(|| match (ready_since(a), ready_since(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => Ordering::Equal,
+        })
+        .then(restarts(b).cmp(&restarts(a)))
+        .then(created(a).cmp(&created(b)))
+}
+
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "logs", args, FLAGS)?;
     // logs.go Complete: the argument count, then the pod; Validate; then RunLogs.
@@ -107,10 +179,17 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if p.args.len() > 2 {
         return Err(super::usage_errorf("logs", USAGE_ERROR));
     }
-    let name = name.strip_prefix("pod/").or_else(|| name.strip_prefix("pods/")).unwrap_or(name);
-    let Some(pod) = env.cluster.store.get(Kind::Pod, &env.namespace, name).and_then(|o| o.as_pod()).cloned() else {
-        return Err(CmdError::Api(ApiError::not_found(Kind::Pod, name)));
+    let pod = match name.split_once('/') {
+        Some((kind, owner)) if !matches!(kind, "pod" | "pods" | "po") => first_pod_of(env, kind, owner)?,
+        _ => {
+            let name = name.strip_prefix("pod/").or_else(|| name.strip_prefix("pods/")).unwrap_or(name);
+            let Some(pod) = env.cluster.store.get(Kind::Pod, &env.namespace, name).and_then(|o| o.as_pod()).cloned() else {
+                return Err(CmdError::Api(ApiError::not_found(Kind::Pod, name)));
+            };
+            pod
+        }
     };
+    let name = pod.metadata.name.as_str();
     if p.has("container") && p.args.len() == 2 {
         return Err(CmdError::plain("only one of -c or an inline [CONTAINER] arg is allowed"));
     }
@@ -288,5 +367,27 @@ mod tests {
         // streamLocation refuses an exec there.
         let o = kubectl(&mut c, "exec pending -- ls");
         assert_eq!(o.stderr, "Error from server (BadRequest): pod pending does not have a host assigned\n");
+    }
+
+    #[test]
+    fn logs_of_a_workload_pick_a_pod_as_by_logging_does() {
+        let mut c = cluster();
+        crate::engine::apiserver::create(&mut c, Object::StatefulSet(sts("web", 3))).expect("created");
+        c.settle_default();
+        // logsforobject.go: GetFirstPod sorted ByLogging: web-0 has been Ready the longest.
+        let o = kubectl(&mut c, "logs sts/web --tail 1");
+        assert_eq!(o.stderr, "Found 3 pods, using pod/web-0\n");
+        assert_eq!(o.stdout.lines().count(), 1, "{}", o.stdout);
+        let o = kubectl(&mut c, "logs statefulset/nope");
+        assert_eq!(o.stderr, "Error from server (NotFound): statefulsets.apps \"nope\" not found\n");
+        let o = kubectl(&mut c, "logs sts/web -c nginx --tail 0");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("", 0));
+        let o = kubectl(&mut c, "logs configmap/kube-root-ca.crt");
+        assert_eq!(o.stderr, "error: cannot get the logs from *v1.ConfigMap: selector for *v1.ConfigMap not implemented\n");
+        // An unready pod sorts after ready ones.
+        let mut p = c.store.get(Kind::Pod, "default", "web-0").and_then(|o| o.as_pod()).cloned().expect("web-0");
+        p.status.conditions.iter_mut().filter(|c| c.type_ == "Ready").for_each(|c| c.status = "False".into());
+        crate::engine::apiserver::update_status(&mut c, Object::Pod(p)).expect("status");
+        assert_eq!(kubectl(&mut c, "logs sts/web --tail 0").stderr, "Found 3 pods, using pod/web-1\n");
     }
 }
