@@ -56,15 +56,23 @@ pub fn bootstrap(c: &mut Cluster) {
             status: NodeStatus {
                 allocatable: capacity.clone(),
                 capacity,
-                conditions: vec![Condition {
-                    type_: "Ready".into(),
-                    status: "True".into(),
-                    last_heartbeat_time: Some(now),
-                    last_transition_time: Some(now),
-                    reason: "KubeletReady".into(),
-                    message: "kubelet is posting ready status".into(),
-                    ..Default::default()
-                }],
+                // The kubelet's condition setters, in its order (`kubelet_node_status.go`
+                // `defaultNodeStatusFuncs`: memory, disk, PID pressure, then Ready).
+                conditions: ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"]
+                    .into_iter()
+                    .map(|t| {
+                        let (status, reason, message, _) = crate::engine::node_lifecycle::kubelet_condition(t);
+                        Condition {
+                            type_: t.into(),
+                            status: status.into(),
+                            last_heartbeat_time: Some(now),
+                            last_transition_time: Some(now),
+                            reason: reason.into(),
+                            message: message.into(),
+                            ..Default::default()
+                        }
+                    })
+                    .collect(),
                 addresses: vec![
                     NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", i + 2) },
                     NodeAddress { type_: "Hostname".into(), address: name.clone() },

@@ -7,7 +7,9 @@
 //! pods not Ready. Each pod is then evicted — deleted — once its toleration for the NoExecute
 //! taint runs out (300 s by default). Nobody finishes those deletions: the kubelet is gone, so
 //! the pods stay Terminating until force-deleted, and a StatefulSet does not replace them.
-//! When the kubelet returns, the node goes Ready, the taints go, and the kubelet finishes or
+//! When the kubelet returns, its condition setters flip the node back (MemoryPressure, DiskPressure,
+//! PIDPressure False; Ready True; a kubelet event each), the taints go (pending evictions are
+//! cancelled with an event), and the kubelet finishes or
 //! resumes its pods.
 
 use super::api::{Condition, Kind, Object, ObjectReference, Taint};
@@ -74,13 +76,37 @@ pub fn handle(c: &mut Cluster, t: Task) {
     }
 }
 
+/// The node controller's `RecordNodeStatusChange` (`pkg/controller/util/node`): the reference
+/// carries the node's real uid, so `kubectl describe node` (which searches for uid = node name,
+/// the kubelet's convention) does not list it; `kubectl get events` does.
 fn node_event(c: &mut Cluster, node: &str, reason: &str, msg: &str) {
-    if c.store.get(Kind::Node, "", node).is_none() {
-        return;
-    }
-    // Node events name the node as its own uid, as the node controller's recorder does.
-    let r = ObjectReference { kind: "Node".into(), name: node.into(), uid: node.into(), api_version: "v1".into(), ..Default::default() };
+    let Some(uid) = c.store.get(Kind::Node, "", node).map(|o| o.meta().uid.clone()) else { return };
+    let r = ObjectReference { kind: "Node".into(), name: node.into(), uid, api_version: "v1".into(), ..Default::default() };
     super::events::record(c, r, "Normal", reason, msg.to_string(), COMPONENT, "");
+}
+
+/// The kubelet's `recordNodeStatusEvent` (`kubelet_node_status.go`): its node reference uses the
+/// node name as uid, source `kubelet` on that host.
+fn kubelet_node_event(c: &mut Cluster, node: &str, reason: &str) {
+    let r = ObjectReference { kind: "Node".into(), name: node.into(), uid: node.into(), ..Default::default() };
+    let msg = format!("Node {node} status is now: {reason}");
+    super::events::record(c, r, "Normal", reason, msg, super::kubelet::COMPONENT, node);
+}
+
+/// The taint eviction controller's pod events (`tainteviction` `emitPodDeletionEvent`,
+/// `emitCancelPodDeletionEvent`) name the pod without its uid: `kubectl get events` lists them,
+/// `kubectl describe pod` (which searches by uid) does not.
+fn eviction_event(c: &mut Cluster, namespace: &str, name: &str, msg: String) {
+    let r = ObjectReference { kind: "Pod".into(), namespace: namespace.into(), name: name.into(), api_version: "v1".into(), ..Default::default() };
+    super::events::record(c, r, "Normal", "TaintManagerEviction", msg, EVICTION_COMPONENT, "");
+}
+
+/// Whether the pod's tolerations let the taint eviction controller schedule its deletion (it
+/// does not tolerate the unreachable NoExecute taint forever).
+fn eviction_scheduled(p: &super::api::Pod) -> bool {
+    let taint = Taint { key: TAINT_UNREACHABLE.into(), effect: "NoExecute".into(), ..Default::default() };
+    let matching: Vec<_> = tolerations(p).into_iter().filter(|t| t.tolerates(&taint)).collect();
+    matching.is_empty() || matching.iter().any(|t| t.toleration_seconds.is_some())
 }
 
 fn monitor(c: &mut Cluster, node: &str) {
@@ -107,15 +133,16 @@ fn monitor(c: &mut Cluster, node: &str) {
     c.decide(COMPONENT, format!("node/{node}"), Verdict::Update, format!("node/{node}"), format!("no status from {node}'s kubelet: Ready=Unknown, tainted {TAINT_UNREACHABLE}"));
     for uid in c.scheduler.pod_uids_on(node) {
         let Some(mut p) = c.store.get_by_uid(&uid).and_then(|o| o.as_pod()).cloned() else { continue };
-        // MarkPodsNotReady.
+        // MarkPodsNotReady (`pkg/controller/util/node`): the event only goes with an actual
+        // change of the Ready condition.
         if let Some(ready) = p.status.conditions.iter_mut().find(|x| x.type_ == "Ready") {
             if ready.status != "False" {
                 ready.status = "False".into();
                 ready.last_transition_time = Some(now);
                 apiserver::write_internal(c, Object::Pod(p.clone()));
+                c.record_event(&Object::Pod(p.clone()), "Warning", "NodeNotReady", "Node is not ready", COMPONENT);
             }
         }
-        c.record_event(&Object::Pod(p.clone()), "Warning", "NodeNotReady", "Node is not ready", COMPONENT);
         let secs = tolerations(&p)
             .iter()
             .filter(|t| t.tolerates(&Taint { key: TAINT_UNREACHABLE.into(), effect: "NoExecute".into(), ..Default::default() }))
@@ -151,7 +178,7 @@ fn evict(c: &mut Cluster, uid: &str) {
     });
     apiserver::write_internal(c, Object::Pod(p.clone()));
     let msg = format!("Marking for deletion Pod {}/{}", p.metadata.namespace, p.metadata.name);
-    c.record_event(&Object::Pod(p.clone()), "Normal", "TaintManagerEviction", &msg, EVICTION_COMPONENT);
+    eviction_event(c, &p.metadata.namespace, &p.metadata.name, msg);
     c.decide(
         EVICTION_COMPONENT,
         format!("pod/{}", p.metadata.name),
@@ -162,26 +189,40 @@ fn evict(c: &mut Cluster, uid: &str) {
     let _ = apiserver::delete(c, &key, DeleteOptions::default());
 }
 
+/// The kubelet's condition setters (`pkg/kubelet/nodestatus/setters.go`
+/// `MemoryPressureCondition`, `DiskPressureCondition`, `PIDPressureCondition`, `ReadyCondition`):
+/// each condition the controller left Unknown is set again, with an event per transition.
+pub fn kubelet_condition(type_: &str) -> (&'static str, &'static str, &'static str, &'static str) {
+    match type_ {
+        "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", "NodeHasSufficientMemory"),
+        "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", "NodeHasNoDiskPressure"),
+        "PIDPressure" => ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", "NodeHasSufficientPID"),
+        _ => ("True", "KubeletReady", "kubelet is posting ready status", "NodeReady"),
+    }
+}
+
 fn kubelet_up(c: &mut Cluster, node: &str) {
     if c.runtime.node_down(node) {
         return;
     }
     let Some(mut n) = c.store.get(Kind::Node, "", node).and_then(|o| o.as_node()).cloned() else { return };
     let now = c.now;
+    let mut events = Vec::new();
     for cond in n.status.conditions.iter_mut() {
-        let want = if cond.type_ == "Ready" { "True" } else { "False" };
+        let (want, reason, message, event) = kubelet_condition(&cond.type_);
         if cond.status != want {
             cond.status = want.into();
+            cond.reason = reason.into();
+            cond.message = message.into();
             cond.last_transition_time = Some(now);
+            events.push(event);
         }
         cond.last_heartbeat_time = Some(now);
-        if cond.type_ == "Ready" {
-            cond.reason = "KubeletReady".into();
-            cond.message = "kubelet is posting ready status".into();
-        }
     }
     apiserver::write_internal(c, Object::Node(n));
-    node_event(c, node, "NodeReady", &format!("Node {node} status is now: NodeReady"));
+    for e in events {
+        kubelet_node_event(c, node, e);
+    }
     let untaint_ms = c.rng.range(200, 1000);
     c.enqueue_after(untaint_ms, SimTask::NodeLifecycle(Task::Untaint(node.to_string())));
     let resync_ms = c.rng.range(100, 500);
@@ -194,9 +235,21 @@ fn untaint(c: &mut Cluster, node: &str) {
         return;
     }
     let before = n.spec.taints.len();
+    let had_no_execute = n.spec.taints.iter().any(|t| t.key == TAINT_UNREACHABLE && t.effect == "NoExecute");
     n.spec.taints.retain(|t| t.key != TAINT_UNREACHABLE && t.key != super::scheduler::framework::TAINT_NOT_READY);
     if n.spec.taints.len() != before {
         apiserver::write_internal(c, Object::Node(n));
+        if had_no_execute {
+            // `processPodOnNode` with no taints left: `cancelWorkWithEvent` for every pod whose
+            // deletion was still waiting for its toleration to run out.
+            for uid in c.scheduler.pod_uids_on(node) {
+                let Some(p) = c.store.get_by_uid(&uid).and_then(|o| o.as_pod()).cloned() else { continue };
+                if p.metadata.deletion_timestamp.is_none() && eviction_scheduled(&p) {
+                    let msg = format!("Cancelling deletion of Pod {}/{}", p.metadata.namespace, p.metadata.name);
+                    eviction_event(c, &p.metadata.namespace, &p.metadata.name, msg);
+                }
+            }
+        }
         c.decide(COMPONENT, format!("node/{node}"), Verdict::Update, format!("node/{node}"), format!("{node} is Ready again: removed the unreachable taints"));
     }
 }
@@ -275,5 +328,55 @@ mod tests {
         faults::clear_fault(&mut c, &f).unwrap();
         c.settle_default();
         assert!(get_pod(&c, "web-0").is_none());
+    }
+
+    fn events_about(c: &Cluster, name: &str) -> Vec<crate::engine::api::Event> {
+        c.store.list(Kind::Event, Some("default")).filter_map(|o| o.as_event()).filter(|e| e.involved_object.name == name).cloned().collect()
+    }
+
+    /// Upstream's event references: the node controller names the node by its uid
+    /// (`RecordNodeStatusChange`), the kubelet by its name (`recordNodeStatusEvent`, one event per
+    /// condition its setters flip back); the taint eviction controller names pods without a uid
+    /// and cancels a pending eviction with an event when the taint goes (`cancelWorkWithEvent`).
+    #[test]
+    fn node_back_before_eviction_cancels_it_and_the_kubelet_reports_its_conditions() {
+        let mut c = cluster();
+        create(&mut c, Object::Pod(pod("web-0", "nginx:1.27")));
+        c.settle_default();
+        let node_uid = c.store.get(Kind::Node, "", "node-1").unwrap().meta().uid.clone();
+        let types: Vec<String> = c.store.get(Kind::Node, "", "node-1").and_then(|o| o.as_node()).unwrap().status.conditions.iter().map(|x| x.type_.clone()).collect();
+        assert_eq!(types, ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"]);
+        let f = faults::fail_node(&mut c, "node-1").unwrap();
+        c.advance(60_000);
+        let not_ready: Vec<_> = events_about(&c, "node-1").into_iter().filter(|e| e.reason == "NodeNotReady").collect();
+        assert_eq!(not_ready.len(), 1);
+        assert_eq!((not_ready[0].involved_object.uid.as_str(), not_ready[0].source.component.as_str()), (node_uid.as_str(), COMPONENT));
+        faults::clear_fault(&mut c, &f).unwrap();
+        c.settle_default();
+        let n = c.store.get(Kind::Node, "", "node-1").and_then(|o| o.as_node()).cloned().unwrap();
+        let conds: Vec<(&str, &str, &str)> = n.status.conditions.iter().map(|x| (x.type_.as_str(), x.status.as_str(), x.reason.as_str())).collect();
+        assert_eq!(
+            conds,
+            [
+                ("MemoryPressure", "False", "KubeletHasSufficientMemory"),
+                ("DiskPressure", "False", "KubeletHasNoDiskPressure"),
+                ("PIDPressure", "False", "KubeletHasSufficientPID"),
+                ("Ready", "True", "KubeletReady")
+            ]
+        );
+        let ready: Vec<_> = events_about(&c, "node-1").into_iter().filter(|e| e.reason == "NodeReady").collect();
+        assert_eq!(ready.len(), 1);
+        assert_eq!(ready[0].message, "Node node-1 status is now: NodeReady");
+        assert_eq!((ready[0].involved_object.uid.as_str(), ready[0].source.component.as_str(), ready[0].source.host.as_str()), ("node-1", "kubelet", "node-1"));
+        assert!(events_about(&c, "node-1").iter().any(|e| e.reason == "NodeHasSufficientMemory"));
+        let cancel: Vec<_> = events_about(&c, "web-0").into_iter().filter(|e| e.reason == "TaintManagerEviction").collect();
+        assert_eq!(cancel.len(), 1);
+        assert_eq!(cancel[0].message, "Cancelling deletion of Pod default/web-0");
+        assert_eq!((cancel[0].involved_object.uid.as_str(), cancel[0].source.component.as_str()), ("", EVICTION_COMPONENT));
+        // Back Ready: no second NodeNotReady on the pod, nothing evicted.
+        c.advance(400_000);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert!(p.metadata.deletion_timestamp.is_none() && p.is_ready());
+        assert_eq!(reasons(&c, "web-0").iter().filter(|r| *r == "NodeNotReady").count(), 1);
     }
 }

@@ -53,8 +53,10 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         pull: None,
         pull_error: String::new(),
         probe_failures: 0,
+        probe_successes: 0,
         liveness_failures: 0,
         probing: false,
+        liveness_probing: false,
     };
     let mut ctrs: Vec<Ctr> = p.spec.init_containers.iter().map(|x| mk(x, true)).collect();
     ctrs.extend(p.spec.containers.iter().map(|x| mk(x, false)));
@@ -263,6 +265,7 @@ pub fn container_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: St
         Step::Ready => super::probes::first_success(c, uid, name),
         Step::Restart => restart(c, uid, name),
         Step::Probe => super::probes::probe(c, uid, name),
+        Step::Liveness => super::probes::liveness(c, uid, name),
         Step::Killed => killed(c, uid, name),
     }
 }
@@ -361,7 +364,12 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     x.state = CState::Running { started_at: now };
     x.started = true;
     x.probe_failures = 0;
+    x.probe_successes = 0;
     x.liveness_failures = 0;
+    // A new container instance: its probe workers start over (`worker.doProbe` resets on a new
+    // container ID); loops armed for the previous instance died with its sequence number.
+    x.probing = false;
+    x.liveness_probing = false;
     let (init, sidecar) = (x.init, x.sidecar);
     // No readiness probe: ready as soon as it runs (init containers only once they succeed).
     x.ready = (!init || sidecar) && spec.readiness_probe.is_none();

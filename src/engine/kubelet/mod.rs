@@ -100,12 +100,16 @@ pub struct Ctr {
     pub pull: Option<(Time, u64)>,
     /// The last pull error (for the ImagePullBackOff message).
     pub pull_error: String,
-    /// Consecutive readiness probe failures / successes.
+    /// Consecutive readiness probe failures.
     pub probe_failures: i32,
+    /// Consecutive readiness probe successes (counted against `successThreshold`).
+    pub probe_successes: i32,
     /// Consecutive liveness probe failures.
     pub liveness_failures: i32,
-    /// A probe loop is armed for this container.
+    /// A readiness probe loop is armed for this container.
     pub probing: bool,
+    /// A liveness probe loop is armed for this container (its own worker and period).
+    pub liveness_probing: bool,
 }
 
 /// A pod on a node.
@@ -246,8 +250,10 @@ pub enum Step {
     Ready,
     /// Restart after the crash back-off.
     Restart,
-    /// Periodic probe run (readiness/liveness under a fault).
+    /// Periodic readiness probe run (under a fault, or until the first success).
     Probe,
+    /// Periodic liveness probe run (under a fault).
+    Liveness,
     /// A container killed by a failed liveness probe has stopped.
     Killed,
 }

@@ -24,6 +24,10 @@ fn threshold(p: &Probe) -> i32 {
     p.failure_threshold.filter(|s| *s > 0).unwrap_or(DEFAULT_FAILURE_THRESHOLD)
 }
 
+fn success_threshold(p: &Probe) -> i32 {
+    p.success_threshold.filter(|s| *s > 0).unwrap_or(1)
+}
+
 fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
     p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name)
 }
@@ -69,7 +73,7 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
     }
     if liveness_fault && spec.liveness_probe.is_some() {
         let l = spec.liveness_probe.as_ref().map(|l| l.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).unwrap_or(0);
-        arm(c, uid, name, l);
+        arm_liveness(c, uid, name, l);
     }
 }
 
@@ -82,6 +86,18 @@ fn arm(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
     let seq = x.seq;
     let first = after_ms.max(1);
     enqueue_step(c, uid, name, seq, Step::Probe, first, true);
+}
+
+/// Arms the liveness worker: it ticks at the liveness probe's own `periodSeconds`, apart from
+/// the readiness worker (`prober_manager.go` `AddPod` starts one worker per probe type).
+fn arm_liveness(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    if x.liveness_probing {
+        return;
+    }
+    x.liveness_probing = true;
+    let seq = x.seq;
+    enqueue_step(c, uid, name, seq, Step::Liveness, after_ms.max(1), true);
 }
 
 /// The readiness probe's first success (no fault).
@@ -106,87 +122,99 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     if !matches!(x.state, CState::Running { .. }) {
         return;
     }
-    let relevant = (s.readiness_probe.is_some()) || (s.liveness_probe.is_some() && c.runtime.faults.liveness.contains(&key(uid, name)));
-    if relevant {
-        let period = s.readiness_probe.as_ref().or(s.liveness_probe.as_ref()).map(period_ms).unwrap_or(10_000);
-        let phase = c.rng.range(1, period);
+    if let Some(r) = &s.readiness_probe {
+        let phase = c.rng.range(1, period_ms(r));
         arm(c, uid, name, phase);
+    }
+    if let Some(l) = s.liveness_probe.as_ref().filter(|_| c.runtime.faults.liveness.contains(&key(uid, name))) {
+        let phase = c.rng.range(1, period_ms(l));
+        arm_liveness(c, uid, name, phase);
     }
 }
 
-/// One probe period.
+/// One readiness probe period (`worker.doProbe`): `failureThreshold` consecutive failures make
+/// the container unready, `successThreshold` consecutive successes ready again.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
     let ip = p.status.pod_ip.clone();
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
-    let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.probing = false;
+    let Some(r) = &s.readiness_probe else { return };
     if !matches!(x.state, CState::Running { .. }) {
         return;
     }
     let mut changed = false;
-    let mut events: Vec<(&str, &str, String)> = Vec::new();
-    let mut kill = false;
-    if let Some(r) = &s.readiness_probe {
-        if readiness_fault {
-            x.probe_failures += 1;
-            events.push(("Warning", "Unhealthy", format!("Readiness probe failed: {}", failure_message(r, &ip))));
-            if x.probe_failures >= threshold(r) && x.ready {
-                x.ready = false;
-                changed = true;
-            }
-        } else {
-            x.probe_failures = 0;
-            if !x.ready {
-                x.ready = true;
-                changed = true;
-            }
-        }
-    }
-    if let Some(l) = &s.liveness_probe {
-        if liveness_fault {
-            x.liveness_failures += 1;
-            events.push(("Warning", "Unhealthy", format!("Liveness probe failed: {}", failure_message(l, &ip))));
-            if x.liveness_failures >= threshold(l) {
-                kill = true;
-                x.liveness_failures = 0;
-            }
-        } else {
-            x.liveness_failures = 0;
-        }
-    }
-    let seq = x.seq;
-    for (t, r, m) in events {
-        container_event(c, uid, name, t, r, &m);
-    }
-    if kill {
-        container_event(c, uid, name, "Normal", "Killing", &format!("Container {name} failed liveness probe, will be restarted"));
-        let grace = s
-            .liveness_probe
-            .as_ref()
-            .and_then(|l| l.termination_grace_period_seconds)
-            .or(p.spec.termination_grace_period_seconds)
-            .unwrap_or(30)
-            .max(0) as u64
-            * 1000;
-        let ms = super::termination::stop_ms(c, uid, name, grace);
-        if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
+    let mut event = None;
+    if readiness_fault {
+        x.probe_failures += 1;
+        x.probe_successes = 0;
+        event = Some(format!("Readiness probe failed: {}", failure_message(r, &ip)));
+        if x.probe_failures >= threshold(r) && x.ready {
             x.ready = false;
+            changed = true;
         }
-        super::status::write(c, uid);
-        enqueue_step(c, uid, name, seq, Step::Killed, ms, true);
-        return;
+    } else {
+        x.probe_failures = 0;
+        x.probe_successes += 1;
+        if !x.ready && x.probe_successes >= success_threshold(r) {
+            x.ready = true;
+            changed = true;
+        }
+    }
+    let keep = readiness_fault || !x.ready;
+    if let Some(m) = event {
+        container_event(c, uid, name, "Warning", "Unhealthy", &m);
     }
     if changed {
         super::status::write(c, uid);
     }
-    let keep = (readiness_fault && s.readiness_probe.is_some())
-        || (liveness_fault && s.liveness_probe.is_some())
-        || c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| !x.ready && s.readiness_probe.is_some());
     if keep {
-        let period = s.readiness_probe.as_ref().or(s.liveness_probe.as_ref()).map(period_ms).unwrap_or(10_000);
-        arm(c, uid, name, period);
+        arm(c, uid, name, period_ms(r));
     }
+}
+
+/// One liveness probe period: after `failureThreshold` consecutive failures the container is
+/// killed and restarted (`kuberuntime_manager.go` `computePodActions`, "failed liveness probe").
+pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(s) = spec(&p, name) else { return };
+    let ip = p.status.pod_ip.clone();
+    let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.liveness_probing = false;
+    let Some(l) = &s.liveness_probe else { return };
+    if !matches!(x.state, CState::Running { .. }) {
+        return;
+    }
+    if !liveness_fault {
+        // Healthy again: the worker keeps running upstream, but nothing can change any more.
+        x.liveness_failures = 0;
+        return;
+    }
+    x.liveness_failures += 1;
+    let kill = x.liveness_failures >= threshold(l);
+    if kill {
+        x.liveness_failures = 0;
+    }
+    let seq = x.seq;
+    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", failure_message(l, &ip)));
+    if !kill {
+        arm_liveness(c, uid, name, period_ms(l));
+        return;
+    }
+    container_event(c, uid, name, "Normal", "Killing", &format!("Container {name} failed liveness probe, will be restarted"));
+    let grace = l
+        .termination_grace_period_seconds
+        .or(p.spec.termination_grace_period_seconds)
+        .unwrap_or(30)
+        .max(0) as u64
+        * 1000;
+    let ms = super::termination::stop_ms(c, uid, name, grace);
+    if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
+        x.ready = false;
+    }
+    super::status::write(c, uid);
+    enqueue_step(c, uid, name, seq, Step::Killed, ms, true);
 }

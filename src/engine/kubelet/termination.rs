@@ -43,6 +43,7 @@ pub fn terminate(c: &mut Cluster, uid: &str) {
     for x in rt.ctrs.iter_mut() {
         x.seq += 1;
         x.probing = false;
+        x.liveness_probing = false;
     }
     let grace_s = p.metadata.deletion_grace_period_seconds.or(p.spec.termination_grace_period_seconds).unwrap_or(30).max(0) as u64;
     let mut wait = c.rng.range(50, 200).min(grace_s * 1000);

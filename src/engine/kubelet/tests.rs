@@ -408,3 +408,52 @@ fn stateful_set_end_to_end_with_real_node_components() {
     assert_eq!(p.spec.node_name, "node-2");
     assert_eq!(crate::engine::webserver::curl(&c, "default", "http://web-1.nginx").unwrap().body, "web-1\n");
 }
+
+/// Each probe type has its own worker ticking at its own `periodSeconds`
+/// (`pkg/kubelet/prober/prober_manager.go` `AddPod`, `worker.go` `run`): a liveness probe with
+/// period 10 s and failureThreshold 3 needs three failures 10 s apart before the kill, however
+/// often the readiness probe runs.
+#[test]
+fn liveness_probe_fails_at_its_own_period_not_the_readiness_period() {
+    let mut c = cluster();
+    let mut p = pod("web-0", "nginx:1.27");
+    let http = || Some(serde_json::json!({"path": "/", "port": 80}).into());
+    p.spec.containers[0].readiness_probe = Some(Probe { http_get: http(), period_seconds: Some(2), ..Default::default() });
+    p.spec.containers[0].liveness_probe = Some(Probe { http_get: http(), period_seconds: Some(10), failure_threshold: Some(3), ..Default::default() });
+    create(&mut c, Object::Pod(p));
+    c.settle_default();
+    crate::engine::faults::fail_liveness(&mut c, "default", "web-0", None).unwrap();
+    c.advance(20_500);
+    let ev = events_of(&c, "default", "web-0");
+    assert!(!ev.iter().any(|e| e.0 == "Killing"), "{ev:?}");
+    let failures: i32 = ev.iter().filter(|e| e.1.starts_with("Liveness probe failed")).map(|e| e.2).sum();
+    assert_eq!(failures, 2, "liveness failures in 20.5 s");
+    c.advance(10_000);
+    let ev = events_of(&c, "default", "web-0");
+    assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed liveness probe, will be restarted"), "{ev:?}");
+}
+
+/// `successThreshold`: an unready container turns Ready only after that many consecutive
+/// successes (`pkg/kubelet/prober/worker.go` `doProbe`, `resultRun < SuccessThreshold`).
+#[test]
+fn readiness_needs_success_threshold_successes_to_recover() {
+    let mut c = cluster();
+    let mut p = pod("web-0", "nginx:1.27");
+    p.spec.containers[0].readiness_probe = Some(Probe {
+        http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()),
+        period_seconds: Some(5),
+        failure_threshold: Some(1),
+        success_threshold: Some(3),
+        ..Default::default()
+    });
+    create(&mut c, Object::Pod(p));
+    c.settle_default();
+    let f = crate::engine::faults::fail_readiness(&mut c, "default", "web-0", None).unwrap();
+    c.advance(6_000);
+    assert!(!get_pod(&c, "web-0").unwrap().is_ready());
+    crate::engine::faults::clear_fault(&mut c, &f).unwrap();
+    c.advance(9_000);
+    assert!(!get_pod(&c, "web-0").unwrap().is_ready(), "two successes at most so far");
+    c.advance(6_000);
+    assert!(get_pod(&c, "web-0").unwrap().is_ready());
+}

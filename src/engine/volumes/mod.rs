@@ -60,6 +60,8 @@ pub struct State {
     pub(crate) by_claim_uid: BTreeMap<String, String>,
     /// Claim uids the provisioner is working on.
     provisioning: BTreeSet<String>,
+    /// Claim uid → consecutive failed provisioning attempts (the provisioner's retry back-off).
+    provision_failures: BTreeMap<String, u32>,
     /// Claims with a periodic resync queued (so at most one loop per claim).
     resyncing: BTreeSet<ObjectKey>,
 }
@@ -107,6 +109,8 @@ pub enum Task {
     SyncVolume(String),
     /// Provisioner: finish provisioning the claim with this key and uid.
     Provision(ObjectKey, String),
+    /// Provisioner: try a claim again after a failed attempt (rate-limited requeue).
+    RetryProvision(ObjectKey, String),
     /// Provisioner: delete a released volume whose reclaim policy is Delete.
     DeleteVolume(String),
     /// PVC protection controller: maybe remove the finalizer of a terminating claim.
@@ -288,6 +292,7 @@ pub fn handle(c: &mut Cluster, t: Task) {
         }
         Task::SyncVolume(name) => pv_controller::sync_volume(c, &name),
         Task::Provision(key, uid) => provisioner::provision(c, &key, &uid),
+        Task::RetryProvision(key, uid) => provisioner::retry(c, &key, &uid),
         Task::DeleteVolume(name) => provisioner::delete_volume(c, &name),
         Task::ClaimProtection(key) => protection::claim(c, &key),
         Task::VolumeProtection(name) => protection::volume(c, &name),

@@ -1,7 +1,8 @@
 //! The dynamic provisioner kind ships, `rancher.io/local-path` (local-path-provisioner): an
 //! external provisioner that, for a claim handed to it, creates a `hostPath` volume named
 //! `pvc-<claim uid>` on the selected node (so the volume carries node affinity to it), and
-//! deletes the volume once it is Released under reclaim policy Delete.
+//! deletes the volume once it is Released under reclaim policy Delete. A claim with no selected
+//! node (an `Immediate` class) cannot be served: it fails and is retried with back-off.
 
 use super::{ANN_PROVISIONED_BY, PV_PROTECTION_FINALIZER};
 use crate::engine::api::{Kind, Object, ObjectMeta, ObjectReference, PersistentVolume, PersistentVolumeClaim, StorageClass};
@@ -40,8 +41,16 @@ pub fn identity(c: &Cluster) -> String {
     )
 }
 
+/// First retry delay after a failed attempt, and the longest (the provisioner library's claim
+/// queue: `workqueue.NewItemExponentialFailureRateLimiter(15*time.Second, 1000*time.Second)`).
+pub const RETRY_BASE_MS: u64 = 15_000;
+/// See [`RETRY_BASE_MS`].
+pub const RETRY_MAX_MS: u64 = 1_000_000;
+
 /// Starts provisioning a claim (once): event `Provisioning`, the volume appears after
-/// `timings.provision_ms` (jittered).
+/// `timings.provision_ms` (jittered). A claim without a selected node (class with
+/// `volumeBindingMode: Immediate`) fails: local-path creates a directory on one node and must be
+/// told which.
 pub fn start(c: &mut Cluster, pvc: &PersistentVolumeClaim, sc: &StorageClass, selected: Option<String>) {
     if !c.volumes.provisioning.insert(pvc.metadata.uid.clone()) {
         return;
@@ -49,6 +58,11 @@ pub fn start(c: &mut Cluster, pvc: &PersistentVolumeClaim, sc: &StorageClass, se
     let msg = format!("External provisioner is provisioning volume for claim \"{}/{}\"", pvc.metadata.namespace, pvc.metadata.name);
     let id = identity(c);
     c.record_event(&Object::PersistentVolumeClaim(pvc.clone()), "Normal", "Provisioning", &msg, &id);
+    if selected.is_none() {
+        fail_without_node(c, pvc, sc);
+        return;
+    }
+    c.volumes.provision_failures.remove(&pvc.metadata.uid);
     let base = c.config.timings.provision_ms;
     let ms = c.rng.range(base * 3 / 4, base * 5 / 4);
     let key = ObjectKey::new(Kind::PersistentVolumeClaim, &pvc.metadata.namespace, &pvc.metadata.name);
@@ -61,6 +75,50 @@ pub fn start(c: &mut Cluster, pvc: &PersistentVolumeClaim, sc: &StorageClass, se
         format!("provisioning a {} volume of class {}{where_}", request(pvc), sc.metadata.name),
     );
     c.enqueue_after(ms, SimTask::Volume(super::Task::Provision(key, pvc.metadata.uid.clone())));
+}
+
+/// local-path-provisioner's `provisionFor` refuses a claim without a selected node ("configuration
+/// error, no node was specified"); the provisioner library (`provisionClaimOperation`) reports
+/// it as `ProvisioningFailed` "failed to provision volume with StorageClass ..." and requeues the
+/// claim with exponential back-off. The claim stays Pending.
+fn fail_without_node(c: &mut Cluster, pvc: &PersistentVolumeClaim, sc: &StorageClass) {
+    let uid = pvc.metadata.uid.clone();
+    let msg = format!("failed to provision volume with StorageClass \"{}\": configuration error, no node was specified", sc.metadata.name);
+    let id = identity(c);
+    c.record_event(&Object::PersistentVolumeClaim(pvc.clone()), "Warning", "ProvisioningFailed", &msg, &id);
+    let n = c.volumes.provision_failures.entry(uid.clone()).or_insert(0);
+    *n += 1;
+    let backoff = RETRY_BASE_MS.saturating_mul(1u64 << (*n - 1).min(20)).min(RETRY_MAX_MS);
+    c.decide(
+        "local-path-provisioner",
+        format!("persistentvolumeclaim/{}", pvc.metadata.name),
+        Verdict::Fail,
+        format!("storageclass/{}", sc.metadata.name),
+        format!(
+            "class {} binds Immediately, but local-path needs the node the volume will live on (use volumeBindingMode: WaitForFirstConsumer); retrying in {}s",
+            sc.metadata.name,
+            backoff / 1000
+        ),
+    );
+    let key = ObjectKey::new(Kind::PersistentVolumeClaim, &pvc.metadata.namespace, &pvc.metadata.name);
+    c.enqueue_recurring(backoff, SimTask::Volume(super::Task::RetryProvision(key, uid)));
+}
+
+/// A failed claim's requeue came due: try again if it still needs a volume.
+pub fn retry(c: &mut Cluster, key: &ObjectKey, uid: &str) {
+    c.volumes.provisioning.remove(uid);
+    let Some(pvc) = c.store.get_key(key).and_then(|o| o.as_pvc()).cloned() else {
+        c.volumes.provision_failures.remove(uid);
+        return;
+    };
+    if pvc.metadata.uid != uid || !pvc.spec.volume_name.is_empty() || pvc.metadata.deletion_timestamp.is_some() {
+        c.volumes.provision_failures.remove(uid);
+        return;
+    }
+    let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
+    let Some(sc) = super::class(c, &class_name).filter(|sc| serves(&sc.provisioner)) else { return };
+    let selected = pvc.metadata.annotations.get(super::ANN_SELECTED_NODE).cloned();
+    start(c, &pvc, &sc, selected);
 }
 
 fn request(pvc: &PersistentVolumeClaim) -> String {

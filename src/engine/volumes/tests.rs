@@ -65,8 +65,12 @@ fn pending_claim_names_its_unscheduled_pod_on_resync() {
     assert!(ev.iter().any(|e| e.0 == "WaitForPodScheduled" && e.1 == "waiting for pod db-0 to be scheduled"), "{ev:?}");
 }
 
+/// local-path (kind's provisioner) cannot serve a class that binds Immediately: with no selected
+/// node its `provisionFor` fails with "configuration error, no node was specified", reported by
+/// the provisioner library as `ProvisioningFailed` and retried with exponential back-off
+/// (15 s doubling); the claim stays Pending.
 #[test]
-fn immediate_class_provisions_at_once_and_default_class_is_assigned() {
+fn immediate_local_path_class_fails_without_a_node_and_default_class_is_assigned() {
     let mut c = cluster();
     let mut sc = StorageClass::default();
     sc.metadata.name = "fast".into();
@@ -76,12 +80,22 @@ fn immediate_class_provisions_at_once_and_default_class_is_assigned() {
     create(&mut c, Object::StorageClass(sc));
     create(&mut c, Object::PersistentVolumeClaim(pvc("now", Some("fast"))));
     create(&mut c, Object::PersistentVolumeClaim(pvc("defaulted", None)));
-    c.settle_default();
+    assert!(c.settle_default().settled);
     let now = get_pvc(&c, "now").unwrap();
-    assert_eq!(now.status.phase, "Bound");
-    let pv = get_pv(&c, &now.spec.volume_name).unwrap();
-    assert_eq!(pv.spec.persistent_volume_reclaim_policy, "Retain");
-    assert!(pv.spec.node_affinity.is_none(), "no node was selected");
+    assert_eq!(now.status.phase, "Pending");
+    assert!(now.spec.volume_name.is_empty());
+    let ev = events_of(&c, "default", "now");
+    let failed: Vec<&(String, String, i32)> = ev.iter().filter(|e| e.0 == "ProvisioningFailed").collect();
+    assert_eq!(failed.len(), 1, "{ev:?}");
+    assert_eq!(failed[0].1, "failed to provision volume with StorageClass \"fast\": configuration error, no node was specified");
+    assert!(ev.iter().any(|e| e.0 == "Provisioning"));
+    // Retries after 15 s, 30 s, 60 s: four attempts within 106 s, not a fifth before 225 s.
+    c.advance(106_000);
+    let count = |c: &crate::engine::sim::Cluster| events_of(c, "default", "now").into_iter().find(|e| e.0 == "ProvisioningFailed").map(|e| e.2);
+    assert_eq!(count(&c), Some(4));
+    c.advance(100_000);
+    assert_eq!(count(&c), Some(4));
+    assert_eq!(get_pvc(&c, "now").unwrap().status.phase, "Pending");
     let d = get_pvc(&c, "defaulted").unwrap();
     assert_eq!(d.spec.storage_class_name.as_deref(), Some("standard"));
     assert_eq!(d.status.phase, "Pending");

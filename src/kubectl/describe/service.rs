@@ -195,7 +195,9 @@ pub fn describe_node(c: &Cluster, n: &Node) -> String {
     w.write(LEVEL_1, "cpu\t0 (0%)\t0 (0%)\n");
     w.write(LEVEL_1, "memory\t0 (0%)\t0 (0%)\n");
     w.write(LEVEL_1, "ephemeral-storage\t0 (0%)\t0 (0%)\n");
-    let events = crate::engine::events::events_for(c, "default", &n.metadata.uid);
+    // `NodeDescriber.Describe` searches for uid = node name (the kubelet's node reference), so
+    // the node controller's events, which carry the real uid, are not listed.
+    let events = crate::engine::events::events_for(c, "default", &n.metadata.name);
     describe_events(&mut w, &events, now);
     w.finish()
 }
