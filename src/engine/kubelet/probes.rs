@@ -3,8 +3,10 @@
 //! unless a fault says otherwise, so a probe loop only runs while it can change something:
 //! before the first readiness success, and while a readiness/liveness fault is active.
 //!
-//! First readiness success: `initialDelaySeconds` plus up to one `periodSeconds` (the worker's
-//! tick phase). Under a fault, every period fails; after `failureThreshold` consecutive failures
+//! First readiness success: with no `initialDelaySeconds`, within a second of the start (the
+//! next status sync after the PLEG relist triggers the worker at once, `UpdatePodStatus`);
+//! otherwise the first worker tick after the delay, so the delay plus up to one `periodSeconds`.
+//! A `successThreshold` above 1 adds a period for each further success. Under a fault, every period fails; after `failureThreshold` consecutive failures
 //! the container turns unready (readiness) or is killed and restarted (liveness).
 
 use super::{container_event, enqueue_step, pod_of, CState, Step};
@@ -63,17 +65,31 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
     if let Some(r) = &spec.readiness_probe {
-        let delay = r.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
-        let phase = c.rng.range(0, period_ms(r));
+        let first = first_readiness_ms(c, r);
         if readiness_fault {
-            arm(c, uid, name, delay + phase);
+            arm(c, uid, name, first);
         } else {
-            enqueue_step(c, uid, name, seq, Step::Ready, delay + phase, false);
+            let more = (success_threshold(r) - 1).max(0) as u64 * period_ms(r);
+            enqueue_step(c, uid, name, seq, Step::Ready, first + more, false);
         }
     }
     if liveness_fault && spec.liveness_probe.is_some() {
         let l = spec.liveness_probe.as_ref().map(|l| l.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).unwrap_or(0);
         arm_liveness(c, uid, name, l);
+    }
+}
+
+/// When the readiness worker first probes a container that just started (`prober_manager.go`
+/// `UpdatePodStatus` triggers it on the first status sync after the start, about a PLEG relist
+/// period, 1s; `worker.go doProbe` skips probes inside `initialDelaySeconds`, and then the
+/// worker's own ticker, whose phase is random, takes over).
+fn first_readiness_ms(c: &mut Cluster, r: &Probe) -> u64 {
+    const PLEG_RELIST_MS: u64 = 1000;
+    let delay = r.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
+    if delay == 0 {
+        c.rng.range(0, PLEG_RELIST_MS)
+    } else {
+        delay + c.rng.range(0, period_ms(r))
     }
 }
 

@@ -113,6 +113,24 @@ fn readiness_probe_delays_ready_by_its_initial_delay() {
 }
 
 #[test]
+fn readiness_without_initial_delay_succeeds_within_a_second_of_the_start() {
+    // prober_manager.go UpdatePodStatus: the first status sync after the start triggers the
+    // readiness worker at once, so a healthy pod does not wait for its worker's first tick.
+    for seed_pod in ["web-0", "web-1", "web-2"] {
+        let mut c = cluster();
+        let mut p = pod(seed_pod, "nginx:1.27");
+        p.spec.containers[0].readiness_probe =
+            Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()), period_seconds: Some(30), ..Default::default() });
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        let p = get_pod(&c, seed_pod).unwrap();
+        let started = p.status.container_statuses[0].state.running.as_ref().unwrap().started_at.unwrap();
+        let delay = p.condition("Ready").unwrap().last_transition_time.unwrap().since(started);
+        assert!((0..1_000).contains(&delay), "ready {delay} ms after start");
+    }
+}
+
+#[test]
 fn graceful_termination_kills_then_removes_the_pod() {
     let mut c = cluster();
     create(&mut c, Object::Pod(pod("web-0", "nginx:1.27")));
