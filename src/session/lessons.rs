@@ -159,10 +159,11 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "A Deployment's pods are cattle: names like `web-66b6c48dd5-4jw2p`, started all at once, any one as good as another, usually sharing a volume or none. Replace one and you get a new random name. That is right for web servers and APIs that keep no state of their own.",
             "A StatefulSet's pods are pets with name tags: fixed names, started and stopped in order, each with a claim of its own and a predictable DNS name. Replace one and the same name comes back, with the same claim. In short: identity + storage + order. Deployments scale fast; StatefulSets scale in a way stateful software can follow.",
+            "One exception to \"the same name comes back\": when a node fails, its pods are not removed, because Kubernetes cannot tell a dead node from a cut-off one that still runs them. The pod object stays (not Ready, later Terminating), and no replacement with its name starts until that object is gone: the node comes back and finishes the deletion, the node object is deleted, or someone force-deletes the pod (`--grace-period=0 --force`), which is safe only when that pod can no longer be running.",
             "(The playground simulates the StatefulSet controller; it stores a Deployment you apply but runs no pods for it.)",
         ],
         steps: &[
-            run("kubectl delete pod myapp-1", "The pod is deleted, as a node failure or an eviction would."),
+            run("kubectl delete pod myapp-1", "The pod is deleted, as a drain or an eviction would delete it."),
             run("sim wait", "The controller creates a pod with the same name, myapp-1, not a new random one."),
             run("kubectl get pods -l app=myapp -o wide", "myapp-1 is young again (AGE), yet it has its old name and, as the next lessons show, its old volume and DNS name."),
         ],

@@ -65,6 +65,39 @@ fn pod_names(s: &Session, app: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs one console line (kubectl or `sim …`) as a lesson step; returns (stdout, stderr, exit code).
+fn console(s: &mut Session, line: &str) -> (String, String, i32) {
+    let line: &'static str = Box::leak(line.to_owned().into_boxed_str());
+    let (_, out, err, code) = perform(s, &Step::Run { line, look: "" });
+    (out, err, code)
+}
+
+fn pod(s: &Session, name: &str) -> Option<crate::engine::api::pod::Pod> {
+    s.cluster().store.get(Kind::Pod, NAMESPACE, name).and_then(|o| o.as_pod()).cloned()
+}
+
+/// "StatefulSet or Deployment?": a failed node's pod is not replaced until its object is gone
+/// (here: force-deleted), unlike a deleted pod, which comes back at once.
+#[test]
+fn a_pod_on_a_failed_node_is_not_replaced_until_force_deleted() {
+    let mut s = Session::new();
+    console(&mut s, "kubectl apply -f myapp.yaml");
+    console(&mut s, "sim wait");
+    let before = pod(&s, "myapp-1").expect("myapp-1");
+    console(&mut s, &format!("sim fault node {}", before.spec.node_name));
+    console(&mut s, "sim advance 10m");
+    let stuck = pod(&s, "myapp-1").expect("the old myapp-1 is still there");
+    assert_eq!(stuck.metadata.uid, before.metadata.uid, "no replacement while the old pod object exists");
+    assert!(stuck.metadata.is_terminating(), "evicted from the unreachable node, so Terminating");
+    let (_, err, code) = console(&mut s, "kubectl delete pod myapp-1 --grace-period=0 --force");
+    assert_eq!(code, 0, "{err}");
+    console(&mut s, "sim wait");
+    // The replacement is created at once. (It then stays Pending: its claim's local-path volume
+    // lives on the lost node, as it would on kind.)
+    let after = pod(&s, "myapp-1").expect("a new myapp-1");
+    assert_ne!(after.metadata.uid, before.metadata.uid);
+}
+
 #[test]
 fn every_explainer_section_has_a_lesson() {
     for section in EXPLAINER_SECTIONS {
