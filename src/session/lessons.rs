@@ -317,7 +317,7 @@ pub const LESSONS: &[Lesson] = &[
         covers: &["Deleting a StatefulSet", "Limitations & Considerations"],
         text: &[
             "`kubectl delete statefulset myapp` deletes the set, and the garbage collector deletes its pods (all at once, not in order). The claims stay, and with them the data: Kubernetes will not throw away a volume unless asked.",
-            "Delete the claims yourself when the data is no longer needed; their volumes then go too (reclaim policy Delete). Since Kubernetes 1.32 a StatefulSet can also ask for this with `persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}`.",
+            "Delete the claims yourself when the data is no longer needed; their volumes then go too (reclaim policy Delete). A StatefulSet can also ask for this with `persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}` (on by default since Kubernetes 1.27, stable since 1.32).",
         ],
         steps: &[
             run("kubectl delete statefulset myapp", "The set is gone."),
