@@ -222,10 +222,11 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "Through the headless Service each pod gets a DNS name of the form `<pod>.<service>.<namespace>.svc.cluster.local`, for example `myapp-0.myapp.default.svc.cluster.local`. The Service's own name answers with every ready pod's address.",
             "The names are stable; the addresses are not. A re-created pod usually gets a new IP, and the record follows it. Peers should therefore find each other by name. Only Ready pods are listed unless the Service sets `publishNotReadyAddresses: true`.",
+            "The nginx image has `curl` but no `nslookup`, so the lookups run in a throwaway busybox pod (`kubectl run … --rm`), as upstream's StatefulSet tutorial does; any pod in the namespace resolves the same names.",
         ],
         steps: &[
-            run("kubectl exec myapp-1 -- nslookup myapp", "The Service's name: one address per ready pod."),
-            run("kubectl exec myapp-1 -- nslookup myapp-0.myapp", "One pod's own name (the search path adds .default.svc.cluster.local)."),
+            run("kubectl run dns-1 --image=busybox:1.28 --rm -i --restart=Never -- nslookup myapp", "The Service's name: one address per ready pod. The pod is deleted when the command ends."),
+            run("kubectl run dns-2 --image=busybox:1.28 --rm -i --restart=Never -- nslookup myapp-0.myapp", "One pod's own name (the search path adds .default.svc.cluster.local)."),
             run("kubectl exec myapp-2 -- hostname -f", "A pod's hostname is its name; its full name includes the Service."),
             run("kubectl exec myapp-1 -- curl -s http://myapp-0.myapp/", "Reach a peer by its stable name."),
         ],
@@ -355,7 +356,7 @@ pub const LESSONS: &[Lesson] = &[
             Step::Open { name: "mongo.yaml", text: MONGO_YAML, look: "Opened as a new editor tab." },
             run("kubectl apply -f mongo.yaml", "Three members, in order."),
             run("sim wait", "mongo-0, mongo-1, mongo-2, each with a data claim."),
-            run("kubectl exec mongo-2 -- nslookup mongo-0.mongo", "The address a secondary would use to reach the primary."),
+            run("kubectl run dns-3 --image=busybox:1.28 --rm -i --restart=Never -- nslookup mongo-0.mongo", "The name a member uses to reach mongo-0 (the mongo image has no nslookup either, hence busybox again)."),
             run("kubectl get pods,pvc -l app=mongo", "Stable names and one volume per member."),
         ],
     },

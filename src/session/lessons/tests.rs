@@ -139,7 +139,11 @@ fn every_lesson_runs_in_order_and_shows_what_it_says() {
             "Storage that stays" => {
                 assert!(transcript.contains("$ kubectl exec myapp-0 -- cat /data/note.txt\nhello from the first myapp-0\n"), "{transcript}")
             }
-            "Stable DNS names" => assert!(transcript.contains("myapp-0.myapp.default.svc.cluster.local"), "{transcript}"),
+            "Stable DNS names" => {
+                assert!(transcript.contains("myapp-0.myapp.default.svc.cluster.local"), "{transcript}");
+                // The Service's own name answers with one address per ready pod.
+                assert_eq!(transcript.matches("Name:\tmyapp.default.svc.cluster.local\n").count(), 3, "{transcript}");
+            }
             "Scaling up and down" => {
                 assert_eq!(pod_names(&s, "myapp").len(), 3);
                 assert_eq!(c.store.list(Kind::PersistentVolumeClaim, Some(NAMESPACE)).count(), 5, "claims of removed pods stay");
