@@ -189,6 +189,7 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "With the default `podManagementPolicy: OrderedReady`, the controller creates pod 0, waits until it is Running and Ready, then creates pod 1, and so on. When scaling down it removes the highest ordinal first, one at a time, and waits for each to be gone.",
             "Watch it step by step: scale to zero, then back to three, and step instead of waiting. The Why panel says what the controller is waiting for at each moment.",
+            "The explainer's lifecycle also draws \"Headless Service created\" as a step after the StatefulSet. The StatefulSet creates no Service: you create it yourself (it is the second object in myapp.yaml), and until it exists the pods run but their DNS names do not resolve.",
             "One correction to a common belief: deleting the StatefulSet itself does not terminate its pods in reverse order. The garbage collector deletes them all at once. For an ordered shutdown, scale to 0 first, then delete.",
         ],
         steps: &[

@@ -98,6 +98,30 @@ fn a_pod_on_a_failed_node_is_not_replaced_until_force_deleted() {
     assert_ne!(after.metadata.uid, before.metadata.uid);
 }
 
+/// "Order: one at a time": the StatefulSet creates no Service, and without one its pods' names
+/// do not resolve.
+#[test]
+fn pod_names_resolve_only_once_the_headless_service_exists() {
+    let mut s = Session::new();
+    let yaml = crate::session::seed::SEED_YAML;
+    let (set, service) = yaml.split_once("\n---\n").expect("the seed is a StatefulSet, then its Service");
+    assert!(service.contains("kind: Service") && !set.contains("kind: Service"));
+    perform(&mut s, &Step::Open { name: "set.yaml", text: Box::leak(set.to_owned().into_boxed_str()), look: "" });
+    console(&mut s, "kubectl apply -f set.yaml");
+    console(&mut s, "sim wait");
+    assert_eq!(pod_names(&s, "myapp"), ["myapp-0", "myapp-1", "myapp-2"]);
+    let (out, _, _) = console(&mut s, "kubectl get svc");
+    assert!(!out.contains("myapp"), "the StatefulSet created no Service: {out}");
+    let (_, _, code) = console(&mut s, "kubectl exec myapp-1 -- nslookup myapp-0.myapp");
+    assert_ne!(code, 0, "no Service, no record");
+    perform(&mut s, &Step::Open { name: "svc.yaml", text: Box::leak(service.to_owned().into_boxed_str()), look: "" });
+    console(&mut s, "kubectl apply -f svc.yaml");
+    console(&mut s, "sim wait");
+    let (out, err, code) = console(&mut s, "kubectl exec myapp-1 -- nslookup myapp-0.myapp");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("myapp-0.myapp.default.svc.cluster.local"), "{out}");
+}
+
 #[test]
 fn every_explainer_section_has_a_lesson() {
     for section in EXPLAINER_SECTIONS {
