@@ -159,10 +159,11 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "A Deployment's pods are cattle: names like `web-66b6c48dd5-4jw2p`, started all at once, any one as good as another, usually sharing a volume or none. Replace one and you get a new random name. That is right for web servers and APIs that keep no state of their own.",
             "A StatefulSet's pods are pets with name tags: fixed names, started and stopped in order, each with a claim of its own and a predictable DNS name. Replace one and the same name comes back, with the same claim. In short: identity + storage + order. Deployments scale fast; StatefulSets scale in a way stateful software can follow.",
+            "One exception to \"the same name comes back\": when a node fails, its pods are not removed, because Kubernetes cannot tell a dead node from a cut-off one that still runs them. The pod object stays (not Ready, later Terminating), and no replacement with its name starts until that object is gone: the node comes back and finishes the deletion, the node object is deleted, or someone force-deletes the pod (`--grace-period=0 --force`), which is safe only when that pod can no longer be running.",
             "(The playground simulates the StatefulSet controller; it stores a Deployment you apply but runs no pods for it.)",
         ],
         steps: &[
-            run("kubectl delete pod myapp-1", "The pod is deleted, as a node failure or an eviction would."),
+            run("kubectl delete pod myapp-1", "The pod is deleted, as a drain or an eviction would delete it."),
             run("sim wait", "The controller creates a pod with the same name, myapp-1, not a new random one."),
             run("kubectl get pods -l app=myapp -o wide", "myapp-1 is young again (AGE), yet it has its old name and, as the next lessons show, its old volume and DNS name."),
         ],
@@ -188,6 +189,7 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "With the default `podManagementPolicy: OrderedReady`, the controller creates pod 0, waits until it is Running and Ready, then creates pod 1, and so on. When scaling down it removes the highest ordinal first, one at a time, and waits for each to be gone.",
             "Watch it step by step: scale to zero, then back to three, and step instead of waiting. The Why panel says what the controller is waiting for at each moment.",
+            "The explainer's lifecycle also draws \"Headless Service created\" as a step after the StatefulSet. The StatefulSet creates no Service: you create it yourself (it is the second object in myapp.yaml), and until it exists the pods run but their DNS names do not resolve.",
             "One correction to a common belief: deleting the StatefulSet itself does not terminate its pods in reverse order. The garbage collector deletes them all at once. For an ordered shutdown, scale to 0 first, then delete.",
         ],
         steps: &[
@@ -221,10 +223,11 @@ pub const LESSONS: &[Lesson] = &[
         text: &[
             "Through the headless Service each pod gets a DNS name of the form `<pod>.<service>.<namespace>.svc.cluster.local`, for example `myapp-0.myapp.default.svc.cluster.local`. The Service's own name answers with every ready pod's address.",
             "The names are stable; the addresses are not. A re-created pod usually gets a new IP, and the record follows it. Peers should therefore find each other by name. Only Ready pods are listed unless the Service sets `publishNotReadyAddresses: true`.",
+            "The nginx image has `curl` but no `nslookup`, so the lookups run in a throwaway busybox pod (`kubectl run … --rm`), as upstream's StatefulSet tutorial does; any pod in the namespace resolves the same names.",
         ],
         steps: &[
-            run("kubectl exec myapp-1 -- nslookup myapp", "The Service's name: one address per ready pod."),
-            run("kubectl exec myapp-1 -- nslookup myapp-0.myapp", "One pod's own name (the search path adds .default.svc.cluster.local)."),
+            run("kubectl run dns-1 --image=busybox:1.28 --rm -i --restart=Never -- nslookup myapp", "The Service's name: one address per ready pod. The pod is deleted when the command ends."),
+            run("kubectl run dns-2 --image=busybox:1.28 --rm -i --restart=Never -- nslookup myapp-0.myapp", "One pod's own name (the search path adds .default.svc.cluster.local)."),
             run("kubectl exec myapp-2 -- hostname -f", "A pod's hostname is its name; its full name includes the Service."),
             run("kubectl exec myapp-1 -- curl -s http://myapp-0.myapp/", "Reach a peer by its stable name."),
         ],
@@ -316,7 +319,7 @@ pub const LESSONS: &[Lesson] = &[
         covers: &["Deleting a StatefulSet", "Limitations & Considerations"],
         text: &[
             "`kubectl delete statefulset myapp` deletes the set, and the garbage collector deletes its pods (all at once, not in order). The claims stay, and with them the data: Kubernetes will not throw away a volume unless asked.",
-            "Delete the claims yourself when the data is no longer needed; their volumes then go too (reclaim policy Delete). Since Kubernetes 1.32 a StatefulSet can also ask for this with `persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}`.",
+            "Delete the claims yourself when the data is no longer needed; their volumes then go too (reclaim policy Delete). A StatefulSet can also ask for this with `persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete}` (on by default since Kubernetes 1.27, stable since 1.32).",
         ],
         steps: &[
             run("kubectl delete statefulset myapp", "The set is gone."),
@@ -354,7 +357,7 @@ pub const LESSONS: &[Lesson] = &[
             Step::Open { name: "mongo.yaml", text: MONGO_YAML, look: "Opened as a new editor tab." },
             run("kubectl apply -f mongo.yaml", "Three members, in order."),
             run("sim wait", "mongo-0, mongo-1, mongo-2, each with a data claim."),
-            run("kubectl exec mongo-2 -- nslookup mongo-0.mongo", "The address a secondary would use to reach the primary."),
+            run("kubectl run dns-3 --image=busybox:1.28 --rm -i --restart=Never -- nslookup mongo-0.mongo", "The name a member uses to reach mongo-0 (the mongo image has no nslookup either, hence busybox again)."),
             run("kubectl get pods,pvc -l app=mongo", "Stable names and one volume per member."),
         ],
     },

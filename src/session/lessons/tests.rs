@@ -65,6 +65,63 @@ fn pod_names(s: &Session, app: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs one console line (kubectl or `sim …`) as a lesson step; returns (stdout, stderr, exit code).
+fn console(s: &mut Session, line: &str) -> (String, String, i32) {
+    let line: &'static str = Box::leak(line.to_owned().into_boxed_str());
+    let (_, out, err, code) = perform(s, &Step::Run { line, look: "" });
+    (out, err, code)
+}
+
+fn pod(s: &Session, name: &str) -> Option<crate::engine::api::pod::Pod> {
+    s.cluster().store.get(Kind::Pod, NAMESPACE, name).and_then(|o| o.as_pod()).cloned()
+}
+
+/// "StatefulSet or Deployment?": a failed node's pod is not replaced until its object is gone
+/// (here: force-deleted), unlike a deleted pod, which comes back at once.
+#[test]
+fn a_pod_on_a_failed_node_is_not_replaced_until_force_deleted() {
+    let mut s = Session::new();
+    console(&mut s, "kubectl apply -f myapp.yaml");
+    console(&mut s, "sim wait");
+    let before = pod(&s, "myapp-1").expect("myapp-1");
+    console(&mut s, &format!("sim fault node {}", before.spec.node_name));
+    console(&mut s, "sim advance 10m");
+    let stuck = pod(&s, "myapp-1").expect("the old myapp-1 is still there");
+    assert_eq!(stuck.metadata.uid, before.metadata.uid, "no replacement while the old pod object exists");
+    assert!(stuck.metadata.is_terminating(), "evicted from the unreachable node, so Terminating");
+    let (_, err, code) = console(&mut s, "kubectl delete pod myapp-1 --grace-period=0 --force");
+    assert_eq!(code, 0, "{err}");
+    console(&mut s, "sim wait");
+    // The replacement is created at once. (It then stays Pending: its claim's local-path volume
+    // lives on the lost node, as it would on kind.)
+    let after = pod(&s, "myapp-1").expect("a new myapp-1");
+    assert_ne!(after.metadata.uid, before.metadata.uid);
+}
+
+/// "Order: one at a time": the StatefulSet creates no Service, and without one its pods' names
+/// do not resolve.
+#[test]
+fn pod_names_resolve_only_once_the_headless_service_exists() {
+    let mut s = Session::new();
+    let yaml = crate::session::seed::SEED_YAML;
+    let (set, service) = yaml.split_once("\n---\n").expect("the seed is a StatefulSet, then its Service");
+    assert!(service.contains("kind: Service") && !set.contains("kind: Service"));
+    perform(&mut s, &Step::Open { name: "set.yaml", text: Box::leak(set.to_owned().into_boxed_str()), look: "" });
+    console(&mut s, "kubectl apply -f set.yaml");
+    console(&mut s, "sim wait");
+    assert_eq!(pod_names(&s, "myapp"), ["myapp-0", "myapp-1", "myapp-2"]);
+    let (out, _, _) = console(&mut s, "kubectl get svc");
+    assert!(!out.contains("myapp"), "the StatefulSet created no Service: {out}");
+    let (_, _, code) = console(&mut s, "kubectl exec myapp-1 -- nslookup myapp-0.myapp");
+    assert_ne!(code, 0, "no Service, no record");
+    perform(&mut s, &Step::Open { name: "svc.yaml", text: Box::leak(service.to_owned().into_boxed_str()), look: "" });
+    console(&mut s, "kubectl apply -f svc.yaml");
+    console(&mut s, "sim wait");
+    let (out, err, code) = console(&mut s, "kubectl exec myapp-1 -- nslookup myapp-0.myapp");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("myapp-0.myapp.default.svc.cluster.local"), "{out}");
+}
+
 #[test]
 fn every_explainer_section_has_a_lesson() {
     for section in EXPLAINER_SECTIONS {
@@ -106,7 +163,11 @@ fn every_lesson_runs_in_order_and_shows_what_it_says() {
             "Storage that stays" => {
                 assert!(transcript.contains("$ kubectl exec myapp-0 -- cat /data/note.txt\nhello from the first myapp-0\n"), "{transcript}")
             }
-            "Stable DNS names" => assert!(transcript.contains("myapp-0.myapp.default.svc.cluster.local"), "{transcript}"),
+            "Stable DNS names" => {
+                assert!(transcript.contains("myapp-0.myapp.default.svc.cluster.local"), "{transcript}");
+                // The Service's own name answers with one address per ready pod.
+                assert_eq!(transcript.matches("Name:\tmyapp.default.svc.cluster.local\n").count(), 3, "{transcript}");
+            }
             "Scaling up and down" => {
                 assert_eq!(pod_names(&s, "myapp").len(), 3);
                 assert_eq!(c.store.list(Kind::PersistentVolumeClaim, Some(NAMESPACE)).count(), 5, "claims of removed pods stay");
