@@ -10,6 +10,7 @@
 use crate::engine::api::{Kind, Pod};
 use crate::engine::dns::{self, Answer, QType, RData};
 use crate::engine::fs;
+use crate::engine::kubelet::etc;
 use crate::engine::sim::Cluster;
 use crate::engine::webserver;
 
@@ -78,7 +79,13 @@ impl Shell<'_> {
                 }
             }
             "cat" => {
+                let pod = self.pod_obj();
                 for a in args {
+                    // The kubelet's bind-mounted /etc files come from the pod, not the image.
+                    if let Some(text) = pod.as_ref().and_then(|p| etc::managed_file(self.cluster, p, &abs(a))) {
+                        o.stdout.push_str(&text);
+                        continue;
+                    }
                     match fs::read(self.cluster, &self.namespace, &self.pod, &self.container, &abs(a)) {
                         Ok(b) => o.stdout.push_str(&String::from_utf8_lossy(&b)),
                         Err(e) => fail(o, 1, &format!("cat: {}", rel_msg(&e, a))),
