@@ -6,9 +6,12 @@
 //! - `<svc>.<ns>.svc.<domain>`: the ClusterIP, or for a headless Service one A record per
 //!   endpoint (NXDOMAIN when it has none).
 //! - `<hostname>.<svc>.<ns>.svc.<domain>`: an endpoint whose pod sets `hostname` and
-//!   `subdomain: <svc>` (StatefulSet pods: `web-0.nginx.default.svc.cluster.local`).
+//!   `subdomain: <svc>` (StatefulSet pods: `web-0.nginx.default.svc.cluster.local`); CoreDNS
+//!   answers these for a ClusterIP Service too, not only a headless one.
 //! - `<a-b-c-d>.<svc>.<ns>.svc.<domain>` and `<a-b-c-d>.<ns>.pod.<domain>`.
-//! - SRV `_<port>._<proto>.<svc>.<ns>.svc.<domain>` for named ports.
+//! - SRV for `<svc>…` (every port), `_<port>._<proto>.<svc>…` (one port) and `<hostname>.<svc>…`;
+//!   a headless Service's records carry the EndpointSlice's (target) ports.
+//! - `<ns>.svc.<domain>` and `svc.<domain>`: NODATA (an existing namespace).
 //!
 //! [`lookup`] applies the pod's resolv.conf search list (`<ns>.svc.<domain> svc.<domain>
 //! <domain>`, `ndots:5`) and returns every query tried, so kubectl can print nslookup or dig
