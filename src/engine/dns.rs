@@ -6,15 +6,19 @@
 //! - `<svc>.<ns>.svc.<domain>`: the ClusterIP, or for a headless Service one A record per
 //!   endpoint (NXDOMAIN when it has none).
 //! - `<hostname>.<svc>.<ns>.svc.<domain>`: an endpoint whose pod sets `hostname` and
-//!   `subdomain: <svc>` (StatefulSet pods: `web-0.nginx.default.svc.cluster.local`).
+//!   `subdomain: <svc>` (StatefulSet pods: `web-0.nginx.default.svc.cluster.local`); CoreDNS
+//!   answers these for a ClusterIP Service too, not only a headless one.
 //! - `<a-b-c-d>.<svc>.<ns>.svc.<domain>` and `<a-b-c-d>.<ns>.pod.<domain>`.
-//! - SRV `_<port>._<proto>.<svc>.<ns>.svc.<domain>` for named ports.
+//! - SRV for `<svc>…` (every port), `_<port>._<proto>.<svc>…` (one port) and `<hostname>.<svc>…`;
+//!   a headless Service's records carry the EndpointSlice's (target) ports.
+//! - `<ns>.svc.<domain>` and `svc.<domain>`: NODATA (an existing namespace).
 //!
 //! [`lookup`] applies the pod's resolv.conf search list (`<ns>.svc.<domain> svc.<domain>
 //! <domain>`, `ndots:5`) and returns every query tried, so kubectl can print nslookup or dig
 //! output.
 
 use super::api::{Kind, Pod, Service};
+use super::controllers::endpointslice::utils::Port;
 use super::sim::Cluster;
 
 /// CoreDNS's answer TTL in kind's Corefile.
@@ -154,6 +158,17 @@ pub struct Endpoint {
     pub ip: String,
     /// `hostname` when the pod's subdomain is this Service, else none.
     pub hostname: Option<String>,
+    /// The slice's ports (each Service port resolved against the pod): CoreDNS serves SRV
+    /// records of an endpoint with these, not with the Service's own port numbers.
+    pub ports: Vec<Port>,
+}
+
+impl Endpoint {
+    /// The DNS label CoreDNS publishes the endpoint under (`endpointHostname`): its hostname,
+    /// else its IP with dashes.
+    pub fn label(&self) -> String {
+        self.hostname.clone().unwrap_or_else(|| dashed(&self.ip))
+    }
 }
 
 /// Whether a Service selects a pod (equality selector, same namespace).
@@ -176,9 +191,11 @@ pub fn endpoints(c: &Cluster, svc: &Service) -> Vec<Endpoint> {
             continue;
         }
         let eps = g.rest.get("endpoints").and_then(|v| v.as_array()).map(Vec::as_slice).unwrap_or(&[]);
+        let ports: Vec<Port> =
+            g.rest.get("ports").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(Port::from_json).collect()).unwrap_or_default();
         for e in eps.iter().filter_map(PodEndpoint::from_json).filter(|e| e.ready) {
             if !out.iter().any(|x| x.ip == e.address) {
-                out.push(Endpoint { pod: e.pod, ip: e.address, hostname: e.hostname });
+                out.push(Endpoint { pod: e.pod, ip: e.address, hostname: e.hostname, ports: ports.clone() });
             }
         }
     }
@@ -213,7 +230,9 @@ fn namespace_exists(c: &Cluster, ns: &str) -> bool {
     c.store.get(Kind::Namespace, "", ns).is_some()
 }
 
-/// Answers one query for an absolute name (trailing dot).
+/// Answers one query for an absolute name (trailing dot), as the `kubernetes` plugin does
+/// (coredns `plugin/kubernetes/parse.go` parseRequest, `kubernetes.go` Records/findServices/
+/// findPods, `plugin/backend_lookup.go` A/SRV).
 pub fn query(c: &Cluster, fqdn: &str, qtype: QType) -> Answer {
     let domain = c.config.cluster_domain.clone();
     let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
@@ -226,30 +245,24 @@ pub fn query(c: &Cluster, fqdn: &str, qtype: QType) -> Answer {
         return if is_public(&name) { Answer::Upstream } else { Answer::NxDomain };
     };
     let labels: Vec<&str> = rest.split('.').collect();
+    // parseRequest: `svc` and `pod` alone are the apex (NODATA); `<ns>.svc` has no service name,
+    // NODATA when the namespace exists (findServices/findPods "handle empty name"), else
+    // NXDOMAIN (Records: namespace not exposed).
     match labels.as_slice() {
+        ["svc"] | ["pod"] => Answer::NoData,
+        [ns, "svc" | "pod"] if namespace_exists(c, ns) => Answer::NoData,
         [ip, ns, "pod"] => match undashed(ip) {
             Some(addr) if namespace_exists(c, ns) && qtype == QType::A => Answer::Records(vec![a(fqdn, &addr)]),
             Some(_) if namespace_exists(c, ns) => Answer::NoData,
             _ => Answer::NxDomain,
         },
-        [svc, ns, "svc"] => service_answer(c, fqdn, ns, svc, qtype, None),
-        [port, proto, svc, ns, "svc"] if port.starts_with('_') && proto.starts_with('_') => {
-            service_answer(c, fqdn, ns, svc, qtype, Some((&port[1..], &proto[1..])))
+        [svc, ns, "svc"] => service_answer(c, fqdn, ns, svc, qtype, &Request::default()),
+        [host, svc, ns, "svc"] => service_answer(c, fqdn, ns, svc, qtype, &Request { endpoint: Some(host), ..Request::default() }),
+        // The underscores are optional (stripUnderscore).
+        [port, proto, svc, ns, "svc"] => {
+            let (port, proto) = (port.strip_prefix('_').unwrap_or(port), proto.strip_prefix('_').unwrap_or(proto));
+            service_answer(c, fqdn, ns, svc, qtype, &Request { port, protocol: proto, endpoint: None })
         }
-        [host, svc, ns, "svc"] => {
-            let Some(s) = service(c, ns, svc) else { return Answer::NxDomain };
-            if !s.spec.is_headless() {
-                return Answer::NxDomain;
-            }
-            let eps = endpoints(c, &s);
-            let hit = eps.iter().find(|e| e.hostname.as_deref() == Some(*host) || (e.hostname.is_none() && dashed(&e.ip) == *host));
-            match (hit, qtype) {
-                (Some(e), QType::A) => Answer::Records(vec![a(fqdn, &e.ip)]),
-                (Some(_), QType::Srv) => Answer::NoData,
-                (None, _) => Answer::NxDomain,
-            }
-        }
-        ["svc"] | [_, "svc"] | [_, "pod"] | ["pod"] => Answer::NxDomain,
         _ => Answer::NxDomain,
     }
 }
@@ -258,68 +271,101 @@ fn service(c: &Cluster, ns: &str, name: &str) -> Option<Service> {
     c.store.get(Kind::Service, ns, name).and_then(|o| o.as_service()).cloned()
 }
 
-fn service_answer(c: &Cluster, fqdn: &str, ns: &str, name: &str, qtype: QType, port: Option<(&str, &str)>) -> Answer {
+/// The parts of a `…svc.<domain>` name left of the Service (coredns `recordRequest`): an empty
+/// port or protocol matches any.
+#[derive(Default)]
+struct Request<'a> {
+    port: &'a str,
+    protocol: &'a str,
+    endpoint: Option<&'a str>,
+}
+
+/// `matchPortAndProtocol`: the request's port and protocol, case-insensitively, either empty
+/// for any.
+fn port_matches(r: &Request, name: &str, protocol: &str) -> bool {
+    (r.port.is_empty() || r.port.eq_ignore_ascii_case(name)) && (r.protocol.is_empty() || r.protocol.eq_ignore_ascii_case(protocol))
+}
+
+/// One `msg.Service` of findServices: an address, a port (`None` for an endpoint slice without
+/// ports, coredns's `-1` sentinel) and the name it is published under.
+struct Item {
+    ip: String,
+    port: Option<i32>,
+    target: String,
+}
+
+fn service_answer(c: &Cluster, fqdn: &str, ns: &str, name: &str, qtype: QType, r: &Request) -> Answer {
     let Some(s) = service(c, ns, name) else { return Answer::NxDomain };
     let domain = &c.config.cluster_domain;
     let base = format!("{name}.{ns}.svc.{domain}.");
-    let ports: Vec<&super::api::ServicePort> = s
-        .spec
-        .ports
-        .iter()
-        .filter(|p| match port {
-            None => !p.name.is_empty(),
-            Some((n, proto)) => p.name == n && p.protocol.eq_ignore_ascii_case(proto),
-        })
-        .collect();
-    if port.is_some() && ports.is_empty() {
-        return Answer::NxDomain;
-    }
     if s.spec.type_ == "ExternalName" {
-        return Answer::NoData;
+        // A CNAME the playground does not model; with an endpoint label there is no such name.
+        return if r.endpoint.is_some() { Answer::NxDomain } else { Answer::NoData };
     }
-    if !s.spec.is_headless() {
-        let ip = s.spec.cluster_ip.clone();
-        return match qtype {
-            QType::A if port.is_none() && !ip.is_empty() => Answer::Records(vec![a(fqdn, &ip)]),
-            QType::A => Answer::NoData,
-            QType::Srv if ports.is_empty() => Answer::NoData,
-            QType::Srv => Answer::Records(
-                ports
-                    .iter()
-                    .map(|p| Record {
-                        name: fqdn.to_string(),
-                        ttl: TTL,
-                        data: RData::Srv { priority: 0, weight: 100, port: p.port, target: base.clone() },
-                    })
-                    .collect(),
-            ),
-        };
+    let mut items: Vec<Item> = Vec::new();
+    if s.spec.is_headless() || r.endpoint.is_some() {
+        // "Endpoint query or headless service": an endpoint name resolves for any Service whose
+        // ready endpoints carry it, ClusterIP or not; ports are the slice's (resolved target ports).
+        for e in endpoints(c, &s) {
+            let label = e.label();
+            if r.endpoint.is_some_and(|h| !h.eq_ignore_ascii_case(&label)) {
+                continue;
+            }
+            let target = format!("{label}.{base}");
+            if e.ports.is_empty() {
+                if port_matches(r, "", "") {
+                    items.push(Item { ip: e.ip.clone(), port: None, target });
+                }
+                continue;
+            }
+            for p in e.ports.iter().filter(|p| port_matches(r, &p.name, &p.protocol)) {
+                items.push(Item { ip: e.ip.clone(), port: Some(p.port), target: target.clone() });
+            }
+        }
+    } else {
+        let protocol = |p: &super::api::ServicePort| if p.protocol.is_empty() { "TCP".to_string() } else { p.protocol.clone() };
+        for p in s.spec.ports.iter().filter(|p| port_matches(r, &p.name, &protocol(p))) {
+            if !s.spec.cluster_ip.is_empty() {
+                items.push(Item { ip: s.spec.cluster_ip.clone(), port: Some(p.port), target: base.clone() });
+            }
+        }
     }
-    let eps = endpoints(c, &s);
-    if eps.is_empty() {
+    if items.is_empty() {
         return Answer::NxDomain;
     }
     match qtype {
-        QType::A if port.is_none() => Answer::Records(eps.iter().map(|e| a(fqdn, &e.ip)).collect()),
-        QType::A => Answer::NoData,
-        QType::Srv => {
-            if ports.is_empty() {
-                return Answer::NoData;
-            }
-            let n = (eps.len() * ports.len()) as u16;
-            let weight = (100 / n.max(1)).max(1);
-            let mut out = Vec::new();
-            for p in &ports {
-                for e in &eps {
-                    let label = e.hostname.clone().unwrap_or_else(|| dashed(&e.ip));
-                    out.push(Record {
-                        name: fqdn.to_string(),
-                        ttl: TTL,
-                        data: RData::Srv { priority: 0, weight, port: p.port, target: format!("{label}.{base}") },
-                    });
+        QType::A => {
+            let mut out: Vec<Record> = Vec::new();
+            for it in &items {
+                if !out.iter().any(|x| x.data == RData::A(it.ip.clone())) {
+                    out.push(a(fqdn, &it.ip));
                 }
             }
             Answer::Records(out)
+        }
+        QType::Srv => {
+            // backend_lookup.go SRV: the weight splits 100 over every item (port-less ones
+            // included), at least 1; a port-less item and a repeated (target, port) add no record.
+            let total = items.len() as f64;
+            let weight = ((100.0 / (100.0 * total)) * 100.0).floor() as u16;
+            let weight = weight.max(1);
+            let mut out: Vec<Record> = Vec::new();
+            for it in &items {
+                let Some(port) = it.port else { continue };
+                let dup = out.iter().any(|x| matches!(&x.data, RData::Srv { port: p, target: t, .. } if *p == port && *t == it.target));
+                if !dup {
+                    out.push(Record {
+                        name: fqdn.to_string(),
+                        ttl: TTL,
+                        data: RData::Srv { priority: 0, weight, port, target: it.target.clone() },
+                    });
+                }
+            }
+            if out.is_empty() {
+                Answer::NoData
+            } else {
+                Answer::Records(out)
+            }
         }
     }
 }
@@ -397,6 +443,87 @@ mod tests {
         assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).answer(), &Answer::NxDomain);
         c.advance(1_000);
         assert_eq!(lookup(&c, "default", "web-1.nginx", QType::A).addresses().len(), 1);
+    }
+
+    fn srv(c: &Cluster, name: &str) -> Vec<(u16, i32, String)> {
+        match query(c, name, QType::Srv) {
+            Answer::Records(r) => r
+                .iter()
+                .filter_map(|x| match &x.data {
+                    RData::Srv { weight, port, target, .. } => Some((*weight, *port, target.clone())),
+                    RData::A(_) => None,
+                })
+                .collect(),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn srv_records_follow_coredns_find_services() {
+        // coredns kubernetes.go findServices: a headless Service's SRV records carry the
+        // EndpointSlice's ports (the resolved targetPort), for every port when the name has no
+        // _port._proto (matchPortAndProtocol: empty matches any), endpoint by endpoint;
+        // backend_lookup.go SRV splits the weight 100 over all of them.
+        let mut c = cluster();
+        let mut s = headless("nginx");
+        s.spec.ports[0].port = 8080;
+        s.spec.ports[0].target_port = Some(crate::engine::api::IntOrString::String("web".into()));
+        s.spec.ports.push(crate::engine::api::ServicePort { name: "metrics".into(), protocol: "TCP".into(), port: 9000, ..Default::default() });
+        create(&mut c, Object::Service(s));
+        for i in 0..2 {
+            create(&mut c, Object::Pod(sts_pod(&format!("web-{i}"), "nginx", "nginx:1.27")));
+        }
+        c.settle_default();
+        let t0 = "web-0.nginx.default.svc.cluster.local.".to_string();
+        let t1 = "web-1.nginx.default.svc.cluster.local.".to_string();
+        assert_eq!(
+            srv(&c, "nginx.default.svc.cluster.local."),
+            vec![(25, 80, t0.clone()), (25, 9000, t0.clone()), (25, 80, t1.clone()), (25, 9000, t1.clone())]
+        );
+        assert_eq!(srv(&c, "_web._tcp.nginx.default.svc.cluster.local."), vec![(50, 80, t0.clone()), (50, 80, t1.clone())]);
+        // parseRequest strips the underscores if present; they are not required.
+        assert_eq!(srv(&c, "web.tcp.nginx.default.svc.cluster.local."), vec![(50, 80, t0.clone()), (50, 80, t1.clone())]);
+        // An endpoint name answers SRV too (one record per port), and an A query for the
+        // _port._proto name answers with the endpoints' addresses (Services() only filters SRV).
+        assert_eq!(srv(&c, "web-1.nginx.default.svc.cluster.local."), vec![(50, 80, t1.clone()), (50, 9000, t1)]);
+        let ip0 = get_pod(&c, "web-0").unwrap().status.pod_ip;
+        let ip1 = get_pod(&c, "web-1").unwrap().status.pod_ip;
+        let a = query(&c, "_metrics._tcp.nginx.default.svc.cluster.local.", QType::A);
+        assert_eq!(Lookup { server: NAMESERVER.into(), tried: vec![("x".into(), a)] }.addresses(), vec![ip0, ip1]);
+        assert_eq!(query(&c, "_nope._tcp.nginx.default.svc.cluster.local.", QType::Srv), Answer::NxDomain);
+    }
+
+    #[test]
+    fn endpoint_names_resolve_through_a_cluster_ip_service_too() {
+        // findServices: "Endpoint query or headless service" -- a pod whose subdomain names a
+        // ClusterIP Service still has <hostname>.<svc> (CoreDNS; kube-dns only for headless).
+        let mut c = cluster();
+        let mut s = headless("front");
+        s.spec.cluster_ip = "10.96.100.1".into();
+        s.spec.cluster_ips = vec!["10.96.100.1".into()];
+        s.spec.ports.push(crate::engine::api::ServicePort { name: "alt".into(), protocol: "TCP".into(), port: 8080, ..Default::default() });
+        create(&mut c, Object::Service(s));
+        create(&mut c, Object::Pod(sts_pod("web-0", "front", "nginx:1.27")));
+        c.settle_default();
+        let ip0 = get_pod(&c, "web-0").unwrap().status.pod_ip;
+        assert_eq!(lookup(&c, "default", "web-0.front", QType::A).addresses(), vec![ip0]);
+        assert_eq!(lookup(&c, "default", "front", QType::A).addresses(), vec!["10.96.100.1".to_string()]);
+        // Two ports of a ClusterIP Service: two SRV records sharing the weight.
+        let base = "front.default.svc.cluster.local.".to_string();
+        assert_eq!(srv(&c, "front.default.svc.cluster.local."), vec![(50, 80, base.clone()), (50, 8080, base)]);
+    }
+
+    #[test]
+    fn namespace_and_apex_names_are_nodata() {
+        // parseRequest: `svc.<zone>` is the apex; `<ns>.svc.<zone>` has no service name:
+        // findServices answers NODATA when the namespace exists, Records NXDOMAIN when not.
+        let c = setup();
+        assert_eq!(query(&c, "default.svc.cluster.local.", QType::A), Answer::NoData);
+        assert_eq!(query(&c, "svc.cluster.local.", QType::A), Answer::NoData);
+        assert_eq!(query(&c, "kube-system.pod.cluster.local.", QType::A), Answer::NoData);
+        assert_eq!(query(&c, "nope.svc.cluster.local.", QType::A), Answer::NxDomain);
+        assert_eq!(query(&c, "nginx.nope.svc.cluster.local.", QType::A), Answer::NxDomain);
+        assert_eq!(query(&c, "a.b.c.nginx.default.svc.cluster.local.", QType::A), Answer::NxDomain);
     }
 
     #[test]

@@ -58,18 +58,20 @@ pub(super) fn dig(cluster: &Cluster, namespace: &str, args: &[String], o: &mut P
         Answer::Records(r) => r.clone(),
         _ => Vec::new(),
     };
-    // CoreDNS adds the A records of SRV targets it knows to the additional section.
-    let additional: Vec<dns::Record> = records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::Srv { target, .. } => match dns::query(cluster, target, QType::A) {
-                Answer::Records(a) => Some(a),
-                _ => None,
-            },
-            RData::A(_) => None,
-        })
-        .flatten()
-        .collect();
+    // CoreDNS adds the A records of SRV targets it knows to the additional section, each
+    // (target, address) once (backend_lookup.go SRV, isDuplicate): a target serving two ports
+    // has two SRV records and one A record.
+    let mut additional: Vec<dns::Record> = Vec::new();
+    for r in &records {
+        let RData::Srv { target, .. } = &r.data else { continue };
+        if let Answer::Records(a) = dns::query(cluster, target, QType::A) {
+            for x in a {
+                if !additional.iter().any(|y| y.name == x.name && y.data == x.data) {
+                    additional.push(x);
+                }
+            }
+        }
+    }
     if short {
         for r in &records {
             o.stdout.push_str(&rdata(&r.data));
@@ -217,6 +219,21 @@ mod tests {
         }
         c.settle_default();
         c
+    }
+
+    #[test]
+    fn srv_additional_section_lists_each_target_once() {
+        // backend_lookup.go SRV: isDuplicate(dup, target, addr, 0) adds one address record per
+        // target however many ports it serves.
+        let mut c = cluster();
+        let mut s = headless("nginx");
+        s.spec.ports.push(crate::engine::api::ServicePort { name: "metrics".into(), protocol: "TCP".into(), port: 9000, ..Default::default() });
+        create(&mut c, Object::Service(s));
+        create(&mut c, Object::Pod(sts_pod("web-0", "nginx", "nginx:1.27")));
+        c.settle_default();
+        let out = run(&mut c, "web-0", &["dig", "SRV", "nginx.default.svc.cluster.local"]).stdout;
+        assert!(out.contains(";; flags: qr aa rd; QUERY: 1, ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 2\n"), "{out}");
+        assert_eq!(out.matches("\tIN\tA\t").count(), 1, "{out}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use crate::engine::api::{Kind, Pod};
 use crate::engine::dns::{self, Answer, QType, RData};
 use crate::engine::fs;
+use crate::engine::kubelet::etc;
 use crate::engine::sim::Cluster;
 use crate::engine::webserver;
 
@@ -78,7 +79,13 @@ impl Shell<'_> {
                 }
             }
             "cat" => {
+                let pod = self.pod_obj();
                 for a in args {
+                    // The kubelet's bind-mounted /etc files come from the pod, not the image.
+                    if let Some(text) = pod.as_ref().and_then(|p| etc::managed_file(self.cluster, p, &abs(a))) {
+                        o.stdout.push_str(&text);
+                        continue;
+                    }
                     match fs::read(self.cluster, &self.namespace, &self.pod, &self.container, &abs(a)) {
                         Ok(b) => o.stdout.push_str(&String::from_utf8_lossy(&b)),
                         Err(e) => fail(o, 1, &format!("cat: {}", rel_msg(&e, a))),
@@ -215,6 +222,10 @@ impl Shell<'_> {
             fail(o, 1, "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
             return;
         };
+        if self.image().as_deref().is_some_and(is_busybox_with_own_resolver) {
+            self.nslookup_busybox(name, o);
+            return;
+        }
         let l = dns::lookup(self.cluster, &self.namespace, name, QType::A);
         o.stdout.push_str(&format!("Server:\t\t{}\nAddress:\t{}:53\n\n", l.server, l.server));
         match l.answer() {
@@ -234,6 +245,56 @@ impl Shell<'_> {
             Answer::Upstream => {
                 o.stdout.push_str(&format!("** server can't find {name}: SERVFAIL\n\n"));
                 o.code = 1;
+            }
+        }
+    }
+
+    /// The image of this shell's container.
+    fn image(&self) -> Option<String> {
+        let p = self.pod_obj()?;
+        let c = p.spec.containers.iter().chain(&p.spec.init_containers).find(|c| c.name == self.container)?;
+        Some(c.image.clone())
+    }
+
+    /// BusyBox 1.29+'s own nslookup (networking/nslookup.c, FEATURE_NSLOOKUP_BIG, the Docker
+    /// images' build): it applies the resolv.conf search list only to a name without any dot
+    /// (add_query_with_search; no ndots), asks A then AAAA for each name, and prints every
+    /// reply: `** server can't find NAME: RCODE` for an error (and exits 1), the records
+    /// otherwise, each followed by an empty line (an empty NODATA reply is just that line).
+    /// CoreDNS answers cluster names authoritatively, so no "Non-authoritative answer:". The
+    /// replies are printed in the order the queries were sent.
+    fn nslookup_busybox(&self, name: &str, o: &mut ProcOutput) {
+        let names: Vec<String> = if name.contains('.') {
+            vec![name.to_string()]
+        } else {
+            dns::search_list(self.cluster, &self.namespace).into_iter().map(|d| format!("{name}.{d}")).collect()
+        };
+        o.stdout.push_str(&format!("Server:\t\t{ns}\nAddress:\t{ns}:53\n\n", ns = dns::NAMESERVER));
+        for aaaa in [false, true] {
+            for n in &names {
+                let fqdn = format!("{}.", n.trim_end_matches('.'));
+                match dns::query(self.cluster, &fqdn, QType::A) {
+                    // The cluster has no IPv6 addresses: an AAAA question for a name that exists
+                    // is NODATA.
+                    Answer::Records(_) | Answer::NoData if aaaa => {}
+                    Answer::Records(recs) => {
+                        for r in recs {
+                            if let RData::A(ip) = &r.data {
+                                o.stdout.push_str(&format!("Name:\t{}\nAddress: {ip}\n", r.name.trim_end_matches('.')));
+                            }
+                        }
+                    }
+                    Answer::NoData => {}
+                    Answer::NxDomain => {
+                        o.stdout.push_str(&format!("** server can't find {n}: NXDOMAIN\n"));
+                        o.code = 1;
+                    }
+                    Answer::Upstream => {
+                        o.stdout.push_str(&format!("** server can't find {n}: SERVFAIL\n"));
+                        o.code = 1;
+                    }
+                }
+                o.stdout.push('\n');
             }
         }
     }
@@ -362,6 +423,21 @@ impl Shell<'_> {
     }
 }
 
+/// Whether an image is BusyBox 1.29 or later (or an unversioned tag such as `latest`), whose
+/// nslookup has its own resolver; 1.28 and earlier used the C library's (search list, ndots).
+fn is_busybox_with_own_resolver(image: &str) -> bool {
+    let Ok(r) = crate::engine::kubelet::runtime::parse_image(image) else { return false };
+    if r.repository.rsplit('/').next() != Some("busybox") {
+        return false;
+    }
+    let mut v = r.tag.split(['.', '-']).map(|x| x.parse::<u32>().ok());
+    match (v.next().flatten(), v.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) >= (1, 29),
+        (Some(major), None) => major >= 1,
+        _ => true,
+    }
+}
+
 /// Splits a script on `;`, `&&` and newlines outside quotes; each command comes with whether it
 /// is followed by `&&`.
 fn split_script(s: &str) -> Vec<(String, bool)> {
@@ -454,6 +530,34 @@ mod tests {
         }
         c.settle_default();
         c
+    }
+
+    #[test]
+    fn busybox_nslookup_searches_only_dotless_names() {
+        // networking/nslookup.c add_query_with_search: the search list only for a name
+        // without a dot; A then AAAA per name; every reply printed; any error rcode exits 1.
+        let mut c = setup();
+        let mut p = crate::engine::testutil::pod("bb", "busybox:1.36");
+        p.spec.containers[0].name = "bb".into();
+        p.metadata.labels.clear();
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        let ip0 = get_pod(&c, "web-0").unwrap().status.pod_ip;
+        let ip1 = get_pod(&c, "web-1").unwrap().status.pod_ip;
+        let mut sh = Shell { cluster: &mut c, namespace: "default".into(), pod: "bb".into(), container: "bb".into() };
+        let mut run_bb = |argv: &[&str]| sh.exec(&argv.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        let head = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n";
+        let o = run_bb(&["nslookup", "web-0.nginx"]);
+        let nx = "** server can't find web-0.nginx: NXDOMAIN\n\n";
+        assert_eq!((o.stdout, o.code), (format!("{head}{nx}{nx}"), 1));
+        let o = run_bb(&["nslookup", "nginx"]);
+        let miss = "** server can't find nginx.svc.cluster.local: NXDOMAIN\n\n** server can't find nginx.cluster.local: NXDOMAIN\n\n";
+        let found = format!("Name:\tnginx.default.svc.cluster.local\nAddress: {ip0}\nName:\tnginx.default.svc.cluster.local\nAddress: {ip1}\n\n");
+        assert_eq!((o.stdout, o.code), (format!("{head}{found}{miss}\n{miss}"), 1));
+        assert!(is_busybox_with_own_resolver("busybox"));
+        assert!(is_busybox_with_own_resolver("docker.io/library/busybox:1.37.0-glibc"));
+        assert!(!is_busybox_with_own_resolver("busybox:1.28"));
+        assert!(!is_busybox_with_own_resolver("nginx:1.27"));
     }
 
     #[test]

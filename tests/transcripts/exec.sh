@@ -58,6 +58,9 @@ kubectl get pod web-1
 kubectl logs web-1 --previous --tail=2
 kubectl exec web-1 -- hostname
 
-# A throwaway pod resolves a pod by its stable name, then is deleted.
+# A throwaway pod resolves a pod by its stable name, then is deleted. BusyBox 1.29+ nslookup
+# applies the search list only to a name without a dot (networking/nslookup.c), so the short
+# name is asked as is and fails; the full name resolves (the AAAA reply adds an empty line).
 kubectl run dns-test --image=busybox:1.36 --rm -i --restart=Never -- nslookup web-0.nginx
+kubectl run dns-test2 --image=busybox:1.36 --rm -i --restart=Never -- nslookup web-0.nginx.default.svc.cluster.local
 kubectl get pods

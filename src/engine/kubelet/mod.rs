@@ -7,10 +7,12 @@
 //!   images are healthy unless told otherwise).
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
+//! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
 //!
 //! A node whose kubelet is down ([`Runtime::node_down`]) does nothing: its pods keep whatever
 //! status they had until the node lifecycle controller steps in.
 
+pub mod etc;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;

@@ -41,8 +41,10 @@ fn lint_stateful_set(c: &Cluster, s: &StatefulSet, out: &mut Vec<String>) {
             None => out.push(format!(
                 "playground: StatefulSet {name:?} names serviceName {svc_name:?}, but there is no Service {svc_name:?} in namespace {ns:?}: its pods get no DNS names (<pod>.{svc_name}) until a headless Service (clusterIP: None) with that name exists"
             )),
+            // coredns kubernetes.go findServices serves endpoint names for any Service
+            // ("Endpoint query or headless service"); kubernetes/website#16376.
             Some(svc) if !is_headless(svc) => out.push(format!(
-                "playground: StatefulSet {name:?} names serviceName {svc_name:?}, but that Service is not headless (clusterIP is {:?}, not \"None\"): the per-pod DNS names <pod>.{svc_name} only exist for a headless Service",
+                "playground: StatefulSet {name:?} names serviceName {svc_name:?}, but that Service is not headless (clusterIP is {:?}, not \"None\"): {svc_name} resolves to that one address, not to each pod, and the DNS spec promises the per-pod names <pod>.{svc_name} only for a headless Service (CoreDNS, as in kind and minikube, answers them anyway; kube-dns does not)",
                 svc.spec.cluster_ip
             )),
             Some(_) => {}
