@@ -391,6 +391,15 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
 }
 
 /// The container's process exited (crash fault, or killed after a failed liveness probe).
+/// A container's main process ended by itself with `code` (the command a `kubectl run -i` pod
+/// was started with, once it returns): the container terminates as `Completed` or `Error`.
+pub fn main_process_exited(c: &mut Cluster, uid: &str, name: &str, code: i32) {
+    let running = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| matches!(x.state, CState::Running { .. }));
+    if running {
+        exit(c, uid, name, code, if code == 0 { "Completed" } else { "Error" });
+    }
+}
+
 fn exit(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str) {
     let now = c.now;
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };

@@ -119,6 +119,13 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if let Ok(o) = &out {
         env.print(&o.stdout);
         env.eprint(&o.stderr);
+        // The command is the container's main process: when it returns, the container ends.
+        if !argv.is_empty() {
+            let uid = env.cluster.store.get(Kind::Pod, &ns, &name).map(|p| p.meta().uid.clone());
+            if let Some(uid) = uid {
+                crate::engine::kubelet::lifecycle::main_process_exited(env.cluster, &uid, &name, o.code);
+            }
+        }
     }
     if rm {
         let key = Cluster::key(Kind::Pod, &ns, &name);
