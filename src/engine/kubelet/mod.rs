@@ -282,6 +282,8 @@ pub enum Task {
     Stopped(String),
     /// A node's kubelet is back: resync its pods.
     Resync(String),
+    /// Regenerate a pod's status (someone else changed a readiness gate's condition).
+    SyncStatus(String),
 }
 
 /// Watches pods bound to nodes.
@@ -303,6 +305,11 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
             }
         }
         Some(rt) if p.metadata.deletion_timestamp.is_some() && !rt.terminating => termination::terminate(c, &uid),
+        // A readiness gate's condition is written by someone else (a controller, or
+        // `kubectl patch --subresource=status`): the pod's next sync regenerates Ready.
+        Some(_) if status::readiness_gates_changed(p) => {
+            c.enqueue_after(0, crate::engine::sim::Task::Kubelet(Task::SyncStatus(uid)));
+        }
         Some(_) => {}
     }
 }
@@ -311,6 +318,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
 pub fn handle(c: &mut Cluster, t: Task) {
     match t {
         Task::Admit(uid) => lifecycle::write_first_status(c, &uid),
+        Task::SyncStatus(uid) => status::write(c, &uid),
         Task::Sandbox(uid) => lifecycle::sandbox(c, &uid),
         Task::Container { uid, name, seq, step } => lifecycle::container_step(c, &uid, &name, seq, step),
         Task::Stopped(uid) => termination::stopped(c, &uid),

@@ -166,13 +166,15 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
             cond(t, unready.is_empty(), "ContainersNotReady", || format!("containers with unready status: [{}]", unready.join(" ")))
         }
     };
+    let containers_ready = ready_cond("ContainersReady");
+    let ready = if containers_ready.status == "True" { gated_ready(p).unwrap_or_else(|| ready_cond("Ready")) } else { ready_cond("Ready") };
     let wanted = vec![
         cond("PodReadyToStartContainers", rt.sandbox_ready && !done, "", String::new),
         cond("Initialized", incomplete.is_empty(), "ContainersNotInitialized", || {
             format!("containers with incomplete status: [{}]", incomplete.join(" "))
         }),
-        ready_cond("Ready"),
-        ready_cond("ContainersReady"),
+        ready,
+        containers_ready,
     ];
     let mut out = Vec::new();
     for mut w in wanted {
@@ -190,6 +192,45 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
     }
     s.conditions = out;
     s
+}
+
+/// `GeneratePodReadyCondition` (kubelet `status/generate.go`) once the containers are ready: Ready
+/// stays False while a `readinessGates` condition is missing or not True (something outside the
+/// kubelet must set it). None when every gate is satisfied.
+fn gated_ready(p: &Pod) -> Option<Condition> {
+    let gates = p.spec.readiness_gates.as_ref()?.as_array()?;
+    let unready: Vec<String> = gates
+        .iter()
+        .filter_map(|g| g.get("conditionType").and_then(|t| t.as_str()))
+        .filter_map(|t| match p.status.conditions.iter().find(|c| c.type_ == t) {
+            None => Some(format!("corresponding condition of pod readiness gate {t:?} does not exist.")),
+            Some(c) if c.status != "True" => Some(format!("the status of pod readiness gate {t:?} is not \"True\", but {}", c.status)),
+            Some(_) => None,
+        })
+        .collect();
+    (!unready.is_empty()).then(|| Condition {
+        type_: "Ready".into(),
+        status: "False".into(),
+        reason: "ReadinessGatesNotReady".into(),
+        message: unready.join(", "),
+        ..Default::default()
+    })
+}
+
+/// Whether a pod with readiness gates shows a Ready condition its gates no longer agree with:
+/// containers ready, but Ready's gate verdict is out of date.
+pub fn readiness_gates_changed(p: &Pod) -> bool {
+    if p.spec.readiness_gates.as_ref().and_then(|g| g.as_array()).is_none_or(|g| g.is_empty()) {
+        return false;
+    }
+    if !p.condition("ContainersReady").is_some_and(|c| c.status == "True") {
+        return false;
+    }
+    let ready = p.condition("Ready");
+    match gated_ready(p) {
+        None => !ready.is_some_and(|c| c.status == "True"),
+        Some(want) => !ready.is_some_and(|c| c.status == want.status && c.message == want.message),
+    }
 }
 
 /// `v1qos.GetPodQOS`: BestEffort without any requests/limits, Guaranteed when every container

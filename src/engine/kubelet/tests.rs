@@ -475,3 +475,30 @@ fn readiness_needs_success_threshold_successes_to_recover() {
     c.advance(6_000);
     assert!(get_pod(&c, "web-0").unwrap().is_ready());
 }
+
+#[test]
+fn readiness_gates_hold_ready_false_until_their_condition_is_true() {
+    // kubelet status/generate.go GeneratePodReadyCondition: containers ready is not enough.
+    let mut c = cluster();
+    let mut p = pod("web-0", "nginx:1.27");
+    p.spec.readiness_gates = Some(serde_json::json!([{"conditionType": "example.com/lb"}]).into());
+    create(&mut c, Object::Pod(p));
+    c.settle_default();
+    let p = get_pod(&c, "web-0").unwrap();
+    assert!(p.condition("ContainersReady").is_some_and(|x| x.status == "True"));
+    let ready = p.condition("Ready").unwrap();
+    assert_eq!((ready.status.as_str(), ready.reason.as_str()), ("False", "ReadinessGatesNotReady"));
+    assert_eq!(ready.message, "corresponding condition of pod readiness gate \"example.com/lb\" does not exist.");
+    // Another writer sets the gate's condition: the kubelet's next sync turns the pod Ready.
+    let mut with_gate = p.clone();
+    with_gate.status.conditions.push(Condition { type_: "example.com/lb".into(), status: "False".into(), ..Default::default() });
+    crate::engine::apiserver::update_status(&mut c, Object::Pod(with_gate.clone())).expect("status");
+    c.settle_default();
+    let ready = get_pod(&c, "web-0").unwrap().condition("Ready").unwrap().clone();
+    assert_eq!(ready.message, "the status of pod readiness gate \"example.com/lb\" is not \"True\", but False");
+    let mut p = get_pod(&c, "web-0").unwrap();
+    p.status.conditions.iter_mut().filter(|x| x.type_ == "example.com/lb").for_each(|x| x.status = "True".into());
+    crate::engine::apiserver::update_status(&mut c, Object::Pod(p)).expect("status");
+    c.settle_default();
+    assert!(get_pod(&c, "web-0").unwrap().is_ready());
+}

@@ -141,6 +141,13 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if p.bool("local") {
         return Err(CmdError::plain("--local is not available in the StatefulSet Playground"));
     }
+    // patch.go Validate: supportedSubresources.
+    let status = match p.string("subresource").unwrap_or("") {
+        "" => false,
+        "status" => true,
+        "scale" => return Err(CmdError::plain("--subresource=scale is not available in the StatefulSet Playground; use kubectl scale")),
+        other => return Err(CmdError::plain(format!("invalid subresource value: {other:?}. Must be one of [status scale]"))),
+    };
     let kind = match p.string("type").map(|t| t.to_lowercase()).as_deref() {
         None | Some("") | Some("strategic") => PatchType::Strategic,
         Some("merge") => PatchType::Merge,
@@ -175,7 +182,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;
     for obj in &fetched.objects {
-        match patch_one(env, obj, kind, &patch, dry) {
+        match patch_one(env, obj, kind, &patch, dry, status) {
             Ok((stored, changed)) => match &format {
                 Some(f) if !matches!(f, Format::Table | Format::Wide) => {
                     let s = print_generic(f, &[&stored], true, false)?;
@@ -192,8 +199,18 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     finish(env, errors)
 }
 
-fn patch_one(env: &mut Env, current: &Object, kind: PatchType, patch: &Value, dry: DryRun) -> CmdResult<(Object, bool)> {
+fn patch_one(env: &mut Env, current: &Object, kind: PatchType, patch: &Value, dry: DryRun, status: bool) -> CmdResult<(Object, bool)> {
     let (obj, warnings) = server_patch(current, kind, patch)?;
+    if status {
+        // The status subresource: only the patched object's status is stored.
+        let stored = match dry {
+            DryRun::Client => return Ok((obj.clone(), obj != *current)),
+            DryRun::Server => apiserver::update_status(&mut env.cluster.clone(), obj)?,
+            DryRun::None => apiserver::update_status(env.cluster, obj)?,
+        };
+        print_warnings(env, &warnings);
+        return Ok(((*stored).clone(), *stored != *current));
+    }
     match dry {
         DryRun::Client => {
             let changed = obj != *current;
@@ -288,5 +305,22 @@ mod tests {
         let o = kubectl(&mut c, "patch sts web -p '{\"spec\":'");
         assert!(o.stderr.starts_with("error: unable to parse \"{\\\"spec\\\":\": error converting YAML to JSON: yaml: line 1:"), "{}", o.stderr);
         assert_eq!(c.store.resource_version(), before);
+    }
+
+    #[test]
+    fn status_subresource() {
+        let mut c = cluster();
+        crate::engine::apiserver::create(&mut c, Object::StatefulSet(sts("web", 3))).expect("created");
+        // Without --subresource the status part of a patch is dropped by the main resource.
+        let o = kubectl(&mut c, "patch sts web --type=merge -p '{\"status\":{\"replicas\":7}}'");
+        assert_eq!(o.stdout, "statefulset.apps/web patched (no change)\n", "{}", o.stderr);
+        let o = kubectl(&mut c, "patch sts web --subresource=status --type=merge -p '{\"status\":{\"replicas\":7}}'");
+        assert_eq!(o.stdout, "statefulset.apps/web patched\n", "{}", o.stderr);
+        let s = c.store.get(Kind::StatefulSet, "default", "web").unwrap();
+        assert_eq!(s.as_stateful_set().unwrap().status.replicas, 7);
+        assert_eq!(
+            kubectl(&mut c, "patch sts web --subresource=spec -p {}").stderr,
+            "error: invalid subresource value: \"spec\". Must be one of [status scale]\n"
+        );
     }
 }
