@@ -223,13 +223,13 @@ pub fn readiness_gates_changed(p: &Pod) -> bool {
     if p.spec.readiness_gates.as_ref().and_then(|g| g.as_array()).is_none_or(|g| g.is_empty()) {
         return false;
     }
-    if !p.condition("ContainersReady").is_some_and(|c| c.status == "True") {
+    if p.condition("ContainersReady").is_none_or(|c| c.status != "True") {
         return false;
     }
     let ready = p.condition("Ready");
     match gated_ready(p) {
-        None => !ready.is_some_and(|c| c.status == "True"),
-        Some(want) => !ready.is_some_and(|c| c.status == want.status && c.message == want.message),
+        None => ready.is_none_or(|c| c.status != "True"),
+        Some(want) => ready.is_none_or(|c| c.status != want.status || c.message != want.message),
     }
 }
 
