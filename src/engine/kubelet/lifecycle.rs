@@ -338,6 +338,11 @@ fn pull_backoff(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
 
 fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     let Some(r) = image_of(c, uid, name) else { return };
+    let config_error = pod_of(c, uid).and_then(|p| spec_container(&p, name).and_then(|s| super::config_refs::env_error(c, &p, s)));
+    if let Some(err) = config_error {
+        create_config_error(c, uid, name, seq, &err);
+        return;
+    }
     let cid = format!("containerd://{}", c.rng.hex(64));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
     if !x.container_id.is_empty() {
@@ -352,6 +357,51 @@ fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     container_event(c, uid, name, "Normal", "Created", "Container created");
     let ms = jitter(c, 30, 150);
     enqueue_step(c, uid, name, seq, Step::Start, ms, false);
+}
+
+/// `generateContainerConfig` failed (a missing ConfigMap, Secret or key): the container waits
+/// in `CreateContainerConfigError`, and the pod worker retries after its back-off period
+/// (`pod_workers.go` backOffPeriod, 10s plus up to 50% jitter), pulling step included.
+fn create_config_error(c: &mut Cluster, uid: &str, name: &str, seq: u64, err: &str) {
+    container_event(c, uid, name, "Warning", "Failed", &format!("Error: {err}"));
+    set_waiting(c, uid, name, "CreateContainerConfigError", err);
+    super::status::write(c, uid);
+    if let Some(p) = pod_of(c, uid) {
+        c.decide(
+            super::COMPONENT,
+            format!("pod/{}", p.metadata.name),
+            Verdict::Wait,
+            format!("container/{name}"),
+            format!("cannot create container {name}: {err}; retrying at the pod's next sync"),
+        );
+    }
+    let ms = jitter(c, 10_000, 15_000);
+    enqueue_step(c, uid, name, seq, Step::PullRetry, ms, true);
+}
+
+/// A ConfigMap or Secret appeared or changed: containers waiting for it are tried again soon
+/// (as real work, so `sim wait` runs on to them).
+pub fn config_object_changed(c: &mut Cluster, kind: crate::engine::api::Kind, namespace: &str, name: &str) {
+    let mut waiting: Vec<(String, String, u64)> = c
+        .runtime
+        .pods
+        .iter()
+        .flat_map(|(uid, rt)| {
+            rt.ctrs.iter().filter(|x| matches!(&x.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError")).map(
+                move |x| (uid.clone(), x.name.clone(), x.seq),
+            )
+        })
+        .collect();
+    // The runtime's pod map is a hash map: sort so that no hash order reaches the queue.
+    waiting.sort();
+    for (uid, ctr, seq) in waiting {
+        let Some(p) = pod_of(c, &uid) else { continue };
+        if p.metadata.namespace != namespace || !spec_container(&p, &ctr).is_some_and(|s| super::config_refs::names(s, kind, name)) {
+            continue;
+        }
+        let ms = jitter(c, 1_000, 10_000);
+        enqueue_step(c, &uid, &ctr, seq, Step::PullRetry, ms, false);
+    }
 }
 
 fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {

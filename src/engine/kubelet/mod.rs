@@ -13,6 +13,7 @@
 //! status they had until the node lifecycle controller steps in.
 
 pub mod etc;
+pub mod config_refs;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
@@ -288,6 +289,12 @@ pub enum Task {
 
 /// Watches pods bound to nodes.
 pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
+    if let Object::Generic(kind @ (super::api::Kind::ConfigMap | super::api::Kind::Secret), g) = &*ev.object {
+        if ev.type_ != WatchEventType::Deleted {
+            lifecycle::config_object_changed(c, *kind, &g.metadata.namespace, &g.metadata.name);
+        }
+        return;
+    }
     let Object::Pod(p) = &*ev.object else { return };
     let uid = p.metadata.uid.clone();
     if ev.type_ == WatchEventType::Deleted {
