@@ -149,6 +149,25 @@ pub fn lookup(c: &Cluster, namespace: &str, name: &str, qtype: QType) -> Lookup 
     Lookup { server: NAMESERVER.into(), tried }
 }
 
+/// The PTR answer for an IPv4 address (coredns `kubernetes` plugin `serviceRecordForIP`, the
+/// default Corefile serving `in-addr.arpa`): a Service whose ClusterIP it is, else the name of
+/// each ready endpoint with that address (`<label>.<svc>.<ns>.svc.<domain>`). Services are
+/// visited in namespace/name order.
+pub fn reverse(c: &Cluster, ip: &str) -> Vec<String> {
+    let domain = &c.config.cluster_domain;
+    let services: Vec<&Service> = c.store.list(Kind::Service, None).filter_map(|o| o.as_service()).collect();
+    if let Some(s) = services.iter().find(|s| s.spec.cluster_ip == ip) {
+        return vec![format!("{}.{}.svc.{domain}", s.metadata.name, s.metadata.namespace)];
+    }
+    let mut out = Vec::new();
+    for s in services {
+        for e in endpoints(c, s).into_iter().filter(|e| e.ip == ip) {
+            out.push(format!("{}.{}.{}.svc.{domain}", e.label(), s.metadata.name, s.metadata.namespace));
+        }
+    }
+    out
+}
+
 /// An endpoint of a Service: the pod, its IP and the DNS label it is published under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {

@@ -222,8 +222,13 @@ impl Shell<'_> {
             fail(o, 1, "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]");
             return;
         };
-        if self.image().as_deref().is_some_and(is_busybox_with_own_resolver) {
+        let image = self.image().unwrap_or_default();
+        if is_busybox_with_own_resolver(&image) {
             self.nslookup_busybox(name, o);
+            return;
+        }
+        if busybox_version(&image).is_some() {
+            self.nslookup_busybox_libc(name, o);
             return;
         }
         let l = dns::lookup(self.cluster, &self.namespace, name, QType::A);
@@ -254,6 +259,31 @@ impl Shell<'_> {
         let p = self.pod_obj()?;
         let c = p.spec.containers.iter().chain(&p.spec.init_containers).find(|c| c.name == self.container)?;
         Some(c.image.clone())
+    }
+
+    /// BusyBox 1.28's nslookup (the one Kubernetes' StatefulSet tutorial runs): the C library
+    /// resolves (getaddrinfo: search list, ndots:5) and reverse-resolves each address
+    /// (`print_host`): `Server:    IP`, `Address 1: IP NAME`, an empty line, then `Name:` as typed
+    /// and one `Address N:` line per address, with its PTR name when there is one. A name that
+    /// does not resolve: `nslookup: can't resolve 'NAME'` on stderr, exit status 1.
+    fn nslookup_busybox_libc(&self, name: &str, o: &mut ProcOutput) {
+        let address_line = |n: usize, ip: &str| match dns::reverse(self.cluster, ip).first() {
+            Some(host) => format!("Address {n}: {ip} {host}\n"),
+            None => format!("Address {n}: {ip}\n"),
+        };
+        o.stdout.push_str(&format!("{:<10} {}\n", "Server:", dns::NAMESERVER));
+        o.stdout.push_str(&address_line(1, dns::NAMESERVER));
+        o.stdout.push('\n');
+        let addresses = dns::lookup(self.cluster, &self.namespace, name, QType::A).addresses();
+        if addresses.is_empty() {
+            o.stderr.push_str(&format!("nslookup: can't resolve '{name}'\n"));
+            o.code = 1;
+            return;
+        }
+        o.stdout.push_str(&format!("{:<10} {name}\n", "Name:"));
+        for (i, ip) in addresses.iter().enumerate() {
+            o.stdout.push_str(&address_line(i + 1, ip));
+        }
     }
 
     /// BusyBox 1.29+'s own nslookup (networking/nslookup.c, FEATURE_NSLOOKUP_BIG, the Docker
@@ -423,19 +453,25 @@ impl Shell<'_> {
     }
 }
 
+/// A BusyBox image's version, `(u32::MAX, 0)` for an unversioned tag such as `latest`; None for
+/// other images.
+fn busybox_version(image: &str) -> Option<(u32, u32)> {
+    let r = crate::engine::kubelet::runtime::parse_image(image).ok()?;
+    if r.repository.rsplit('/').next() != Some("busybox") {
+        return None;
+    }
+    let mut v = r.tag.split(['.', '-']).map(|x| x.parse::<u32>().ok());
+    Some(match (v.next().flatten(), v.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor),
+        (Some(major), None) => (major, u32::MAX),
+        _ => (u32::MAX, 0),
+    })
+}
+
 /// Whether an image is BusyBox 1.29 or later (or an unversioned tag such as `latest`), whose
 /// nslookup has its own resolver; 1.28 and earlier used the C library's (search list, ndots).
 fn is_busybox_with_own_resolver(image: &str) -> bool {
-    let Ok(r) = crate::engine::kubelet::runtime::parse_image(image) else { return false };
-    if r.repository.rsplit('/').next() != Some("busybox") {
-        return false;
-    }
-    let mut v = r.tag.split(['.', '-']).map(|x| x.parse::<u32>().ok());
-    match (v.next().flatten(), v.next().flatten()) {
-        (Some(major), Some(minor)) => (major, minor) >= (1, 29),
-        (Some(major), None) => major >= 1,
-        _ => true,
-    }
+    busybox_version(image).is_some_and(|v| v >= (1, 29))
 }
 
 /// Splits a script on `;`, `&&` and newlines outside quotes; each command comes with whether it
@@ -558,6 +594,31 @@ mod tests {
         assert!(is_busybox_with_own_resolver("docker.io/library/busybox:1.37.0-glibc"));
         assert!(!is_busybox_with_own_resolver("busybox:1.28"));
         assert!(!is_busybox_with_own_resolver("nginx:1.27"));
+    }
+
+    #[test]
+    fn busybox_1_28_nslookup_uses_the_c_library_and_reverse_names() {
+        // BusyBox 1.28 networking/nslookup.c print_host: getaddrinfo (search list), then each
+        // address with its PTR name; the Kubernetes StatefulSet tutorial's format.
+        let mut c = setup();
+        let mut p = crate::engine::testutil::pod("bb", "busybox:1.28");
+        p.spec.containers[0].name = "bb".into();
+        p.metadata.labels.clear();
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        let ip0 = get_pod(&c, "web-0").unwrap().status.pod_ip;
+        let mut sh = Shell { cluster: &mut c, namespace: "default".into(), pod: "bb".into(), container: "bb".into() };
+        let mut run_bb = |argv: &[&str]| sh.exec(&argv.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        let head = "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n";
+        let o = run_bb(&["nslookup", "web-0.nginx"]);
+        assert_eq!(
+            (o.stdout, o.code),
+            (format!("{head}Name:      web-0.nginx\nAddress 1: {ip0} web-0.nginx.default.svc.cluster.local\n"), 0)
+        );
+        let o = run_bb(&["nslookup", "kubernetes.default"]);
+        assert_eq!(o.stdout, format!("{head}Name:      kubernetes.default\nAddress 1: 10.96.0.1 kubernetes.default.svc.cluster.local\n"));
+        let o = run_bb(&["nslookup", "nope"]);
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.code), (head, "nslookup: can't resolve 'nope'\n", 1));
     }
 
     #[test]
