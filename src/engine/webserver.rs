@@ -210,19 +210,16 @@ pub fn curl(c: &Cluster, namespace: &str, url: &str) -> Result<Response, CurlErr
     let ip = &ips[0];
     let (pod, target_port) = match pod_by_ip(c, ip) {
         Some(p) => (p, port),
+        // kube-proxy sends a ClusterIP's port to an endpoint's port of the same name: the
+        // EndpointSlice's resolved targetPort (a named targetPort is the pod's container port
+        // of that name).
         None => match service_by_ip(c, ip) {
-            Some((svc, p)) => {
+            Some((svc, Some((p, ports)))) => {
                 let Some(sp) = svc.spec.ports.iter().find(|x| x.port == port) else { return Err(refused()) };
-                let tp = match &sp.target_port {
-                    Some(super::api::IntOrString::Int(n)) => *n as i32,
-                    _ => sp.port,
-                };
-                match p {
-                    Some(p) => (p, tp),
-                    None => return Err(refused()),
-                }
+                let Some(tp) = ports.iter().find(|x| x.name == sp.name).map(|x| x.port) else { return Err(refused()) };
+                (p, tp)
             }
-            None => return Err(refused()),
+            _ => return Err(refused()),
         },
     };
     if target_port != 80 {
@@ -231,17 +228,20 @@ pub fn curl(c: &Cluster, namespace: &str, url: &str) -> Result<Response, CurlErr
     serve(c, &pod, path).map_err(|_| refused())
 }
 
+/// A Service's backend: a ready endpoint's pod and the endpoint's ports.
+type Backend = (Pod, Vec<super::controllers::endpointslice::utils::Port>);
+
 fn pod_by_ip(c: &Cluster, ip: &str) -> Option<Pod> {
     c.store.list(Kind::Pod, None).filter_map(|o| o.as_pod()).find(|p| p.status.pod_ip == ip).cloned()
 }
 
-fn service_by_ip(c: &Cluster, ip: &str) -> Option<(super::api::Service, Option<Pod>)> {
+/// The Service with this ClusterIP, and its first ready endpoint's pod with the endpoint's ports.
+fn service_by_ip(c: &Cluster, ip: &str) -> Option<(super::api::Service, Option<Backend>)> {
     let svc = c.store.list(Kind::Service, None).filter_map(|o| o.as_service()).find(|s| s.spec.cluster_ip == ip)?.clone();
-    let pod = dns::endpoints(c, &svc)
-        .first()
-        .and_then(|e| c.store.get(Kind::Pod, &svc.metadata.namespace, &e.pod))
-        .and_then(|o| o.as_pod())
-        .cloned();
+    let pod = dns::endpoints(c, &svc).into_iter().next().and_then(|e| {
+        let p = c.store.get(Kind::Pod, &svc.metadata.namespace, &e.pod).and_then(|o| o.as_pod()).cloned()?;
+        Some((p, e.ports))
+    });
     Some((svc, pod))
 }
 
@@ -287,6 +287,28 @@ mod tests {
         assert_eq!(e.code, 7);
         let ip = c.store.get(Kind::Pod, "default", "web-0").and_then(|o| o.as_pod()).unwrap().status.pod_ip.clone();
         assert_eq!(curl(&c, "default", &format!("http://{ip}/")).unwrap().body, "web-0\n");
+    }
+
+    #[test]
+    fn a_cluster_ip_reaches_the_named_target_port() {
+        // kube-proxy forwards to the endpoint port of the same name: a named targetPort is the
+        // pod's container port with that name (80), not the Service's port (8080).
+        let mut c = cluster();
+        let mut svc = headless("front");
+        svc.spec.cluster_ip = String::new();
+        svc.spec.cluster_ips.clear();
+        svc.spec.ports = vec![crate::engine::api::ServicePort {
+            port: 8080,
+            target_port: Some(crate::engine::api::IntOrString::String("http".into())),
+            ..Default::default()
+        }];
+        create(&mut c, Object::Service(svc));
+        let mut p = sts_pod("web-0", "front", "nginx:1.27");
+        p.spec.containers[0].ports = vec![crate::engine::api::ContainerPort { container_port: 80, name: "http".into(), ..Default::default() }];
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        assert_eq!(curl(&c, "default", "http://front:8080/").unwrap().body, NGINX_INDEX);
+        assert_eq!(curl(&c, "default", "http://front/").unwrap_err().code, 7);
     }
 
     #[test]
