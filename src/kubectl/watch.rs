@@ -1,20 +1,21 @@
-//! `kubectl get -w` / `--watch-only` (`kubectl/pkg/cmd/get/get.go` `watch`): the current table
-//! first, then one row per change to a matching object, through the same table writer so rows
-//! keep the first table's column widths (liggitt/tabwriter `RememberWidths`), never repeating
-//! the header.
+//! `kubectl get -w` / `--watch-only` (`kubectl/pkg/cmd/get/get.go` `watch`) and `kubectl events
+//! -w` (`events.go` `runWatch`): the current table first, then one row per change to a matching
+//! object, through the same table writer so rows keep the first table's column widths
+//! (liggitt/tabwriter `RememberWidths`), never repeating the header.
 //!
 //! A [`Watch`] is fed the store's [`WatchEvent`]s: the browser polls it after each step and
 //! streams the lines; `kubectl::run` drives the clock itself until the cluster settles.
 
+use super::commands::events::{print_watched_event, EventFilter, EventPrinter};
 use super::commands::output::{print_generic, Format};
 use super::errors::{CmdError, CmdResult};
 use super::printers::tabwriter::{new_table_writer, TabWriter};
 use super::printers::{print_table, PrintOptions, RowContext};
 use super::resources::{list, ListOptions};
 use super::selector::{field_value, parse_field_selector, parse_label_selector, FieldTerm, Selector};
-use crate::engine::api::{Kind, Object};
+use crate::engine::api::{Event, Kind, Object};
 use crate::engine::sim::Cluster;
-use crate::engine::store::WatchEvent;
+use crate::engine::store::{WatchEvent, WatchEventType};
 
 /// How long (virtual time) `kubectl get -w` in a script or the CLI watches at most.
 pub const WATCH_LIMIT_MS: u64 = 30 * 60 * 1000;
@@ -34,6 +35,8 @@ pub struct Watch {
     writer: TabWriter,
     header_printed: bool,
     printed: usize,
+    /// `kubectl events -w`: its filter and the EventPrinter instead of the kind's table.
+    events: Option<(EventFilter, EventPrinter)>,
 }
 
 /// What the user asked to watch.
@@ -93,6 +96,7 @@ impl Watch {
             writer: new_table_writer(),
             header_printed: false,
             printed: 0,
+            events: None,
         };
         let out = if spec.watch_only {
             String::new()
@@ -103,10 +107,39 @@ impl Watch {
         Ok((w, out))
     }
 
+    /// Starts `kubectl events -w` (`runWatch`): the watch's initial ADDED events (every matching
+    /// event, in list order, unsorted), then every added or updated one; deletions print nothing.
+    pub fn start_events(cluster: &Cluster, spec: WatchSpec, filter: EventFilter) -> CmdResult<(Watch, String)> {
+        let printer = EventPrinter { no_headers: spec.popts.no_headers, all_namespaces: spec.popts.with_namespace, headers_printed: false };
+        let opts = ListOptions { namespace: spec.namespace.clone(), ..Default::default() };
+        let initial: Vec<std::rc::Rc<Object>> = list(cluster, Kind::Event, &opts)?;
+        let mut w = Watch {
+            kind: Kind::Event,
+            namespace: spec.namespace,
+            names: Vec::new(),
+            labels: Selector::default(),
+            fields: Vec::new(),
+            popts: spec.popts,
+            format: spec.format,
+            writer: new_table_writer(),
+            header_printed: false,
+            printed: 0,
+            events: Some((filter, printer)),
+        };
+        let refs: Vec<&Object> = initial.iter().map(|o| o.as_ref()).filter(|o| w.matches(o)).collect();
+        let out = w.print(cluster, &refs);
+        Ok((w, out))
+    }
+
     fn matches(&self, obj: &Object) -> bool {
         let m = obj.meta();
         if obj.kind() != self.kind {
             return false;
+        }
+        if let Some((filter, _)) = &self.events {
+            if !obj.as_event().is_some_and(|e| filter.matches(e)) {
+                return false;
+            }
         }
         if let Some(ns) = &self.namespace {
             if m.namespace != *ns {
@@ -123,6 +156,19 @@ impl Watch {
     fn print(&mut self, cluster: &Cluster, objs: &[&Object]) -> String {
         if objs.is_empty() {
             return String::new();
+        }
+        if let Some((_, printer)) = &mut self.events {
+            let events: Vec<&Event> = objs.iter().filter_map(|o| o.as_event()).collect();
+            if self.format == Format::Table {
+                printer.print(&mut self.writer, &events, cluster.now);
+                return self.writer.flush();
+            }
+            let mut out = String::new();
+            for e in events {
+                out.push_str(&print_watched_event(&self.format, e, self.printed));
+                self.printed += 1;
+            }
+            return out;
         }
         match &self.format {
             Format::Table | Format::Wide => {
@@ -160,6 +206,13 @@ impl Watch {
     pub fn poll(&mut self, cluster: &Cluster, changes: &[WatchEvent]) -> String {
         let mut out = String::new();
         for ev in changes {
+            if self.events.is_some() {
+                // runWatch: events are deleted after an hour; that is not printed.
+                if ev.type_ != WatchEventType::Deleted && self.matches(&ev.object) {
+                    out.push_str(&self.print(cluster, &[ev.object.as_ref()]));
+                }
+                continue;
+            }
             let now_matches = self.matches(&ev.object);
             let was = ev.old.as_ref().is_some_and(|o| self.matches(o));
             if now_matches || was {
