@@ -108,6 +108,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
             },
             format,
             watch_only: false,
+            output_watch_events: false,
         };
         let (mut w, initial) = Watch::start_events(env.cluster, spec, filter)?;
         env.print(&initial);
