@@ -75,10 +75,15 @@ pub fn short_human_duration(ms: i64) -> String {
 }
 
 /// printers.go `translateTimestampSince`: `<unknown>` for a zero time, else the human age.
+///
+/// The age is taken from the timestamp in whole seconds: `metav1.Time` reaches kubectl and the
+/// API server's table printer in whole seconds (RFC 3339 in JSON; `time_proto.go` drops the
+/// nanoseconds), while now keeps its fraction. An object created at 09:10:00.9 is `1s` old at
+/// 09:10:01.1.
 pub fn translate_timestamp_since(t: Option<Time>, now: Time) -> String {
     match t {
         None => "<unknown>".into(),
-        Some(t) => human_duration(now.since(t)),
+        Some(t) => human_duration(now.since(Time(t.0 - t.0 % 1000))),
     }
 }
 
@@ -122,6 +127,15 @@ pub fn parse_go_duration(s: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages_count_from_the_timestamp_in_whole_seconds() {
+        // time_proto.go / RFC 3339: kubectl sees 09:10:00 for 09:10:00.900; now keeps its fraction.
+        let t = Time(1_000_900);
+        assert_eq!(translate_timestamp_since(Some(t), Time(1_001_100)), "1s");
+        assert_eq!(translate_timestamp_since(Some(t), Time(1_000_950)), "0s");
+        assert_eq!(translate_timestamp_since(None, t), "<unknown>");
+    }
 
     const S: i64 = 1000;
 

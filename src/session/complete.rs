@@ -7,7 +7,7 @@ use crate::kubectl::resources::resolve_kind;
 
 /// Verbs the playground's kubectl runs.
 pub const VERBS: &[&str] =
-    &["annotate", "apply", "create", "delete", "describe", "edit", "exec", "get", "label", "logs", "patch", "replace", "rollout", "run", "scale", "set", "version", "wait"];
+    &["annotate", "apply", "create", "delete", "describe", "edit", "events", "exec", "get", "label", "logs", "patch", "replace", "rollout", "run", "scale", "set", "version", "wait"];
 /// Resource words offered after a verb.
 pub const KINDS: &[&str] = &[
     "controllerrevisions",

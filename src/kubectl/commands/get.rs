@@ -74,12 +74,22 @@ pub fn fetch(env: &Env, targets: &Targets, opts: &ListOptions, ignore_not_found:
 /// `kubectl get`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "get", args, FLAGS)?;
-    if p.args.is_empty() && !super::manifests::has_files(&p) {
+    let watching = p.bool("watch") || p.bool("watch-only");
+    if watching {
+        // GetOptions.Complete.
+        if p.string("sort-by").is_some_and(|s| !s.is_empty()) {
+            env.eprint("warning: --watch or --watch-only requested, --sort-by will be ignored\n");
+        }
+    } else if p.args.is_empty() && !super::manifests::has_files(&p) {
         env.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
         return Err(usage_errorf(
             "get",
             "Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).",
         ));
+    }
+    // GetOptions.Validate (before Run builds the printer and resolves the resources).
+    if p.bool("output-watch-events") && !watching {
+        return Err(usage_errorf("get", "--output-watch-events option can only be used with --watch or --watch-only"));
     }
     let format = parse_format(p.string("output"), true)?;
     let ra = super::manifests::resource_args(env, &p, &p.args, "get")?;
@@ -90,7 +100,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         label_selector: p.string("selector").map(String::from),
         field_selector: p.string("field-selector").map(String::from),
     };
-    if p.bool("watch") || p.bool("watch-only") {
+    if watching {
         return watch(env, &p, &ra, format, opts);
     }
     let fetched = fetch(env, &ra.targets, &opts, p.bool("ignore-not-found"))?;
@@ -169,9 +179,6 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
 /// `get -w`: the initial table, then the changes — streamed by the caller
 /// ([`crate::kubectl::start_watch`]) or, from `kubectl::run`, until the cluster settles.
 fn watch(env: &mut Env, p: &crate::kubectl::flags::Parsed, ra: &resources::ResourceArgs, format: Format, opts: ListOptions) -> CmdResult {
-    if p.bool("output-watch-events") {
-        return Err(CmdError::plain("--output-watch-events is not available in the StatefulSet Playground"));
-    }
     let kinds = requested_kinds(&ra.targets);
     let mut distinct = kinds.clone();
     distinct.dedup();
@@ -199,6 +206,7 @@ fn watch(env: &mut Env, p: &crate::kubectl::flags::Parsed, ra: &resources::Resou
         },
         format,
         watch_only: p.bool("watch-only"),
+        output_watch_events: p.bool("output-watch-events"),
     };
     let (mut w, initial) = Watch::start(env.cluster, spec)?;
     env.print(&initial);

@@ -6,6 +6,7 @@ pub mod create_generators;
 pub mod describe;
 pub mod delete;
 pub mod edit;
+pub mod events;
 pub mod exec;
 pub mod get;
 pub mod label;
@@ -61,6 +62,7 @@ pub fn dispatch(env: &mut Env, words: &[String]) -> CmdResult {
         "create" => create::run_create(env, &rest),
         "replace" => create::run_replace(env, &rest),
         "exec" => exec::run(env, &rest),
+        "events" => events::run(env, &rest),
         "logs" => logs::run(env, &rest),
         "run" => run::run(env, &rest),
         "edit" => edit::run(env, &rest),
@@ -95,6 +97,7 @@ Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
   logs            Print the logs for a container in a pod
   exec            Execute a command in a container
+  events          List events
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin

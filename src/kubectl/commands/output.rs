@@ -52,7 +52,7 @@ pub fn parse_format(o: Option<&str>, allowed_tables: bool) -> CmdResult<Format> 
             let allowed = if allowed_tables {
                 ALLOWED.to_string()
             } else {
-                "go-template, go-template-file, json, jsonpath, jsonpath-as-json, jsonpath-file, name, template, templatefile, yaml".to_string()
+                "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml".to_string()
             };
             return Err(CmdError::plain(format!(
                 "unable to match a printer suitable for the output format {o:?}, allowed formats are: {allowed}"

@@ -7,11 +7,17 @@ use serde_json::Value;
 
 /// Prints a value as kubectl's JSON printer does (with the trailing newline).
 pub fn to_json(v: &Value) -> String {
+    to_json_in_field_order(&sort_keys(v))
+}
+
+/// Prints a typed object as kubectl's JSON printer does for a typed (not unstructured) object:
+/// keys in the Go struct's field order, which is the order the Rust type serializes them in.
+pub fn to_json_in_field_order<T: Serialize>(v: &T) -> String {
     let mut buf = Vec::new();
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    // Serializing a Value into memory cannot fail.
-    let _ = sort_keys(v).serialize(&mut ser);
+    // Serializing our own types into memory cannot fail (string keys, finite numbers).
+    let _ = v.serialize(&mut ser);
     let s = String::from_utf8(buf).unwrap_or_default();
     // Outside strings JSON never contains these characters, so a plain replace is exact.
     let mut out = s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
