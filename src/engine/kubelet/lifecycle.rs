@@ -393,7 +393,7 @@ pub fn config_object_changed(c: &mut Cluster, kind: crate::engine::api::Kind, na
         })
         .collect();
     // The runtime's pod map is a hash map: sort so that no hash order reaches the queue.
-    waiting.sort();
+    crate::util::sort::sort(&mut waiting);
     for (uid, ctr, seq) in waiting {
         let Some(p) = pod_of(c, &uid) else { continue };
         if p.metadata.namespace != namespace || !spec_container(&p, &ctr).is_some_and(|s| super::config_refs::names(s, kind, name)) {

@@ -61,7 +61,8 @@ pub struct State {
     /// Claim uids the provisioner is working on.
     provisioning: BTreeSet<String>,
     /// Claim uid → consecutive failed provisioning attempts (the provisioner's retry back-off).
-    provision_failures: BTreeMap<String, u32>,
+    /// Only looked up, never walked, so a hash map: no B-tree compiled for this layout.
+    provision_failures: crate::util::hash::FastMap<String, u32>,
     /// Claims with a periodic resync queued (so at most one loop per claim).
     resyncing: BTreeSet<ObjectKey>,
 }

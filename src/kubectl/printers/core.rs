@@ -60,7 +60,8 @@ pub fn make_port_string(ports: &[ServicePort]) -> String {
 /// comma-joined, and clipped to 16 bytes (`13 + "..."`) unless the output is wide.
 pub fn load_balancer_status_stringer(status: &serde_json::Value, wide: bool) -> String {
     const LOAD_BALANCER_WIDTH: usize = 16;
-    let ips: std::collections::BTreeSet<String> = status
+    // sets.List: sorted and de-duplicated (through the one compiled sort, not a BTreeSet).
+    let mut ips: Vec<String> = status
         .pointer("/loadBalancer/ingress")
         .and_then(|v| v.as_array())
         .map(|a| {
@@ -72,7 +73,9 @@ pub fn load_balancer_status_stringer(status: &serde_json::Value, wide: bool) -> 
                 .collect()
         })
         .unwrap_or_default();
-    let mut r = ips.into_iter().collect::<Vec<_>>().join(",");
+    crate::util::sort::sort(&mut ips);
+    ips.dedup();
+    let mut r = ips.join(",");
     if !wide && r.len() > LOAD_BALANCER_WIDTH {
         let mut end = LOAD_BALANCER_WIDTH - 3;
         while !r.is_char_boundary(end) {
