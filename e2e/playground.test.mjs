@@ -231,6 +231,16 @@ test('editor: diagnostics are underlined and listed; user text is never HTML', a
     assert.equal(await page.locator('.code img').count(), 0, 'typed HTML is text');
     await page.getByRole('button', { name: 'New file' }).click();
     assert.equal(await page.getByRole('tab').count(), 2);
+    // Keyboard only: Tab indents in the editor; Escape, then Tab, moves on to the next control.
+    const fresh = page.getByRole('textbox', { name: /^YAML of file-/ });
+    await fresh.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await fresh.inputValue(), '  ');
+    assert.ok(await fresh.evaluate((el) => el === document.activeElement), 'Tab alone stays in the editor');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.ok(!(await fresh.evaluate((el) => el === document.activeElement)), 'Escape, then Tab, leaves the editor');
+    assert.equal(await fresh.inputValue(), '  ', 'and does not indent');
     assert.deepEqual(log.errors, []);
   });
 });
