@@ -286,6 +286,13 @@ test('phone size, dark theme and presenter mode', async () => {
     await readyPods(page).nth(2).waitFor();
     await shot(page, 'ready-390x844-dark.png');
     await page.screenshot({ path: path.join(SHOTS, 'ready-390x844-dark-full.png'), fullPage: true });
+    // Tapping a pod brings its menu into view (the inspector is stacked far below the diagram).
+    await page.getByRole('button', { name: /^Pod myapp-1:/ }).tap();
+    const menu = page.getByRole('toolbar', { name: 'Pod myapp-1 menu' });
+    await menu.waitFor();
+    const box = await menu.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the pod menu is off screen: ${JSON.stringify(box)}`);
+    await shot(page, 'pod-menu-390x844-dark.png');
     assert.deepEqual(log.errors, []);
   });
   await withBrowser({ viewport: { width: 1280, height: 720 } }, async (page) => {
