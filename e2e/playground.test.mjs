@@ -231,6 +231,16 @@ test('editor: diagnostics are underlined and listed; user text is never HTML', a
     assert.equal(await page.locator('.code img').count(), 0, 'typed HTML is text');
     await page.getByRole('button', { name: 'New file' }).click();
     assert.equal(await page.getByRole('tab').count(), 2);
+    // Keyboard only: Tab indents in the editor; Escape, then Tab, moves on to the next control.
+    const fresh = page.getByRole('textbox', { name: /^YAML of file-/ });
+    await fresh.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await fresh.inputValue(), '  ');
+    assert.ok(await fresh.evaluate((el) => el === document.activeElement), 'Tab alone stays in the editor');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert.ok(!(await fresh.evaluate((el) => el === document.activeElement)), 'Escape, then Tab, leaves the editor');
+    assert.equal(await fresh.inputValue(), '  ', 'and does not indent');
     assert.deepEqual(log.errors, []);
   });
 });
@@ -276,6 +286,13 @@ test('phone size, dark theme and presenter mode', async () => {
     await readyPods(page).nth(2).waitFor();
     await shot(page, 'ready-390x844-dark.png');
     await page.screenshot({ path: path.join(SHOTS, 'ready-390x844-dark-full.png'), fullPage: true });
+    // Tapping a pod brings its menu into view (the inspector is stacked far below the diagram).
+    await page.getByRole('button', { name: /^Pod myapp-1:/ }).tap();
+    const menu = page.getByRole('toolbar', { name: 'Pod myapp-1 menu' });
+    await menu.waitFor();
+    const box = await menu.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the pod menu is off screen: ${JSON.stringify(box)}`);
+    await shot(page, 'pod-menu-390x844-dark.png');
     assert.deepEqual(log.errors, []);
   });
   await withBrowser({ viewport: { width: 1280, height: 720 } }, async (page) => {

@@ -197,6 +197,56 @@ fn console_follows_the_timeline() {
 }
 
 #[wasm_bindgen_test]
+fn console_prints_both_streams_in_the_order_kubectl_wrote_them() {
+    use stsplay::ui::state::LineKind;
+    let s = Rc::new(State::default()).reduce(Action::ApplyActive).reduce(Action::Command("sim wait".into()));
+    // `logs` is read-only (run on a copy of the cluster), `get` too.
+    let s = s.reduce(Action::Command("kubectl logs sts/myapp --tail=1".into()));
+    let n = s.console.len();
+    let last: Vec<(LineKind, &str)> = s.console[n - 2..].iter().map(|l| (l.kind, l.text.as_str())).collect();
+    assert_eq!(last[0], (LineKind::Err, "Found 3 pods, using pod/myapp-0"), "{last:?}");
+    assert_eq!(last[1].0, LineKind::Out, "{last:?}");
+    let s = s.reduce(Action::Command("kubectl get endpoints myapp".into()));
+    let n = s.console.len();
+    assert_eq!(s.console[n - 2].kind, LineKind::Err, "the deprecation warning comes first");
+    assert!(s.console[n - 1].text.starts_with("NAME"), "{:?}", s.console[n - 1]);
+}
+
+#[wasm_bindgen_test]
+fn a_restored_console_keeps_the_typed_clock_moves() {
+    let s = Rc::new(State::default())
+        .reduce(Action::ApplyActive)
+        .reduce(Action::Command("sim step 3".into()))
+        .reduce(Action::Command("sim advance 5s".into()))
+        .reduce(Action::Step)
+        .reduce(Action::Command("sim wait".into()));
+    let texts = |s: &State| s.console.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+    let live = texts(&s);
+    for typed in ["sim step 3", "sim advance 5s", "sim wait"] {
+        assert!(live.iter().any(|t| t == typed), "{typed} echoed live: {live:?}");
+    }
+    // A reload (or a share link) replays the history: the transcript is the same.
+    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    assert_eq!(texts(&back), live);
+}
+
+#[wasm_bindgen_test]
+async fn the_scrubber_marks_typed_clock_moves_like_commands() {
+    let root = fresh_root();
+    let app = yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    button_by_label(&root, "Apply").click();
+    flush().await;
+    button_by_label(&root, "Step forward").click();
+    flush().await;
+    type_command(&root, "sim wait").await;
+    type_command(&root, "kubectl wait --for=condition=Ready pod/myapp-2").await;
+    // The apply, `sim wait` and `kubectl wait`; not the Step button's step.
+    assert_eq!(count(&root, ".timebar .markers line.marker"), 3);
+    app.destroy();
+}
+
+#[wasm_bindgen_test]
 fn fatal_error_banner_shows_text_not_html() {
     ui::show_fatal_error("boom <img src=x onerror=alert(1)>");
     ui::show_fatal_error("second <b>error</b>");

@@ -34,6 +34,9 @@ pub struct Output {
     pub exit_code: i32,
     /// Both streams interleaved in the order the command wrote them (what a terminal shows).
     pub combined: String,
+    /// The byte ranges of [`Output::combined`] that were written to standard error, in order
+    /// (adjacent writes merged), so a UI can colour the streams and keep their order.
+    pub stderr_spans: Vec<std::ops::Range<usize>>,
 }
 
 /// Why a file named with `-f` could not be read.
@@ -125,6 +128,8 @@ pub struct Env<'a> {
     pub err: String,
     /// Both streams in write order.
     pub combined: String,
+    /// The byte ranges of `combined` written to stderr ([`Output::stderr_spans`]).
+    pub stderr_spans: Vec<std::ops::Range<usize>>,
     /// `get -w` hands its [`watch::Watch`] to the caller instead of running the clock.
     pub stream_watch: bool,
     /// The watch `get -w` started, when streaming.
@@ -149,7 +154,14 @@ impl Env<'_> {
     /// Writes to stderr.
     pub fn eprint(&mut self, s: &str) {
         self.err.push_str(s);
+        let start = self.combined.len();
         self.combined.push_str(s);
+        let end = self.combined.len();
+        match self.stderr_spans.last_mut() {
+            Some(last) if last.end == start => last.end = end,
+            _ if start < end => self.stderr_spans.push(start..end),
+            _ => {}
+        }
     }
 
     /// Writes a line to stderr.
@@ -172,7 +184,8 @@ pub fn run(cluster: &mut Cluster, line: &str, ctx: &Context) -> Output {
         Ok(w) => w,
         Err(_) => {
             let e = "error: unterminated quoted string in command line\n".to_string();
-            return Output { stdout: String::new(), stderr: e.clone(), exit_code: 1, combined: e };
+            let span = 0..e.len();
+            return Output { stdout: String::new(), stderr: e.clone(), exit_code: 1, combined: e, stderr_spans: vec![span] };
         }
     };
     run_args(cluster, &words, ctx)
@@ -220,6 +233,7 @@ pub fn with_env<T>(
         out: String::new(),
         err: String::new(),
         combined: String::new(),
+        stderr_spans: Vec::new(),
         stream_watch,
         watch: None,
         exit_code: None,
@@ -233,5 +247,9 @@ pub fn with_env<T>(
     };
     // Deliver the command's writes to the components (informers), as the watch would.
     env.cluster.flush();
-    (Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined }, env.watch, value)
+    (
+        Output { stdout: env.out, stderr: env.err, exit_code, combined: env.combined, stderr_spans: env.stderr_spans },
+        env.watch,
+        value,
+    )
 }

@@ -84,7 +84,9 @@ pub fn apply_input(c: &mut crate::engine::sim::Cluster, kind: &str, namespace: &
     let target = Target { kind: k, namespace: namespace.to_string(), name: name.to_string(), uid: String::new() };
     let ctx = Context { namespace: namespace.to_string(), ..Default::default() };
     let (out, _, r) = kubectl::with_env(c, &ctx, false, |env| Ok(edit::save(env, &target, &patch)));
-    let mut o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: Vec::new() };
+    // Not `from_kubectl`: a refused save appends its message to stderr below (so stdout, then
+    // stderr, is the order shown).
+    let mut o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, ..Default::default() };
     if let Some(Err(f)) = r {
         o.stderr.push_str(&f.message);
         o.stderr.push('\n');
@@ -96,15 +98,15 @@ pub fn apply_input(c: &mut crate::engine::sim::Cluster, kind: &str, namespace: &
 impl Session {
     /// `kubectl edit …` typed in the console: opens (or refreshes) the object's edit tab and
     /// selects it. Err: what kubectl printed instead (NotFound, a usage error), and no tab.
-    pub fn open_edit(&mut self, line: &str) -> Result<usize, Outcome> {
-        let words = shell_words::split(line).map_err(|_| err_outcome("error: unterminated quoted string in command line\n".into()))?;
+    pub fn open_edit(&mut self, line: &str) -> Result<usize, Box<Outcome>> {
+        let words = shell_words::split(line).map_err(|_| Box::new(err_outcome("error: unterminated quoted string in command line\n".into())))?;
         let words: &[String] = if words.first().is_some_and(|w| w == "kubectl") { &words[1..] } else { &words };
         let args = words.get(1..).unwrap_or_default();
         let mut scratch = self.cluster().clone();
         let ctx = Context { namespace: super::NAMESPACE.into(), ..Default::default() };
         let (out, _, opened) = kubectl::with_env(&mut scratch, &ctx, false, |env| edit::open(env, args));
         let Some(opened) = opened else {
-            return Err(Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: Vec::new() });
+            return Err(Box::new(Outcome::from_kubectl(out)));
         };
         let tab = EditTab {
             line: line.trim().to_string(),
@@ -130,10 +132,10 @@ impl Session {
                 i
             }
             None if self.files.len() >= super::persist::MAX_FILES => {
-                return Err(err_outcome(format!(
+                return Err(Box::new(err_outcome(format!(
                     "error: the editor has {} tabs open, the most it holds; close one and try again\n",
                     self.files.len()
-                )))
+                ))))
             }
             None => {
                 self.files.push(file);

@@ -83,6 +83,19 @@ impl Input {
         !matches!(self, Input::Step { .. } | Input::Advance { .. } | Input::Wait)
     }
 
+    /// Whether the console shows this input and its output when it rebuilds the transcript
+    /// from the history (after a reload or a share link): commands, and the clock moves that
+    /// only typing makes (`sim wait`, `sim advance …`, `sim step N`), which were echoed when
+    /// typed. A single step is left out: the Step button, the → key and play record it too, and
+    /// print nothing.
+    pub fn is_echoed(&self) -> bool {
+        match self {
+            Input::Step { n } => *n > 1,
+            Input::Advance { .. } | Input::Wait => true,
+            _ => self.is_command(),
+        }
+    }
+
     /// The command line to echo in the console (`kubectl apply -f myapp.yaml`, `sim step`).
     pub fn echo(&self) -> String {
         match self {
@@ -123,6 +136,53 @@ pub struct Outcome {
     pub exit_code: i32,
     /// Objects changed (Events included: a step may change only an Event), in order.
     pub changes: Vec<Change>,
+    /// Both streams in the order they were written, as a terminal shows them (kubectl's
+    /// [`kubectl::Output::combined`]); empty when the outcome was not printed by kubectl, and
+    /// then [`Outcome::pieces`] gives stdout before stderr.
+    pub combined: String,
+    /// The byte ranges of [`Outcome::combined`] written to stderr.
+    pub stderr_spans: Vec<std::ops::Range<usize>>,
+}
+
+impl Outcome {
+    /// What a kubectl command printed, with its exit code and no changes.
+    pub fn from_kubectl(o: kubectl::Output) -> Outcome {
+        Outcome {
+            stdout: o.stdout,
+            stderr: o.stderr,
+            exit_code: o.exit_code,
+            changes: Vec::new(),
+            combined: o.combined,
+            stderr_spans: o.stderr_spans,
+        }
+    }
+
+    /// The output in write order, as `(is_stderr, text)` pieces with no empty piece: kubectl's
+    /// `Found 3 pods, using pod/web-0` comes before the logs, a warning before the table, as in
+    /// a terminal. An outcome without [`Outcome::combined`] gives stdout, then stderr.
+    pub fn pieces(&self) -> Vec<(bool, &str)> {
+        let ordered = !self.combined.is_empty()
+            && self.combined.len() == self.stdout.len() + self.stderr.len()
+            && self.stderr_spans.iter().all(|r| r.start <= r.end && self.combined.get(r.clone()).is_some());
+        if !ordered {
+            return [(false, self.stdout.as_str()), (true, self.stderr.as_str())].into_iter().filter(|(_, t)| !t.is_empty()).collect();
+        }
+        let mut out = Vec::new();
+        let mut at = 0;
+        for r in &self.stderr_spans {
+            if r.start > at {
+                out.push((false, &self.combined[at..r.start]));
+            }
+            if r.end > r.start {
+                out.push((true, &self.combined[r.clone()]));
+            }
+            at = at.max(r.end);
+        }
+        if at < self.combined.len() {
+            out.push((false, &self.combined[at..]));
+        }
+        out
+    }
 }
 
 fn changes_of(events: &[crate::engine::store::WatchEvent]) -> Vec<Change> {
@@ -158,8 +218,7 @@ pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
 /// Runs a kubectl line (the leading `kubectl` is optional); `-f NAME` reads `files`.
 pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>, files: &BTreeMap<String, String>) -> Outcome {
     let ctx = context(stdin, files);
-    let o = kubectl::run(c, line, &ctx);
-    Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
+    Outcome::from_kubectl(kubectl::run(c, line, &ctx))
 }
 
 /// `kubectl apply -f FILE` of an editor tab: kubectl's own apply (client-side three-way merge,
@@ -167,8 +226,7 @@ pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>, files: &B
 pub fn apply_file(c: &mut Cluster, file: &str, text: &str) -> Outcome {
     let ctx = context(None, &crate::util::sort::btree_map([(file.to_string(), text.to_string())]));
     let line = format!("apply -f {}", shell_words::quote(file));
-    let o = kubectl::run(c, &line, &ctx);
-    Outcome { stdout: o.stdout, stderr: o.stderr, exit_code: o.exit_code, changes: Vec::new() }
+    Outcome::from_kubectl(kubectl::run(c, &line, &ctx))
 }
 
 /// The kubectl context a console line runs with: `-f NAME` resolves to the given editor tabs.

@@ -287,3 +287,23 @@ fn pods_to_create_counts_desired_replicas_the_status_does_not_have_yet() {
     s.act(Input::kubectl("kubectl scale sts myapp --replicas=1"));
     assert_eq!(s.pods_to_create(), 0);
 }
+
+#[test]
+fn outcome_pieces_keep_the_order_kubectl_wrote_them_in() {
+    let mut s = Session::new();
+    apply_seed(&mut s);
+    s.act(Input::Wait);
+    // `logs sts/NAME` says which pod it picked (stderr) before the logs (stdout).
+    let out = s.act(Input::kubectl("kubectl logs sts/myapp --tail=1")).clone();
+    let pieces = out.pieces();
+    assert_eq!(pieces.len(), 2, "{pieces:?}");
+    assert_eq!(pieces[0], (true, "Found 3 pods, using pod/myapp-0\n"));
+    assert!(!pieces[1].0 && pieces[1].1.contains("start worker process"), "{pieces:?}");
+    // A warning before the table, as kubectl prints it.
+    let out = s.act(Input::kubectl("kubectl get endpoints myapp")).clone();
+    let kinds: Vec<bool> = out.pieces().iter().map(|p| p.0).collect();
+    assert_eq!(kinds, vec![true, false], "{:?}", out.pieces());
+    // An outcome not printed by kubectl: stdout, then stderr.
+    let o = input::Outcome { stdout: "a\n".into(), stderr: "b\n".into(), ..Default::default() };
+    assert_eq!(o.pieces(), vec![(false, "a\n"), (true, "b\n")]);
+}

@@ -100,11 +100,13 @@ impl State {
         if watch || is_read_only(&words) {
             let mut copy = self.session.borrow().cluster().clone();
             let files = input::named_tabs(&words, &self.session.borrow().files);
-            let mut out = crate::kubectl::run_args(&mut copy, &words, &input::context(None, &files));
+            let mut o = Outcome::from_kubectl(crate::kubectl::run_args(&mut copy, &words, &input::context(None, &files)));
             if watch_only {
-                out.stdout.clear();
+                // Only what went to stderr is left, so the write order no longer matters.
+                o.stdout.clear();
+                o.combined.clear();
+                o.stderr_spans.clear();
             }
-            let o = Outcome { stdout: out.stdout, stderr: out.stderr, exit_code: out.exit_code, changes: vec![] };
             self.say(transcript(&Input::kubectl(text.clone()), &o));
             if watch && o.exit_code == 0 {
                 self.watch = watch_of(&words);

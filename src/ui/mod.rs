@@ -361,7 +361,8 @@ pub fn App() -> Html {
                 .entries()
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.input.is_command())
+                // What the console echoed: commands, and typed clock moves (`sim wait`…).
+                .filter(|(_, e)| e.input.is_echoed())
                 .map(|(i, _)| i + 1)
                 .collect();
             Rc::new(m)

@@ -247,14 +247,15 @@ pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
     ConsoleLine { kind, text: text.into(), at: 0 }
 }
 
-/// Console lines for an input and what it printed.
+/// Console lines for an input and what it printed, in the order it was written (kubectl's
+/// `Found 3 pods, using pod/myapp-0` before the logs, as a terminal shows it).
 pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
     let mut v = vec![line(LineKind::Command, input.echo())];
-    if !out.stdout.is_empty() {
-        v.push(line(LineKind::Out, out.stdout.trim_end_matches('\n')));
-    }
-    if !out.stderr.is_empty() {
-        v.push(line(LineKind::Err, out.stderr.trim_end_matches('\n')));
+    for (err, text) in out.pieces() {
+        let text = text.trim_end_matches('\n');
+        if !text.is_empty() {
+            v.push(line(if err { LineKind::Err } else { LineKind::Out }, text));
+        }
     }
     v
 }
@@ -265,7 +266,7 @@ impl State {
         let mut console = vec![line(LineKind::Note, CONSOLE_HELLO)];
         // The whole history, redo-able entries included: those show as in the future.
         for (i, e) in session.timeline.entries().iter().enumerate() {
-            if e.input.is_command() {
+            if e.input.is_echoed() {
                 console.extend(transcript(&e.input, &e.output).into_iter().map(|l| ConsoleLine { at: i + 1, ..l }));
             }
         }

@@ -182,7 +182,8 @@ pub fn HelpDialog(p: &HelpProps) -> Html {
             <dl class="help">
                 <dt>{ "→ / ← / space" }</dt><dd>{ "step forward, step back, play or pause (outside text fields)" }</dd>
                 <dt>{ "Ctrl+Enter" }</dt><dd>{ "apply the file in the editor" }</dd>
-                <dt>{ "kubectl …" }</dt><dd>{ "get, describe, apply, scale, set image, patch, rollout, delete, label, annotate, exec, logs, edit; -w streams rows while playing; -f NAME reads the editor tab NAME" }</dd>
+                <dt>{ "Tab · Escape, then Tab" }</dt><dd>{ "indent in the editor · leave the editor for the next control" }</dd>
+                <dt>{ "kubectl …" }</dt><dd>{ "get, describe, apply, create, replace, scale, set image, patch, rollout, delete, label, annotate, exec, logs, run, edit; wait runs the simulation until its condition holds (or its --timeout passes); -w streams rows while playing; -f NAME reads the editor tab NAME" }</dd>
                 <dt>{ "Lessons" }</dt><dd>{ "guided lessons in place of the editor: each step's Run button types its command" }</dd>
                 <dt>{ "sim step [N] · sim advance 30s · sim wait" }</dt><dd>{ "move the virtual clock" }</dd>
                 <dt>{ "sim fault crash POD · image IMAGE · readiness POD · node NODE" }</dt><dd>{ "inject a fault; `sim fault clear …` undoes it" }</dd>

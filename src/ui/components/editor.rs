@@ -103,15 +103,22 @@ pub fn Editor(props: &EditorProps) -> Html {
             caret_line.set(n);
         }
     };
+    // Escape, then Tab, leaves the editor (as in CodeMirror): Tab alone indents, so without
+    // this a keyboard user could not get past the editor to the console and the time controls.
+    let tab_leaves = use_mut_ref(|| false);
     let onkeydown = {
         let onapply = props.onapply.clone();
         let onedit = props.onedit.clone();
         let update_caret = update_caret.clone();
+        let tab_leaves = tab_leaves.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else { return };
+            let leave = std::mem::replace(&mut *tab_leaves.borrow_mut(), e.key() == "Escape");
             if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
                 onapply.emit(());
+            } else if e.key() == "Tab" && leave {
+                // The browser moves the focus on.
             } else if e.key() == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() {
                 // Two spaces (YAML has no tabs). Shift+Tab still leaves the editor.
                 e.prevent_default();
@@ -224,6 +231,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         autocapitalize="off" wrap="off" rows={(lines.len() + 1).to_string()}
                         aria-label={if editing { format!("Buffer of {}", file.name) } else { format!("YAML of {}", file.name) }}
                         aria-invalid={(errors > 0).to_string()}
+                        aria-keyshortcuts="Control+Enter Escape"
                         value={file.text.clone()} {oninput} {onkeydown} {onkeyup} {onclick} />
                 </div>
             </div>

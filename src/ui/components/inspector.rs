@@ -40,9 +40,21 @@ pub struct InspectorProps {
 #[function_component]
 pub fn Inspector(p: &InspectorProps) -> Html {
     let tab = use_state(|| 0u8);
+    let section = use_node_ref();
+    {
+        // A newly selected object: bring the inspector into view if it is below the fold (on
+        // a phone it is stacked far under the diagram, so a tapped pod seemed to do nothing).
+        let section = section.clone();
+        let selected = p.inspected.as_ref().map(|i| i.selection.clone());
+        use_effect_with(selected, move |selected| {
+            if selected.is_some() {
+                reveal(&section);
+            }
+        });
+    }
     let Some(i) = &p.inspected else {
         return html! {
-            <section class="panel inspector" aria-label="Inspector">
+            <section class="panel inspector" aria-label="Inspector" ref={section}>
                 <h2>{ "Inspector" }</h2>
                 <p class="muted">{ "Click a pod, claim, volume, the StatefulSet or the Service in the diagram to see its describe output and YAML. A pod's menu injects faults." }</p>
             </section>
@@ -89,7 +101,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         Callback::from(move |_: MouseEvent| tab.set(t))
     };
     html! {
-        <section class="panel inspector" aria-label="Inspector">
+        <section class="panel inspector" aria-label="Inspector" ref={section}>
             <div class="inspector-head">
                 <h2>{ format!("{kind_word} {name}") }</h2>
                 <button class="close" aria-label="Close inspector" onclick={let c = p.onclose.clone(); Callback::from(move |_| c.emit(()))}>{ "×" }</button>
@@ -107,5 +119,15 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 </pre>
             }
         </section>
+    }
+}
+
+/// Scrolls the inspector's top into view when it is below the bottom of the window (and
+/// leaves the page alone when any of it is already on screen).
+fn reveal(section: &NodeRef) {
+    let Some(el) = section.cast::<web_sys::Element>() else { return };
+    let height = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(f64::INFINITY);
+    if el.get_bounding_client_rect().top() >= height {
+        el.scroll_into_view_with_bool(true);
     }
 }

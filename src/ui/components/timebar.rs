@@ -16,7 +16,7 @@ pub struct TimeBarProps {
     pub position: usize,
     /// Inputs recorded.
     pub len: usize,
-    /// Positions (1-based: after the input) of commands, for markers.
+    /// Positions (1-based: after the input) of commands and typed clock moves, for markers.
     pub markers: Rc<Vec<usize>>,
     /// Playing.
     pub playing: bool,
