@@ -5,6 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+/// How many events the panel lists (newest first).
+const EVENT_ROWS: usize = 30;
+
 /// A decision as shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecisionRow {
@@ -93,7 +96,14 @@ pub fn WhyPanel(p: &WhyPanelProps) -> Html {
                 </ol>
             </details>
             <details class="events" open=true>
-                <summary>{ format!("Events ({})", p.events.len()) }</summary>
+                <summary>{
+                    // The table shows the newest EVENT_ROWS; say so when there are more.
+                    if p.events.len() > EVENT_ROWS {
+                        format!("Events (newest {EVENT_ROWS} of {}; kubectl get events lists all)", p.events.len())
+                    } else {
+                        format!("Events ({})", p.events.len())
+                    }
+                }</summary>
                 <table>
                     // The table's name for screen readers. Being laid out with the page, it also
                     // brings in the rows' font (normal weight at the table's size; the headers are
@@ -102,7 +112,7 @@ pub fn WhyPanel(p: &WhyPanelProps) -> Html {
                     <caption class="visually-hidden">{ "Events, newest first" }</caption>
                     <thead><tr><th>{ "When" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
                     <tbody>
-                        { for p.events.iter().take(30).map(|e| html! {
+                        { for p.events.iter().take(EVENT_ROWS).map(|e| html! {
                             <tr class={if e.type_ == "Warning" { "warning" } else { "normal" }}>
                                 <td>{ &e.at }</td><td>{ &e.type_ }</td><td>{ &e.reason }</td><td>{ &e.object }</td>
                                 <td>{ &e.message }{ if e.count > 1 { format!(" (×{})", e.count) } else { String::new() } }</td>
