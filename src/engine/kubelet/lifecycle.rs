@@ -321,15 +321,7 @@ fn pull_backoff(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     let msg = format!("Back-off pulling image \"{}\": ErrImagePull: {}", x.image, x.pull_error);
     set_waiting(c, uid, name, "ImagePullBackOff", &msg);
     super::status::write(c, uid);
-    if let Some(p) = pod_of(c, uid) {
-        c.decide(
-            super::COMPONENT,
-            format!("pod/{}", p.metadata.name),
-            Verdict::Wait,
-            format!("container/{name}"),
-            format!("image {} cannot be pulled; retrying in {}", x.image, go_duration(x.pull_backoff_ms)),
-        );
-    }
+    container_waits(c, uid, name, format!("image {} cannot be pulled; retrying in {}", x.image, go_duration(x.pull_backoff_ms)));
     // The retry is part of the loop while the image is still missing; once the fault is cleared
     // it is the pull that will succeed.
     let looping = image_of(c, uid, name).is_none_or(|r| crate::engine::faults::image_missing(c, &r.full(), &r.tag));
@@ -359,6 +351,12 @@ fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     enqueue_step(c, uid, name, seq, Step::Start, ms, false);
 }
 
+/// Records the kubelet's decision to wait on a container, with the reason in plain words.
+fn container_waits(c: &mut Cluster, uid: &str, name: &str, reason: String) {
+    let Some(p) = pod_of(c, uid) else { return };
+    c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), Verdict::Wait, format!("container/{name}"), reason);
+}
+
 /// `generateContainerConfig` failed (a missing ConfigMap, Secret or key): the container waits
 /// in `CreateContainerConfigError`, and the pod worker retries after its back-off period
 /// (`pod_workers.go` backOffPeriod, 10s plus up to 50% jitter), pulling step included.
@@ -366,15 +364,7 @@ fn create_config_error(c: &mut Cluster, uid: &str, name: &str, seq: u64, err: &s
     container_event(c, uid, name, "Warning", "Failed", &format!("Error: {err}"));
     set_waiting(c, uid, name, "CreateContainerConfigError", err);
     super::status::write(c, uid);
-    if let Some(p) = pod_of(c, uid) {
-        c.decide(
-            super::COMPONENT,
-            format!("pod/{}", p.metadata.name),
-            Verdict::Wait,
-            format!("container/{name}"),
-            format!("cannot create container {name}: {err}; retrying at the pod's next sync"),
-        );
-    }
+    container_waits(c, uid, name, format!("cannot create container {name}: {err}; retrying at the pod's next sync"));
     let ms = jitter(c, 10_000, 15_000);
     enqueue_step(c, uid, name, seq, Step::PullRetry, ms, true);
 }
@@ -534,13 +524,7 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
             let event = format!("Back-off restarting failed container {name} in pod {}", format_pod(&p));
             container_event(c, uid, name, "Warning", "BackOff", &event);
             super::status::write(c, uid);
-            c.decide(
-                super::COMPONENT,
-                format!("pod/{}", p.metadata.name),
-                Verdict::Wait,
-                format!("container/{name}"),
-                format!("container {name} keeps exiting; restarting it in {} (CrashLoopBackOff)", go_duration(wait)),
-            );
+            container_waits(c, uid, name, format!("container {name} keeps exiting; restarting it in {} (CrashLoopBackOff)", go_duration(wait)));
             let looping = in_failure_loop(c, uid, name);
             enqueue_step(c, uid, name, seq, Step::Restart, wait, looping);
         }
