@@ -113,3 +113,14 @@ pub fn delete(c: &mut Cluster, kind: Kind, name: &str, grace: Option<i64>) {
     apiserver::delete(c, &key, apiserver::DeleteOptions { grace_period_seconds: grace, ..Default::default() }).expect("delete");
     c.flush();
 }
+
+/// A settled cluster with headless Service `nginx` and its pods `web-0` and `web-1` (nginx:1.27).
+pub fn nginx_pair() -> Cluster {
+    let mut c = cluster();
+    create(&mut c, Object::Service(headless("nginx")));
+    for i in 0..2 {
+        create(&mut c, Object::Pod(sts_pod(&format!("web-{i}"), "nginx", "nginx:1.27")));
+    }
+    c.settle_default();
+    c
+}

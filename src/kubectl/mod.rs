@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod describe;
 pub mod dig;
+pub mod nslookup;
 pub mod duration;
 pub mod errors;
 pub mod flags;
