@@ -3,6 +3,7 @@
 //! container and volume sections.
 
 pub mod config;
+pub mod container;
 pub mod endpoints;
 pub mod fields;
 pub mod generic;
