@@ -252,3 +252,21 @@ fn live_only_list_elements_make_apply_configured_and_stay() {
     assert_eq!(env.len(), 2, "{env:?}");
     assert!(env.contains(&"A".to_string()) && env.contains(&"EXTRA".to_string()));
 }
+
+#[test]
+fn apply_over_create_warns_with_the_resource_name() {
+    // apply.go warningNoLastAppliedConfigAnnotation with info.ObjectName() (resource/name).
+    let mut c = cluster();
+    let sts = WEB.split("---\n").nth(1).unwrap().to_string();
+    let files = [("s.yaml", sts.as_str())];
+    with_files(&mut c, "kubectl create -f s.yaml", &files);
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    assert_eq!(o.stdout, "statefulset.apps/web configured\n");
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "Warning: resource statefulsets/web is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
+    );
+    assert!(sts_of(&c).metadata.annotations.contains_key("kubectl.kubernetes.io/last-applied-configuration"));
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    assert_eq!(o.stdout, "statefulset.apps/web unchanged\n");
+}
