@@ -191,3 +191,82 @@ fn apply_warns_about_objects_being_deleted() {
         ("configmap/cfg configured\n", "Warning: Detected changes to resource cfg which is currently being deleted.\n")
     );
 }
+
+/// The StatefulSet of `WEB` with two ports that share containerPort 53 (TCP and UDP).
+fn dns_sts(ports: &str) -> String {
+    let sts = WEB.split("---\n").nth(1).unwrap().to_string();
+    sts.replace("        - containerPort: 80\n          name: web\n", ports)
+}
+
+const DNS_PORTS: &str = "        - containerPort: 53\n          name: dns-tcp\n          protocol: TCP\n        - containerPort: 53\n          name: dns-udp\n          protocol: UDP\n";
+
+fn ports_of(c: &crate::engine::sim::Cluster) -> Vec<(i32, String, String)> {
+    sts_of(c).spec.template.spec.containers[0]
+        .ports
+        .iter()
+        .map(|p| (p.container_port, p.name.clone(), p.protocol.clone()))
+        .collect()
+}
+
+#[test]
+fn two_ports_with_one_container_port_reapply_unchanged() {
+    // patch.go diffListsOfMaps walks both lists sorted by the merge key, so the two port-53
+    // entries pair up with their own live copies: nothing changed.
+    let mut c = cluster();
+    let yaml = dns_sts(DNS_PORTS);
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &[("s.yaml", &yaml)]);
+    assert_eq!(o.stdout, "statefulset.apps/web created\n");
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &[("s.yaml", &yaml)]);
+    assert_eq!(o.stdout, "statefulset.apps/web unchanged\n");
+    assert_eq!(ports_of(&c), vec![(53, "dns-tcp".into(), "TCP".into()), (53, "dns-udp".into(), "UDP".into())]);
+}
+
+#[test]
+fn removing_one_of_two_ports_with_one_container_port_removes_both() {
+    // The known containerPort merge-key quirk: the deletion `{"$patch":"delete","containerPort":53}`
+    // and the change to the surviving entry share the merge key, CreateThreeWayMergePatch's
+    // mergeMap folds them into one delete directive, and the server deletes every port 53.
+    let mut c = cluster();
+    let yaml = dns_sts(DNS_PORTS);
+    with_files(&mut c, "kubectl apply -f s.yaml", &[("s.yaml", &yaml)]);
+    let udp_only = dns_sts("        - containerPort: 53\n          name: dns-udp\n          protocol: UDP\n");
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &[("s.yaml", &udp_only)]);
+    assert_eq!(o.stdout, "statefulset.apps/web configured\n");
+    assert_eq!(ports_of(&c), vec![]);
+}
+
+#[test]
+fn live_only_list_elements_make_apply_configured_and_stay() {
+    // patch.go diffLists: the live env list has an element the file lacks, so isOrderSame is
+    // false and the delta carries $setElementOrder/env: the patch is not `{}`, kubectl says
+    // "configured", and the server keeps the live-only element.
+    let mut c = cluster();
+    let sts = WEB.split("---\n").nth(1).unwrap().replace("        ports:\n", "        env:\n        - name: A\n          value: \"1\"\n        ports:\n");
+    let files = [("s.yaml", sts.as_str())];
+    with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    let o = kubectl(&mut c, r#"patch sts web -p '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","env":[{"name":"EXTRA","value":"x"}]}]}}}}'"#);
+    assert_eq!(o.stdout, "statefulset.apps/web patched\n");
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    assert_eq!(o.stdout, "statefulset.apps/web configured\n");
+    let env: Vec<String> = sts_of(&c).spec.template.spec.containers[0].env.iter().map(|e| e.name.clone()).collect();
+    assert_eq!(env.len(), 2, "{env:?}");
+    assert!(env.contains(&"A".to_string()) && env.contains(&"EXTRA".to_string()));
+}
+
+#[test]
+fn apply_over_create_warns_with_the_resource_name() {
+    // apply.go warningNoLastAppliedConfigAnnotation with info.ObjectName() (resource/name).
+    let mut c = cluster();
+    let sts = WEB.split("---\n").nth(1).unwrap().to_string();
+    let files = [("s.yaml", sts.as_str())];
+    with_files(&mut c, "kubectl create -f s.yaml", &files);
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    assert_eq!(o.stdout, "statefulset.apps/web configured\n");
+    assert_eq!(
+        o.stderr.lines().next().unwrap(),
+        "Warning: resource statefulsets/web is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
+    );
+    assert!(sts_of(&c).metadata.annotations.contains_key("kubectl.kubernetes.io/last-applied-configuration"));
+    let o = with_files(&mut c, "kubectl apply -f s.yaml", &files);
+    assert_eq!(o.stdout, "statefulset.apps/web unchanged\n");
+}

@@ -48,10 +48,14 @@ pub fn list_strategy(kind: Kind, path: &[String]) -> ListStrategy {
     }
 }
 
-/// Whether the map elements of the list at `path` carry `patchStrategy:"retainKeys"`
-/// (`PodSpec.Volumes`: a volume's source is a one-of, so changing it drops the old one).
-pub fn retains_keys(path: &[String]) -> bool {
-    path.last().is_some_and(|l| l == "volumes")
+/// Whether the map at `path` (a list's elements: the list's path) carries
+/// `patchStrategy:"retainKeys"`: `PodSpec.Volumes` (`merge,retainKeys`: a volume's source is a
+/// one-of, so changing it drops the old one) and `DeploymentSpec.Strategy` (apps/v1 types.go).
+/// `StatefulSetSpec.UpdateStrategy` has no such tag.
+pub fn retains_keys(kind: Kind, path: &[String]) -> bool {
+    let Some(last) = path.last() else { return false };
+    let parent = if path.len() >= 2 { path[path.len() - 2].as_str() } else { "" };
+    (last == "volumes" && parent == "spec") || (kind == Kind::Deployment && last == "strategy" && path.len() == 2 && parent == "spec")
 }
 
 #[cfg(test)]

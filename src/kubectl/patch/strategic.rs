@@ -59,7 +59,8 @@ fn merge_map(kind: Kind, mut original: Map<String, Value>, patch: &Map<String, V
         let keep: Vec<&str> = keys.iter().filter_map(Value::as_str).collect();
         original.retain(|k, _| keep.contains(&k.as_str()));
     }
-    let mut orders: Vec<(String, &Vec<Value>)> = Vec::new();
+    // mergePatchIntoOriginal orders by the list as it was before this patch.
+    let mut orders: Vec<(String, &Vec<Value>, Vec<Value>)> = Vec::new();
     for (k, v) in patch {
         if k == RETAIN_KEYS {
             continue;
@@ -77,7 +78,11 @@ fn merge_map(kind: Kind, mut original: Map<String, Value>, patch: &Map<String, V
             let Value::Array(order) = v else {
                 return Err(PatchError::BadRequest("invalid patch format of setElementOrder list".into()));
             };
-            orders.push((field.to_string(), order));
+            let before = match original.get(field) {
+                Some(Value::Array(l)) => l.clone(),
+                _ => Vec::new(),
+            };
+            orders.push((field.to_string(), order, before));
             continue;
         }
         path.push(k.clone());
@@ -85,12 +90,12 @@ fn merge_map(kind: Kind, mut original: Map<String, Value>, patch: &Map<String, V
         path.pop();
         result?;
     }
-    for (field, order) in orders {
+    for (field, order, before) in orders {
         path.push(field.clone());
         let strategy = list_strategy(kind, path);
         path.pop();
         if let Some(Value::Array(list)) = original.get_mut(&field) {
-            let sorted = normalize_order(std::mem::take(list), order, strategy);
+            let sorted = normalize_order(std::mem::take(list), order, &before, strategy);
             *list = sorted;
         }
     }
@@ -136,14 +141,16 @@ fn merge_list(kind: Kind, original: Vec<Value>, patch: &[Value], path: &mut Vec<
     };
     let all_maps = patch.iter().all(Value::is_object) && original.iter().all(Value::is_object);
     let (Some(key), true) = (key, all_maps) else {
-        // A merge list of scalars: union, first occurrence kept (deduplicateScalars).
+        // A merge list of scalars: union, first occurrence kept (deduplicateScalars), then
+        // mergeSlice's order.
+        let server_order = original.clone();
         let mut out = original;
         for v in patch {
             if !out.contains(v) {
                 out.push(v.clone());
             }
         }
-        return Ok(Value::Array(out));
+        return Ok(Value::Array(normalize_order(out, patch, &server_order, ListStrategy::MergeSet)));
     };
     let mut original = original;
     let mut plain: Vec<&Map<String, Value>> = Vec::new();
@@ -172,6 +179,8 @@ fn merge_list(kind: Kind, original: Vec<Value>, patch: &[Value], path: &mut Vec<
         }
         return Ok(Value::Array(out));
     }
+    let server_order = original.clone();
+    let patch_order: Vec<Value> = plain.iter().map(|m| Value::Object((*m).clone())).collect();
     for m in plain {
         let Some(kv) = m.get(key) else { return Err(no_merge_key(m, key)) };
         match original.iter().position(|o| o.get(key) == Some(kv)) {
@@ -182,7 +191,7 @@ fn merge_list(kind: Kind, original: Vec<Value>, patch: &[Value], path: &mut Vec<
             None => original.push(Value::Object(merge_map(kind, Map::new(), m, path)?)),
         }
     }
-    Ok(Value::Array(original))
+    Ok(Value::Array(normalize_order(original, &patch_order, &server_order, strategy)))
 }
 
 fn no_merge_key(m: &Map<String, Value>, key: &str) -> PatchError {
@@ -192,9 +201,12 @@ fn no_merge_key(m: &Map<String, Value>, key: &str) -> PatchError {
     ))
 }
 
-/// `normalizeElementOrder` + `mergeSortedSlice`: elements named in `$setElementOrder` come in
-/// that order; elements only the server had keep their place relative to them.
-fn normalize_order(list: Vec<Value>, order: &[Value], strategy: ListStrategy) -> Vec<Value> {
+/// `partitionMapsByPresentInList` + `normalizeElementOrder` + `mergeSortedSlice`: the elements
+/// named in `order` (the patch list, or `$setElementOrder`) come in that order, the others in
+/// their order in `server` (the list before the patch); the two runs are interleaved by taking a
+/// server-only element first only when both it and the next patch element are in `server` and
+/// it comes earlier there, so an element new to the server goes before the server-only ones.
+fn normalize_order(list: Vec<Value>, order: &[Value], server: &[Value], strategy: ListStrategy) -> Vec<Value> {
     let id = |v: &Value| -> Value {
         match strategy {
             ListStrategy::MergeKey(k) => v.get(k).cloned().unwrap_or(Value::Null),
@@ -202,13 +214,13 @@ fn normalize_order(list: Vec<Value>, order: &[Value], strategy: ListStrategy) ->
         }
     };
     let order_ids: Vec<Value> = order.iter().map(&id).collect();
-    let server_ids: Vec<Value> = list.iter().map(&id).collect();
-    let (mut left, mut right): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| order_ids.contains(&id(v)));
-    crate::util::sort::sort_by_key(&mut left, |v| order_ids.iter().position(|o| *o == id(v)).unwrap_or(usize::MAX));
+    let server_ids: Vec<Value> = server.iter().map(&id).collect();
     let server_pos = |v: &Value| server_ids.iter().position(|s| *s == id(v));
-    crate::util::sort::sort_by_key(&mut right, |v| server_pos(v).unwrap_or(usize::MAX));
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    let (mut patch_items, mut server_only): (Vec<Value>, Vec<Value>) = list.into_iter().partition(|v| order_ids.contains(&id(v)));
+    crate::util::sort::sort_by_key(&mut patch_items, |v| order_ids.iter().position(|o| *o == id(v)).unwrap_or(usize::MAX));
+    crate::util::sort::sort_by_key(&mut server_only, |v| server_pos(v).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(patch_items.len() + server_only.len());
+    let (mut l, mut r) = (server_only.into_iter().peekable(), patch_items.into_iter().peekable());
     loop {
         match (l.peek(), r.peek()) {
             (None, None) => break,
@@ -264,7 +276,8 @@ mod tests {
         let nul = json!({"spec":{"replicas":null}, "metadata": {"finalizers": ["b"]}});
         let out = apply(Kind::StatefulSet, &s, &nul).unwrap();
         assert!(out["spec"].get("replicas").is_none());
-        assert_eq!(out["metadata"]["finalizers"], json!(["a", "b"]));
+        // mergeSlice: the union, ordered by normalizeElementOrder (the new "b" first).
+        assert_eq!(out["metadata"]["finalizers"], json!(["b", "a"]));
         let dfpl = json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}});
         assert_eq!(apply(Kind::StatefulSet, &s, &dfpl).unwrap()["metadata"]["finalizers"], json!([]));
         let order = json!({"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"myapp"}]}}}});
@@ -279,5 +292,25 @@ mod tests {
             apply(Kind::StatefulSet, &sts(), &p).unwrap_err(),
             PatchError::Internal("map: map[image:myapp:v2] does not contain declared merge key: name".into())
         );
+    }
+
+    #[test]
+    fn merged_lists_put_patch_elements_first() {
+        // mergeSlice → normalizeElementOrder → mergeSortedSlice: an element the live list lacks
+        // goes before the server-only ones (the kubectl patch task's redis container comes first).
+        let s = sts();
+        let add = json!({"spec":{"template":{"spec":{"containers":[{"name":"redis","image":"redis"}]}}}});
+        let names = |v: &Value| -> Vec<String> {
+            v["spec"]["template"]["spec"]["containers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(names(&apply(Kind::StatefulSet, &s, &add).unwrap()), ["redis", "myapp", "sidecar"]);
+        // A change to a live element keeps its place.
+        let change = json!({"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:2"}]}}}});
+        assert_eq!(names(&apply(Kind::StatefulSet, &s, &change).unwrap()), ["myapp", "sidecar"]);
+        // $setElementOrder naming a new element last: it still goes before a server-only one.
+        let order = json!({"spec":{"template":{"spec":{
+            "$setElementOrder/containers":[{"name":"myapp"},{"name":"redis"}],
+            "containers":[{"name":"redis","image":"redis"}]}}}});
+        assert_eq!(names(&apply(Kind::StatefulSet, &s, &order).unwrap()), ["myapp", "redis", "sidecar"]);
     }
 }

@@ -5,6 +5,7 @@
 
 use super::schema::{list_strategy, retains_keys, ListStrategy};
 use super::strategic::{DELETE_FROM_PRIMITIVE_LIST, DIRECTIVE, RETAIN_KEYS, SET_ELEMENT_ORDER};
+use super::go_value;
 use crate::engine::api::Kind;
 use serde_json::{Map, Value};
 
@@ -32,24 +33,69 @@ pub fn three_way(kind: Kind, original: Option<&Value>, modified: &Value, current
     } else {
         Map::new()
     };
-    Value::Object(merge_patches(deletions, delta))
+    Value::Object(merge_patches(kind, deletions, delta, &mut path))
 }
 
-/// Merges two patches over disjoint changes: maps recursively, lists concatenated
-/// (`$setElementOrder` lists are the same on both sides; the later wins).
-fn merge_patches(mut a: Map<String, Value>, b: Map<String, Value>) -> Map<String, Value> {
+/// `mergeMap(deletions, delta)` as CreateThreeWayMergePatch calls it (client side, parallel lists
+/// kept): maps merge recursively, directive lists (`$setElementOrder`, `$retainKeys`) are the
+/// same on both sides, a merge-key list folds each delta element into the first deletion element
+/// with its key (a `$patch: delete` absorbs a change to an element sharing its key), other lists
+/// of scalars are unioned, and anything else takes the delta's value.
+fn merge_patches(kind: Kind, mut a: Map<String, Value>, b: Map<String, Value>, path: &mut Vec<String>) -> Map<String, Value> {
     for (k, v) in b {
+        if k.starts_with('$') {
+            a.insert(k, v);
+            continue;
+        }
+        path.push(k.clone());
         let merged = match (a.remove(&k), v) {
-            (Some(Value::Object(x)), Value::Object(y)) => Value::Object(merge_patches(x, y)),
-            (Some(Value::Array(mut x)), Value::Array(y)) if !k.starts_with(SET_ELEMENT_ORDER) => {
-                x.extend(y);
-                Value::Array(x)
-            }
+            (Some(Value::Object(x)), Value::Object(y)) => Value::Object(merge_patches(kind, x, y, path)),
+            (Some(Value::Array(x)), Value::Array(y)) => merge_patch_lists(kind, x, y, path),
             (_, v) => v,
         };
+        path.pop();
         a.insert(k, merged);
     }
     a
+}
+
+/// `mergeSlice` of two patch lists: the delta's elements (merged into the deletions' when their
+/// keys meet) first, in the delta's order, then the deletions left alone.
+fn merge_patch_lists(kind: Kind, mut x: Vec<Value>, y: Vec<Value>, path: &mut Vec<String>) -> Value {
+    let maps = x.iter().chain(&y).all(Value::is_object);
+    let key = match list_strategy(kind, path) {
+        ListStrategy::MergeKey(key) => key,
+        // mergeSliceHandler: a list without a merge strategy is the delta's.
+        ListStrategy::Atomic => return Value::Array(y),
+        ListStrategy::MergeSet => "",
+    };
+    if key.is_empty() {
+        for v in y {
+            if !x.contains(&v) {
+                x.push(v);
+            }
+        }
+        return Value::Array(x);
+    };
+    if !maps {
+        return Value::Array(y);
+    }
+    let mut front = Vec::new();
+    for v in y {
+        let Value::Object(ym) = v else { continue };
+        match x.iter().position(|o| o.get(key).is_some() && o.get(key) == ym.get(key)) {
+            Some(i) => {
+                let Value::Object(xm) = x.remove(i) else { continue };
+                front.push(Value::Object(merge_patches(kind, xm, ym, path)));
+            }
+            None => front.push(Value::Object(ym)),
+        }
+    }
+    // normalizeSliceOrder moves a merged `$patch: delete` behind the plain elements.
+    let (mut plain, deletes): (Vec<Value>, Vec<Value>) = front.into_iter().partition(|v| v.get(DIRECTIVE).is_none());
+    plain.extend(deletes);
+    plain.extend(x);
+    Value::Array(plain)
 }
 
 fn same_kind(a: &Value, b: &Value) -> bool {
@@ -104,6 +150,16 @@ fn diff_maps(kind: Kind, original: &Map<String, Value>, modified: &Map<String, V
             }
         }
     }
+    // diffMaps with BuildRetainKeysDirective (a `retainKeys` field): the new keys, sorted, when
+    // anything changed or the old map has a key the new one lacks (hasAdditionalNewField).
+    if retains_keys(kind, path) {
+        let mut keys: Vec<Value> = modified.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| Value::String(k.clone())).collect();
+        let additional = original.iter().any(|(k, v)| !v.is_null() && !modified.contains_key(k));
+        if !keys.is_empty() && (!patch.is_empty() || additional) {
+            crate::util::sort::sort_by(&mut keys, |a, b| a.as_str().cmp(&b.as_str()));
+            patch.insert(RETAIN_KEYS.into(), Value::Array(keys));
+        }
+    }
     patch
 }
 
@@ -113,51 +169,28 @@ fn diff_lists(kind: Kind, k: &str, o: &[Value], m: &[Value], path: &mut Vec<Stri
     let maps = o.iter().chain(m).all(Value::is_object);
     match strategy {
         ListStrategy::MergeKey(key) if maps => {
-            let mut list = Vec::new();
-            for mv in m {
-                let kv = mv.get(key);
-                match o.iter().find(|ov| ov.get(key) == kv && kv.is_some()) {
-                    Some(ov) => {
-                        let (Value::Object(om), Value::Object(mm)) = (ov, mv) else { continue };
-                        let mut p = diff_maps(kind, om, mm, path, opts);
-                        if !p.is_empty() {
-                            if let Some(kv) = kv {
-                                p.insert(key.to_string(), kv.clone());
-                            }
-                            if retains_keys(path) && !opts.ignore_changes_and_additions {
-                                let mut keys: Vec<Value> = mm.keys().cloned().map(Value::String).collect();
-                                crate::util::sort::sort_by(&mut keys, |a, b| a.as_str().cmp(&b.as_str()));
-                                p.insert(RETAIN_KEYS.into(), Value::Array(keys));
-                            }
-                            list.push(Value::Object(p));
-                        }
-                    }
-                    None if !opts.ignore_changes_and_additions => list.push(mv.clone()),
-                    None => {}
+            // diffLists: an empty old list means the whole new list, without an order list.
+            if o.is_empty() {
+                if !m.is_empty() && !opts.ignore_changes_and_additions {
+                    patch.insert(k.to_string(), Value::Array(m.to_vec()));
                 }
+                return;
             }
-            if !opts.ignore_deletions {
-                for ov in o {
-                    let kv = ov.get(key);
-                    if kv.is_some() && !m.iter().any(|mv| mv.get(key) == kv) {
-                        let mut d = Map::new();
-                        d.insert(DIRECTIVE.into(), Value::String("delete".into()));
-                        d.insert(key.to_string(), kv.cloned().unwrap_or(Value::Null));
-                        list.push(Value::Object(d));
-                    }
-                }
-            }
-            let o_keys: Vec<Option<&Value>> = o.iter().map(|v| v.get(key)).filter(|kv| m.iter().any(|mv| mv.get(key) == *kv)).collect();
-            let m_keys: Vec<Option<&Value>> = m.iter().map(|v| v.get(key)).collect();
-            let reordered = !opts.ignore_changes_and_additions && o_keys != m_keys;
-            if !list.is_empty() || reordered {
+            let (list, deletions) = diff_lists_of_maps(kind, key, o, m, path, opts);
+            let mut list = list;
+            list.extend(deletions);
+            // isOrderSame: same length and the same merge key at every index.
+            let order_same = o.len() == m.len() && o.iter().zip(m).all(|(a, b)| a.get(key) == b.get(key));
+            let set_order = (!opts.ignore_changes_and_additions && (!list.is_empty() || !order_same))
+                || (!opts.ignore_deletions && !list.is_empty());
+            if set_order {
                 let order: Vec<Value> = m
                     .iter()
-                    .filter_map(|v| v.get(key).map(|kv| {
+                    .map(|v| {
                         let mut e = Map::new();
-                        e.insert(key.to_string(), kv.clone());
+                        e.insert(key.to_string(), v.get(key).cloned().unwrap_or(Value::Null));
                         Value::Object(e)
-                    }))
+                    })
                     .collect();
                 patch.insert(format!("{SET_ELEMENT_ORDER}{k}"), Value::Array(order));
             }
@@ -166,6 +199,12 @@ fn diff_lists(kind: Kind, k: &str, o: &[Value], m: &[Value], path: &mut Vec<Stri
             }
         }
         ListStrategy::MergeSet | ListStrategy::MergeKey(_) if !maps => {
+            if o.is_empty() {
+                if !m.is_empty() && !opts.ignore_changes_and_additions {
+                    patch.insert(k.to_string(), Value::Array(m.to_vec()));
+                }
+                return;
+            }
             let added: Vec<Value> = m.iter().filter(|v| !o.contains(v)).cloned().collect();
             let removed: Vec<Value> = o.iter().filter(|v| !m.contains(v)).cloned().collect();
             if !opts.ignore_changes_and_additions && !added.is_empty() {
@@ -174,7 +213,8 @@ fn diff_lists(kind: Kind, k: &str, o: &[Value], m: &[Value], path: &mut Vec<Stri
             if !opts.ignore_deletions && !removed.is_empty() {
                 patch.insert(format!("{DELETE_FROM_PRIMITIVE_LIST}{k}"), Value::Array(removed.clone()));
             }
-            if !added.is_empty() || !removed.is_empty() {
+            // diffLists: the order list when deleting, or whenever the lists differ at all.
+            if (!opts.ignore_deletions && !removed.is_empty()) || (!opts.ignore_changes_and_additions && o != m) {
                 patch.insert(format!("{SET_ELEMENT_ORDER}{k}"), Value::Array(m.to_vec()));
             }
         }
@@ -184,6 +224,80 @@ fn diff_lists(kind: Kind, k: &str, o: &[Value], m: &[Value], path: &mut Vec<Stri
             }
         }
     }
+}
+
+/// `diffListsOfMaps`: both lists sorted by the merge key's `%v` text, walked side by side. Equal
+/// keys recurse (so two entries sharing a key, like ports 53/TCP and 53/UDP, pair up in order),
+/// a key only in `m` is an addition, a key only in `o` a `$patch: delete`. Returns the changes,
+/// in `m`'s order (`normalizeSliceOrder`), and the deletions.
+fn diff_lists_of_maps(kind: Kind, key: &str, o: &[Value], m: &[Value], path: &mut Vec<String>, opts: DiffOptions) -> (Vec<Value>, Vec<Value>) {
+    let key_text = |v: &Value| v.get(key).map_or_else(|| "<nil>".to_string(), go_value);
+    let (os, ms) = (sort_by_merge_key(o, &key_text), sort_by_merge_key(m, &key_text));
+    let (mut i, mut j) = (0, 0);
+    let mut changes: Vec<(usize, Value)> = Vec::new();
+    let mut deletions = Vec::new();
+    while i < os.len() || j < ms.len() {
+        let ok = os.get(i).map(|v| key_text(v));
+        let mk = ms.get(j).map(|v| key_text(v));
+        match (ok, mk) {
+            (Some(a), Some(b)) if a == b => {
+                if let (Value::Object(om), Value::Object(mm)) = (os[i], ms[j]) {
+                    let mut p = diff_maps(kind, om, mm, path, opts);
+                    if !p.is_empty() {
+                        p.insert(key.to_string(), mm.get(key).cloned().unwrap_or(Value::Null));
+                        changes.push((order_in(m, ms[j], key), Value::Object(p)));
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+            (None, Some(_)) => {
+                if !opts.ignore_changes_and_additions {
+                    changes.push((order_in(m, ms[j], key), ms[j].clone()));
+                }
+                j += 1;
+            }
+            (Some(a), Some(b)) if a > b => {
+                if !opts.ignore_changes_and_additions {
+                    changes.push((order_in(m, ms[j], key), ms[j].clone()));
+                }
+                j += 1;
+            }
+            (Some(_), _) => {
+                if !opts.ignore_deletions {
+                    let mut d = Map::new();
+                    d.insert(DIRECTIVE.into(), Value::String("delete".into()));
+                    d.insert(key.to_string(), os[i].get(key).cloned().unwrap_or(Value::Null));
+                    deletions.push(Value::Object(d));
+                }
+                i += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    // normalizeSliceOrder: a stable sort by the first index of the key in `m`.
+    crate::util::sort::sort_by_key(&mut changes, |(pos, _)| *pos);
+    (changes.into_iter().map(|(_, v)| v).collect(), deletions)
+}
+
+/// The index of the first element of `m` with `v`'s merge key (`index`).
+fn order_in(m: &[Value], v: &Value, key: &str) -> usize {
+    m.iter().position(|x| x.get(key) == v.get(key)).unwrap_or(usize::MAX)
+}
+
+/// `sortMergeListsByNameArray`: Go's `sort.Sort` with `Less(i, j) = key(i) <= key(j)`. For the
+/// short lists a pod template has (at most 12) that is an insertion sort, which reverses runs of
+/// equal keys; the walk above then pairs such runs up in the same order on both sides.
+fn sort_by_merge_key<'a>(list: &'a [Value], key_text: &dyn Fn(&Value) -> String) -> Vec<&'a Value> {
+    let mut out: Vec<&Value> = list.iter().collect();
+    for i in 1..out.len() {
+        let mut j = i;
+        while j > 0 && key_text(out[j]) <= key_text(out[j - 1]) {
+            out.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -225,5 +339,44 @@ mod tests {
             out["spec"]["template"]["spec"]["containers"],
             json!([{"name": "a", "image": "x2", "imagePullPolicy": "IfNotPresent"}])
         );
+    }
+
+    #[test]
+    fn retain_keys_fields_carry_the_directive() {
+        // DeploymentSpec.Strategy is `patchStrategy:"retainKeys"`: switching to Recreate drops the
+        // server-defaulted rollingUpdate.
+        let cfg = |t: &str| json!({"spec": {"strategy": {"type": t}}});
+        let current = json!({"spec": {"strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%"}}}});
+        let p = three_way(Kind::Deployment, Some(&cfg("RollingUpdate")), &cfg("Recreate"), &current);
+        assert_eq!(p, json!({"spec": {"strategy": {"$retainKeys": ["type"], "type": "Recreate"}}}));
+        assert_eq!(apply(Kind::Deployment, &current, &p).unwrap()["spec"]["strategy"], json!({"type": "Recreate"}));
+        // StatefulSetSpec.UpdateStrategy has no tag: rollingUpdate stays (and validation refuses it).
+        let sts = |t: &str| json!({"spec": {"updateStrategy": {"type": t}}});
+        let current = json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}}});
+        let p = three_way(Kind::StatefulSet, Some(&sts("RollingUpdate")), &sts("OnDelete"), &current);
+        assert_eq!(p, json!({"spec": {"updateStrategy": {"type": "OnDelete"}}}));
+        // PodSpec.Volumes is `merge,retainKeys`: a new source replaces the old one.
+        let vols = |v: Value| json!({"spec": {"volumes": [v]}});
+        let old = vols(json!({"name": "d", "emptyDir": {}}));
+        let new = vols(json!({"name": "d", "configMap": {"name": "c"}}));
+        let p = three_way(Kind::Pod, Some(&old), &new, &old);
+        assert_eq!(
+            p,
+            json!({"spec": {"$setElementOrder/volumes": [{"name": "d"}],
+                            "volumes": [{"$retainKeys": ["configMap", "name"], "configMap": {"name": "c"}, "emptyDir": null, "name": "d"}]}})
+        );
+        assert_eq!(apply(Kind::Pod, &old, &p).unwrap(), new);
+    }
+
+    #[test]
+    fn scalar_merge_lists_order_and_deletions() {
+        // diffLists on a merge list of scalars: $setElementOrder whenever the lists differ.
+        let cfg = json!({"metadata": {"finalizers": ["a"]}});
+        let current = json!({"metadata": {"finalizers": ["a", "b"]}});
+        let p = three_way(Kind::ConfigMap, Some(&cfg), &cfg, &current);
+        assert_eq!(p, json!({"metadata": {"$setElementOrder/finalizers": ["a"]}}));
+        let p = three_way(Kind::ConfigMap, Some(&current), &cfg, &current);
+        assert_eq!(p, json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["b"], "$setElementOrder/finalizers": ["a"]}}));
+        assert_eq!(apply(Kind::ConfigMap, &current, &p).unwrap(), cfg);
     }
 }
