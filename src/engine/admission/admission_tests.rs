@@ -119,7 +119,10 @@ fn name_selector_restart_policy_and_deadline() {
     assert!(e.contains("spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"), "{e}");
 
     let no_sel = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: b}]\n";
-    assert_eq!(create_err(&mut c, sts_from(no_sel)), "StatefulSet.apps \"web\" is invalid: spec.selector: Required value");
+    assert_eq!(
+        create_err(&mut c, sts_from(no_sel)),
+        "StatefulSet.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template `labels`]"
+    );
     let empty_sel = no_sel.replace("spec:\n  template", "spec:\n  selector: {}\n  template");
     assert_eq!(
         create_err(&mut c, sts_from(&empty_sel)),
@@ -128,10 +131,67 @@ fn name_selector_restart_policy_and_deadline() {
 }
 
 #[test]
-fn bad_pod_template_is_accepted_like_upstream() {
+fn bad_pod_template_is_invalid_on_create() {
+    // Since 1.34 ValidateStatefulSetSpec validates the template's PodSpec (kubernetes#131790),
+    // with a volume per volumeClaimTemplate (volumesToAddForTemplates): the seed's mount of
+    // its claim template resolves, an unknown name does not.
     let mut c = Cluster::new(ClusterConfig::default());
     let text = SEED.replacen("          image: myapp:latest\n", "", 1).replacen("name: myapp-storage\n              mountPath", "name: nope\n              mountPath", 1);
-    assert!(apiserver::create(&mut c, sts_from(&text)).is_ok());
+    assert_eq!(
+        create_err(&mut c, sts_from(&text)),
+        "StatefulSet.apps \"myapp\" is invalid: [spec.template.spec.containers[0].image: Required value, spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"nope\"]"
+    );
+    let caps = SEED.replacen("- name: myapp\n", "- name: My_App\n", 1);
+    let e = create_err(&mut c, sts_from(&caps));
+    assert!(
+        e.starts_with("StatefulSet.apps \"myapp\" is invalid: spec.template.spec.containers[0].name: Invalid value: \"My_App\": a lowercase RFC 1123 label"),
+        "{e}"
+    );
+}
+
+#[test]
+fn volume_claim_templates_are_validated_on_create() {
+    // ValidateVolumeClaimTemplates (kubernetes#132212), right after the retention policy.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED
+        .replacen("        accessModes: [\"ReadWriteOnce\"]\n", "", 1)
+        .replacen("replicas: 3", "replicas: -1", 1);
+    assert_eq!(
+        create_err(&mut c, sts_from(&text)),
+        "StatefulSet.apps \"myapp\" is invalid: [spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required, spec.replicas: Invalid value: -1: must be greater than or equal to 0]"
+    );
+}
+
+#[test]
+fn service_name_must_be_a_dns_label() {
+    // kubernetes#130233: a serviceName that is set must be a DNS-1123 label (it becomes the
+    // pods' spec.subdomain).
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("serviceName: \"myapp\"", "serviceName: My_Svc", 1);
+    let e = create_err(&mut c, sts_from(&text));
+    assert!(
+        e.starts_with("StatefulSet.apps \"myapp\" is invalid: spec.serviceName: Invalid value: \"My_Svc\": a lowercase RFC 1123 label"),
+        "{e}"
+    );
+    let none = SEED.replacen("  serviceName: \"myapp\" # Must point to a headless service\n", "", 1);
+    assert!(apiserver::create(&mut c, sts_from(&none)).is_ok(), "serviceName is optional");
+}
+
+#[test]
+fn missing_or_unparsable_selector_also_fails_the_template_check() {
+    // LabelSelectorAsSelector(nil) is labels.Nothing(): not Empty(), matches nothing; an
+    // unparsable selector is Invalid with an empty detail and skips the template check.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let no_sel = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: a, image: b}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(no_sel)),
+        "StatefulSet.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`]"
+    );
+    let bad_op = no_sel.replace("spec:\n  template", "spec:\n  selector: {matchExpressions: [{key: app, operator: Has}]}\n  template");
+    assert_eq!(
+        create_err(&mut c, sts_from(&bad_op)),
+        "StatefulSet.apps \"web\" is invalid: [spec.selector.matchExpressions[0].operator: Invalid value: \"Has\": not a valid selector operator, spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"app\", Operator:\"Has\", Values:[]string(nil)}}}]"
+    );
 }
 
 #[test]

@@ -1,10 +1,14 @@
 //! StatefulSet validation (pkg/apis/apps/validation/validation.go: `ValidateStatefulSet`,
 //! `ValidateStatefulSetSpec`, `ValidateStatefulSetUpdate`) and its strategy's warnings
-//! (pkg/registry/apps/statefulset/strategy.go). The pod template's PodSpec is deliberately not
-//! validated here, as upstream: bad templates fail when the controller creates pods.
+//! (pkg/registry/apps/statefulset/strategy.go). Since 1.34 the template's PodSpec
+//! (kubernetes#131790) and the volumeClaimTemplates' specs (kubernetes#132212) are validated
+//! too; an update skips them when the stored object already failed them (the strategy's
+//! `StatefulSetValidationOptions`), so a set created before keeps working.
 
 use super::format::{go_int_or_string, go_label_selector, go_quote, go_string_map, GO_POINTER};
-use super::meta::{validate_annotations, validate_label_selector, validate_labels, validate_object_meta, NameRule};
+use super::meta::{
+    is_dns1123_label, is_qualified_name, is_valid_label_value, validate_annotations, validate_label_selector, validate_labels, validate_object_meta, NameRule,
+};
 use crate::engine::api::*;
 use crate::engine::error::FieldError;
 
@@ -60,8 +64,34 @@ fn rolling_update_value(ru: &RollingUpdateStatefulSetStrategy) -> String {
     format!("apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{mu}}}", ru.partition.unwrap_or(0))
 }
 
+/// `StatefulSetValidationOptions`: the checks an update skips when the old object fails them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatefulSetValidationOptions {
+    /// `SkipValidatePodTemplateSpec`.
+    pub skip_pod_template_spec: bool,
+    /// `SkipValidateVolumeClaimTemplates`.
+    pub skip_volume_claim_templates: bool,
+    /// `AllowInvalidServiceName` (serviceName is immutable, so an update never re-checks it).
+    pub allow_invalid_service_name: bool,
+}
+
+/// `ValidateVolumeClaimTemplates`: each claim template's spec as a new PVC's.
+fn validate_volume_claim_templates(claims: &[PersistentVolumeClaim]) -> Vec<FieldError> {
+    claims
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| super::core::validate_pvc_spec(&c.spec, &format!("spec.volumeClaimTemplates[{i}].spec")))
+        .collect()
+}
+
+/// The template's `ValidatePodSpec`, claim templates counting as volumes.
+fn validate_template_pod_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
+    let claims: Vec<&str> = spec.volume_claim_templates.iter().map(|c| c.metadata.name.as_str()).collect();
+    super::core::validate_pod_spec_with_claims(&spec.template.spec, "spec.template.spec", &claims)
+}
+
 /// `ValidateStatefulSetSpec`.
-pub fn validate_stateful_set_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
+pub fn validate_stateful_set_spec(spec: &StatefulSetSpec, opts: StatefulSetValidationOptions) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match spec.pod_management_policy.as_str() {
         "" => errs.push(FieldError::required("spec.podManagementPolicy", "")),
@@ -116,10 +146,21 @@ pub fn validate_stateful_set_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
             }
         }
     }
+    if !opts.skip_volume_claim_templates {
+        errs.extend(validate_volume_claim_templates(&spec.volume_claim_templates));
+    }
     errs.extend(validate_nonnegative(spec.replicas() as i64, "spec.replicas"));
     errs.extend(validate_nonnegative(spec.min_ready_seconds() as i64, "spec.minReadySeconds"));
     if let Some(o) = &spec.ordinals {
         errs.extend(validate_nonnegative(o.start.unwrap_or(0) as i64, "spec.ordinals.start"));
+    }
+    // kubernetes#130233: a set serviceName becomes the pods' spec.subdomain, a DNS-1123 label.
+    if !spec.service_name.is_empty() && !opts.allow_invalid_service_name {
+        errs.extend(
+            is_dns1123_label(&spec.service_name)
+                .into_iter()
+                .map(|m| FieldError::invalid("spec.serviceName", go_quote(&spec.service_name), m)),
+        );
     }
     match &spec.selector {
         None => errs.push(FieldError::required("spec.selector", "")),
@@ -130,20 +171,30 @@ pub fn validate_stateful_set_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
             }
         }
     }
-    // ValidatePodTemplateSpecForStatefulSet: selector must match; labels and annotations only.
+    // `LabelSelectorAsSelector`: nil is `labels.Nothing()` (not Empty, matches nothing); a
+    // selector it cannot parse is Invalid with an empty detail and the template goes unchecked.
     let t = &spec.template.metadata;
-    if let Some(sel) = &spec.selector {
-        let empty = sel.match_labels.is_empty() && sel.match_expressions.is_empty();
-        if !empty && selector_is_valid(sel) && !selector_matches(sel, &t.labels) {
-            errs.push(FieldError::invalid(
-                "spec.template.metadata.labels",
-                go_string_map(&t.labels),
-                "`selector` does not match template `labels`",
-            ));
+    match &spec.selector {
+        Some(sel) if !selector_is_valid(sel) => {
+            errs.push(FieldError::invalid("spec.selector", go_label_selector(sel), ""));
+        }
+        sel => {
+            // ValidatePodTemplateSpecForStatefulSet: the selector must match; labels, annotations.
+            let empty = sel.as_ref().is_some_and(|s| s.match_labels.is_empty() && s.match_expressions.is_empty());
+            if !empty && !sel.as_ref().is_some_and(|s| selector_matches(s, &t.labels)) {
+                errs.push(FieldError::invalid(
+                    "spec.template.metadata.labels",
+                    go_string_map(&t.labels),
+                    "`selector` does not match template `labels`",
+                ));
+            }
+            errs.extend(validate_labels(&t.labels, "spec.template.labels"));
+            errs.extend(validate_annotations(&t.annotations, "spec.template.annotations"));
+            if !opts.skip_pod_template_spec {
+                errs.extend(validate_template_pod_spec(spec));
+            }
         }
     }
-    errs.extend(validate_labels(&t.labels, "spec.template.labels"));
-    errs.extend(validate_annotations(&t.annotations, "spec.template.annotations"));
     let ps = &spec.template.spec;
     if ps.restart_policy != "Always" {
         errs.push(FieldError::not_supported("spec.template.spec.restartPolicy", &ps.restart_policy, &["Always"]));
@@ -157,13 +208,19 @@ pub fn validate_stateful_set_spec(spec: &StatefulSetSpec) -> Vec<FieldError> {
     errs
 }
 
-/// Whether `LabelSelectorAsSelector` accepts the selector (known operators, values as required).
+/// Whether `LabelSelectorAsSelector` accepts the selector: known operators, values as the
+/// operator requires, and keys and values `labels.NewRequirement` accepts.
 fn selector_is_valid(sel: &LabelSelector) -> bool {
-    sel.match_expressions.iter().all(|r| match r.operator.as_str() {
-        "In" | "NotIn" => !r.values.is_empty(),
-        "Exists" | "DoesNotExist" => r.values.is_empty(),
-        _ => false,
-    })
+    let labels_ok = sel.match_labels.iter().all(|(k, v)| is_qualified_name(k).is_empty() && is_valid_label_value(v).is_empty());
+    labels_ok
+        && sel.match_expressions.iter().all(|r| {
+            let shape = match r.operator.as_str() {
+                "In" | "NotIn" => !r.values.is_empty(),
+                "Exists" | "DoesNotExist" => r.values.is_empty(),
+                _ => false,
+            };
+            shape && is_qualified_name(&r.key).is_empty() && r.values.iter().all(|v| is_valid_label_value(v).is_empty())
+        })
 }
 
 /// `labels.Selector.Matches` for a `metav1.LabelSelector`.
@@ -184,7 +241,7 @@ pub fn selector_matches(sel: &LabelSelector, labels: &StringMap) -> bool {
 /// `ValidateStatefulSet` (create).
 pub fn validate_stateful_set(sts: &StatefulSet) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&sts.metadata, NameRule::Label);
-    errs.extend(validate_stateful_set_spec(&sts.spec));
+    errs.extend(validate_stateful_set_spec(&sts.spec, StatefulSetValidationOptions::default()));
     errs
 }
 
@@ -192,7 +249,12 @@ pub fn validate_stateful_set(sts: &StatefulSet) -> Vec<FieldError> {
 /// (1.35 list, with `revisionHistoryLimit` mutable).
 pub fn validate_stateful_set_update(new: &StatefulSet, old: &StatefulSet) -> Vec<FieldError> {
     let mut errs = super::meta::validate_object_meta_update(&new.metadata);
-    errs.extend(validate_stateful_set_spec(&new.spec));
+    let opts = StatefulSetValidationOptions {
+        skip_pod_template_spec: !validate_template_pod_spec(&old.spec).is_empty(),
+        skip_volume_claim_templates: !validate_volume_claim_templates(&old.spec.volume_claim_templates).is_empty(),
+        allow_invalid_service_name: true,
+    };
+    errs.extend(validate_stateful_set_spec(&new.spec, opts));
     let mut clone = new.spec.clone();
     clone.replicas = old.spec.replicas;
     clone.template = old.spec.template.clone();

@@ -68,7 +68,8 @@ fn validate_probe(p: &Probe, path: &Path, liveness_or_startup: bool) -> Vec<Fiel
 /// Containers of one list; `others` are the containers validated before it (an init container's
 /// name must differ from the containers' too). Uniqueness is checked against the earlier items
 /// rather than through a set: lists are a handful long, and every pod comes through here.
-fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], others: &[Container]) -> Vec<FieldError> {
+/// `claims` are further volume names a mount may use (a StatefulSet's claim templates).
+fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], claims: &[&str], others: &[Container]) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, c) in list.iter().enumerate() {
         let p = path.index(i);
@@ -114,7 +115,7 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], othe
             let mp = mounts.index(j);
             if m.name.is_empty() {
                 errs.push(FieldError::required(mp.child("name"), ""));
-            } else if !volumes.iter().any(|v| v.name == m.name) {
+            } else if !volumes.iter().any(|v| v.name == m.name) && !claims.contains(&m.name.as_str()) {
                 errs.push(FieldError::not_found(mp.child("name"), go_quote(&m.name)));
             }
             if m.mount_path.is_empty() {
@@ -153,6 +154,12 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], othe
 
 /// `ValidatePodSpec` (the simulated parts).
 pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
+    validate_pod_spec_with_claims(s, path, &[])
+}
+
+/// `ValidatePodSpec` of a StatefulSet's template: `claims` (the volumeClaimTemplates' names,
+/// `volumesToAddForTemplates` in pkg/apis/apps/validation) count as volumes for the mounts.
+pub fn validate_pod_spec_with_claims(s: &PodSpec, path: &str, claims: &[&str]) -> Vec<FieldError> {
     let path = Path::new(path);
     let mut errs = Vec::new();
     let volumes = path.child("volumes");
@@ -172,8 +179,8 @@ pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
     if s.containers.is_empty() {
         errs.push(FieldError::required(containers, ""));
     }
-    errs.extend(validate_containers(&s.containers, &containers, &s.volumes, &[]));
-    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &s.volumes, &s.containers));
+    errs.extend(validate_containers(&s.containers, &containers, &s.volumes, claims, &[]));
+    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &s.volumes, claims, &s.containers));
     if !matches!(s.restart_policy.as_str(), "Always" | "OnFailure" | "Never") {
         errs.push(FieldError::not_supported(path.child("restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
     }
