@@ -326,3 +326,15 @@ fn service_rules() {
         "Service \"web2\" is invalid: spec.clusterIPs[0]: Invalid value: \"192.168.1.1\": failed to allocate IP 192.168.1.1: the provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
     );
 }
+
+#[test]
+fn container_checks_in_validate_containers_order() {
+    // validateContainers: validateContainerCommon (… ports, volumeMounts, resources), then the
+    // Duplicate name, then the probes; validateHandler forbids each extra handler at its own path.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: web, image: nginx, livenessProbe: {exec: {command: [\"true\"]}, httpGet: {port: 80}, tcpSocket: {port: 80}}}\n  - name: web\n    image: nginx\n    readinessProbe: {periodSeconds: 5}\n    resources: {requests: {cpu: \"2\", memory: 1Gi}, limits: {cpu: 500m, memory: 2Gi}}\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: [spec.containers[0].livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type, spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type, spec.containers[1].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit, spec.containers[1].name: Duplicate value: \"web\", spec.containers[1].readinessProbe: Required value: must specify a handler type]"
+    );
+}

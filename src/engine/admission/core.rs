@@ -9,6 +9,7 @@ use super::path::Path;
 use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
+use crate::engine::volumes::parse_quantity;
 use std::collections::BTreeSet;
 
 fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
@@ -38,11 +39,19 @@ fn is_valid_port_name(name: &str) -> Vec<String> {
 
 fn validate_probe(p: &Probe, path: &Path, liveness_or_startup: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let handlers = [&p.exec, &p.http_get, &p.tcp_socket, &p.grpc].iter().filter(|h| h.is_some()).count();
+    // validateHandler: every handler after the first is Forbidden at its own path.
+    let set = [("exec", p.exec.is_some()), ("httpGet", p.http_get.is_some()), ("tcpSocket", p.tcp_socket.is_some()), ("grpc", p.grpc.is_some())];
+    let mut handlers = 0;
+    for (name, present) in set {
+        if present {
+            if handlers > 0 {
+                errs.push(FieldError::forbidden(path.child(name), "may not specify more than 1 handler type"));
+            }
+            handlers += 1;
+        }
+    }
     if handlers == 0 {
         errs.push(FieldError::required(*path, "must specify a handler type"));
-    } else if handlers > 1 {
-        errs.push(FieldError::forbidden(*path, "may not specify more than 1 handler type"));
     }
     for (f, v) in [
         ("initialDelaySeconds", p.initial_delay_seconds),
@@ -77,9 +86,6 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
             errs.push(FieldError::required(p.child("name"), ""));
         } else {
             errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(p.child("name"), go_quote(&c.name), m)));
-            if others.iter().chain(&list[..i]).any(|o| o.name == c.name) {
-                errs.push(FieldError::duplicate(p.child("name"), go_quote(&c.name)));
-            }
         }
         if c.image.trim().is_empty() {
             errs.push(FieldError::required(p.child("image"), ""));
@@ -124,15 +130,6 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
                 errs.push(FieldError::invalid(mp.child("mountPath"), go_quote(&m.mount_path), "must be unique"));
             }
         }
-        if let Some(pr) = &c.liveness_probe {
-            errs.extend(validate_probe(pr, &p.child("livenessProbe"), true));
-        }
-        if let Some(pr) = &c.readiness_probe {
-            errs.extend(validate_probe(pr, &p.child("readinessProbe"), false));
-        }
-        if let Some(pr) = &c.startup_probe {
-            errs.extend(validate_probe(pr, &p.child("startupProbe"), true));
-        }
         if let Some(res) = &c.resources {
             for part in ["limits", "requests"] {
                 if let Some(serde_json::Value::Object(m)) = res.get(part) {
@@ -144,9 +141,32 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
                                 "must be greater than or equal to 0",
                             ));
                         }
+                        // ValidateResourceRequirements: a request above its limit.
+                        let limit = res.get("limits").and_then(|l| l.get(k)).and_then(parse_quantity);
+                        if part == "requests" && parse_quantity(v).zip(limit).is_some_and(|(r, l)| r > l) {
+                            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                            errs.push(FieldError::invalid(
+                                format!("{p}.resources.requests"),
+                                go_quote(&shown),
+                                format!("must be less than or equal to {k} limit"),
+                            ));
+                        }
                     }
                 }
             }
+        }
+        // validateContainers: the Duplicate name after validateContainerCommon, before the probes.
+        if !c.name.is_empty() && others.iter().chain(&list[..i]).any(|o| o.name == c.name) {
+            errs.push(FieldError::duplicate(p.child("name"), go_quote(&c.name)));
+        }
+        if let Some(pr) = &c.liveness_probe {
+            errs.extend(validate_probe(pr, &p.child("livenessProbe"), true));
+        }
+        if let Some(pr) = &c.readiness_probe {
+            errs.extend(validate_probe(pr, &p.child("readinessProbe"), false));
+        }
+        if let Some(pr) = &c.startup_probe {
+            errs.extend(validate_probe(pr, &p.child("startupProbe"), true));
         }
     }
     errs
