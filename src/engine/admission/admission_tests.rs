@@ -338,3 +338,26 @@ fn container_checks_in_validate_containers_order() {
         "Pod \"p\" is invalid: [spec.containers[0].livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type, spec.containers[0].livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type, spec.containers[1].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit, spec.containers[1].name: Duplicate value: \"web\", spec.containers[1].readinessProbe: Required value: must specify a handler type]"
     );
 }
+
+#[test]
+fn headless_service_types_and_env_names() {
+    // ValidateService: clusterIPs[0] None is refused per type with the type in the message.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  clusterIP: None\n  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(svc)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"
+    );
+    let lb = svc.replace("NodePort", "LoadBalancer");
+    assert_eq!(
+        create_err(&mut c, sts_from(&lb)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for LoadBalancer services"
+    );
+    // ValidateEnv with RelaxedEnvironmentVariableValidation (GA in 1.34): a name is required and
+    // is printable ASCII without '='; spaces and leading digits are fine. Then the pull policy.
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: nginx\n    imagePullPolicy: Sometimes\n    env: [{name: 'MY VAR 1'}, {name: ''}, {name: 'A=B'}]\n    volumeMounts: [{name: nope, mountPath: /x}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: [spec.containers[0].env[1].name: Required value, spec.containers[0].env[2].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '=', spec.containers[0].volumeMounts[0].name: Not found: \"nope\", spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"]"
+    );
+}

@@ -90,9 +90,6 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
         if c.image.trim().is_empty() {
             errs.push(FieldError::required(p.child("image"), ""));
         }
-        if !c.image_pull_policy.is_empty() && !matches!(c.image_pull_policy.as_str(), "Always" | "IfNotPresent" | "Never") {
-            errs.push(FieldError::not_supported(p.child("imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
-        }
         let ports = p.child("ports");
         for (j, port) in c.ports.iter().enumerate() {
             let pp = ports.index(j);
@@ -116,6 +113,19 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
                 errs.push(FieldError::not_supported(pp.child("protocol"), &port.protocol, &["SCTP", "TCP", "UDP"]));
             }
         }
+        // ValidateEnv (RelaxedEnvironmentVariableValidation, GA in 1.34: IsRelaxedEnvVarName).
+        let env = p.child("env");
+        for (j, e) in c.env.iter().enumerate() {
+            if e.name.is_empty() {
+                errs.push(FieldError::required(env.index(j).child("name"), ""));
+            } else if e.name.chars().any(|ch| !(' '..='~').contains(&ch) || ch == '=') {
+                errs.push(FieldError::invalid(
+                    env.index(j).child("name"),
+                    go_quote(&e.name),
+                    "a valid environment variable name must consist only of printable ASCII characters other than '='",
+                ));
+            }
+        }
         let mounts = p.child("volumeMounts");
         for (j, m) in c.volume_mounts.iter().enumerate() {
             let mp = mounts.index(j);
@@ -129,6 +139,10 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
             } else if c.volume_mounts[..j].iter().any(|o| o.mount_path == m.mount_path) {
                 errs.push(FieldError::invalid(mp.child("mountPath"), go_quote(&m.mount_path), "must be unique"));
             }
+        }
+        // validateContainerCommon: the pull policy after the mounts, before the resources.
+        if !c.image_pull_policy.is_empty() && !matches!(c.image_pull_policy.as_str(), "Always" | "IfNotPresent" | "Never") {
+            errs.push(FieldError::not_supported(p.child("imagePullPolicy"), &c.image_pull_policy, &["Always", "IfNotPresent", "Never"]));
         }
         if let Some(res) = &c.resources {
             for part in ["limits", "requests"] {
@@ -274,7 +288,14 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     if s.ports.is_empty() && !headless && s.type_ != "ExternalName" {
         errs.push(FieldError::required("spec.ports", ""));
     }
-    if headless && s.type_ != "ClusterIP" {
+    if headless && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") {
+        errs.push(FieldError::invalid(
+            "spec.clusterIPs[0]",
+            go_quote("None"),
+            format!("may not be set to 'None' for {} services", s.type_),
+        ));
+    } else if headless && s.type_ != "ClusterIP" {
+        // Unconfirmed text for other types (ExternalName): kept as before.
         errs.push(FieldError::invalid(
             "spec.clusterIPs[0]",
             go_quote("None"),
