@@ -11,6 +11,9 @@ use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::Env;
 
+/// `--pod-running-timeout`'s default: how long `logs TYPE/NAME` waits for a first pod.
+const POD_RUNNING_TIMEOUT_MS: u64 = 20_000;
+
 /// Flags `kubectl logs` accepts.
 pub const FLAGS: &[FlagSpec] = &[
     flag("container", Some('c'), FlagKind::String),
@@ -127,18 +130,34 @@ fn first_pod_of(env: &mut Env, kind_word: &str, name: &str) -> CmdResult<Pod> {
             return Err(CmdError::plain(format!("cannot get the logs from {t}: selector for {t} not implemented")));
         }
     };
-    let mut pods: Vec<Pod> = env
-        .cluster
-        .store
-        .list(Kind::Pod, Some(&env.namespace))
-        .filter_map(|o| o.as_pod())
-        .filter(|p| crate::engine::controllers::statefulset::utils::selector_matches(&selector, &p.metadata.labels))
-        .cloned()
-        .collect();
+    let matching = |env: &Env| -> Vec<Pod> {
+        env.cluster
+            .store
+            .list(Kind::Pod, Some(&env.namespace))
+            .filter_map(|o| o.as_pod())
+            .filter(|p| crate::engine::controllers::statefulset::utils::selector_matches(&selector, &p.metadata.labels))
+            .cloned()
+            .collect()
+    };
+    let mut pods = matching(env);
+    if pods.is_empty() {
+        // GetFirstPod then watches for the first matching pod for --pod-running-timeout (20s by
+        // default): the simulation runs until one is created, as the cluster would meanwhile.
+        env.cluster.flush();
+        let deadline = env.cluster.now.plus_ms(POD_RUNNING_TIMEOUT_MS);
+        while pods.is_empty() && env.cluster.next_due().is_some_and(|t| t <= deadline) {
+            env.cluster.step();
+            pods = matching(env);
+        }
+        if pods.is_empty() {
+            // Nothing came: the whole timeout passed.
+            let left = deadline.since(env.cluster.now).max(0) as u64;
+            env.cluster.advance(left);
+        }
+    }
     crate::util::sort::sort_by(&mut pods, by_logging);
     let count = pods.len();
     let Some(first) = pods.into_iter().next() else {
-        // GetFirstPod then watches for a pod for --pod-running-timeout (20s by default).
         return Err(CmdError::plain("timed out waiting for the condition"));
     };
     if count > 1 {
@@ -389,5 +408,25 @@ mod tests {
         p.status.conditions.iter_mut().filter(|c| c.type_ == "Ready").for_each(|c| c.status = "False".into());
         crate::engine::apiserver::update_status(&mut c, Object::Pod(p)).expect("status");
         assert_eq!(kubectl(&mut c, "logs sts/web --tail 0").stderr, "Found 3 pods, using pod/web-1\n");
+    }
+
+    #[test]
+    fn logs_of_a_workload_wait_for_its_first_pod() {
+        // GetFirstPod watches up to --pod-running-timeout (20s) for a pod: right after the set
+        // is created, the simulation runs until the controller has made one. It is not
+        // scheduled yet, so its log is empty (LogLocation: no host).
+        let mut c = cluster();
+        crate::engine::apiserver::create(&mut c, Object::StatefulSet(sts("web", 1))).expect("created");
+        let start = c.now;
+        let o = kubectl(&mut c, "logs sts/web");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str(), o.exit_code), ("", "", 0));
+        assert!(c.store.get(Kind::Pod, "default", "web-0").is_some());
+        assert!(c.now.since(start) < 1_000, "{} ms", c.now.since(start));
+        // No pod ever comes: the whole timeout passes.
+        crate::engine::apiserver::create(&mut c, Object::StatefulSet(sts("none", 0))).expect("created");
+        c.settle_default();
+        let before = c.now;
+        assert_eq!(kubectl(&mut c, "logs sts/none").stderr, "error: timed out waiting for the condition\n");
+        assert_eq!(c.now.since(before), 20_000);
     }
 }
