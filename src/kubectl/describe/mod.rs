@@ -152,15 +152,18 @@ pub fn print_annotations_multiline(w: &mut PrefixWriter, title: &str, annotation
 }
 
 /// `DescribeEvents`: `Events:  <none>`, or a table sorted by last timestamp with aggregated
-/// ages like `5s (x3 over 15s)`.
+/// ages like `5s (x3 over 15s)`. `events` come in the API server's list order (by name).
 pub fn describe_events(w: &mut PrefixWriter, events: &[&Event], now: Time) {
     if events.is_empty() {
         w.write(LEVEL_0, "Events:\t<none>\n");
         return;
     }
     w.flush();
-    let mut sorted: Vec<&Event> = events.to_vec();
-    crate::util::sort::sort_by_key(&mut sorted, |e| e.last_timestamp.or(e.first_timestamp));
+    // `sort.Sort(event.SortableEvents(...))` (kubectl/pkg/util/event/sorted_event_list.go): by
+    // `lastTimestamp` alone, which the API serves in whole seconds, with Go's unstable sort over
+    // the list in the API server's (name) order, so ties come out as kubectl leaves them.
+    let keys: Vec<i64> = events.iter().map(|e| e.last_timestamp.map_or(i64::MIN, |t| t.secs() as i64)).collect();
+    let sorted: Vec<&Event> = crate::util::gosort::sort_indices_by_key(&keys).into_iter().map(|i| events[i]).collect();
     w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(LEVEL_1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -246,5 +249,30 @@ mod tests {
             w.finish(),
             "Events:\n  Type    Reason            Age               From                    Message\n  ----    ------            ----              ----                    -------\n  Normal  SuccessfulCreate  5s (x3 over 15s)  statefulset-controller  create Pod web-0 in StatefulSet web successful\n"
         );
+    }
+
+    #[test]
+    fn events_in_the_same_second_keep_the_list_order() {
+        // The API serves lastTimestamp in whole seconds, so an aggregated event last seen at
+        // 10.9 s ties with one first seen at 10.1 s: kubectl keeps them in list (name) order.
+        let t = Time::from_utc(2025, 1, 6, 9, 0, 0);
+        let ev = |name: &str, reason: &str, first: Time, last: Time, count| Event {
+            metadata: ObjectMeta { name: name.into(), ..Default::default() },
+            reason: reason.into(),
+            source: EventSource { component: "kubelet".into(), host: String::new() },
+            first_timestamp: Some(first),
+            last_timestamp: Some(last),
+            count,
+            type_: "Normal".into(),
+            ..Default::default()
+        };
+        let a = ev("web-0.1", "Pulled", t, t.plus_ms(10_900), 2);
+        let b = ev("web-0.2", "Started", t.plus_ms(10_100), t.plus_ms(10_100), 1);
+        let c = ev("web-0.3", "Created", t.plus_secs(9), t.plus_secs(9), 1);
+        let mut w = PrefixWriter::new();
+        describe_events(&mut w, &[&a, &b, &c], t.plus_secs(20));
+        let out = w.finish();
+        let pos = |r: &str| out.find(r).unwrap_or(usize::MAX);
+        assert!(pos("Created") < pos("Pulled") && pos("Pulled") < pos("Started"), "{out}");
     }
 }
