@@ -55,6 +55,20 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
     enqueue_step(c, uid, name, seq, Step::Startup, first.max(1), looping);
 }
 
+/// The node's kubelet is back (its probe workers were gone with it): a running container that
+/// has not started yet is probed again from now on.
+pub fn resync(c: &mut Cluster, uid: &str) {
+    let Some(p) = pod_of(c, uid) else { return };
+    let Some(rt) = c.runtime.pods.get(uid) else { return };
+    let waiting: Vec<String> =
+        rt.ctrs.iter().filter(|x| (!x.init || x.sidecar) && !x.started && matches!(x.state, CState::Running { .. })).map(|x| x.name.clone()).collect();
+    for name in waiting {
+        if let Some(s) = spec(&p, &name).filter(|s| s.startup_probe.is_some()) {
+            on_start(c, uid, &name, s);
+        }
+    }
+}
+
 /// One startup probe period (`worker.doProbe`): success marks the container started for good;
 /// `failureThreshold` consecutive failures get it killed and restarted.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
@@ -258,6 +272,23 @@ mod tests {
         let ev = events_of(&c, "default", "web-0");
         assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Init container proxy failed startup probe"), "{ev:?}");
         assert!(!ev.iter().any(|e| e.1 == "Container nginx failed startup probe, will be restarted"), "{ev:?}");
+    }
+
+    #[test]
+    fn a_node_back_from_an_outage_resumes_the_startup_probe() {
+        let mut c = cluster();
+        probed(&mut c, 20);
+        c.advance(10_000);
+        let f = faults::fail_node(&mut c, "node-1").unwrap();
+        // Back before the node is marked unreachable and its pod evicted, but after the first
+        // probe tick (at most 20 s + one period after the start) has passed.
+        c.advance(35_000);
+        assert_eq!(started(&c), Some(false));
+        faults::clear_fault(&mut c, &f).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled, "{:?}", r.blocked);
+        assert_eq!(started(&c), Some(true));
+        assert!(get_pod(&c, "web-0").unwrap().is_ready());
     }
 
     #[test]
