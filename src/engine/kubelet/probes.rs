@@ -79,7 +79,7 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
 pub fn after_startup(c: &mut Cluster, uid: &str, name: &str, spec: &Container, elapsed_ms: u64) {
     let delay = |p: &Probe| (p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).saturating_sub(elapsed_ms);
     let first = spec.readiness_probe.as_ref().map(|r| delay(r) + c.rng.range(0, period_ms(r)));
-    let l = spec.liveness_probe.as_ref().map(|l| delay(l)).unwrap_or(0);
+    let l = spec.liveness_probe.as_ref().map(delay).unwrap_or(0);
     arm_workers(c, uid, name, spec, first.unwrap_or(0), l);
 }
 
