@@ -9,7 +9,9 @@
 //!   pull it fail (ErrImagePull ↔ ImagePullBackOff); nodes that already have it keep using it.
 //!   So `kubectl set image sts/web nginx=<that tag>` reproduces a bad rollout.
 //! - [`Fault::FailReadiness`] / [`Fault::FailLiveness`]: the container's probe endpoint fails.
-//!   Without a probe of that kind, nothing changes — the kubelet never asks.
+//!   Without a probe of that kind, nothing changes — the kubelet never asks. The liveness fault
+//!   (the app's health endpoint fails) also fails a startup probe that has not yet succeeded:
+//!   see [`kubelet::startup`].
 //! - [`Fault::NodeLost`]: the node's kubelet stops (see [`super::node_lifecycle`]).
 //!
 //! Besides these switches, a few tags are treated as missing from every registry so tutorials
@@ -163,20 +165,22 @@ pub fn apply_fault(c: &mut Cluster, f: &Fault) -> Result<String, String> {
         Fault::FailReadiness { namespace, pod, container } | Fault::FailLiveness { namespace, pod, container } => {
             let (uid, name) = pod_container(c, namespace, pod, Some(container))?;
             let readiness = matches!(f, Fault::FailReadiness { .. });
-            let has_probe = c
+            let probes = c
                 .store
                 .get(Kind::Pod, namespace, pod)
                 .and_then(|o| o.as_pod())
                 .and_then(|p| p.spec.containers.iter().chain(p.spec.init_containers.iter()).find(|x| x.name == name).cloned())
-                .is_some_and(|x| if readiness { x.readiness_probe.is_some() } else { x.liveness_probe.is_some() });
+                .map(|x| if readiness { (x.readiness_probe.is_some(), false) } else { (x.liveness_probe.is_some(), x.startup_probe.is_some()) })
+                .unwrap_or_default();
             let set = if readiness { &mut c.runtime.faults.readiness } else { &mut c.runtime.faults.liveness };
             set.insert((uid.clone(), name.clone()));
             kubelet::probes::kick(c, &uid, &name);
             let kind = if readiness { "readiness" } else { "liveness" };
-            if has_probe {
-                format!("{pod}/{name}'s {kind} probe now fails")
-            } else {
-                format!("{pod}/{name} has no {kind} probe: the kubelet never asks, so nothing changes")
+            match probes {
+                (true, false) => format!("{pod}/{name}'s {kind} probe now fails"),
+                (true, true) => format!("{pod}/{name}'s liveness probe now fails, and so does its startup probe until the container has started"),
+                (false, true) => format!("{pod}/{name}'s startup probe now fails until the container has started (it has no liveness probe)"),
+                (false, false) => format!("{pod}/{name} has no {kind} probe: the kubelet never asks, so nothing changes"),
             }
         }
         Fault::NodeLost { node } => {
@@ -212,6 +216,13 @@ pub fn clear_fault(c: &mut Cluster, f: &Fault) -> Result<String, String> {
             let readiness = matches!(f, Fault::FailReadiness { .. });
             let set = if readiness { &mut c.runtime.faults.readiness } else { &mut c.runtime.faults.liveness };
             set.remove(&(uid.clone(), name.clone()));
+            if !readiness {
+                // A startup probe looping on failures now succeeds at its next period, and a
+                // container it got killed now stays up after its restart: progress to wait for.
+                let crash = c.runtime.faults.crash.contains(&(uid.clone(), name.clone()));
+                let steps: &[kubelet::Step] = if crash { &[kubelet::Step::Startup] } else { &[kubelet::Step::Startup, kubelet::Step::Restart] };
+                c.mark_progress(|t| kubelet::is_container_step(t, &uid, &name, steps));
+            }
             kubelet::probes::kick(c, &uid, &name);
             format!("{pod}/{name}'s probe succeeds again")
         }

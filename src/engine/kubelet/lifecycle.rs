@@ -55,6 +55,7 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         probe_failures: 0,
         probe_successes: 0,
         liveness_failures: 0,
+        startup_failures: 0,
         probing: false,
         liveness_probing: false,
     };
@@ -267,6 +268,7 @@ pub fn container_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: St
         Step::Probe => super::probes::probe(c, uid, name),
         Step::Liveness => super::probes::liveness(c, uid, name),
         Step::Killed => killed(c, uid, name),
+        Step::Startup => super::startup::probe(c, uid, name),
     }
 }
 
@@ -401,18 +403,22 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     let key = (uid.to_string(), name.to_string());
     let crash = c.runtime.faults.crash.contains(&key);
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
+    let (init, sidecar) = (x.init, x.sidecar);
+    // A startup probe holds `started` (and so `ready`) until it succeeds (`prober_manager.go`
+    // `UpdatePodStatus`); only containers that are probed at all have one that counts.
+    let startup = (!init || sidecar) && spec.startup_probe.is_some();
     x.state = CState::Running { started_at: now };
-    x.started = true;
+    x.started = !startup;
     x.probe_failures = 0;
     x.probe_successes = 0;
     x.liveness_failures = 0;
+    x.startup_failures = 0;
     // A new container instance: its probe workers start over (`worker.doProbe` resets on a new
     // container ID); loops armed for the previous instance died with its sequence number.
     x.probing = false;
     x.liveness_probing = false;
-    let (init, sidecar) = (x.init, x.sidecar);
     // No readiness probe: ready as soon as it runs (init containers only once they succeed).
-    x.ready = (!init || sidecar) && spec.readiness_probe.is_none();
+    x.ready = (!init || sidecar) && spec.readiness_probe.is_none() && !startup;
     container_event(c, uid, name, "Normal", "Started", "Container started");
     if crash {
         let ms = jitter(c, 600, 2500);
@@ -533,7 +539,7 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
     }
 }
 
-/// A container killed after failing its liveness probe has stopped; it restarts like a crash.
+/// A container killed after failing its liveness or startup probe has stopped; it restarts like a crash.
 fn killed(c: &mut Cluster, uid: &str, name: &str) {
     let handles = image_of(c, uid, name).is_some_and(|r| r.handles_sigterm());
     let (code, reason) = if handles { (0, "Completed") } else { (137, "Error") };

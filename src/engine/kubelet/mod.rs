@@ -4,7 +4,7 @@
 //! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start,
 //!   crash restarts with back-off, graceful termination.
 //! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
-//!   images are healthy unless told otherwise).
+//!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
 //! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
@@ -17,6 +17,7 @@ pub mod config_refs;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
+pub mod startup;
 pub mod status;
 pub mod termination;
 
@@ -109,6 +110,8 @@ pub struct Ctr {
     pub probe_successes: i32,
     /// Consecutive liveness probe failures.
     pub liveness_failures: i32,
+    /// Consecutive startup probe failures.
+    pub startup_failures: i32,
     /// A readiness probe loop is armed for this container.
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
@@ -257,8 +260,10 @@ pub enum Step {
     Probe,
     /// Periodic liveness probe run (under a fault).
     Liveness,
-    /// A container killed by a failed liveness probe has stopped.
+    /// A container killed by a failed liveness or startup probe has stopped.
     Killed,
+    /// Periodic startup probe run, until its first success.
+    Startup,
 }
 
 /// Work for a kubelet.

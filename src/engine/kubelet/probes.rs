@@ -8,6 +8,9 @@
 //! otherwise the first worker tick after the delay, so the delay plus up to one `periodSeconds`.
 //! A `successThreshold` above 1 adds a period for each further success. Under a fault, every period fails; after `failureThreshold` consecutive failures
 //! the container turns unready (readiness) or is killed and restarted (liveness).
+//!
+//! A container with a startup probe is probed by [`super::startup`] first: readiness and
+//! liveness wait until it has succeeded ([`after_startup`]).
 
 use super::{container_event, enqueue_step, pod_of, CState, Step};
 use crate::engine::api::{Container, Pod, Probe};
@@ -18,11 +21,11 @@ pub const DEFAULT_PERIOD_S: i32 = 10;
 /// `failureThreshold` default.
 pub const DEFAULT_FAILURE_THRESHOLD: i32 = 3;
 
-fn period_ms(p: &Probe) -> u64 {
+pub(super) fn period_ms(p: &Probe) -> u64 {
     p.period_seconds.filter(|s| *s > 0).unwrap_or(DEFAULT_PERIOD_S) as u64 * 1000
 }
 
-fn threshold(p: &Probe) -> i32 {
+pub(super) fn threshold(p: &Probe) -> i32 {
     p.failure_threshold.filter(|s| *s > 0).unwrap_or(DEFAULT_FAILURE_THRESHOLD)
 }
 
@@ -30,7 +33,7 @@ fn success_threshold(p: &Probe) -> i32 {
     p.success_threshold.filter(|s| *s > 0).unwrap_or(1)
 }
 
-fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
+pub(super) fn spec<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
     p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name)
 }
 
@@ -54,18 +57,39 @@ pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
     }
 }
 
-fn key(uid: &str, name: &str) -> (String, String) {
+pub(super) fn key(uid: &str, name: &str) -> (String, String) {
     (uid.to_string(), name.to_string())
 }
 
 /// A container just started: schedule its first readiness success, or a probe loop under a
-/// fault.
+/// fault; with a startup probe, that probe runs first.
 pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
+    if spec.startup_probe.is_some() {
+        super::startup::on_start(c, uid, name, spec);
+        return;
+    }
+    let first = spec.readiness_probe.as_ref().map(|r| first_readiness_ms(c, r));
+    let l = spec.liveness_probe.as_ref().map(|l| l.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).unwrap_or(0);
+    arm_workers(c, uid, name, spec, first.unwrap_or(0), l);
+}
+
+/// The startup probe succeeded `elapsed_ms` after the container started: readiness and liveness
+/// probing begin (`worker.go doProbe` skipped them until `Started`). The readiness worker, which
+/// has been ticking all along, probes at its next tick (never inside its `initialDelaySeconds`).
+pub fn after_startup(c: &mut Cluster, uid: &str, name: &str, spec: &Container, elapsed_ms: u64) {
+    let delay = |p: &Probe| (p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).saturating_sub(elapsed_ms);
+    let first = spec.readiness_probe.as_ref().map(|r| delay(r) + c.rng.range(0, period_ms(r)));
+    let l = spec.liveness_probe.as_ref().map(delay).unwrap_or(0);
+    arm_workers(c, uid, name, spec, first.unwrap_or(0), l);
+}
+
+/// Schedules the readiness probe's first success `first_ms` from now (or its failure loop under a
+/// fault), and the liveness loop under a fault after `liveness_delay_ms`.
+fn arm_workers(c: &mut Cluster, uid: &str, name: &str, spec: &Container, first: u64, liveness_delay_ms: u64) {
     let Some(seq) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).map(|x| x.seq) else { return };
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
     if let Some(r) = &spec.readiness_probe {
-        let first = first_readiness_ms(c, r);
         if readiness_fault {
             arm(c, uid, name, first);
         } else {
@@ -74,8 +98,7 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
         }
     }
     if liveness_fault && spec.liveness_probe.is_some() {
-        let l = spec.liveness_probe.as_ref().map(|l| l.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000).unwrap_or(0);
-        arm_liveness(c, uid, name, l);
+        arm_liveness(c, uid, name, liveness_delay_ms);
     }
 }
 
@@ -135,7 +158,9 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
     let Some(x) = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)) else { return };
-    if !matches!(x.state, CState::Running { .. }) {
+    // Until the startup probe succeeds, the other workers do not probe (`worker.go doProbe`);
+    // its own loop reads the faults at every period.
+    if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
     if let Some(r) = &s.readiness_probe {
@@ -158,7 +183,7 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.probing = false;
     let Some(r) = &s.readiness_probe else { return };
-    if !matches!(x.state, CState::Running { .. }) {
+    if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
     let mut changed = false;
@@ -201,7 +226,7 @@ pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.liveness_probing = false;
     let Some(l) = &s.liveness_probe else { return };
-    if !matches!(x.state, CState::Running { .. }) {
+    if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
     if !liveness_fault {
@@ -220,8 +245,18 @@ pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
         arm_liveness(c, uid, name, period_ms(l));
         return;
     }
-    container_event(c, uid, name, "Normal", "Killing", &format!("Container {name} failed liveness probe, will be restarted"));
-    let grace = l
+    kill_for_probe(c, uid, name, seq, &p, l, "liveness");
+}
+
+/// Kills a container whose liveness or startup probe (`kind`) failed `failureThreshold` times
+/// (`kuberuntime_manager.go` `computePodActions` picks it, `killContainer` stops it): the
+/// `Killing` event, then the stop within the probe's own `terminationGracePeriodSeconds` (else
+/// the pod's). The restart follows the exit, as after a crash.
+pub(super) fn kill_for_probe(c: &mut Cluster, uid: &str, name: &str, seq: u64, p: &Pod, probe: &Probe, kind: &str) {
+    let sidecar = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| x.sidecar);
+    let restart = p.spec.restart_policy != "Never";
+    container_event(c, uid, name, "Normal", "Killing", &kill_message(name, kind, sidecar, restart));
+    let grace = probe
         .termination_grace_period_seconds
         .or(p.spec.termination_grace_period_seconds)
         .unwrap_or(30)
@@ -233,4 +268,18 @@ pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     }
     super::status::write(c, uid);
     enqueue_step(c, uid, name, seq, Step::Killed, ms, true);
+}
+
+/// The `Killing` message: `computePodActions` says "Container web failed liveness probe" and adds
+/// ", will be restarted" unless the restart policy is Never; for a sidecar,
+/// `computeInitContainerActions` says "Init container proxy failed startup probe" (always
+/// restarted, no suffix).
+pub fn kill_message(name: &str, kind: &str, sidecar: bool, restart: bool) -> String {
+    if sidecar {
+        format!("Init container {name} failed {kind} probe")
+    } else if restart {
+        format!("Container {name} failed {kind} probe, will be restarted")
+    } else {
+        format!("Container {name} failed {kind} probe")
+    }
 }

@@ -126,6 +126,7 @@ pub fn resync_node(c: &mut Cluster, node: &str) {
             }
             Some(_) => {
                 super::status::write(c, &uid);
+                super::startup::resync(c, &uid);
                 advance(c, &uid);
             }
         }
