@@ -361,3 +361,83 @@ fn headless_service_types_and_env_names() {
         "Pod \"p\" is invalid: [spec.containers[0].env[1].name: Required value, spec.containers[0].env[2].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '=', spec.containers[0].volumeMounts[0].name: Not found: \"nope\", spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"]"
     );
 }
+
+#[test]
+fn resource_errors_print_canonical_quantities() {
+    // ValidateResourceRequirements prints the request with Quantity.String(): canonical.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: nginx\n    resources: {requests: {cpu: 2000m, memory: 2048Mi}, limits: {cpu: 1000m, memory: 1024Mi}}\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: [spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit, spec.containers[0].resources.requests: Invalid value: \"2Gi\": must be less than or equal to memory limit]"
+    );
+}
+
+#[test]
+fn stored_quantities_are_canonical() {
+    // The decoder's Quantity round trip: `kubectl get -o yaml` shows `cpu: "1"` for 1000m.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n    image: nginx\n    resources: {requests: {cpu: 0.5, memory: 1024Mi}, limits: {cpu: 1000m, memory: 1.5Gi}}\n  volumes: [{name: scratch, emptyDir: {sizeLimit: 2048Mi}}]\n";
+    let v = apiserver::create(&mut c, sts_from(pod)).unwrap().object.to_value();
+    assert_eq!(v["spec"]["containers"][0]["resources"], json!({"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1536Mi"}}));
+    assert_eq!(v["spec"]["volumes"][0]["emptyDir"]["sizeLimit"], "2Gi");
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: d}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1024Mi}}\n";
+    let v = apiserver::create(&mut c, sts_from(pvc)).unwrap().object.to_value();
+    assert_eq!(v["spec"]["resources"]["requests"]["storage"], "1Gi");
+    let sts = SEED.replace("storage: 1Gi", "storage: 1024Mi");
+    assert!(sts.contains("1024Mi"));
+    let v = apiserver::create(&mut c, objects(&sts).remove(0)).unwrap().object.to_value();
+    assert_eq!(v["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"], "1Gi");
+}
+
+#[test]
+fn external_name_services_take_no_cluster_ip() {
+    // ValidateService, ExternalName: any clusterIPs (normalized from clusterIP) are Forbidden,
+    // and the CNAME is required.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n  externalName: db.example.com.\n  clusterIP: None\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(svc)),
+        "Service \"ext\" is invalid: spec.clusterIPs: Forbidden: may not be set for ExternalName services"
+    );
+    let no_name = "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n  clusterIP: 10.96.0.50\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(no_name)),
+        "Service \"ext\" is invalid: [spec.clusterIPs: Forbidden: may not be set for ExternalName services, spec.externalName: Required value]"
+    );
+    let ok = "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec:\n  type: ExternalName\n  externalName: db.example.com.\n";
+    assert!(apiserver::create(&mut c, sts_from(ok)).is_ok());
+}
+
+#[test]
+fn service_port_errors_in_validate_service_order() {
+    // validateServicePort per port (Required name, or the name's format then Duplicate), then
+    // the (protocol, port) duplicates with the key printed as Go's %#v.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports:\n  - {name: web, port: 80}\n  - {port: 81}\n  - {name: web, port: 80}\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(svc)),
+        "Service \"web\" is invalid: [spec.ports[1].name: Required value, spec.ports[2].name: Duplicate value: \"web\", spec.ports[2]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}]"
+    );
+}
+
+#[test]
+fn init_containers_take_probes_only_as_sidecars() {
+    // validateInitContainers: lifecycle and probes are Forbidden on a regular init container,
+    // validated as usual on a restartable one (restartPolicy: Always); validateContainers
+    // forbids restartPolicy on a regular container.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - name: init\n    image: busybox\n    lifecycle: {postStart: {exec: {command: [\"true\"]}}}\n    readinessProbe: {exec: {command: [\"true\"]}}\n  - name: side\n    image: busybox\n    restartPolicy: Always\n    readinessProbe: {exec: {command: [\"true\"]}}\n    startupProbe: {exec: {command: [\"true\"]}, successThreshold: 2}\n  - name: once\n    image: busybox\n    restartPolicy: Never\n  containers:\n  - {name: web, image: nginx, restartPolicy: Always}\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: [spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers, spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always, spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always, spec.initContainers[1].startupProbe.successThreshold: Invalid value: 2: must be 1, spec.initContainers[2].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"]"
+    );
+    // A StatefulSet's template goes through the same ValidatePodSpec on create.
+    let sts = SEED.replace("      containers:\n", "      initContainers:\n      - name: init\n        image: busybox\n        livenessProbe: {exec: {command: [\"true\"]}}\n      containers:\n");
+    assert!(sts.contains("initContainers"));
+    let name = objects(&sts)[0].meta().name.clone();
+    assert_eq!(
+        create_err(&mut c, objects(&sts).remove(0)),
+        format!("StatefulSet.apps {name:?} is invalid: spec.template.spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always")
+    );
+}

@@ -6,6 +6,7 @@
 use super::format::{go_quote, go_string_slice};
 use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
 use super::path::Path;
+use crate::engine::api::quantity::canonical_quantity;
 use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
@@ -74,11 +75,19 @@ fn validate_probe(p: &Probe, path: &Path, liveness_or_startup: bool) -> Vec<Fiel
     errs
 }
 
-/// Containers of one list; `others` are the containers validated before it (an init container's
-/// name must differ from the containers' too). Uniqueness is checked against the earlier items
-/// rather than through a set: lists are a handful long, and every pod comes through here.
-/// `claims` are further volume names a mount may use (a StatefulSet's claim templates).
-fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], claims: &[&str], others: &[Container]) -> Vec<FieldError> {
+/// Containers of one list (`validateContainers`, or `validateInitContainers` when `init`);
+/// `others` are the containers validated before it (an init container's name must differ from
+/// the containers' too). Uniqueness is checked against the earlier items rather than through a
+/// set: lists are a handful long, and every pod comes through here. `claims` are further volume
+/// names a mount may use (a StatefulSet's claim templates).
+fn validate_containers(
+    list: &[Container],
+    path: &Path,
+    volumes: &[Volume],
+    claims: &[&str],
+    others: &[Container],
+    init: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (i, c) in list.iter().enumerate() {
         let p = path.index(i);
@@ -148,17 +157,18 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
             for part in ["limits", "requests"] {
                 if let Some(serde_json::Value::Object(m)) = res.get(part) {
                     for (k, v) in m {
+                        // Both messages print the value with `Quantity.String()`: canonical.
+                        let shown = canonical_quantity(v).unwrap_or_else(|| v.as_str().map_or_else(|| v.to_string(), str::to_string));
                         if quantity_error(v).is_none() && v.as_str().is_some_and(|s| s.starts_with('-')) {
                             errs.push(FieldError::invalid(
                                 format!("{p}.resources.{part}[{k}]"),
-                                go_quote(v.as_str().unwrap_or("")),
+                                go_quote(&shown),
                                 "must be greater than or equal to 0",
                             ));
                         }
                         // ValidateResourceRequirements: a request above its limit.
                         let limit = res.get("limits").and_then(|l| l.get(k)).and_then(parse_quantity);
                         if part == "requests" && parse_quantity(v).zip(limit).is_some_and(|(r, l)| r > l) {
-                            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
                             errs.push(FieldError::invalid(
                                 format!("{p}.resources.requests"),
                                 go_quote(&shown),
@@ -169,9 +179,26 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
                 }
             }
         }
-        // validateContainers: the Duplicate name after validateContainerCommon, before the probes.
+        // validateInitContainerRestartPolicy: only Always (a sidecar) is accepted.
+        if init && !c.restart_policy.is_empty() && c.restart_policy != "Always" {
+            errs.push(FieldError::not_supported(p.child("restartPolicy"), &c.restart_policy, &["Always"]));
+        }
+        // validateContainers / validateInitContainers: the Duplicate name after
+        // validateContainerCommon, before the probes.
         if !c.name.is_empty() && others.iter().chain(&list[..i]).any(|o| o.name == c.name) {
             errs.push(FieldError::duplicate(p.child("name"), go_quote(&c.name)));
+        }
+        if init && c.restart_policy != "Always" {
+            // validateInitContainers: a regular init container may have no lifecycle or probes.
+            const MSG: &str = "may not be set for init containers without restartPolicy=Always";
+            let set = [
+                ("lifecycle", c.lifecycle.is_some()),
+                ("livenessProbe", c.liveness_probe.is_some()),
+                ("readinessProbe", c.readiness_probe.is_some()),
+                ("startupProbe", c.startup_probe.is_some()),
+            ];
+            errs.extend(set.into_iter().filter(|(_, on)| *on).map(|(f, _)| FieldError::forbidden(p.child(f), MSG)));
+            continue;
         }
         if let Some(pr) = &c.liveness_probe {
             errs.extend(validate_probe(pr, &p.child("livenessProbe"), true));
@@ -181,6 +208,10 @@ fn validate_containers(list: &[Container], path: &Path, volumes: &[Volume], clai
         }
         if let Some(pr) = &c.startup_probe {
             errs.extend(validate_probe(pr, &p.child("startupProbe"), true));
+        }
+        // validateContainers: restartPolicy is for init containers only.
+        if !init && !c.restart_policy.is_empty() {
+            errs.push(FieldError::forbidden(p.child("restartPolicy"), "may not be set for non-init containers"));
         }
     }
     errs
@@ -213,8 +244,8 @@ pub fn validate_pod_spec_with_claims(s: &PodSpec, path: &str, claims: &[&str]) -
     if s.containers.is_empty() {
         errs.push(FieldError::required(containers, ""));
     }
-    errs.extend(validate_containers(&s.containers, &containers, &s.volumes, claims, &[]));
-    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &s.volumes, claims, &s.containers));
+    errs.extend(validate_containers(&s.containers, &containers, &s.volumes, claims, &[], false));
+    errs.extend(validate_containers(&s.init_containers, &path.child("initContainers"), &s.volumes, claims, &s.containers, true));
     if !matches!(s.restart_policy.as_str(), "Always" | "OnFailure" | "Never") {
         errs.push(FieldError::not_supported(path.child("restartPolicy"), &s.restart_policy, &["Always", "OnFailure", "Never"]));
     }
@@ -273,37 +304,49 @@ pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidateService`.
+/// `ValidateService`, in its order: ports required, the per-type clusterIPs checks,
+/// `validateServicePort` for each port, sessionAffinity, type, then duplicate (protocol, port)
+/// pairs.
 pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&svc.metadata, NameRule::Dns1035);
     let s = &svc.spec;
-    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-    if !types.contains(&s.type_.as_str()) {
-        errs.push(FieldError::not_supported("spec.type", &s.type_, &types));
-    }
-    if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
-        errs.push(FieldError::not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
-    }
-    let headless = s.is_headless();
+    // isHeadlessService: clusterIPs (normalized from clusterIP by the registry) is exactly [None].
+    let headless = s.cluster_ips.len() == 1 && s.cluster_ips[0] == "None";
     if s.ports.is_empty() && !headless && s.type_ != "ExternalName" {
         errs.push(FieldError::required("spec.ports", ""));
     }
-    if headless && matches!(s.type_.as_str(), "NodePort" | "LoadBalancer") {
-        errs.push(FieldError::invalid(
+    match s.type_.as_str() {
+        "LoadBalancer" | "NodePort" if headless => errs.push(FieldError::invalid(
             "spec.clusterIPs[0]",
             go_quote("None"),
             format!("may not be set to 'None' for {} services", s.type_),
-        ));
-    } else if headless && s.type_ != "ClusterIP" {
-        // Unconfirmed text for other types (ExternalName): kept as before.
-        errs.push(FieldError::invalid(
-            "spec.clusterIPs[0]",
-            go_quote("None"),
-            "may only be set to \"None\" for ClusterIP",
-        ));
+        )),
+        "ExternalName" => {
+            const MSG: &str = "may not be set for ExternalName services";
+            if !s.cluster_ips.is_empty() {
+                errs.push(FieldError::forbidden("spec.clusterIPs", MSG));
+            }
+            if !s.ip_families.is_empty() {
+                errs.push(FieldError::forbidden("spec.ipFamilies", MSG));
+            }
+            if s.ip_family_policy.is_some() {
+                errs.push(FieldError::forbidden("spec.ipFamilyPolicy", MSG));
+            }
+            // The value (a CNAME) may have a trailing dot to denote it as fully qualified.
+            let name = s.external_name.as_deref().and_then(|v| v.as_str()).unwrap_or("");
+            let cname = name.strip_suffix('.').unwrap_or(name);
+            if cname.is_empty() {
+                errs.push(FieldError::required("spec.externalName", ""));
+            } else {
+                errs.extend(super::meta::is_dns1123_subdomain(cname).into_iter().map(|m| FieldError::invalid("spec.externalName", go_quote(cname), m)));
+            }
+        }
+        _ => {}
     }
     let mut names = BTreeSet::new();
     for (i, p) in s.ports.iter().enumerate() {
+        // validateServicePort: a missing name (several ports), or the name's format then its
+        // uniqueness; then port, protocol and targetPort.
         let pp = format!("spec.ports[{i}]");
         if s.ports.len() > 1 && p.name.is_empty() {
             errs.push(FieldError::required(format!("{pp}.name"), ""));
@@ -314,7 +357,9 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             }
         }
         errs.extend(port_range(p.port as i64, format!("{pp}.port")));
-        if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
+        if p.protocol.is_empty() {
+            errs.push(FieldError::required(format!("{pp}.protocol"), ""));
+        } else if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
             errs.push(FieldError::not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
         }
         match &p.target_port {
@@ -323,6 +368,30 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
                 is_valid_port_name(t).into_iter().map(|m| FieldError::invalid(format!("{pp}.targetPort"), go_quote(t), m)),
             ),
             None => {}
+        }
+    }
+    if s.session_affinity.is_empty() {
+        errs.push(FieldError::required("spec.sessionAffinity", ""));
+    } else if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
+        errs.push(FieldError::not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
+    }
+    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    if s.type_.is_empty() {
+        errs.push(FieldError::required("spec.type", ""));
+    } else if !types.contains(&s.type_.as_str()) {
+        errs.push(FieldError::not_supported("spec.type", &s.type_, &types));
+    }
+    // Duplicate (protocol, port) pairs: the value is the key `core.ServicePort` printed with %#v.
+    for (i, p) in s.ports.iter().enumerate() {
+        if s.ports[..i].iter().any(|o| o.protocol == p.protocol && o.port == p.port) {
+            errs.push(FieldError::duplicate(
+                format!("spec.ports[{i}]"),
+                format!(
+                    "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+                    go_quote(&p.protocol),
+                    p.port
+                ),
+            ));
         }
     }
     errs
@@ -440,6 +509,7 @@ mod tests {
         svc.spec.type_ = "ClusterIP".into();
         svc.spec.session_affinity = "None".into();
         svc.spec.cluster_ip = "None".into();
+        svc.spec.cluster_ips = vec!["None".into()];
         let e = validate_service(&svc);
         assert_eq!(e.len(), 1);
         assert!(e[0].to_string().starts_with("metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist"));

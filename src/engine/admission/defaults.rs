@@ -239,6 +239,71 @@ pub fn set_defaults_service(svc: &mut Service) {
     }
 }
 
+/// The decoder's `resource.Quantity` round trip: every quantity the server decodes is stored
+/// in its canonical form (`Quantity.String()`, quantity.go `CanonicalizeBytes`), so
+/// `cpu: 1000m` reads back as `cpu: "1"`. Covers the quantities the playground's kinds carry.
+pub fn canonicalize_quantities(obj: &mut Object) {
+    use super::super::api::quantity::canonicalize_resource_list;
+    fn requirements(r: &mut Value) {
+        for part in ["limits", "requests"] {
+            if let Some(l) = r.get_mut(part) {
+                canonicalize_resource_list(l);
+            }
+        }
+    }
+    fn claim_spec(spec: &mut PersistentVolumeClaimSpec) {
+        for l in [&mut spec.resources.limits, &mut spec.resources.requests] {
+            for q in l.values_mut() {
+                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
+                    *q = Value::String(c);
+                }
+            }
+        }
+    }
+    fn pod_spec(s: &mut PodSpec) {
+        for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
+            if let Some(r) = c.resources.as_deref_mut() {
+                requirements(r);
+            }
+        }
+        if let Some(r) = s.resources.as_deref_mut() {
+            requirements(r);
+        }
+        if let Some(o) = s.overhead.as_deref_mut() {
+            canonicalize_resource_list(o);
+        }
+        for v in &mut s.volumes {
+            if let Some(q) = v.other_sources.get_mut("emptyDir").and_then(|e| e.get_mut("sizeLimit")) {
+                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
+                    *q = Value::String(c);
+                }
+            }
+            let eph = v.other_sources.get_mut("ephemeral");
+            if let Some(r) = eph.and_then(|e| e.pointer_mut("/volumeClaimTemplate/spec/resources")) {
+                requirements(r);
+            }
+        }
+    }
+    match obj {
+        Object::Pod(p) => pod_spec(&mut p.spec),
+        Object::StatefulSet(sts) => {
+            pod_spec(&mut sts.spec.template.spec);
+            for claim in &mut sts.spec.volume_claim_templates {
+                claim_spec(&mut claim.spec);
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => claim_spec(&mut pvc.spec),
+        Object::PersistentVolume(pv) => {
+            for q in pv.spec.capacity.values_mut() {
+                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
+                    *q = Value::String(c);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,7 @@ pub fn admit_create(c: &mut Cluster, obj: &mut Object) -> Result<(), ApiError> {
         )));
     }
     let gates = c.config.feature_gates.clone();
+    defaults::canonicalize_quantities(obj);
     match obj {
         Object::StatefulSet(sts) => {
             defaults::set_defaults_stateful_set(sts, &gates);
@@ -102,6 +103,7 @@ pub fn admit_create(c: &mut Cluster, obj: &mut Object) -> Result<(), ApiError> {
 /// values the server keeps (a Service's allocated IPs), `PrepareForUpdate`, limits.
 pub fn admit_update(c: &mut Cluster, old: &Object, obj: &mut Object) -> Result<(), ApiError> {
     let gates = c.config.feature_gates.clone();
+    defaults::canonicalize_quantities(obj);
     match (old, obj) {
         (Object::StatefulSet(o), Object::StatefulSet(sts)) => {
             defaults::set_defaults_stateful_set(sts, &gates);

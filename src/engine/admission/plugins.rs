@@ -173,13 +173,18 @@ fn parse_ip(s: &str) -> Option<u32> {
 /// headless or ExternalName. Returns an error message for a requested IP that cannot be had.
 pub fn allocate_service_ips(c: &mut Cluster, svc: &mut Service) -> Result<(), String> {
     let s = &mut svc.spec;
-    if s.type_ == "ExternalName" {
-        return Ok(());
-    }
+    // normalizeClusterIPs (the registry's beginCreate) runs for every type, before allocation.
     if s.cluster_ip.is_empty() {
         if let Some(first) = s.cluster_ips.first() {
             s.cluster_ip = first.clone();
         }
+    } else if s.cluster_ips.is_empty() {
+        s.cluster_ips = vec![s.cluster_ip.clone()];
+    }
+    if s.type_ == "ExternalName" {
+        // initIPFamilyFields and the IP allocation skip ExternalName; validation then refuses
+        // any clusterIPs.
+        return Ok(());
     }
     let headless = s.cluster_ip == "None";
     if s.ip_family_policy.is_none() {

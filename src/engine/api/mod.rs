@@ -8,6 +8,7 @@ pub mod core;
 pub mod meta;
 pub mod object;
 pub mod pod;
+pub mod quantity;
 pub mod shared;
 pub mod storage;
 pub mod value_de;
