@@ -180,6 +180,9 @@ pub struct Runtime {
     /// Active faults.
     pub faults: FaultState,
     down: BTreeSet<String>,
+    /// Work that fell due on a node whose kubelet was down, by node, in the order it fell due:
+    /// done when the kubelet is back ([`termination::resync_node`]).
+    deferred: Vec<(String, Task)>,
 }
 
 impl Runtime {
@@ -224,6 +227,19 @@ impl Runtime {
         } else {
             self.down.remove(node);
         }
+    }
+
+    /// Takes the work deferred while `node`'s kubelet was down, in the order it fell due.
+    pub(crate) fn take_deferred(&mut self, node: &str) -> Vec<Task> {
+        let mut out = Vec::new();
+        self.deferred.retain(|(n, t)| {
+            let mine = n == node;
+            if mine {
+                out.push(t.clone());
+            }
+            !mine
+        });
+        out
     }
 
     pub(crate) fn pods_on(&self, node: &str) -> Vec<String> {
@@ -328,6 +344,16 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
 
 /// Runs one kubelet transition.
 pub fn handle(c: &mut Cluster, t: Task) {
+    // A kubelet that is down does nothing, but its pods' work is not lost: back up, it syncs
+    // every pod again (`syncLoop` → `SyncPod`) and carries on with the pull, start or probe that
+    // fell due meanwhile.
+    if let Task::Admit(uid) | Task::Sandbox(uid) | Task::Container { uid, .. } = &t {
+        let node = c.runtime.pods.get(uid).map(|rt| rt.node.clone());
+        if let Some(node) = node.filter(|n| c.runtime.node_down(n)) {
+            c.runtime.deferred.push((node, t));
+            return;
+        }
+    }
     match t {
         Task::Admit(uid) => lifecycle::write_first_status(c, &uid),
         Task::SyncStatus(uid) => status::write(c, &uid),

@@ -55,20 +55,6 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
     enqueue_step(c, uid, name, seq, Step::Startup, first.max(1), looping);
 }
 
-/// The node's kubelet is back (its probe workers were gone with it): a running container that
-/// has not started yet is probed again from now on.
-pub fn resync(c: &mut Cluster, uid: &str) {
-    let Some(p) = pod_of(c, uid) else { return };
-    let Some(rt) = c.runtime.pods.get(uid) else { return };
-    let waiting: Vec<String> =
-        rt.ctrs.iter().filter(|x| (!x.init || x.sidecar) && !x.started && matches!(x.state, CState::Running { .. })).map(|x| x.name.clone()).collect();
-    for name in waiting {
-        if let Some(s) = spec(&p, &name).filter(|s| s.startup_probe.is_some()) {
-            on_start(c, uid, &name, s);
-        }
-    }
-}
-
 /// One startup probe period (`worker.doProbe`): success marks the container started for good;
 /// `failureThreshold` consecutive failures get it killed and restarted.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {

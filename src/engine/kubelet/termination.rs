@@ -126,10 +126,14 @@ pub fn resync_node(c: &mut Cluster, node: &str) {
             }
             Some(_) => {
                 super::status::write(c, &uid);
-                super::startup::resync(c, &uid);
                 advance(c, &uid);
             }
         }
+    }
+    // What fell due while it was down (a pull finishing, a start, a probe tick) happens now.
+    for t in c.runtime.take_deferred(node) {
+        let ms = c.rng.range(100, 1000);
+        c.enqueue_after(ms, SimTask::Kubelet(t));
     }
     let bound: Vec<Pod> = c
         .scheduler

@@ -502,3 +502,31 @@ fn readiness_gates_hold_ready_false_until_their_condition_is_true() {
     c.settle_default();
     assert!(get_pod(&c, "web-0").unwrap().is_ready());
 }
+
+#[test]
+fn a_kubelet_back_from_an_outage_carries_on_with_pulls_and_probes_due_meanwhile() {
+    // Down while the image pulls (first case) and while the first readiness success is due
+    // (second): neither step may be lost, or the pod sits ContainerCreating / 0/1 for good.
+    for down_after_ms in [1_500, 8_000] {
+        let mut c = cluster();
+        let mut p = pod("web-0", "nginx:1.27");
+        p.spec.containers[0].readiness_probe = Some(Probe {
+            http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()),
+            initial_delay_seconds: Some(5),
+            period_seconds: Some(10),
+            ..Default::default()
+        });
+        create(&mut c, Object::Pod(p));
+        c.advance(down_after_ms);
+        assert!(!get_pod(&c, "web-0").unwrap().is_ready());
+        let f = crate::engine::faults::fail_node(&mut c, "node-1").unwrap();
+        // Back before the node is marked unreachable.
+        c.advance(20_000);
+        crate::engine::faults::clear_fault(&mut c, &f).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled, "{:?}", r.blocked);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert_eq!(p.status.phase, "Running", "down after {down_after_ms} ms");
+        assert!(p.is_ready(), "down after {down_after_ms} ms");
+    }
+}
