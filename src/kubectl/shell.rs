@@ -9,7 +9,7 @@
 
 use crate::engine::api::{Kind, Pod};
 use crate::engine::fs;
-use crate::engine::kubelet::etc;
+use crate::engine::kubelet::{etc, volume_manager};
 use crate::engine::sim::Cluster;
 use crate::engine::webserver;
 
@@ -83,6 +83,15 @@ impl Shell<'_> {
                     // The kubelet's bind-mounted /etc files come from the pod, not the image.
                     if let Some(text) = pod.as_ref().and_then(|p| etc::managed_file(self.cluster, p, &abs(a))) {
                         o.stdout.push_str(&text);
+                        continue;
+                    }
+                    // So are the files of a mounted configMap/secret/projected volume.
+                    if let Some(f) = pod.as_ref().and_then(|p| volume_manager::volume_file(self.cluster, p, &self.container, &abs(a))) {
+                        match f {
+                            Ok(f) if f.base64 => o.stdout.push_str(&crate::kubectl::describe::config::decode_base64(&f.data).unwrap_or_default()),
+                            Ok(f) => o.stdout.push_str(&f.data),
+                            Err(()) => fail(o, 1, &format!("cat: {a}: {}", fs::FsError::NotFound.message())),
+                        }
                         continue;
                     }
                     match fs::read(self.cluster, &self.namespace, &self.pod, &self.container, &abs(a)) {
