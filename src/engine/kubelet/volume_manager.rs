@@ -431,6 +431,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pod_held_by_its_volumes_can_be_deleted_and_its_retries_stop() {
+        let mut c = cluster();
+        create(&mut c, Object::Pod(mounting(json!({"configMap": {"name": "missing"}}))));
+        c.settle_default();
+        assert!(crate::engine::diagnose::blocked(&c)
+            .contains(&"pod/web-0: ContainerCreating, not ready — volume config cannot be mounted: configmap \"missing\" not found".to_string()));
+        let uid = get_pod(&c, "web-0").expect("pod").metadata.uid;
+        delete(&mut c, Kind::Pod, "web-0", None);
+        c.settle_default();
+        assert!(get_pod(&c, "web-0").is_none());
+        assert!(c.runtime.pod(&uid).is_none(), "the runtime forgot the pod");
+        let count = failed_mounts(&c)[0].1;
+        c.advance(10 * 60_000);
+        assert_eq!(failed_mounts(&c)[0].1, count, "no mount retry after the pod is gone");
+    }
+
+    #[test]
     fn volumes_no_container_mounts_are_ignored() {
         let mut c = cluster();
         let mut p = mounting(json!({"configMap": {"name": "missing"}}));
