@@ -16,7 +16,7 @@
 //! account tokens) mount at once here.
 
 use super::{pod_event, pod_of, Task};
-use crate::engine::api::{Kind, Pod, Time, Volume};
+use crate::engine::api::{Kind, Object, Pod, Time, Volume};
 use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::why::Verdict;
 use serde_json::Value;
@@ -72,7 +72,11 @@ fn optional(v: &Value) -> bool {
 /// managers' NotFound (`configmap "x" not found`, singular resource) or a missing key.
 fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> Result<Payload, String> {
     let opt = optional(src);
-    let obj = c.store.get(kind, ns, name).map(|o| o.to_value());
+    // ConfigMaps and Secrets are stored as generic objects: read their fields in place.
+    let obj = match c.store.get(kind, ns, name).map(|o| &**o) {
+        Some(Object::Generic(_, g)) => Some(&g.rest),
+        _ => None,
+    };
     let (resource, fields): (&str, &[(&str, bool)]) = if kind == Kind::ConfigMap {
         ("configmap", &[("data", false), ("binaryData", true)])
     } else {
@@ -157,8 +161,8 @@ fn names(v: &Volume, kind: Kind, name: &str) -> bool {
     if v.other_sources.get(field).is_some_and(|s| str_field(s, key) == name) {
         return true;
     }
-    let sources = v.other_sources.get("projected").and_then(|p| p.get("sources").and_then(Value::as_array).cloned());
-    sources.into_iter().flatten().any(|s| s.get(field).is_some_and(|x| str_field(x, "name") == name))
+    let Some(sources) = v.other_sources.get("projected").and_then(|p| p.get("sources")).and_then(Value::as_array) else { return false };
+    sources.iter().any(|s| s.get(field).is_some_and(|x| str_field(x, "name") == name))
 }
 
 /// The volumes some container mounts (`GetPodVolumeNames`), in spec order.
