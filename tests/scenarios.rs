@@ -410,3 +410,68 @@ fn a_flood_of_controller_events_is_combined_and_rate_limited_as_client_go_does()
     assert_eq!(events[9].2, 16 + 35 + 1, "{events:?}");
     assert!(events[9].1.ends_with("create Claim myapp-storage-myapp-30 Pod myapp-30 in StatefulSet myapp success"), "{events:?}");
 }
+
+/// A StatefulSet whose pods mount a ConfigMap as a volume (and `app-config` does not exist yet).
+const CONFIG_VOLUME_SET: &str = r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          volumeMounts:
+            - name: config
+              mountPath: /etc/app
+      volumes:
+        - name: config
+          configMap:
+            name: app-config
+"#;
+
+#[test]
+fn a_missing_config_map_volume_holds_the_first_pod_in_container_creating_and_ordered_ready_waits() {
+    let mut c = cluster();
+    create(&mut c, CONFIG_VOLUME_SET);
+    let r = settle(&mut c);
+    assert!(r.settled, "the mount retries are a failure loop");
+    c.advance(5 * 60 * 1000);
+    // web-0 never gets past its volumes; OrderedReady does not create web-1.
+    assert_eq!(pod_names(&c), vec!["web-0"]);
+    let pods = kubectl(&mut c, "get pods");
+    let row = pods.lines().nth(1).unwrap_or_default();
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cols[..4], ["web-0", "0/1", "ContainerCreating", "0"], "{pods}");
+    let describe = kubectl(&mut c, "describe pod web-0");
+    assert!(describe.contains("Status:           Pending\n"), "{describe}");
+    assert!(
+        describe.contains("  config:\n    Type:      ConfigMap (a volume populated by a ConfigMap)\n    Name:      app-config\n    Optional:  false\n"),
+        "{describe}"
+    );
+    // One aggregated event: `Warning  FailedMount  …  (xN over 5m)  kubelet  MountVolume.SetUp failed …`.
+    let line = describe.lines().find(|l| l.contains("FailedMount")).unwrap_or_default().to_string();
+    assert!(line.starts_with("  Warning  FailedMount"), "{describe}");
+    assert!(line.contains(" over 5m") && line.contains("(x"), "{line}");
+    let from_and_message: Vec<&str> = line.split_whitespace().skip(6).collect();
+    assert_eq!(from_and_message.join(" "), "kubelet MountVolume.SetUp failed for volume \"config\" : configmap \"app-config\" not found", "{line}");
+    assert_eq!(describe.matches("FailedMount").count(), 1, "{describe}");
+    let why = c.why.latest_for("pod/web-0").expect("a kubelet decision").reason.clone();
+    assert!(why.contains("configmap \"app-config\" not found"), "{why}");
+
+    // The ConfigMap appears: web-0 mounts it at its next retry, starts, and the set rolls on.
+    create(&mut c, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  mode: primary\n");
+    assert!(settle(&mut c).settled);
+    assert_eq!(ready_pods(&c), vec!["web-0", "web-1", "web-2"]);
+    assert_eq!(kubectl(&mut c, "exec web-0 -- cat /etc/app/mode"), "primary");
+    assert_eq!(kubectl(&mut c, "exec web-2 -- cat /etc/app/mode"), "primary");
+}

@@ -41,7 +41,12 @@ pub fn blocked(c: &Cluster) -> Vec<String> {
         } else {
             waiting.unwrap_or_else(|| if p.status.phase.is_empty() { "Pending".into() } else { p.status.phase.clone() })
         };
-        out.push(format!("pod/{}: {state}, not ready", p.metadata.name));
+        // A pod held by its volumes says which one and why (the kubelet's last SetUp error).
+        let mount = c.runtime.pod(&p.metadata.uid).and_then(|rt| rt.volume_wait.as_ref()).and_then(|w| w.unmounted.first());
+        match mount {
+            Some((vol, err)) => out.push(format!("pod/{}: {state}, not ready — volume {vol} cannot be mounted: {err}", p.metadata.name)),
+            None => out.push(format!("pod/{}: {state}, not ready", p.metadata.name)),
+        }
     }
     out
 }

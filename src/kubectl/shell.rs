@@ -9,7 +9,7 @@
 
 use crate::engine::api::{Kind, Pod};
 use crate::engine::fs;
-use crate::engine::kubelet::etc;
+use crate::engine::kubelet::{etc, volume_manager};
 use crate::engine::sim::Cluster;
 use crate::engine::webserver;
 
@@ -83,6 +83,15 @@ impl Shell<'_> {
                     // The kubelet's bind-mounted /etc files come from the pod, not the image.
                     if let Some(text) = pod.as_ref().and_then(|p| etc::managed_file(self.cluster, p, &abs(a))) {
                         o.stdout.push_str(&text);
+                        continue;
+                    }
+                    // So are the files of a mounted configMap/secret/projected volume.
+                    if let Some(f) = pod.as_ref().and_then(|p| volume_manager::volume_file(self.cluster, p, &self.container, &abs(a))) {
+                        match f {
+                            Ok(f) if f.base64 => o.stdout.push_str(&crate::kubectl::describe::config::decode_base64(&f.data).unwrap_or_default()),
+                            Ok(f) => o.stdout.push_str(&f.data),
+                            Err(()) => fail(o, 1, &format!("cat: {a}: {}", fs::FsError::NotFound.message())),
+                        }
                         continue;
                     }
                     match fs::read(self.cluster, &self.namespace, &self.pod, &self.container, &abs(a)) {
@@ -445,5 +454,23 @@ mod tests {
         let o = run(&mut c, "web-0", &["ls", "-l", "/tmp"]);
         let want = format!("total 4\n-rw-r--r--    1 root     root             3 {} {:>2} {:02}:{:02} a\n", cv.month_abbrev(), cv.day, cv.hour, cv.min);
         assert_eq!(o.stdout, want);
+    }
+
+    #[test]
+    fn cat_reads_a_mounted_secret_decoded_and_misses_what_it_does_not_project() {
+        use crate::engine::api::{Object, Volume, VolumeMount};
+        let mut c = cluster();
+        let secret = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "namespace": "default"},
+            "data": {"password": "czNjcmV0", "user": "YWRtaW4="}});
+        create(&mut c, Object::from_value(Kind::Secret, secret).expect("secret"));
+        let mut p = pod("web-0", "nginx:1.27");
+        let v = serde_json::json!({"name": "creds", "secret": {"secretName": "db", "items": [{"key": "password", "path": "pw"}]}});
+        p.spec.volumes.push(serde_json::from_value::<Volume>(v).expect("volume"));
+        p.spec.containers[0].volume_mounts.push(VolumeMount { name: "creds".into(), mount_path: "/etc/creds".into(), ..Default::default() });
+        create(&mut c, Object::Pod(p));
+        c.settle_default();
+        assert_eq!(run(&mut c, "web-0", &["cat", "/etc/creds/pw"]).stdout, "s3cret");
+        let o = run(&mut c, "web-0", &["cat", "/etc/creds/user"]);
+        assert_eq!((o.code, o.stderr.as_str()), (1, "cat: /etc/creds/user: No such file or directory\n"));
     }
 }

@@ -71,6 +71,7 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         start_time: c.now,
         ctrs,
         terminating: false,
+        volume_wait: None,
     };
     c.runtime.pods.insert(uid.clone(), rt);
     let ms = jitter(c, 20, 100);
@@ -85,7 +86,10 @@ pub fn write_first_status(c: &mut Cluster, uid: &str) {
     }
     super::status::write(c, uid);
     let ms = jitter(c, 300, 900);
-    c.enqueue_after(ms, SimTask::Kubelet(Task::Sandbox(uid.to_string())));
+    // SyncPod waits for the pod's volumes before it creates the sandbox.
+    if super::volume_manager::wait_for_attach_and_mount(c, uid) {
+        c.enqueue_after(ms, SimTask::Kubelet(Task::Sandbox(uid.to_string())));
+    }
 }
 
 /// Creates the pod sandbox: the pod gets its IP; containers can start.

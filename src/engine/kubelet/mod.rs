@@ -8,6 +8,7 @@
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
 //! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
+//! - [`volume_manager`]: mounting configMap/secret/projected volumes before the sandbox.
 //!
 //! A node whose kubelet is down ([`Runtime::node_down`]) does nothing: its pods keep whatever
 //! status they had until the node lifecycle controller steps in.
@@ -20,6 +21,7 @@ pub mod runtime;
 pub mod startup;
 pub mod status;
 pub mod termination;
+pub mod volume_manager;
 
 use super::api::{Object, ObjectReference, Pod, PodHandle, Shared, Time};
 use super::fs::Tree;
@@ -137,6 +139,8 @@ pub struct PodRt {
     pub ctrs: Vec<Ctr>,
     /// Termination started.
     pub terminating: bool,
+    /// Volumes not mounted yet (the pod worker waits in `WaitForAttachAndMount`).
+    pub volume_wait: Option<volume_manager::VolumeWait>,
 }
 
 impl PodRt {
@@ -306,6 +310,8 @@ pub enum Task {
     Resync(String),
     /// Regenerate a pod's status (someone else changed a readiness gate's condition).
     SyncStatus(String),
+    /// Retry a pod's failed volume mounts (pod uid, attempt sequence).
+    MountVolumes(String, u64),
 }
 
 /// Watches pods bound to nodes.
@@ -313,6 +319,7 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
     if let Object::Generic(kind @ (super::api::Kind::ConfigMap | super::api::Kind::Secret), g) = &*ev.object {
         if ev.type_ != WatchEventType::Deleted {
             lifecycle::config_object_changed(c, *kind, &g.metadata.namespace, &g.metadata.name);
+            volume_manager::config_object_changed(c, *kind, &g.metadata.namespace, &g.metadata.name);
         }
         return;
     }
@@ -361,6 +368,7 @@ pub fn handle(c: &mut Cluster, t: Task) {
         Task::Container { uid, name, seq, step } => lifecycle::container_step(c, &uid, &name, seq, step),
         Task::Stopped(uid) => termination::stopped(c, &uid),
         Task::Resync(node) => termination::resync_node(c, &node),
+        Task::MountVolumes(uid, seq) => volume_manager::retry(c, &uid, seq),
     }
 }
 

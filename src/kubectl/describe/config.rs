@@ -71,8 +71,9 @@ pub fn describe_secret(g: &GenericObject) -> String {
     w.finish()
 }
 
-/// Standard base64 to text (lossy), for the one value describe prints: a service-account token.
-fn decode_base64(s: &str) -> Option<String> {
+/// Standard base64 to text (lossy): the one value describe prints (a service-account token),
+/// and Secret files `kubectl exec … cat` reads from a mounted volume.
+pub(crate) fn decode_base64(s: &str) -> Option<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bits: u32 = 0;
     let mut nbits = 0;
