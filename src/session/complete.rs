@@ -25,7 +25,7 @@ pub const KINDS: &[&str] = &[
 ];
 const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
 const SIM: &[&str] = &["advance", "fault", "step", "time", "wait", "why"];
-const FAULTS: &[&str] = &["clear", "crash", "image", "node", "readiness"];
+const FAULTS: &[&str] = &["clear", "crash", "image", "liveness", "node", "readiness"];
 
 /// Completion result: the candidates for the word being typed, and the line with the longest
 /// common prefix filled in (unchanged when nothing matches).
@@ -85,7 +85,7 @@ pub fn complete_line(c: &Cluster, namespace: &str, files: &[String], line: &str)
                 let w: Vec<&str> = words[2..].iter().copied().filter(|w| *w != "clear").collect();
                 match w.first() {
                     None => pool.extend(FAULTS.iter().map(|s| s.to_string())),
-                    Some(&"crash" | &"readiness") if w.len() == 1 => pool.extend(names(c, Kind::Pod, namespace)),
+                    Some(&"crash" | &"readiness" | &"liveness") if w.len() == 1 => pool.extend(names(c, Kind::Pod, namespace)),
                     Some(&"node") if w.len() == 1 => pool.extend(names(c, Kind::Node, "")),
                     _ => {}
                 }
@@ -156,6 +156,7 @@ mod tests {
         assert_eq!(complete(&c, "default", "kubectl describe nodes node-").candidates.len(), 3);
         assert_eq!(complete(&c, "default", "kubectl describe node/node-1").line, "kubectl describe node/node-1 ");
         assert_eq!(complete(&c, "default", "sim fault n").line, "sim fault node ");
+        assert_eq!(complete(&c, "default", "sim fault l").line, "sim fault liveness ");
         let tabs = ["myapp.yaml".to_string(), "mongo.yaml".to_string()];
         assert_eq!(complete_line(&c, "default", &tabs, "kubectl delete -f my").line, "kubectl delete -f myapp.yaml ");
         assert_eq!(complete_line(&c, "default", &tabs, "kubectl apply -f ").candidates, ["mongo.yaml", "myapp.yaml"]);

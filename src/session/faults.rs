@@ -5,6 +5,7 @@
 //! sim fault crash POD [CONTAINER]        sim fault clear crash POD [CONTAINER]
 //! sim fault image IMAGE                  sim fault clear image IMAGE
 //! sim fault readiness POD [CONTAINER]    sim fault clear readiness POD [CONTAINER]
+//! sim fault liveness POD [CONTAINER]     sim fault clear liveness POD [CONTAINER]
 //! sim fault node NODE                    sim fault clear node NODE
 //! ```
 
@@ -14,7 +15,7 @@ use crate::engine::sim::Cluster;
 use crate::session::NAMESPACE;
 
 /// Usage text for a malformed fault directive.
-pub const USAGE: &str = "usage: sim fault [clear] crash POD [CONTAINER] | image IMAGE | readiness POD [CONTAINER] | node NODE";
+pub const USAGE: &str = "usage: sim fault [clear] crash POD [CONTAINER] | image IMAGE | readiness POD [CONTAINER] | liveness POD [CONTAINER] | node NODE";
 
 /// Applies (or with a leading `clear`, undoes) the fault the words describe; returns a note on
 /// what will happen.
@@ -25,7 +26,7 @@ pub fn run(c: &mut Cluster, words: &[String]) -> Result<String, String> {
     };
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     match w.as_slice() {
-        ["crash" | "image" | "readiness" | "node", _] | ["crash" | "readiness", _, _] => engine_fault(c, clear, &w),
+        ["crash" | "image" | "readiness" | "liveness" | "node", _] | ["crash" | "readiness" | "liveness", _, _] => engine_fault(c, clear, &w),
         _ => Err(USAGE.to_string()),
     }
 }
@@ -59,6 +60,10 @@ fn engine_fault(c: &mut Cluster, clear: bool, w: &[&str]) -> Result<String, Stri
             let (namespace, pod, container) = pod_fault(c, pod, rest.first())?;
             Fault::FailReadiness { namespace, pod, container }
         }
+        ["liveness", pod, rest @ ..] => {
+            let (namespace, pod, container) = pod_fault(c, pod, rest.first())?;
+            Fault::FailLiveness { namespace, pod, container }
+        }
         ["image", image] => Fault::MissingImage { image: image.to_string() },
         ["node", node] => Fault::NodeLost { node: node.to_string() },
         _ => return Err(USAGE.to_string()),
@@ -86,6 +91,10 @@ mod tests {
         assert!(out.stdout.contains("myapp-1/myapp"), "{out:?}");
         let out = s.act(Input::Fault { words: w("clear crash myapp-1") }).clone();
         assert_eq!(out.exit_code, 0, "{out:?}");
+        // The liveness fault (which also fails a startup probe) is reachable from the page too.
+        let out = s.act(Input::Fault { words: w("liveness myapp-0") }).clone();
+        assert_eq!(out.exit_code, 0, "{out:?}");
+        assert_eq!(s.act(Input::Fault { words: w("clear liveness myapp-0") }).exit_code, 0);
         let out = s.act(Input::Fault { words: w("image nginx:1.28") }).clone();
         assert!(out.stdout.contains("nginx:1.28"), "{out:?}");
         let out = s.act(Input::Fault { words: w("crash nope-0") }).clone();

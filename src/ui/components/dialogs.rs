@@ -186,7 +186,7 @@ pub fn HelpDialog(p: &HelpProps) -> Html {
                 <dt>{ "kubectl …" }</dt><dd>{ "get, describe, apply, create, replace, scale, set image, patch, rollout, delete, label, annotate, exec, logs, run, edit; wait runs the simulation until its condition holds (or its --timeout passes); -w streams rows while playing; -f NAME reads the editor tab NAME" }</dd>
                 <dt>{ "Lessons" }</dt><dd>{ "guided lessons in place of the editor: each step's Run button types its command" }</dd>
                 <dt>{ "sim step [N] · sim advance 30s · sim wait" }</dt><dd>{ "move the virtual clock" }</dd>
-                <dt>{ "sim fault crash POD · image IMAGE · readiness POD · node NODE" }</dt><dd>{ "inject a fault; `sim fault clear …` undoes it" }</dd>
+                <dt>{ "sim fault crash POD · image IMAGE · readiness POD · liveness POD · node NODE" }</dt><dd>{ "inject a fault; `sim fault clear …` undoes it" }</dd>
                 <dt>{ "sim why · sim time · clear" }</dt><dd>{ "latest decisions, the clock, clear the console" }</dd>
                 <dt>{ "Stepping back, then acting" }</dt><dd>{ "branches the history from that point" }</dd>
             </dl>

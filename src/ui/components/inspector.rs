@@ -77,6 +77,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <button onclick={fault(vec!["image".into(), i.image.clone()])}
                     title="Its image disappears from the registry: nodes that must pull it fail">{ format!("Break its image ({})", i.image) }</button>
                 <button onclick={fault(vec!["readiness".into(), name.clone()])} title="Its readiness probe fails (only if it has one)">{ "Fail its readiness" }</button>
+                <button onclick={fault(vec!["liveness".into(), name.clone()])} title="Its liveness and startup probes fail (only if it has one): the kubelet restarts it">{ "Fail its liveness" }</button>
                 if !i.node.is_empty() {
                     <button onclick={fault(vec!["node".into(), i.node.clone()])} title="The kubelet on its node stops">{ format!("Fail its node ({})", i.node) }</button>
                 }
