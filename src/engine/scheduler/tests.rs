@@ -155,6 +155,6 @@ fn a_pod_whose_volume_lives_on_a_lost_node_cannot_move() {
     c.settle_default();
     assert_eq!(
         failed_scheduling(&c, "web-0")[0].0,
-        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) had volume node affinity conflict. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match PersistentVolume's node affinity. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
 }

@@ -59,11 +59,13 @@ pub fn pre_filter(c: &Cluster, p: &Pod) -> Result<PodClaims, String> {
 /// Filter for one node.
 pub fn filter(c: &Cluster, claims: &PodClaims, node: &str) -> Result<(), Rejection> {
     for (_, pv_name) in &claims.bound {
+        // `binder.go` `ErrReasonPVNotExist` / `ErrReasonNodeConflict` (the latter worded so since
+        // v1.33, kubernetes#129887; before: "node(s) had volume node affinity conflict").
         let Some(pv) = c.store.get(Kind::PersistentVolume, "", pv_name).and_then(|o| o.as_pv()) else {
-            return Err(Rejection::unresolvable(format!("persistentvolume \"{pv_name}\" not found")));
+            return Err(Rejection::unresolvable("node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)"));
         };
         if !pv_controller::volume_fits_node(c, pv, node) {
-            return Err(Rejection::unresolvable("node(s) had volume node affinity conflict"));
+            return Err(Rejection::unresolvable("node(s) didn't match PersistentVolume's node affinity"));
         }
     }
     for key in &claims.unbound_delayed {
