@@ -317,6 +317,30 @@ test('phone size, dark theme and presenter mode', async () => {
     assert.ok(fits, 'the diagram overflows its panel in presenter mode');
     await shot(page, 'presenter-1280x720-dark.png');
     assert.equal(await page.locator('html.theme-dark.presenter').count(), 1);
+    // A 1280×720 projector: stepping and typing need no scrolling of the page. The page is not
+    // scrolled, and the Step button, the console prompt and the diagram's pods are in the viewport.
+    const inView = async (locator, what) => {
+      assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page is scrolled');
+      const b = await locator.boundingBox();
+      assert.ok(
+        b && b.x >= 0 && b.y >= 0 && b.x + b.width <= 1280 && b.y + b.height <= 720,
+        `${what} is outside the 1280×720 viewport in presenter mode: ${JSON.stringify(b)}`,
+      );
+    };
+    const stepButton = page.getByRole('button', { name: 'Step forward' });
+    const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+    await inView(stepButton, 'the Step button');
+    await inView(prompt, 'the console prompt');
+    await inView(page.locator(DIAGRAM + ' g.pod rect.pod-box').last(), 'the last pod of the diagram');
+    // The light theme keeps presenter mode's large type (its class once reset the app's font
+    // size, so buttons and labels fell back to the normal size there) and the same fit.
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+    await page.locator('html.theme-light.presenter').waitFor({ state: 'attached' });
+    const sizes = await stepButton.evaluate((b) => [getComputedStyle(b).fontSize, getComputedStyle(document.documentElement).fontSize]);
+    assert.equal(sizes[0], sizes[1], `Step button text ${sizes[0]}, page ${sizes[1]}, in presenter mode (light)`);
+    await inView(stepButton, 'the Step button (light)');
+    await inView(prompt, 'the console prompt (light)');
+    await shot(page, 'presenter-1280x720-light.png');
   });
 });
 

@@ -85,7 +85,6 @@ pub fn TimeBar(p: &TimeBarProps) -> Html {
                     </select>
                 </label>
                 <span class="clock" aria-live="off" title="Virtual time since the session started">{ &p.clock }</span>
-                <span class="position">{ format!("{} / {}", p.position, p.len) }</span>
             </div>
             <div class="scrubber">
                 <input type="range" min="0" max={max.to_string()} value={p.position.to_string()} step="1"
@@ -97,6 +96,7 @@ pub fn TimeBar(p: &TimeBarProps) -> Html {
                         html! { <line class={classes!("marker", (*m <= p.position).then_some("past"))} x1={x.to_string()} x2={x.to_string()} y1="0" y2="10" /> }
                     }) }
                 </svg>
+                <span class="position">{ format!("{} / {}", p.position, p.len) }</span>
             </div>
         </section>
     }
