@@ -51,6 +51,9 @@ fn tracks_generation(kind: Kind) -> bool {
         kind,
         Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::Job | Kind::CronJob
     ) || kind == Kind::PodDisruptionBudget
+        // Pods too since v1.33 (KEP-5067, `pkg/registry/core/pod/strategy.go`: Generation = 1
+        // on create, +1 on a spec change); binding and status writes leave it alone.
+        || kind == Kind::Pod
 }
 
 fn spec_of(obj: &Object) -> serde_json::Value {

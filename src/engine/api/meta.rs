@@ -322,6 +322,10 @@ pub struct Condition {
     pub reason: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
+    /// A pod condition's `observedGeneration`: the pod's `metadata.generation` when it was set
+    /// (PodObservedGenerationTracking, beta and on in v1.34, GA in v1.35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
 }
 
 /// `corev1.ObjectReference` (events' involvedObject, a PV's claimRef).

@@ -346,6 +346,10 @@ pub struct PodStatus {
     pub container_statuses: Vec<ContainerStatus>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub qos_class: String,
+    /// The pod `metadata.generation` the kubelet last reported on (PodObservedGenerationTracking,
+    /// beta and on in v1.34, GA in v1.35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
 }
 
 /// `PodIP` / `HostIP`: `{ip: …}`.
@@ -361,7 +365,8 @@ pub struct ContainerStatus {
     pub name: String,
     #[serde(default)]
     pub state: ContainerState,
-    #[serde(default, skip_serializing_if = "ContainerState::is_empty")]
+    /// A struct, not a pointer, upstream: serialized as `lastState: {}` when empty.
+    #[serde(default)]
     pub last_state: ContainerState,
     #[serde(default)]
     pub ready: bool,

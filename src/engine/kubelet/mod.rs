@@ -345,6 +345,11 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
         Some(_) if status::readiness_gates_changed(p) => {
             c.enqueue_after(0, crate::engine::sim::Task::Kubelet(Task::SyncStatus(uid)));
         }
+        // A spec change bumped the pod's generation: the sync it triggers reports the new
+        // generation in status.observedGeneration (once the kubelet has reported one at all).
+        Some(_) if p.status.observed_generation.is_some_and(|g| Some(g) != status::observed_generation(p)) => {
+            c.enqueue_after(0, crate::engine::sim::Task::Kubelet(Task::SyncStatus(uid)));
+        }
         Some(_) => {}
     }
 }

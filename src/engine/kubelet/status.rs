@@ -119,6 +119,14 @@ fn cond(type_: &str, ok: bool, reason: &str, message: impl FnOnce() -> String) -
     }
 }
 
+/// `CalculatePodStatusObservedGeneration` / `CalculatePodConditionObservedGeneration`
+/// (`pkg/api/v1/pod/util.go`): the pod's generation, reported in `status.observedGeneration` and
+/// on every condition the kubelet sets since PodObservedGenerationTracking went beta (on) in
+/// v1.34 (kubernetes#132912; GA in v1.35, kubernetes#134948).
+pub fn observed_generation(p: &Pod) -> Option<i64> {
+    (p.metadata.generation > 0).then_some(p.metadata.generation)
+}
+
 /// The status the kubelet would report now.
 pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
     let policy = if p.spec.restart_policy.is_empty() { "Always" } else { p.spec.restart_policy.as_str() };
@@ -148,6 +156,7 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
         init_container_statuses: rt.ctrs.iter().filter(|x| x.init).map(container_status).collect(),
         container_statuses: rt.ctrs.iter().filter(|x| !x.init).map(container_status).collect(),
         qos_class: qos_class(p).into(),
+        observed_generation: observed_generation(p),
     };
 
     let incomplete: Vec<&str> = rt
@@ -178,6 +187,7 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
     ];
     let mut out = Vec::new();
     for mut w in wanted {
+        w.observed_generation = s.observed_generation;
         if let Some(old) = p.status.conditions.iter().find(|x| x.type_ == w.type_) {
             w.last_transition_time = if old.status == w.status { old.last_transition_time } else { Some(c.now) };
         } else {

@@ -530,3 +530,30 @@ fn a_kubelet_back_from_an_outage_carries_on_with_pulls_and_probes_due_meanwhile(
         assert!(p.is_ready(), "down after {down_after_ms} ms");
     }
 }
+
+#[test]
+fn pod_generation_is_reported_as_observed_generation() {
+    // KEP-5067 / PodObservedGenerationTracking (on since v1.34, GA in v1.35): the API server
+    // gives pods generation 1 and bumps it on a spec change; binding and status writes do not.
+    // The kubelet reports it in status.observedGeneration and on its conditions, the scheduler
+    // on PodScheduled.
+    let mut c = cluster();
+    create(&mut c, Object::Pod(pod("web-0", "nginx:1.27")));
+    assert!(c.settle_default().settled);
+    let p = get_pod(&c, "web-0").unwrap();
+    assert_eq!(p.metadata.generation, 1);
+    assert_eq!(p.status.observed_generation, Some(1));
+    assert!(p.status.conditions.iter().all(|x| x.observed_generation == Some(1)), "{:?}", p.status.conditions);
+    // ContainerStatus.LastState is a struct, not a pointer: `lastState: {}` before any restart.
+    let yaml = crate::kubectl::printers::yaml::to_yaml(&Object::Pod(p.clone()).to_value());
+    assert!(yaml.contains("\n    lastState: {}\n"), "{yaml}");
+    let mut q = p.clone();
+    q.spec.containers[0].image = "nginx:1.28".into();
+    crate::engine::apiserver::update(&mut c, Object::Pod(q)).expect("update");
+    assert!(c.settle_default().settled);
+    let p = get_pod(&c, "web-0").unwrap();
+    assert_eq!(p.metadata.generation, 2);
+    assert_eq!(p.status.observed_generation, Some(2));
+    let ready = p.condition("Ready").unwrap();
+    assert_eq!(ready.observed_generation, Some(2));
+}

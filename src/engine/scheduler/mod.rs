@@ -354,6 +354,9 @@ fn unschedulable(c: &mut Cluster, key: &ObjectKey, pod: &Pod, message: String, w
 
 /// Sets a pod condition, moving lastTransitionTime only when the status changes.
 pub fn set_condition(c: &Cluster, p: &mut Pod, mut cond: Condition) {
+    // The scheduler (PodScheduled) and the taint eviction controller (DisruptionTarget) stamp the pod's
+    // generation on the condition too (PodObservedGenerationTracking, v1.34+).
+    cond.observed_generation = crate::engine::kubelet::status::observed_generation(p);
     match p.status.conditions.iter_mut().find(|x| x.type_ == cond.type_) {
         Some(old) => {
             cond.last_transition_time = if old.status == cond.status { old.last_transition_time } else { Some(c.now) };

@@ -174,7 +174,11 @@ pub fn describe_events(w: &mut PrefixWriter, events: &[&Event], now: Time) {
             first
         };
         let source = if e.source.component.is_empty() { e.reporting_component.clone() } else { e.source.component.clone() };
-        w.write(LEVEL_1, &format!("{}\t{}\t{interval}\t{source}\t{}\n", e.type_, e.reason, e.message.trim()));
+        // Since v1.35 (kubernetes#133627) the message is prefixed with the involved object's
+        // `fieldPath` when it has one: `spec.containers{nginx}: Container started`.
+        let path = &e.involved_object.field_path;
+        let sep = if path.is_empty() { "" } else { ": " };
+        w.write(LEVEL_1, &format!("{}\t{}\t{interval}\t{source}\t{path}{sep}{}\n", e.type_, e.reason, e.message.trim()));
     }
 }
 
@@ -249,6 +253,26 @@ mod tests {
             w.finish(),
             "Events:\n  Type    Reason            Age               From                    Message\n  ----    ------            ----              ----                    -------\n  Normal  SuccessfulCreate  5s (x3 over 15s)  statefulset-controller  create Pod web-0 in StatefulSet web successful\n"
         );
+    }
+
+    #[test]
+    fn container_events_name_their_field_path() {
+        // kubernetes#133627 (v1.35): `spec.containers{nginx}: ` before a container event's message.
+        let t = Time::from_utc(2025, 1, 6, 9, 0, 0);
+        let mut e = Event {
+            reason: "Started".into(),
+            message: "Container started".into(),
+            source: EventSource { component: "kubelet".into(), host: String::new() },
+            first_timestamp: Some(t),
+            last_timestamp: Some(t),
+            count: 1,
+            type_: "Normal".into(),
+            ..Default::default()
+        };
+        e.involved_object.field_path = "spec.containers{nginx}".into();
+        let mut w = PrefixWriter::new();
+        describe_events(&mut w, &[&e], t.plus_secs(5));
+        assert!(w.finish().ends_with("  Normal  Started  5s    kubelet  spec.containers{nginx}: Container started\n"));
     }
 
     #[test]
