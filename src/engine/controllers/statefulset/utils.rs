@@ -177,7 +177,8 @@ pub fn update_storage(set: &StatefulSet, pod: &mut Pod) {
             name: template.metadata.name.clone(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
                 claim_name: get_persistent_volume_claim_name(set, template, ordinal),
-                read_only: Some(false),
+                // `ReadOnly: false` in `updateStorage`; the field is `omitempty`, so a stored pod has none.
+                read_only: None,
             }),
             ..Default::default()
         })
@@ -413,6 +414,8 @@ mod tests {
         assert_eq!(pod.metadata.labels[POD_INDEX_LABEL], "1");
         assert_eq!(pod.metadata.labels[REVISION_LABEL], "web-b");
         assert_eq!(pod.spec.volumes[0].persistent_volume_claim.as_ref().unwrap().claim_name, "www-web-1");
+        // `readOnly: false` is omitted from the stored pod (`omitempty`).
+        assert_eq!(pod.spec.volumes[0].persistent_volume_claim.as_ref().unwrap().read_only, None);
         assert_eq!(pod.metadata.owner_references[0].uid, "set-uid");
         assert!(identity_matches(&s, &pod));
         assert!(storage_matches(&s, &pod));
