@@ -322,7 +322,7 @@ pub struct Probe {
 pub struct PodStatus {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phase: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", serialize_with = "serialize_pod_conditions")]
     pub conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
@@ -350,6 +350,18 @@ pub struct PodStatus {
     /// beta and on in v1.34, GA in v1.35).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+    /// Status fields of a real v1.35 pod the playground does not model: accepted (a status
+    /// copied from a real cluster decodes) and kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_container_statuses: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resize: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_claim_statuses: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_resource_claim_status: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Opaque,
 }
 
 /// `PodIP` / `HostIP`: `{ip: …}`.
@@ -380,6 +392,38 @@ pub struct ContainerStatus {
     pub container_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
+    /// The resources the runtime reports for a created container (`resources: {}` without
+    /// requests or limits; InPlacePodVerticalScaling, GA in v1.35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Opaque,
+    /// The requests the node allocated to the container (only when it has some).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_resources: Opaque,
+    /// `VolumeMountStatus` per mount of the container spec (`recursiveReadOnly: Disabled` on
+    /// read-only mounts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_mounts: Vec<VolumeMountStatus>,
+    /// Fields a real v1.35 status may carry and the playground does not model (`user`,
+    /// `allocatedResourcesStatus`, `stopSignal`): accepted, so a status copied from a real
+    /// cluster decodes, and kept as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocated_resources_status: Opaque,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_signal: Opaque,
+}
+
+/// `VolumeMountStatus`: a mount as the kubelet reports it in a container's status.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeMountStatus {
+    pub name: String,
+    pub mount_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recursive_read_only: Option<String>,
 }
 
 /// `ContainerState`: at most one of waiting/running/terminated.
@@ -481,5 +525,59 @@ impl Pod {
             Some(t) => t.plus_secs(min_ready_seconds as u64) < now,
             None => false,
         }
+    }
+}
+
+/// A pod condition as the API serves it: `PodCondition.lastProbeTime` is a `metav1.Time` struct,
+/// not a pointer, so `omitempty` keeps it and every pod condition reads `lastProbeTime: null`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PodConditionOut<'a> {
+    #[serde(rename = "type")]
+    type_: &'a str,
+    status: &'a str,
+    last_probe_time: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_transition_time: Option<Time>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    reason: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observed_generation: Option<i64>,
+}
+
+fn serialize_pod_conditions<S: serde::Serializer>(v: &[Condition], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|c| PodConditionOut {
+        type_: &c.type_,
+        status: &c.status,
+        last_probe_time: c.last_probe_time,
+        last_transition_time: c.last_transition_time,
+        reason: &c.reason,
+        message: &c.message,
+        observed_generation: c.observed_generation,
+    }))
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn container_status_mounts_decode() {
+        let v = serde_json::json!({"name": "c", "ready": true, "volumeMounts": [{"mountPath": "/x", "name": "y"}]});
+        let s: ContainerStatus = crate::engine::api::object::from_value(v).unwrap();
+        assert_eq!(s.volume_mounts[0].name, "y");
+        let v = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+            "status": {"containerStatuses": [{"name": "c", "image": "nginx", "volumeMounts": [{"mountPath": "/x", "name": "y"}]}]}});
+        let p: Pod = crate::engine::api::object::from_value(v).unwrap();
+        assert_eq!(p.status.container_statuses[0].volume_mounts[0].mount_path, "/x");
+        // A status copied from a real v1.35 cluster decodes without unknown fields.
+        let v = serde_json::json!({"containerStatuses": [{"name": "c", "user": {"linux": {"uid": 0, "gid": 0}},
+            "stopSignal": "SIGTERM", "allocatedResourcesStatus": []}], "resources": {}, "resize": "InProgress"});
+        let mut unknown = Vec::new();
+        let _: PodStatus = crate::engine::api::object::decode_value(v, &mut |p| unknown.push(format!("{p:?}"))).unwrap();
+        assert!(unknown.is_empty(), "{unknown:?}");
     }
 }

@@ -36,7 +36,9 @@ fn terminated(t: &super::Terminated) -> ContainerStateTerminated {
     }
 }
 
-fn container_status(x: &Ctr) -> ContainerStatus {
+/// `convertToAPIContainerStatuses`: the runtime's view of a container, plus what the kubelet
+/// adds from the spec (its mounts; a created container's resources).
+fn container_status(x: &Ctr, spec: Option<&crate::engine::api::Container>) -> ContainerStatus {
     let image = if x.container_id.is_empty() {
         x.image.clone()
     } else {
@@ -52,6 +54,38 @@ fn container_status(x: &Ctr) -> ContainerStatus {
         image_id: x.image_id.clone(),
         container_id: x.container_id.clone(),
         started: Some(x.started && matches!(x.state, CState::Running { .. })),
+        resources: spec.filter(|_| !x.container_id.is_empty()).map(|c| {
+            let mut r = serde_json::Map::new();
+            for k in ["limits", "requests"] {
+                if let Some(v) = c.resources.as_deref().and_then(|v| v.get(k)).filter(|v| v.as_object().is_some_and(|m| !m.is_empty())) {
+                    r.insert(k.into(), v.clone());
+                }
+            }
+            crate::engine::api::Shared::new(serde_json::Value::Object(r))
+        }),
+        allocated_resources: spec
+            .filter(|_| !x.container_id.is_empty())
+            .and_then(|c| c.resources.as_deref()?.get("requests").filter(|v| v.as_object().is_some_and(|m| !m.is_empty())).cloned())
+            .map(crate::engine::api::Shared::new),
+        volume_mounts: spec
+            .map(|c| {
+                c.volume_mounts
+                    .iter()
+                    .map(|m| {
+                        let ro = m.read_only == Some(true);
+                        crate::engine::api::pod::VolumeMountStatus {
+                            name: m.name.clone(),
+                            mount_path: m.mount_path.clone(),
+                            read_only: ro.then_some(true),
+                            // RecursiveReadOnlyMounts: a read-only mount not asking for more is reported
+                            // `Disabled`.
+                            recursive_read_only: ro.then(|| "Disabled".to_string()),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..Default::default()
     }
 }
 
@@ -153,10 +187,12 @@ pub fn build(c: &Cluster, rt: &PodRt, p: &Pod, terminal: bool) -> PodStatus {
         pod_ip,
         pod_ips,
         start_time: Some(rt.start_time),
-        init_container_statuses: rt.ctrs.iter().filter(|x| x.init).map(container_status).collect(),
-        container_statuses: rt.ctrs.iter().filter(|x| !x.init).map(container_status).collect(),
+        init_container_statuses: rt.ctrs.iter().filter(|x| x.init).map(|x| container_status(x, p.spec.init_containers.iter().find(|c| c.name == x.name))).collect(),
+        container_statuses: rt.ctrs.iter().filter(|x| !x.init).map(|x| container_status(x, p.spec.containers.iter().find(|c| c.name == x.name))).collect(),
         qos_class: qos_class(p).into(),
         observed_generation: observed_generation(p),
+        // What the kubelet does not model: it writes none of it.
+        ..Default::default()
     };
 
     let incomplete: Vec<&str> = rt
