@@ -15,9 +15,12 @@
 
 pub mod etc;
 pub mod config_refs;
+pub mod db_entrypoints;
+pub mod entrypoint;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
+pub mod sh;
 pub mod startup;
 pub mod status;
 pub mod termination;
@@ -118,6 +121,10 @@ pub struct Ctr {
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
     pub liveness_probing: bool,
+    /// The current run's main process (what it prints, whether it ends), once started.
+    pub main: Option<Shared<entrypoint::MainProcess>>,
+    /// The previous run's main process (`kubectl logs --previous`).
+    pub last_main: Option<Shared<entrypoint::MainProcess>>,
 }
 
 /// A pod on a node.
@@ -270,6 +277,8 @@ pub enum Step {
     Start,
     /// The process exited with an error (crash fault).
     Exit,
+    /// The main process ended by itself (its command finished, or its entrypoint gave up).
+    MainExit,
     /// An init container finished successfully.
     Complete,
     /// The readiness probe's first success.

@@ -34,11 +34,12 @@ pub const FLAGS: &[FlagSpec] = &[
 /// How long (virtual time) `run -i` waits for the pod to start.
 const START_TIMEOUT_MS: u64 = 60_000;
 
+/// The pod's container has started (it may already have ended: `-- echo hi` is over at once).
 fn running(c: &Cluster, ns: &str, name: &str) -> bool {
     c.store
         .get(Kind::Pod, ns, name)
         .and_then(|o| o.as_pod())
-        .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some()))
+        .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some() || s.state.terminated.is_some() || s.last_state.terminated.is_some()))
 }
 
 /// `kubectl run NAME --image=IMAGE [--rm] [-i] [--restart=Never] [-- COMMAND args…]`.
@@ -84,6 +85,23 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         ctr.command = argv.clone();
     } else {
         ctr.args = argv.clone();
+    }
+    // generateversioned.parseEnvs: NAME=VALUE, NAME a valid variable name.
+    for e in p.strings("env") {
+        let valid = |n: &str| !n.is_empty() && !n.starts_with(|c: char| c.is_ascii_digit()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+        match e.split_once('=') {
+            Some((n, v)) if valid(n) => ctr.env.push(crate::engine::api::EnvVar { name: n.into(), value: Some(v.into()), value_from: None }),
+            _ => return Err(CmdError::plain(format!("invalid env: {e}"))),
+        }
+    }
+    // generateversioned.BasicPod: `-i` opens the container's stdin (once, as `kubectl run`
+    // does not leave it open), `-t` gives it a TTY.
+    if p.bool("stdin") {
+        ctr.stdin = Some(serde_json::json!(true).into());
+        ctr.stdin_once = Some(serde_json::json!(true).into());
+    }
+    if p.bool("tty") {
+        ctr.tty = Some(serde_json::json!(true).into());
     }
     pod.spec.containers = vec![ctr].into();
     if !attach {
