@@ -457,3 +457,5 @@ pub(crate) fn pod_of(c: &Cluster, uid: &str) -> Option<PodHandle> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod main_process_tests;

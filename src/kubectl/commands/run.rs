@@ -191,6 +191,9 @@ mod tests {
             (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
             ("pod \"u\" deleted from default namespace\n", "cat: /x: No such file or directory\nerror: pod default/u terminated (Error)\n", 1)
         );
+        // A command that ends at once: the container may be over before kubectl looks.
+        let o = kubectl(&mut c, "run e --image=busybox --rm -i --restart=Never -- echo hi");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("hi\npod \"e\" deleted from default namespace\n", 0));
         assert_eq!(kubectl(&mut c, "run v").stderr, "error: required flag(s) \"image\" not set\n");
         assert_eq!(kubectl(&mut c, "run v --image=busybox --rm").stderr, "error: --rm should only be used for attached containers\n");
         assert!(c.store.get(Kind::Pod, "default", "v").is_none());
@@ -214,6 +217,12 @@ mod tests {
             "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n"
         );
         assert_eq!(kubectl(&mut c, "run web --image=nginx -o name").stdout, "pod/web\n");
+        // BasicPod: -i opens stdin (once), -t adds a TTY.
+        kubectl(&mut c, "run sh --image=busybox -it");
+        let p = c.store.get(Kind::Pod, "default", "sh").and_then(|o| o.as_pod()).cloned().expect("pod");
+        let flag = |v: &Option<Shared<serde_json::Value>>| v.as_deref().and_then(|v| v.as_bool());
+        let ctr = &p.spec.containers[0];
+        assert_eq!((flag(&ctr.stdin), flag(&ctr.stdin_once), flag(&ctr.tty)), (Some(true), Some(true), Some(true)));
         assert!(c.store.get(Kind::Pod, "default", "web").is_some());
     }
 }
