@@ -103,9 +103,51 @@ fn flag(v: &Option<crate::engine::api::Shared<Value>>) -> bool {
     v.as_deref().and_then(Value::as_bool) == Some(true)
 }
 
+/// `expansion.Expand` with `MappingFuncFor` the container's environment
+/// (third_party/forked/golang/expansion): `$(NAME)` becomes NAME's value, `$$` a `$`; an unknown
+/// name (or one whose value the playground does not know) stays as written.
+pub fn expand(s: &str, env: &Environ) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if after.is_empty() {
+            out.push('$');
+            rest = after;
+        } else if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some((name, tail)) = after.strip_prefix('(').and_then(|a| a.split_once(')')) {
+            match env.value(name) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&format!("$({name})")),
+            }
+            rest = tail;
+        } else {
+            // `$(` with no closer, or `$x`: kept, and scanning resumes after the `$`.
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Decides what the container's main process does. `env` is its environment, `start` when the
 /// run starts (for the timestamps entrypoint scripts print).
 pub fn decide(image: &ImageRef, ctr: &Container, env: &Environ, start: Time) -> MainProcess {
+    // The kubelet expands `$(VAR)` in command and args before the runtime sees them.
+    let expanded;
+    let ctr = if ctr.command.iter().chain(ctr.args.iter()).any(|a| a.contains('$')) {
+        let mut c = ctr.clone();
+        c.command = c.command.iter().map(|a| expand(a, env)).collect();
+        c.args = c.args.iter().map(|a| expand(a, env)).collect();
+        expanded = c;
+        &expanded
+    } else {
+        ctr
+    };
     let name = image.short_name().to_string();
     let Some(argv) = argv(image, ctr) else {
         let why = format!("image {name} is not one the playground knows: its process is assumed to be a long-running server");
@@ -221,6 +263,14 @@ mod tests {
         assert_eq!(argv_of("registry.k8s.io/nginx-slim:0.27", &[], &[]).as_deref(), Some("nginx -g daemon off;"));
         assert_eq!(argv_of("example.com/app:1", &[], &["--port=80"]), None);
         assert_eq!(argv_of("example.com/app:1", &["/app"], &[]).as_deref(), Some("/app"));
+    }
+
+    #[test]
+    fn dollar_parens_expand_from_the_environment() {
+        let env = Environ::from_pairs(vec![("MSG".into(), Some("hi".into())), ("SECRET".into(), None)]);
+        assert_eq!(expand("echo $(MSG) $$(MSG) $$ $(NOPE) $(SECRET) $(open $HOME $", &env), "echo hi $(MSG) $ $(NOPE) $(SECRET) $(open $HOME $");
+        let m = run(&ctr("busybox", &["sh", "-c", "echo $(GREETING)"], &[]), &[("GREETING", "hello")]);
+        assert_eq!(m.output, vec!["hello".to_string()]);
     }
 
     #[test]
