@@ -165,7 +165,8 @@ pub fn decide(image: &ImageRef, ctr: &Container, env: &Environ, start: Time) -> 
     // The docker-library entrypoint scripts: flags go to the server, the server's database
     // needs its settings, then `exec "$@"`.
     let cfg = image_config(image);
-    let via_script = ctr.command.is_empty() && rest.first().is_some_and(|a| a.ends_with("docker-entrypoint.sh"));
+    // (A `command` that names the script itself runs it too.)
+    let via_script = rest.first().is_some_and(|a| a.ends_with("docker-entrypoint.sh"));
     let mut server_argv;
     if let (true, Some(cfg)) = (via_script, &cfg) {
         rest = &rest[1..];
@@ -224,10 +225,28 @@ pub fn for_container(c: &crate::engine::sim::Cluster, pod: &crate::engine::api::
     }
 }
 
+/// The kubelet's reason when a run's main process has ended: what ended and what happens next
+/// (`kuberuntime_manager.go` computePodActions / `ShouldContainerBeRestarted`: Always restarts
+/// any exit, OnFailure a non-zero one, Never none; a sidecar always restarts; an init container
+/// that succeeded is done).
+pub fn exit_reason(name: &str, code: i32, why: &str, policy: &str, init: bool, sidecar: bool) -> String {
+    let policy = if policy.is_empty() { "Always" } else { policy };
+    let then = if init && !sidecar && code == 0 {
+        "the next init container (or the app containers) can start".to_string()
+    } else if sidecar || policy == "Always" || (policy == "OnFailure" && code != 0) {
+        let p = if sidecar { "a sidecar's restartPolicy Always".to_string() } else { format!("restartPolicy {policy}") };
+        format!("{p} restarts it, with a doubling back-off while it keeps exiting (CrashLoopBackOff)")
+    } else {
+        format!("restartPolicy {policy} leaves it terminated")
+    };
+    format!("container {name} exited {code}: {why}; {then}")
+}
+
 fn first_error(lines: &[String]) -> String {
-    let l = lines.iter().find(|l| l.contains("rror")).or(lines.last()).cloned().unwrap_or_default();
+    let l = lines.iter().find(|l| l.to_ascii_lowercase().contains("error")).or(lines.last()).cloned().unwrap_or_default();
     // mysql's lines start with a timestamp and a tag.
-    l.split("]: ").last().unwrap_or(&l).trim().to_string()
+    let l = l.split("]: ").last().unwrap_or(&l).trim();
+    l.trim_start_matches("Error: ").trim_end_matches('.').to_string()
 }
 
 /// `securityContext.runAsUser` set to a non-root user: the entrypoint does not switch users.
@@ -315,10 +334,12 @@ mod tests {
         // Flags still go through the entrypoint; a command bypasses it.
         assert!(run(&ctr("postgres:16", &[], &["-c", "fsync=off"]), &[]).exit().is_some());
         assert!(run(&ctr("postgres:16", &["postgres"], &[]), &[]).exit().is_none());
+        assert!(run(&ctr("postgres:16", &["docker-entrypoint.sh"], &["postgres"]), &[]).exit().is_some());
         assert!(run(&ctr("postgres:16", &[], &["--version"]), &[]).exit().is_none());
 
         let m = run(&ctr("mysql:8.4", &[], &[]), &[]);
         assert_eq!(m.exit(), Some((0, 1)));
+        assert!(m.why.ends_with("refuses to initialize the database: Database is uninitialized and password option is not specified"), "{}", m.why);
         assert!(m.output[3].ends_with("[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified"), "{:?}", m.output);
         assert!(run(&ctr("mysql:8.4", &[], &[]), &[("MYSQL_RANDOM_ROOT_PASSWORD", "yes")]).exit().is_none());
         let m = run(&ctr("mariadb:11", &[], &[]), &[]);

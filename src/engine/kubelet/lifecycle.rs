@@ -476,21 +476,9 @@ fn main_exit(c: &mut Cluster, uid: &str, name: &str) {
     let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
     let Some((_, code)) = x.main.as_ref().and_then(|m| m.exit()) else { return };
     let why = x.main.as_ref().map(|m| m.why.clone()).unwrap_or_default();
-    let policy = pod_of(c, uid).map(|p| p.spec.restart_policy.clone()).unwrap_or_default();
     let (init, sidecar) = (x.init, x.sidecar);
-    // kuberuntime_manager.go computePodActions / ShouldContainerBeRestarted: Always restarts
-    // any exit, OnFailure a non-zero one, Never none; a sidecar always restarts; an init
-    // container that succeeded is done.
-    let then = if init && !sidecar && code == 0 {
-        "the next init container (or the app containers) can start".to_string()
-    } else if sidecar || policy == "Always" || (policy == "OnFailure" && code != 0) {
-        let p = if sidecar { "a sidecar's restartPolicy Always".to_string() } else { format!("restartPolicy {policy}") };
-        format!("{p} restarts it, with a doubling back-off while it keeps exiting (CrashLoopBackOff)")
-    } else {
-        format!("restartPolicy {policy} leaves it terminated")
-    };
     if let Some(p) = pod_of(c, uid) {
-        let reason = format!("container {name} exited {code}: {why}; {then}");
+        let reason = super::entrypoint::exit_reason(name, code, &why, &p.spec.restart_policy, init, sidecar);
         c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), Verdict::Update, format!("container/{name}"), reason);
     }
     finish(c, uid, name, code);
