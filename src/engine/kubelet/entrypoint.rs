@@ -213,7 +213,10 @@ pub fn decide(image: &ImageRef, ctr: &Container, env: &Environ, start: Time) -> 
         Outcome::Forever => format!("{cmd} runs until it is stopped"),
         Outcome::Unknown => format!("{cmd} is not interpreted by the playground: it is assumed to keep running"),
     };
-    MainProcess { argv, server: false, output, end: run.outcome, repeat: run.repeat, why }
+    // A script the playground does not follow on a server image may well end by starting the
+    // server (`… && exec nginx -g 'daemon off;'`): its start-up lines stay.
+    let server = run.outcome == Outcome::Unknown && cfg.is_some_and(|c| !c.server.is_empty());
+    MainProcess { argv, server, output, end: run.outcome, repeat: run.repeat, why }
 }
 
 /// [`decide`] for a container of a pod, with its environment resolved from the cluster.
