@@ -5,6 +5,9 @@
 //!   crash restarts with back-off, graceful termination.
 //! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
 //!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
+//! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
+//!   spec overrides them; [`sh`] for shell scripts, [`db_entrypoints`] for databases that need a
+//!   password): it runs on, or exits after a while with a code and some output.
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
 //! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
