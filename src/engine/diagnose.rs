@@ -27,14 +27,17 @@ pub fn blocked(c: &Cluster) -> Vec<String> {
     }
     for obj in c.store.list(Kind::Pod, None) {
         let Some(p) = obj.as_pod() else { continue };
-        if p.is_running_and_ready() && p.metadata.deletion_timestamp.is_none() {
+        // A pod whose containers all finished is done, not stuck.
+        let finished = p.status.phase == "Succeeded";
+        if (p.is_running_and_ready() || finished) && p.metadata.deletion_timestamp.is_none() {
             continue;
         }
+        // A container waiting (or just exited, about to restart) says so, as kubectl's STATUS does.
         let waiting = p
             .status
             .container_statuses
             .iter()
-            .find_map(|s| s.state.waiting.as_ref().map(|w| w.reason.clone()))
+            .find_map(|s| s.state.waiting.as_ref().map(|w| w.reason.clone()).or_else(|| s.state.terminated.as_ref().map(|t| t.reason.clone())))
             .filter(|r| !r.is_empty());
         let state = if p.metadata.deletion_timestamp.is_some() {
             "Terminating".to_string()

@@ -34,6 +34,9 @@ spec:
       containers:
       - name: postgres
         image: postgres:16
+        env:
+        - name: POSTGRES_PASSWORD
+          value: example
         startupProbe:
           tcpSocket:
             port: 5432

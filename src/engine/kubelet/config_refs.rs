@@ -66,6 +66,122 @@ pub fn names(ctr: &Container, kind: Kind, name: &str) -> bool {
     refs(ctr).iter().any(|r| r.kind == kind && r.name == name)
 }
 
+/// A container's environment as `makeEnvironmentVariables` builds it: `envFrom` first (with its
+/// `prefix`), then `env`, a later name replacing an earlier one. A value the playground does not
+/// resolve (a `fieldRef`, a `resourceFieldRef`) is `None`: set, content unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Environ(Vec<(String, Option<String>)>);
+
+impl Environ {
+    /// From name/value pairs (later names win).
+    pub fn from_pairs(pairs: Vec<(String, Option<String>)>) -> Self {
+        let mut e = Environ::default();
+        for (k, v) in pairs {
+            e.set(k, v);
+        }
+        e
+    }
+
+    fn set(&mut self, k: String, v: Option<String>) {
+        match self.0.iter_mut().find(|(n, _)| *n == k) {
+            Some(slot) => slot.1 = v,
+            None => self.0.push((k, v)),
+        }
+    }
+
+    /// A variable's value, when set and known.
+    pub fn value(&self, k: &str) -> Option<String> {
+        self.0.iter().find(|(n, _)| n == k).and_then(|(_, v)| v.clone())
+    }
+
+    /// Whether a variable is set to a non-empty value (an unknown value counts as non-empty).
+    pub fn non_empty(&self, k: &str) -> bool {
+        self.0.iter().any(|(n, v)| n == k && v.as_deref() != Some(""))
+    }
+}
+
+/// Standard base64 (a Secret's `data`); None when malformed.
+fn base64_decode(s: &str) -> Option<String> {
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for b in s.bytes().filter(|b| *b != b'=') {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The container's environment (what its process sees), with `HOSTNAME` as the runtime sets it.
+/// References that do not resolve are left out (the container would not have been created).
+pub fn environment(c: &Cluster, pod: &Pod, ctr: &Container) -> Environ {
+    let ns = &pod.metadata.namespace;
+    let mut env = Environ::default();
+    let host = if pod.spec.hostname.is_empty() { pod.metadata.name.clone() } else { pod.spec.hostname.clone() };
+    env.set("HOSTNAME".into(), Some(host));
+    // A ConfigMap's or Secret's key, decoded (None when missing; Some(None) when not text).
+    let lookup = |kind: Kind, name: &str, key: &str| -> Option<Option<String>> {
+        let obj = c.store.get(kind, ns, name)?.to_value();
+        let field = |f: &str| obj.get(f).and_then(|d| d.get(key)).and_then(Value::as_str).map(String::from);
+        match kind {
+            Kind::Secret => field("stringData").map(Some).or_else(|| field("data").map(|v| base64_decode(&v))),
+            _ => field("data").map(Some),
+        }
+    };
+    for from in ctr.env_from.as_ref().and_then(|v| v.as_array()).into_iter().flatten() {
+        let prefix = from.get("prefix").and_then(Value::as_str).unwrap_or("");
+        for (field, kind) in [("configMapRef", Kind::ConfigMap), ("secretRef", Kind::Secret)] {
+            let Some(name) = from.get(field).and_then(|r| r.get("name")).and_then(Value::as_str) else { continue };
+            let Some(obj) = c.store.get(kind, ns, name).map(|o| o.to_value()) else { continue };
+            let mut keys: Vec<String> = ["data", "stringData"].iter().flat_map(|f| obj.get(*f).and_then(Value::as_object).into_iter().flat_map(|m| m.keys().cloned())).collect();
+            crate::util::sort::sort(&mut keys);
+            keys.dedup();
+            for k in keys {
+                let v = lookup(kind, name, &k).flatten();
+                env.set(format!("{prefix}{k}"), v);
+            }
+        }
+    }
+    for e in &ctr.env {
+        let v = match (&e.value, e.value_from.as_deref()) {
+            (Some(v), _) => Some(v.clone()),
+            (None, None) => Some(String::new()),
+            (None, Some(from)) => {
+                let r = [("configMapKeyRef", Kind::ConfigMap), ("secretKeyRef", Kind::Secret)]
+                    .into_iter()
+                    .find_map(|(f, kind)| from.get(f).map(|r| (kind, r)));
+                match r {
+                    Some((kind, r)) => {
+                        let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+                        let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+                        match lookup(kind, name, key) {
+                            Some(v) => v,
+                            // An optional reference that is missing leaves the variable unset.
+                            None => continue,
+                        }
+                    }
+                    None => None,
+                }
+            }
+        };
+        env.set(e.name.clone(), v);
+    }
+    env
+}
+
 #[cfg(test)]
 mod tests {
     use crate::engine::api::*;

@@ -14,6 +14,11 @@ use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
 use super::runtime::NodeRuntime;
+use super::sh::Outcome;
+
+/// A first run that ends within this long is awaited by `settle` (`sim wait`); a longer one
+/// (`sleep 3600`) is left running.
+const AWAITED_EXIT_MS: u64 = 30_000;
 
 /// Longest crash-loop back-off (`MaxContainerBackOff`).
 pub const MAX_BACKOFF_MS: u64 = 300_000;
@@ -58,6 +63,8 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         startup_failures: 0,
         probing: false,
         liveness_probing: false,
+        main: None,
+        last_main: None,
     };
     let mut ctrs: Vec<Ctr> = p.spec.init_containers.iter().map(|x| mk(x, true)).collect();
     ctrs.extend(p.spec.containers.iter().map(|x| mk(x, false)));
@@ -266,6 +273,7 @@ pub fn container_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: St
                 exit(c, uid, name, 1, "Error")
             }
         }
+        Step::MainExit => main_exit(c, uid, name),
         Step::Complete => complete(c, uid, name),
         Step::Ready => super::probes::first_success(c, uid, name),
         Step::Restart => restart(c, uid, name),
@@ -423,13 +431,25 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     x.liveness_probing = false;
     // No readiness probe: ready as soon as it runs (init containers only once they succeed).
     x.ready = (!init || sidecar) && spec.readiness_probe.is_none() && !startup;
+    let restarts = x.restarts;
+    let main = super::entrypoint::for_container(c, &p, spec, now);
+    let end = main.end.clone();
+    if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) {
+        x.main = Some(crate::engine::api::Shared::new(main));
+    }
     container_event(c, uid, name, "Normal", "Started", "Container started");
     if crash {
         let ms = jitter(c, 600, 2500);
         // As with pulls: the first crash is awaited, the restarts after it are the loop.
-        let looping = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| x.restarts > 0);
-        enqueue_step(c, uid, name, seq, Step::Exit, ms, looping);
-    } else if init && !sidecar {
+        enqueue_step(c, uid, name, seq, Step::Exit, ms, restarts > 0);
+    } else if let Outcome::Exits { after_ms, .. } = end {
+        // The process needs a moment to start even when its command ends at once. A first run
+        // that ends soon is awaited; a long one, or the restarts after it, are the loop.
+        let ms = after_ms + jitter(c, 50, 300);
+        enqueue_step(c, uid, name, seq, Step::MainExit, ms, restarts > 0 || after_ms > AWAITED_EXIT_MS);
+    } else if init && !sidecar && end == Outcome::Unknown {
+        // An init container's command the playground does not interpret: it does its work
+        // and succeeds.
         let ms = jitter(c, 300, 1500);
         enqueue_step(c, uid, name, seq, Step::Complete, ms, false);
     }
@@ -440,17 +460,50 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     advance(c, uid);
 }
 
-/// The container's process exited (crash fault, or killed after a failed liveness probe).
 /// A container's main process ended by itself with `code` (the command a `kubectl run -i` pod
 /// was started with, once it returns): the container terminates as `Completed` or `Error`.
+/// A run whose end the kubelet already foresees (see [`super::entrypoint`]) ends on its own.
 pub fn main_process_exited(c: &mut Cluster, uid: &str, name: &str, code: i32) {
-    let running = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| matches!(x.state, CState::Running { .. }));
-    if running {
-        exit(c, uid, name, code, if code == 0 { "Completed" } else { "Error" });
+    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
+    let ends_itself = x.main.as_ref().is_some_and(|m| m.exit().is_some());
+    if matches!(x.state, CState::Running { .. }) && !ends_itself {
+        finish(c, uid, name, code);
     }
 }
 
+/// The run's main process ended as [`super::entrypoint`] foresaw.
+fn main_exit(c: &mut Cluster, uid: &str, name: &str) {
+    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
+    let Some((_, code)) = x.main.as_ref().and_then(|m| m.exit()) else { return };
+    let why = x.main.as_ref().map(|m| m.why.clone()).unwrap_or_default();
+    let (init, sidecar) = (x.init, x.sidecar);
+    if let Some(p) = pod_of(c, uid) {
+        let reason = super::entrypoint::exit_reason(name, code, &why, &p.spec.restart_policy, init, sidecar);
+        c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), Verdict::Update, format!("container/{name}"), reason);
+    }
+    finish(c, uid, name, code);
+}
+
+/// The main process ended with `code`: an init container that succeeded completes; otherwise
+/// the container terminates (`Completed` or `Error`) and restarts as the pod's policy says.
+fn finish(c: &mut Cluster, uid: &str, name: &str, code: i32) {
+    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
+    if x.init && !x.sidecar && code == 0 {
+        complete(c, uid, name);
+        return;
+    }
+    let stays = !x.sidecar && code == 0 && pod_of(c, uid).is_some_and(|p| p.spec.restart_policy == "OnFailure");
+    terminate(c, uid, name, code, if code == 0 { "Completed" } else { "Error" }, !stays);
+}
+
+/// The container's process exited (crash fault, or killed after a failed liveness probe).
 fn exit(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str) {
+    terminate(c, uid, name, code, reason, true);
+}
+
+/// The container is terminated with `code`; unless `may_restart` is false it restarts as the
+/// pod's restartPolicy says.
+fn terminate(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str, may_restart: bool) {
     let now = c.now;
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
     let started_at = match &x.state {
@@ -474,7 +527,7 @@ fn exit(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str) {
     super::status::write(c, uid);
     let policy = pod_of(c, uid).map(|p| p.spec.restart_policy.clone()).unwrap_or_default();
     let sidecar = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| x.sidecar);
-    if policy == "Never" && !sidecar {
+    if (policy == "Never" && !sidecar) || !may_restart {
         return;
     }
     // The next pod sync (PLEG relist) notices the exit.
@@ -505,11 +558,17 @@ fn complete(c: &mut Cluster, uid: &str, name: &str) {
 }
 
 /// Whether the container's restarts are a failure loop (a crash or liveness fault still makes it
-/// exit). Once the fault is cleared, the pending restart is progress that `settle` waits for.
+/// exit, or its main process would end again as it is now configured). Once the fault is cleared
+/// (or, say, the Secret with the database password exists), the pending restart is progress
+/// that `settle` waits for.
 fn in_failure_loop(c: &Cluster, uid: &str, name: &str) -> bool {
     let key = (uid.to_string(), name.to_string());
     let f = &c.runtime.faults;
-    f.crash.contains(&key) || f.liveness.contains(&key)
+    if f.crash.contains(&key) || f.liveness.contains(&key) {
+        return true;
+    }
+    let Some(p) = pod_of(c, uid) else { return false };
+    spec_container(&p, name).is_some_and(|s| super::entrypoint::for_container(c, &p, s, c.now).exit().is_some())
 }
 
 /// After an exit: restart at once the first time, then wait out a doubling back-off
@@ -520,6 +579,7 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
     match &x.state {
         CState::Terminated(t) => {
             x.last = Some(t.clone());
+            x.last_main = x.main.take();
             if x.backoff_ms == 0 {
                 x.backoff_ms = INITIAL_BACKOFF_MS;
                 begin(c, uid, name);

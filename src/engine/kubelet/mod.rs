@@ -5,6 +5,9 @@
 //!   crash restarts with back-off, graceful termination.
 //! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
 //!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
+//! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
+//!   spec overrides them; [`sh`] for shell scripts, [`db_entrypoints`] for databases that need a
+//!   password): it runs on, or exits after a while with a code and some output.
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
 //! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
@@ -15,9 +18,12 @@
 
 pub mod etc;
 pub mod config_refs;
+pub mod db_entrypoints;
+pub mod entrypoint;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
+pub mod sh;
 pub mod startup;
 pub mod status;
 pub mod termination;
@@ -118,6 +124,10 @@ pub struct Ctr {
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
     pub liveness_probing: bool,
+    /// The current run's main process (what it prints, whether it ends), once started.
+    pub main: Option<Shared<entrypoint::MainProcess>>,
+    /// The previous run's main process (`kubectl logs --previous`).
+    pub last_main: Option<Shared<entrypoint::MainProcess>>,
 }
 
 /// A pod on a node.
@@ -270,6 +280,8 @@ pub enum Step {
     Start,
     /// The process exited with an error (crash fault).
     Exit,
+    /// The main process ended by itself (its command finished, or its entrypoint gave up).
+    MainExit,
     /// An init container finished successfully.
     Complete,
     /// The readiness probe's first success.
@@ -453,3 +465,5 @@ pub(crate) fn pod_of(c: &Cluster, uid: &str) -> Option<PodHandle> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod main_process_tests;

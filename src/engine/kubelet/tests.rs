@@ -59,7 +59,9 @@ fn init_containers_run_first_and_sidecars_count_for_readiness() {
     let mut c = cluster();
     let mut p = pod("web-0", "nginx:1.27");
     p.spec.init_containers.push(Container { name: "init".into(), image: "busybox:1.36".into(), ..Default::default() });
-    p.spec.init_containers.push(Container { name: "log".into(), image: "busybox:1.36".into(), restart_policy: "Always".into(), ..Default::default() });
+    // A sidecar's command must keep running (busybox's own `sh` would end at once).
+    let tail = vec!["sh".to_string(), "-c".to_string(), "tail -F /var/log/nginx/access.log".to_string()];
+    p.spec.init_containers.push(Container { name: "log".into(), image: "busybox:1.36".into(), command: tail, restart_policy: "Always".into(), ..Default::default() });
     create(&mut c, Object::Pod(p));
     c.advance(400);
     let early = get_pod(&c, "web-0").unwrap();
@@ -153,6 +155,7 @@ fn graceful_termination_kills_then_removes_the_pod() {
 fn busybox_sleep_ignores_sigterm_and_runs_out_the_grace_period() {
     let mut c = cluster();
     let mut p = pod("sleeper", "busybox:1.36");
+    p.spec.containers[0].command = vec!["sleep".into(), "3600".into()];
     p.spec.termination_grace_period_seconds = Some(10);
     create(&mut c, Object::Pod(p));
     c.settle_default();

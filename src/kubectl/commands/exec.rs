@@ -281,7 +281,7 @@ mod tests {
             assert!(o.exit_code >= 0, "{line}");
         }
         // A pod the kubelet really started has a container layer to write to.
-        assert_eq!(kubectl(&mut c, "run bb --image=busybox").stdout, "pod/bb created\n");
+        assert_eq!(kubectl(&mut c, "run bb --image=busybox -- sleep 3600").stdout, "pod/bb created\n");
         c.advance(30_000);
         let o = kubectl(&mut c, "exec bb -- sh -c 'mkdir -p /d/e && echo x >> /d/e/f; echo y >>/d/e/f; cat /d/e/f; rm -r /d; ls /d'");
         assert_eq!(out(&o), ("x\ny\n", "ls: cannot access '/d': No such file or directory\ncommand terminated with exit code 2\n", 2));

@@ -1,12 +1,15 @@
 //! `kubectl logs` (`kubectl/pkg/cmd/logs/logs.go`): deterministic container logs derived from
 //! the container's status. An nginx container prints its docker-entrypoint start-up lines and
 //! nginx's `[notice]` lines once per start; a run that ended (a crash) also prints how it ended.
-//! `--previous` shows the run in `lastState.terminated`. Other images log nothing.
+//! Any container also prints what its main process printed as the kubelet's model of it has it
+//! ([`crate::engine::kubelet::entrypoint`]: `echo`s, a `while true` loop's lines, a database
+//! entrypoint's error). `--previous` shows the run in `lastState.terminated`.
 
 use super::exec::{first_container_announced, has_container, DEFAULT_CONTAINER_ANNOTATION};
 use super::parse_flags;
 use crate::engine::api::{ContainerStatus, Kind, LabelSelector, Object, Pod, Time};
 use crate::engine::error::ApiError;
+use crate::engine::kubelet::entrypoint::MainProcess;
 use crate::kubectl::errors::{CmdError, CmdResult};
 use crate::kubectl::flags::{flag, FlagKind, FlagSpec};
 use crate::kubectl::Env;
@@ -75,16 +78,39 @@ pub fn run_lines(image: &str, start: Time, end: Option<(Time, i32)>) -> Vec<Stri
     v
 }
 
-fn current_lines(image: &str, s: &ContainerStatus, pod: &str) -> CmdResult<Vec<String>> {
+/// Most lines a `while true` loop's log shows (the playground keeps no more).
+const MAX_LOOP_LINES: usize = 1000;
+
+/// One run's lines: nginx's own when the image's server runs, then what the main process
+/// printed (a forever loop's passes up to `now`).
+fn lines_of(image: &str, main: Option<&MainProcess>, start: Time, end: Option<(Time, i32)>, now: Time) -> Vec<String> {
+    let mut v = if main.is_none_or(|m| m.server) { run_lines(image, start, end) } else { Vec::new() };
+    let Some(m) = main else { return v };
+    v.extend(m.output.iter().cloned());
+    if let Some((pass, period)) = m.repeat.as_ref().filter(|(p, _)| !p.is_empty()) {
+        let until = end.map_or(now, |(t, _)| t);
+        let passes = match until.since(start).max(0) as u64 / (*period).max(1) {
+            _ if *period == 0 => MAX_LOOP_LINES,
+            n => (n as usize).saturating_add(1),
+        };
+        let total = (passes.saturating_mul(pass.len())).min(MAX_LOOP_LINES);
+        v.extend(pass.iter().cycle().take(total).cloned());
+    }
+    v
+}
+
+fn current_lines(image: &str, s: &ContainerStatus, pod: &str, runs: (Option<&MainProcess>, Option<&MainProcess>), now: Time) -> CmdResult<Vec<String>> {
+    let end = |t: &crate::engine::api::ContainerStateTerminated| Some((t.finished_at.unwrap_or_default(), t.exit_code));
     if let Some(r) = &s.state.running {
-        return Ok(run_lines(image, r.started_at.unwrap_or_default(), None));
+        return Ok(lines_of(image, runs.0, r.started_at.unwrap_or_default(), None, now));
     }
     if let Some(t) = &s.state.terminated {
-        return Ok(run_lines(image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))));
+        // Just before a restart the kubelet has already filed this run as the previous one.
+        return Ok(lines_of(image, runs.0.or(runs.1), t.started_at.unwrap_or_default(), end(t), now));
     }
     // In back-off the kubelet serves the last (terminated) instance.
     if let Some(t) = &s.last_state.terminated {
-        return Ok(run_lines(image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))));
+        return Ok(lines_of(image, runs.1, t.started_at.unwrap_or_default(), end(t), now));
     }
     let reason = s.state.waiting.as_ref().map(|w| w.reason.clone()).filter(|r| !r.is_empty()).unwrap_or_else(|| "ContainerCreating".into());
     // kubelet validateContainerLogStatus words the two image-pull reasons.
@@ -243,15 +269,19 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(bad_request(format!("container {ctr:?} in pod {name:?} is waiting to start: ContainerCreating")));
     };
     let status = pod.status.container_statuses.iter().chain(pod.status.init_container_statuses.iter()).find(|s| s.name == ctr);
+    // The kubelet's record of this run and the previous one (what their processes printed).
+    let rt = env.cluster.runtime.pod(&pod.metadata.uid).and_then(|rt| rt.ctr(&ctr));
+    let runs = (rt.and_then(|x| x.main.as_deref()), rt.and_then(|x| x.last_main.as_deref()));
+    let now = env.cluster.now;
     let lines = match (status, p.bool("previous")) {
         (None, _) => {
             return Err(bad_request(format!("container {ctr:?} in pod {name:?} is waiting to start: ContainerCreating")));
         }
         (Some(s), true) => match &s.last_state.terminated {
-            Some(t) => run_lines(&spec.image, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code))),
+            Some(t) => lines_of(&spec.image, runs.1, t.started_at.unwrap_or_default(), Some((t.finished_at.unwrap_or_default(), t.exit_code)), now),
             None => return Err(bad_request(format!("previous terminated container {ctr:?} in pod {name:?} not found"))),
         },
-        (Some(s), false) => current_lines(&spec.image, s, name)?,
+        (Some(s), false) => current_lines(&spec.image, s, name, runs, now)?,
     };
     let skip = match p.int("tail") {
         Some(n) if n >= 0 => lines.len().saturating_sub(n as usize),
@@ -307,6 +337,38 @@ mod tests {
         let want = format!("{t} [emerg] 1#1: exiting with status 1\n");
         assert_eq!(kubectl(&mut c, "logs web-2 --previous --tail=1").stdout, want);
         assert_eq!(kubectl(&mut c, "logs web-2 --tail=1").stdout, want);
+    }
+
+    #[test]
+    fn logs_show_what_the_main_process_printed() {
+        let mut c = cluster();
+        // docker-library/postgres docker-entrypoint.sh docker_verify_minimum_env.
+        assert_eq!(kubectl(&mut c, "run pg --image=postgres:16").stdout, "pod/pg created\n");
+        c.settle_default();
+        let err = "Error: Database is uninitialized and superuser password is not specified.\n";
+        let o = kubectl(&mut c, "logs pg");
+        assert!(o.stdout.starts_with(err) && o.stdout.lines().count() == 9, "{}", o.stdout);
+        assert!(kubectl(&mut c, "logs pg --previous").stderr.contains("previous terminated container \"pg\" in pod \"pg\" not found"));
+        c.advance(30_000);
+        assert!(kubectl(&mut c, "logs pg --previous").stdout.starts_with(err));
+        assert!(kubectl(&mut c, "logs pg").stdout.starts_with(err));
+        // With the password it runs, and logs nothing of the error.
+        kubectl(&mut c, "run pg2 --image=postgres:16 --env=POSTGRES_PASSWORD=s3cret");
+        c.settle_default();
+        assert_eq!(kubectl(&mut c, "logs pg2").stdout, "");
+        assert_eq!(kubectl(&mut c, "run x --image=busybox --env=1A=b").stderr, "error: invalid env: 1A=b\n");
+        // A command's echo, and a loop's lines pass after pass.
+        kubectl(&mut c, "run hello --image=busybox --restart=Never -- sh -c 'echo hello; echo world'");
+        kubectl(&mut c, "run tick --image=busybox -- sh -c 'echo start; while true; do echo tick; sleep 10; done'");
+        c.settle_default();
+        assert_eq!(kubectl(&mut c, "logs hello").stdout, "hello\nworld\n");
+        let started = c.store.get(Kind::Pod, "default", "tick").and_then(|o| o.as_pod()).and_then(|p| p.status.container_statuses[0].state.running.clone()).and_then(|r| r.started_at).expect("running");
+        c.advance(25_000 - c.now.since(started) as u64);
+        assert_eq!(kubectl(&mut c, "logs tick").stdout, "start\ntick\ntick\ntick\n");
+        // An nginx image told to run something else prints no nginx start-up lines.
+        kubectl(&mut c, "run other --image=nginx --restart=Never --command -- echo hi");
+        c.settle_default();
+        assert_eq!(kubectl(&mut c, "logs other").stdout, "hi\n");
     }
 
     #[test]

@@ -34,11 +34,12 @@ pub const FLAGS: &[FlagSpec] = &[
 /// How long (virtual time) `run -i` waits for the pod to start.
 const START_TIMEOUT_MS: u64 = 60_000;
 
+/// The pod's container has started (it may already have ended: `-- echo hi` is over at once).
 fn running(c: &Cluster, ns: &str, name: &str) -> bool {
     c.store
         .get(Kind::Pod, ns, name)
         .and_then(|o| o.as_pod())
-        .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some()))
+        .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some() || s.state.terminated.is_some() || s.last_state.terminated.is_some()))
 }
 
 /// `kubectl run NAME --image=IMAGE [--rm] [-i] [--restart=Never] [-- COMMAND args…]`.
@@ -84,6 +85,23 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         ctr.command = argv.clone();
     } else {
         ctr.args = argv.clone();
+    }
+    // generateversioned.parseEnvs: NAME=VALUE, NAME a valid variable name.
+    for e in p.strings("env") {
+        let valid = |n: &str| !n.is_empty() && !n.starts_with(|c: char| c.is_ascii_digit()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+        match e.split_once('=') {
+            Some((n, v)) if valid(n) => ctr.env.push(crate::engine::api::EnvVar { name: n.into(), value: Some(v.into()), value_from: None }),
+            _ => return Err(CmdError::plain(format!("invalid env: {e}"))),
+        }
+    }
+    // generateversioned.BasicPod: `-i` opens the container's stdin (once, as `kubectl run`
+    // does not leave it open), `-t` gives it a TTY.
+    if p.bool("stdin") {
+        ctr.stdin = Some(serde_json::json!(true).into());
+        ctr.stdin_once = Some(serde_json::json!(true).into());
+    }
+    if p.bool("tty") {
+        ctr.tty = Some(serde_json::json!(true).into());
     }
     pod.spec.containers = vec![ctr].into();
     if !attach {
@@ -173,6 +191,9 @@ mod tests {
             (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
             ("pod \"u\" deleted from default namespace\n", "cat: /x: No such file or directory\nerror: pod default/u terminated (Error)\n", 1)
         );
+        // A command that ends at once: the container may be over before kubectl looks.
+        let o = kubectl(&mut c, "run e --image=busybox --rm -i --restart=Never -- echo hi");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("hi\npod \"e\" deleted from default namespace\n", 0));
         assert_eq!(kubectl(&mut c, "run v").stderr, "error: required flag(s) \"image\" not set\n");
         assert_eq!(kubectl(&mut c, "run v --image=busybox --rm").stderr, "error: --rm should only be used for attached containers\n");
         assert!(c.store.get(Kind::Pod, "default", "v").is_none());
@@ -196,6 +217,12 @@ mod tests {
             "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n"
         );
         assert_eq!(kubectl(&mut c, "run web --image=nginx -o name").stdout, "pod/web\n");
+        // BasicPod: -i opens stdin (once), -t adds a TTY.
+        kubectl(&mut c, "run sh --image=busybox -it");
+        let p = c.store.get(Kind::Pod, "default", "sh").and_then(|o| o.as_pod()).cloned().expect("pod");
+        let flag = |v: &Option<Shared<serde_json::Value>>| v.as_deref().and_then(|v| v.as_bool());
+        let ctr = &p.spec.containers[0];
+        assert_eq!((flag(&ctr.stdin), flag(&ctr.stdin_once), flag(&ctr.tty)), (Some(true), Some(true), Some(true)));
         assert!(c.store.get(Kind::Pod, "default", "web").is_some());
     }
 }

@@ -408,7 +408,8 @@ fn a_claim_being_deleted_blocks_its_pod() {
     user.metadata.name = "user".into();
     user.metadata.namespace = "default".into();
     user.spec.node_name = "node-1".into();
-    user.spec.containers.push(Container { name: "app".into(), image: "busybox:1.36".into(), ..Default::default() });
+    let sleep = vec!["sleep".to_string(), "3600".to_string()];
+    user.spec.containers.push(Container { name: "app".into(), image: "busybox:1.36".into(), command: sleep, ..Default::default() });
     user.spec.volumes.push(Volume {
         name: "data".into(),
         persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource { claim_name: "www-web-0".into(), read_only: None }),
