@@ -182,12 +182,21 @@ impl fmt::Display for ApiError {
                 let i = kind.info();
                 let qualified =
                     if i.group.is_empty() { i.kind_name.to_string() } else { format!("{}.{}", i.kind_name, i.group) };
-                write!(f, "{qualified} {name:?} is invalid: ")?;
-                if causes.len() == 1 {
-                    write!(f, "{}", causes[0])
-                } else {
-                    let all: Vec<String> = causes.iter().map(|c| c.to_string()).collect();
-                    write!(f, "[{}]", all.join(", "))
+                write!(f, "{qualified} {name:?} is invalid")?;
+                // `ErrorList.ToAggregate` (apimachinery field/errors.go) drops causes whose text
+                // repeats an earlier one; the Status keeps them all in `details.causes`.
+                let mut all: Vec<String> = Vec::with_capacity(causes.len());
+                for c in causes {
+                    let text = c.to_string();
+                    if !all.contains(&text) {
+                        all.push(text);
+                    }
+                }
+                match all.len() {
+                    // NewInvalid: no causes, no colon.
+                    0 => Ok(()),
+                    1 => write!(f, ": {}", all[0]),
+                    _ => write!(f, ": [{}]", all.join(", ")),
                 }
             }
             ApiError::Conflict { kind, name, message } => write!(
@@ -231,5 +240,8 @@ mod tests {
         };
         assert_eq!(e.reason(), "Invalid");
         assert!(e.to_string().starts_with("StatefulSet.apps \"web\" is invalid: spec.replicas"));
+        // NewInvalid with no causes: no colon.
+        let none = ApiError::Invalid { kind: Kind::StatefulSet, name: "web".into(), causes: vec![] };
+        assert_eq!(none.to_string(), "StatefulSet.apps \"web\" is invalid");
     }
 }

@@ -441,3 +441,80 @@ fn init_containers_take_probes_only_as_sidecars() {
         format!("StatefulSet.apps {name:?} is invalid: spec.template.spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always")
     );
 }
+
+#[test]
+fn zero_storage_request_is_reported_at_resources_storage() {
+    // ValidatePersistentVolumeClaimSpec: ValidatePositiveQuantityValue at
+    // `resources[storage]` (no `requests`), the value as Quantity.String().
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 0Gi}}\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pvc)),
+        "PersistentVolumeClaim \"data\" is invalid: spec.resources[storage]: Invalid value: \"0\": must be greater than zero"
+    );
+    let text = SEED.replacen("storage: 1Gi", "storage: \"0\"", 1);
+    assert_eq!(
+        create_err(&mut c, sts_from(&text)),
+        "StatefulSet.apps \"myapp\" is invalid: spec.volumeClaimTemplates[0].spec.resources[storage]: Invalid value: \"0\": must be greater than zero"
+    );
+}
+
+#[test]
+fn template_hostname_and_subdomain_are_not_checked() {
+    // ValidateStatefulSetSpec blanks them before ValidatePodTemplateSpec: the controller's
+    // initIdentity overwrites both. A bare Pod still has them checked.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("      containers:", "      hostname: Bad_Host\n      subdomain: Bad_Sub\n      containers:", 1);
+    assert!(apiserver::create(&mut c, sts_from(&text)).is_ok());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostname: Bad_Host\n  containers: [{name: a, image: b}]\n";
+    assert!(create_err(&mut c, sts_from(pod)).starts_with("Pod \"p\" is invalid: spec.hostname: Invalid value: \"Bad_Host\""));
+}
+
+#[test]
+fn claim_templates_come_first_among_the_template_volumes() {
+    // volumesToAddForTemplates: the claim volumes precede the template's own, so the
+    // template's first volume is volumes[1] with one claim template; a claim name is checked
+    // as a volume name.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("      containers:", "      volumes: [{name: Bad_Vol, emptyDir: {}}]\n      containers:", 1);
+    let e = create_err(&mut c, sts_from(&text));
+    assert!(e.starts_with("StatefulSet.apps \"myapp\" is invalid: spec.template.spec.volumes[1].name: Invalid value: \"Bad_Vol\": a lowercase RFC 1123 label"), "{e}");
+    // A template volume named like a claim template is replaced by it, not a duplicate.
+    let shadow = SEED.replacen("      containers:", "      volumes: [{name: myapp-storage, emptyDir: {}}]\n      containers:", 1);
+    assert!(apiserver::create(&mut c, sts_from(&shadow)).is_ok());
+    let bad_claim = SEED.replace("myapp-storage", "Data_Vol");
+    let e = create_err(&mut c, sts_from(&bad_claim));
+    assert!(e.starts_with("StatefulSet.apps \"myapp\" is invalid: spec.template.spec.volumes[0].name: Invalid value: \"Data_Vol\": a lowercase RFC 1123 label"), "{e}");
+}
+
+#[test]
+fn a_bad_template_label_is_a_cause_twice_and_in_the_message_once() {
+    // ValidatePodTemplateSpec and ValidatePodTemplateSpecForStatefulSet both check the
+    // template's labels; ErrorList.ToAggregate drops the repeat from the status message.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let text = SEED.replacen("      labels:\n        app: myapp", "      labels:\n        app: myapp\n        tier: -db", 1);
+    let err = apiserver::create(&mut c, sts_from(&text)).map(|_| ()).unwrap_err();
+    let ApiError::Invalid { causes, .. } = &err else { panic!("{err}") };
+    let texts: Vec<String> = causes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(texts[0], texts[1]);
+    assert!(texts[0].starts_with("spec.template.labels: Invalid value: \"-db\": a valid label must be"), "{}", texts[0]);
+    assert_eq!(err.to_string(), format!("StatefulSet.apps \"myapp\" is invalid: {}", texts[0]));
+}
+
+#[test]
+fn pod_updates_keep_the_grace_period_and_the_container_count() {
+    // ValidatePodUpdate: terminationGracePeriodSeconds may only go from negative to 1;
+    // ValidateContainerUpdates: adding a container is its own Forbidden error.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: 30\n  containers: [{name: a, image: b}]\n";
+    apiserver::create(&mut c, sts_from(pod)).unwrap();
+    let grace = pod.replace("Seconds: 30", "Seconds: 5");
+    let e = apiserver::update(&mut c, sts_from(&grace)).map(|_| ()).unwrap_err().to_string();
+    assert!(e.starts_with("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than"), "{e}");
+    let more = pod.replace("[{name: a, image: b}]", "[{name: a, image: b}, {name: c, image: d}]");
+    assert_eq!(
+        apiserver::update(&mut c, sts_from(&more)).map(|_| ()).unwrap_err().to_string(),
+        "Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
+    );
+}

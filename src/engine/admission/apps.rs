@@ -188,11 +188,17 @@ pub fn validate_stateful_set_spec(spec: &StatefulSetSpec, opts: StatefulSetValid
                     "`selector` does not match template `labels`",
                 ));
             }
-            errs.extend(validate_labels(&t.labels, "spec.template.labels"));
-            errs.extend(validate_annotations(&t.annotations, "spec.template.annotations"));
+            // `ValidatePodTemplateSpec` (labels, annotations, then the PodSpec) runs first, then
+            // ValidatePodTemplateSpecForStatefulSet checks the labels and annotations again: a bad
+            // template label is listed twice among the causes (the status message's
+            // `ToAggregate` drops the repeat).
             if !opts.skip_pod_template_spec {
+                errs.extend(validate_labels(&t.labels, "spec.template.labels"));
+                errs.extend(validate_annotations(&t.annotations, "spec.template.annotations"));
                 errs.extend(validate_template_pod_spec(spec));
             }
+            errs.extend(validate_labels(&t.labels, "spec.template.labels"));
+            errs.extend(validate_annotations(&t.annotations, "spec.template.annotations"));
         }
     }
     let ps = &spec.template.spec;

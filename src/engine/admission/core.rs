@@ -219,24 +219,46 @@ fn validate_containers(
 
 /// `ValidatePodSpec` (the simulated parts).
 pub fn validate_pod_spec(s: &PodSpec, path: &str) -> Vec<FieldError> {
-    validate_pod_spec_with_claims(s, path, &[])
+    validate_pod_spec_inner(s, path, &[], true)
 }
 
-/// `ValidatePodSpec` of a StatefulSet's template: `claims` (the volumeClaimTemplates' names,
-/// `volumesToAddForTemplates` in pkg/apis/apps/validation) count as volumes for the mounts.
+/// `ValidatePodSpec` of a StatefulSet's template as `ValidateStatefulSetSpec` (1.34+,
+/// pkg/apis/apps/validation/validation.go) prepares it: one PVC volume per volumeClaimTemplate
+/// (`volumesToAddForTemplates`) placed before the template's own volumes, which it replaces on
+/// a name clash; `hostname` and `subdomain` blanked (the controller's `initIdentity` overwrites
+/// them), so they are not checked.
 pub fn validate_pod_spec_with_claims(s: &PodSpec, path: &str, claims: &[&str]) -> Vec<FieldError> {
+    validate_pod_spec_inner(s, path, claims, false)
+}
+
+fn validate_pod_spec_inner(s: &PodSpec, path: &str, claims: &[&str], identity: bool) -> Vec<FieldError> {
     let path = Path::new(path);
     let mut errs = Vec::new();
     let volumes = path.child("volumes");
-    for (i, v) in s.volumes.iter().enumerate() {
-        let item = volumes.index(i);
+    // The claim volumes come from a Go map, so with several claim templates their order varies
+    // between requests; sorted here to stay deterministic.
+    let mut claim_names: Vec<&str> = claims.to_vec();
+    claim_names.sort_unstable();
+    claim_names.dedup();
+    for (i, name) in claim_names.iter().enumerate() {
+        let p = volumes.index(i);
+        let p = p.child("name");
+        if name.is_empty() {
+            errs.push(FieldError::required(p, ""));
+        } else {
+            errs.extend(is_dns1123_label(name).into_iter().map(|m| FieldError::invalid(p, go_quote(name), m)));
+        }
+    }
+    let own: Vec<&Volume> = s.volumes.iter().filter(|v| !claim_names.contains(&v.name.as_str())).collect();
+    for (j, v) in own.iter().enumerate() {
+        let item = volumes.index(claim_names.len() + j);
         let p = item.child("name");
         if v.name.is_empty() {
             errs.push(FieldError::required(p, ""));
             continue;
         }
         errs.extend(is_dns1123_label(&v.name).into_iter().map(|m| FieldError::invalid(p, go_quote(&v.name), m)));
-        if s.volumes[..i].iter().any(|o| o.name == v.name) {
+        if own[..j].iter().any(|o| o.name == v.name) {
             errs.push(FieldError::duplicate(p, go_quote(&v.name)));
         }
     }
@@ -257,7 +279,7 @@ pub fn validate_pod_spec_with_claims(s: &PodSpec, path: &str, claims: &[&str]) -
         ));
     }
     for (field, v) in [("hostname", &s.hostname), ("subdomain", &s.subdomain)] {
-        if !v.is_empty() {
+        if identity && !v.is_empty() {
             errs.extend(is_dns1123_label(v).into_iter().map(|m| FieldError::invalid(path.child(field), go_quote(v), m)));
         }
     }
@@ -279,10 +301,21 @@ pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, tolerations (additions) and
-/// terminationGracePeriodSeconds may change; anything else is one Forbidden error.
+/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, tolerations (additions) and a
+/// negative terminationGracePeriodSeconds (to 1) may change; anything else is one Forbidden
+/// error (a real server appends a diff of the specs to it, which is not reproduced here).
 pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
     let mut errs = super::meta::validate_object_meta_update(&new.metadata);
+    // ValidateContainerUpdates: a changed container count ends the checks with its own error.
+    for (field, n, o) in [
+        ("containers", new.spec.containers.len(), old.spec.containers.len()),
+        ("initContainers", new.spec.init_containers.len(), old.spec.init_containers.len()),
+    ] {
+        if n != o {
+            errs.push(FieldError::forbidden(format!("spec.{field}"), "pod updates may not add or remove containers"));
+            return errs;
+        }
+    }
     let mut clone = new.spec.clone();
     for (c, o) in clone.containers.iter_mut().zip(&old.spec.containers) {
         c.image = o.image.clone();
@@ -292,7 +325,10 @@ pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
     }
     clone.active_deadline_seconds = old.spec.active_deadline_seconds;
     clone.tolerations = old.spec.tolerations.clone();
-    clone.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
+    // Only a negative grace period may change, and only to 1 (ValidatePodUpdate).
+    if old.spec.termination_grace_period_seconds.is_some_and(|g| g < 0) && clone.termination_grace_period_seconds == Some(1) {
+        clone.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
+    }
     // The scheduler's binding sets nodeName through its own subresource.
     clone.node_name = old.spec.node_name.clone();
     if clone != old.spec {
@@ -427,11 +463,10 @@ pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<Field
                 _ => false,
             };
             if zero {
-                let shown = match q {
-                    serde_json::Value::String(t) => t.clone(),
-                    other => other.to_string(),
-                };
-                errs.push(FieldError::invalid(format!("{path}.resources.requests[storage]"), go_quote(&shown), "must be greater than zero"));
+                // ValidatePositiveQuantityValue at `fldPath.Child("resources").Key("storage")`
+                // (no `requests` in the path), the value as `Quantity.String()`.
+                let shown = canonical_quantity(q).unwrap_or_else(|| q.as_str().map_or_else(|| q.to_string(), str::to_string));
+                errs.push(FieldError::invalid(format!("{path}.resources[storage]"), go_quote(&shown), "must be greater than zero"));
             }
         }
     }
