@@ -80,10 +80,12 @@ pub fn program(argv: &[String], stdin: bool, var: &dyn Fn(&str) -> Option<String
 }
 
 /// The command line a shell's process becomes, when it stops being the shell: `sh -c "…; exec
-/// nginx -g 'daemon off;'"` replaces the shell with nginx, and a `-c` script of a single simple
-/// command is run in place of the shell too (bash's `ONESHOT` path; dash and busybox ash do the
-/// same for the last command of `-c`). None when the shell itself stays the process (a list, a
-/// loop, no script). Variables are not looked up: only the program's name matters here.
+/// nginx -g 'daemon off;'"` replaces the shell with nginx. A `-c` script of a single simple
+/// command is taken to be run in place of the shell too, as bash does (its `ONESHOT` path); for
+/// other shells this is the playground's assumption, which only matters for a lone server
+/// command (`sleep` and the shell both ignore the stop signal as PID 1). None when the shell
+/// itself stays the process (a list, a loop, no script). Variables are not looked up: only the
+/// program's name matters here.
 pub fn exec_target(argv: &[String]) -> Option<Vec<String>> {
     let mut rest = argv.get(1..)?.iter();
     let script = loop {
