@@ -73,6 +73,11 @@ fn image_config(image: &ImageRef) -> Option<ImageConfig> {
     }
 }
 
+/// The server program an image's `docker-entrypoint.sh` puts first when given only flags.
+pub fn server_of(image: &ImageRef) -> Option<&'static str> {
+    image_config(image).and_then(|c| c.server.first().copied())
+}
+
 fn to_vec(s: &[&str]) -> Vec<String> {
     s.iter().map(|x| x.to_string()).collect()
 }

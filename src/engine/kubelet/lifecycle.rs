@@ -31,7 +31,7 @@ fn jitter(c: &mut Cluster, lo: u64, hi: u64) -> u64 {
     c.rng.range(lo, hi)
 }
 
-fn spec_container<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
+pub(super) fn spec_container<'a>(p: &'a Pod, name: &str) -> Option<&'a Container> {
     p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name)
 }
 
@@ -65,6 +65,7 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         liveness_probing: false,
         main: None,
         last_main: None,
+        replacing: false,
     };
     let mut ctrs: Vec<Ctr> = p.spec.init_containers.iter().map(|x| mk(x, true)).collect();
     ctrs.extend(p.spec.containers.iter().map(|x| mk(x, false)));
@@ -185,12 +186,17 @@ fn set_waiting(c: &mut Cluster, uid: &str, name: &str, reason: &str, message: &s
 }
 
 /// `EnsureImageExists`: use the image on the node, pull it, or fail.
-fn begin(c: &mut Cluster, uid: &str, name: &str) {
+pub(super) fn begin(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(spec) = spec_container(&p, name) else { return };
     let node = p.spec.node_name.clone();
     let seq = bump(c, uid, name);
     let image = spec.image.clone();
+    // This launch runs the image the spec names now: a later change to it is a definition
+    // change of the container it creates ([`super::spec_change`]).
+    if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
+        x.image = image.clone();
+    }
     let r = match parse_image(&image) {
         Ok(r) => r,
         Err(e) => {
@@ -281,12 +287,13 @@ pub fn container_step(c: &mut Cluster, uid: &str, name: &str, seq: u64, step: St
         Step::Liveness => super::probes::liveness(c, uid, name),
         Step::Killed => killed(c, uid, name),
         Step::Startup => super::startup::probe(c, uid, name),
+        Step::Replaced => super::spec_change::replaced(c, uid, name),
     }
 }
 
+/// The image of the container's current launch (the spec's image when it began).
 fn image_of(c: &Cluster, uid: &str, name: &str) -> Option<super::runtime::ImageRef> {
-    let p = pod_of(c, uid)?;
-    parse_image(&spec_container(&p, name)?.image).ok()
+    parse_image(&c.runtime.pods.get(uid)?.ctr(name)?.image).ok()
 }
 
 fn pull_done(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
@@ -366,7 +373,7 @@ fn create(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
 }
 
 /// Records the kubelet's decision to wait on a container, with the reason in plain words.
-fn container_waits(c: &mut Cluster, uid: &str, name: &str, reason: String) {
+pub(super) fn container_waits(c: &mut Cluster, uid: &str, name: &str, reason: String) {
     let Some(p) = pod_of(c, uid) else { return };
     c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), Verdict::Wait, format!("container/{name}"), reason);
 }
@@ -432,6 +439,18 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     // No readiness probe: ready as soon as it runs (init containers only once they succeed).
     x.ready = (!init || sidecar) && spec.readiness_probe.is_none() && !startup;
     let restarts = x.restarts;
+    // The spec may have changed since this launch began: the container runs the launch's image
+    // (the change restarts it once it runs, below).
+    let changed = x.image != spec.image;
+    let launched;
+    let spec = if changed {
+        let mut s = spec.clone();
+        s.image = x.image.clone();
+        launched = s;
+        &launched
+    } else {
+        spec
+    };
     let main = super::entrypoint::for_container(c, &p, spec, now);
     let end = main.end.clone();
     if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) {
@@ -458,6 +477,9 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     }
     super::status::write(c, uid);
     advance(c, uid);
+    if changed {
+        c.enqueue_after(0, SimTask::Kubelet(Task::SpecChanged(uid.to_string())));
+    }
 }
 
 /// A container's main process ended by itself with `code` (the command a `kubectl run -i` pod
@@ -605,8 +627,7 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
 
 /// A container killed after failing its liveness or startup probe has stopped; it restarts like a crash.
 fn killed(c: &mut Cluster, uid: &str, name: &str) {
-    let handles = image_of(c, uid, name).is_some_and(|r| r.handles_sigterm());
-    let (code, reason) = if handles { (0, "Completed") } else { (137, "Error") };
+    let (code, reason) = super::stop_signal::exit_of(super::stop_signal::of_container(c, uid, name).handled);
     exit(c, uid, name, code, reason);
 }
 

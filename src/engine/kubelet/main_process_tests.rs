@@ -141,3 +141,26 @@ fn init_containers_follow_their_command() {
     assert!(p.status.init_container_statuses[0].restart_count >= 1);
     assert!(p.status.container_statuses[0].state.waiting.is_some());
 }
+
+/// The stop signal reaches the container's actual PID 1: the nginx image with its command
+/// overridden to `sleep infinity` runs out its grace period (exit 137), while `sh -c "…; exec
+/// nginx …"` on busybox's family of shells hands PID 1 to nginx, which stops at once.
+#[test]
+fn deletion_waits_for_a_pid1_that_ignores_the_stop_signal() {
+    let mut c = cluster();
+    let mut p = with_command(pod("sleeper", "nginx:1.27"), &["sleep", "infinity"]);
+    p.spec.termination_grace_period_seconds = Some(20);
+    create(&mut c, Object::Pod(p));
+    create(&mut c, Object::Pod(with_command(pod("web", "nginx:1.27"), &["sh", "-c", "echo starting; exec nginx -g 'daemon off;'"])));
+    c.settle_default();
+    delete(&mut c, Kind::Pod, "sleeper", None);
+    delete(&mut c, Kind::Pod, "web", None);
+    c.advance(2_000);
+    assert!(get_pod(&c, "web").is_none(), "nginx as PID 1 stops on SIGQUIT");
+    c.advance(17_000);
+    assert!(get_pod(&c, "sleeper").is_some(), "sleep as PID 1 ignores the stop signal");
+    c.advance(2_000);
+    assert!(get_pod(&c, "sleeper").is_none());
+    let why = c.why.iter().find(|d| d.component == "kubelet" && d.target == "pod/sleeper" && d.reason.starts_with("pod is being deleted")).map(|d| d.reason.clone()).unwrap_or_default();
+    assert!(why.contains("container nginx: PID 1 is `sleep infinity`, which sets no handler for SIGQUIT"), "{why}");
+}

@@ -7,7 +7,9 @@
 //!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
 //! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
 //!   spec overrides them; [`sh`] for shell scripts, [`db_entrypoints`] for databases that need a
-//!   password): it runs on, or exits after a while with a code and some output.
+//!   password): it runs on, or exits after a while with a code and some output;
+//!   [`stop_signal`]: whether that process stops on the stop signal or runs out the grace period.
+//! - [`spec_change`]: a container whose image is changed on the live pod is restarted with it.
 //! - [`status`]: the pod status the kubelet writes (phase, conditions, container statuses).
 //! - [`runtime`]: images, pod IPs, container IDs.
 //! - [`etc`]: the `/etc/hosts`, `/etc/hostname` and `/etc/resolv.conf` every container sees.
@@ -24,7 +26,9 @@ pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
 pub mod sh;
+pub mod spec_change;
 pub mod startup;
+pub mod stop_signal;
 pub mod status;
 pub mod termination;
 pub mod volume_manager;
@@ -128,6 +132,8 @@ pub struct Ctr {
     pub main: Option<Shared<entrypoint::MainProcess>>,
     /// The previous run's main process (`kubectl logs --previous`).
     pub last_main: Option<Shared<entrypoint::MainProcess>>,
+    /// Being stopped because its definition changed; it starts again once stopped.
+    pub replacing: bool,
 }
 
 /// A pod on a node.
@@ -296,6 +302,8 @@ pub enum Step {
     Killed,
     /// Periodic startup probe run, until its first success.
     Startup,
+    /// A container stopped for a definition change has stopped: start it with the new spec.
+    Replaced,
 }
 
 /// Work for a kubelet.
@@ -324,6 +332,8 @@ pub enum Task {
     SyncStatus(String),
     /// Retry a pod's failed volume mounts (pod uid, attempt sequence).
     MountVolumes(String, u64),
+    /// The pod's spec changed a container's image: sync its containers with it.
+    SpecChanged(String),
 }
 
 /// Watches pods bound to nodes.
@@ -357,6 +367,10 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
         Some(_) if status::readiness_gates_changed(p) => {
             c.enqueue_after(0, crate::engine::sim::Task::Kubelet(Task::SyncStatus(uid)));
         }
+        // A container's image changed (its spec hash with it): the pod's sync restarts it.
+        Some(rt) if spec_change::differs(rt, p) => {
+            c.enqueue_after(0, crate::engine::sim::Task::Kubelet(Task::SpecChanged(uid)));
+        }
         // A spec change bumped the pod's generation: the sync it triggers reports the new
         // generation in status.observedGeneration (once the kubelet has reported one at all).
         Some(_) if p.status.observed_generation.is_some_and(|g| Some(g) != status::observed_generation(p)) => {
@@ -371,7 +385,7 @@ pub fn handle(c: &mut Cluster, t: Task) {
     // A kubelet that is down does nothing, but its pods' work is not lost: back up, it syncs
     // every pod again (`syncLoop` → `SyncPod`) and carries on with the pull, start or probe that
     // fell due meanwhile.
-    if let Task::Admit(uid) | Task::Sandbox(uid) | Task::Container { uid, .. } = &t {
+    if let Task::Admit(uid) | Task::Sandbox(uid) | Task::Container { uid, .. } | Task::SpecChanged(uid) = &t {
         let node = c.runtime.pods.get(uid).map(|rt| rt.node.clone());
         if let Some(node) = node.filter(|n| c.runtime.node_down(n)) {
             c.runtime.deferred.push((node, t));
@@ -386,6 +400,7 @@ pub fn handle(c: &mut Cluster, t: Task) {
         Task::Stopped(uid) => termination::stopped(c, &uid),
         Task::Resync(node) => termination::resync_node(c, &node),
         Task::MountVolumes(uid, seq) => volume_manager::retry(c, &uid, seq),
+        Task::SpecChanged(uid) => spec_change::sync(c, &uid),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The container runtime side of a node (containerd behind the CRI): image references and
 //! pulls (serialized per node, as the kubelet's default `serializeImagePulls: true`), pod IPs
 //! from the node's podCIDR (host-local IPAM: sequential, wrapping), container and image IDs, and
-//! which images handle SIGTERM.
+//! which image families handle SIGTERM.
 
 use crate::engine::api::Time;
 use crate::engine::store::splitmix64;
@@ -70,9 +70,10 @@ impl ImageRef {
         base + hash(&self.full()) % (base / 20 + 1)
     }
 
-    /// Whether the image's main process exits promptly on SIGTERM. Servers do; shell/base images
-    /// typically run `sleep` as PID 1, which ignores SIGTERM, so the kubelet waits the whole grace
-    /// period and then kills it (exit code 137).
+    /// Whether the image's main process exits promptly on SIGTERM, judged by image family: the
+    /// fallback of [`super::stop_signal`] for a process it does not know. Servers do; shell/base
+    /// images typically run `sleep` or a shell as PID 1, which ignores SIGTERM, so the kubelet
+    /// waits the whole grace period and then kills it (exit code 137).
     pub fn handles_sigterm(&self) -> bool {
         !matches!(self.short_name(), "busybox" | "alpine" | "ubuntu" | "debian" | "centos" | "fedora" | "rockylinux" | "almalinux")
     }

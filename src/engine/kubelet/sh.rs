@@ -79,6 +79,38 @@ pub fn program(argv: &[String], stdin: bool, var: &dyn Fn(&str) -> Option<String
     }
 }
 
+/// The command line a shell's process becomes, when it stops being the shell: `sh -c "…; exec
+/// nginx -g 'daemon off;'"` replaces the shell with nginx. A `-c` script of a single simple
+/// command is taken to be run in place of the shell too, as bash does (its `ONESHOT` path); for
+/// other shells this is the playground's assumption, which only matters for a lone server
+/// command (`sleep` and the shell both ignore the stop signal as PID 1). None when the shell
+/// itself stays the process (a list, a loop, no script). Variables are not looked up: only the
+/// program's name matters here.
+pub fn exec_target(argv: &[String]) -> Option<Vec<String>> {
+    let mut rest = argv.get(1..)?.iter();
+    let script = loop {
+        let a = rest.next()?;
+        let flags = a.strip_prefix('-').filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_alphabetic()))?;
+        if flags.contains('c') {
+            break rest.next()?;
+        }
+    };
+    let Some(toks) = tokenize(script, &|_| Some(String::new())) else {
+        // A script the tokenizer does not read (redirections, pipes): its last `exec WORD`.
+        let at = script.rfind("exec ")?;
+        let word = script[at + 5..].split_whitespace().next()?.trim_matches(|c| c == '\'' || c == '"');
+        return (!word.is_empty()).then(|| vec![word.to_string()]);
+    };
+    let cmds: Vec<Vec<String>> = commands(&toks).into_iter().map(|(_, w)| w).filter(|w| !w.is_empty()).collect();
+    if let Some(w) = cmds.iter().find(|w| w[0] == "exec" && w.len() > 1) {
+        return Some(w[1..].to_vec());
+    }
+    match cmds.as_slice() {
+        [only] if !matches!(only[0].as_str(), "while" | "until" | "exit" | "exec") => Some(only.clone()),
+        _ => None,
+    }
+}
+
 fn unknown(output: Vec<String>) -> Run {
     Run { output, outcome: Outcome::Unknown, repeat: None }
 }
@@ -442,6 +474,19 @@ mod tests {
         assert_eq!(sh("echo up; while :; do sleep 1; done").output, vec!["up".to_string()]);
         assert_eq!(sh("while true; do sleep infinity; done").outcome, Outcome::Forever);
         assert_eq!(sh("while [ -f /x ]; do sleep 1; done").outcome, Outcome::Unknown);
+    }
+
+    #[test]
+    fn exec_target_is_what_the_shell_becomes() {
+        let v = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        let sh_c = |script: &str| exec_target(&["sh".to_string(), "-c".to_string(), script.to_string()]);
+        assert_eq!(sh_c("echo start; exec nginx -g 'daemon off;'"), Some(vec!["nginx".into(), "-g".into(), "daemon off;".into()]));
+        assert_eq!(sh_c("sleep 3600"), Some(v("sleep 3600")));
+        assert_eq!(sh_c("echo hi; sleep 3600"), None);
+        assert_eq!(sh_c("while true; do sleep 5; done"), None);
+        assert_eq!(sh_c("envsubst < /t > /etc/nginx/conf.d/default.conf && exec nginx -g 'daemon off;'"), Some(v("nginx")));
+        assert_eq!(exec_target(&v("sh")), None);
+        assert_eq!(exec_target(&["bash".into(), "-ec".into(), "exec redis-server".into()]), Some(v("redis-server")));
     }
 
     #[test]

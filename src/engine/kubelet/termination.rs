@@ -1,12 +1,12 @@
 //! Pod termination on the kubelet (`kubelet.go` `SyncTerminatingPod`, `killPodWithSyncResult`,
 //! the status manager's final delete) and the kubelet's return after a node outage.
 //!
-//! Servers that handle SIGTERM stop within a second; images whose PID 1 ignores SIGTERM
-//! (busybox `sleep`) run out the grace period and are killed (exit 137). The pod object is
+//! A main process that handles the stop signal stops within a second; one whose PID 1 ignores
+//! it (a shell, `sleep`) runs out the grace period and is killed (exit 137): see
+//! [`super::stop_signal`]. The pod object is
 //! removed right after its final status.
 
 use super::lifecycle::{admit, advance};
-use super::runtime::parse_image;
 use super::{container_event, pod_of, CState, Task, Terminated};
 use crate::engine::api::{Object, Pod};
 use crate::engine::apiserver;
@@ -14,15 +14,10 @@ use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
 
-fn handles_sigterm(c: &Cluster, uid: &str, name: &str) -> bool {
-    pod_of(c, uid)
-        .and_then(|p| p.spec.init_containers.iter().chain(p.spec.containers.iter()).find(|x| x.name == name).map(|x| x.image.clone()))
-        .and_then(|i| parse_image(&i).ok())
-        .is_some_and(|r| r.handles_sigterm())
-}
-
+/// How long a container takes to stop: a moment when its main process handles the stop signal,
+/// the whole grace period when it does not ([`super::stop_signal`]).
 pub(crate) fn stop_ms(c: &mut Cluster, uid: &str, name: &str, grace_ms: u64) -> u64 {
-    if handles_sigterm(c, uid, name) {
+    if super::stop_signal::of_container(c, uid, name).handled {
         c.rng.range(200, 1000).min(grace_ms)
     } else {
         grace_ms
@@ -47,16 +42,21 @@ pub fn terminate(c: &mut Cluster, uid: &str) {
     }
     let grace_s = p.metadata.deletion_grace_period_seconds.or(p.spec.termination_grace_period_seconds).unwrap_or(30).max(0) as u64;
     let mut wait = c.rng.range(50, 200).min(grace_s * 1000);
+    let mut how = String::new();
     for name in &running {
         container_event(c, uid, name, "Normal", "Killing", &format!("Stopping container {name}"));
         wait = wait.max(stop_ms(c, uid, name, grace_s * 1000));
+        let stop = super::stop_signal::of_container(c, uid, name);
+        if !stop.why.is_empty() {
+            how.push_str(&format!("; container {name}: {}", stop.why));
+        }
     }
     c.decide(
         super::COMPONENT,
         format!("pod/{}", p.metadata.name),
         Verdict::Delete,
         format!("pod/{}", p.metadata.name),
-        format!("pod is being deleted: stopping its containers (grace period {grace_s}s), then removing it"),
+        format!("pod is being deleted: stopping its containers (grace period {grace_s}s), then removing it{how}"),
     );
     c.enqueue_after(wait, SimTask::Kubelet(Task::Stopped(uid.to_string())));
 }
@@ -71,7 +71,7 @@ pub fn stopped(c: &mut Cluster, uid: &str) {
     let now = c.now;
     let names: Vec<(String, bool)> = rt.ctrs.iter().map(|x| (x.name.clone(), matches!(x.state, CState::Running { .. }))).collect();
     for (name, running) in names {
-        let handles = handles_sigterm(c, uid, &name);
+        let handles = super::stop_signal::of_container(c, uid, &name).handled;
         let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(&name)) else { continue };
         x.ready = false;
         x.started = false;
@@ -80,7 +80,7 @@ pub fn stopped(c: &mut Cluster, uid: &str) {
                 CState::Running { started_at } => Some(*started_at),
                 _ => None,
             };
-            let (code, reason) = if handles { (0, "Completed") } else { (137, "Error") };
+            let (code, reason) = super::stop_signal::exit_of(handles);
             x.state = CState::Terminated(Terminated { exit_code: code, reason: reason.into(), started_at, finished_at: now, container_id: x.container_id.clone() });
         }
     }
