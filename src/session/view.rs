@@ -194,6 +194,22 @@ fn pod_reasons(c: &Cluster) -> PodReasons<'_> {
     out
 }
 
+/// [`PodView::reason`] from the newest decision about a pod of this name (`latest`).
+fn reason_of(p: &Pod, latest: Option<&crate::engine::why::Decision>) -> String {
+    if p.is_running_and_ready() || p.status.phase == "Succeeded" || p.metadata.deletion_timestamp.is_some() {
+        return String::new();
+    }
+    // Decisions about an earlier pod of the same name (a StatefulSet's recreated pod) are not its.
+    let created = p.metadata.creation_timestamp.unwrap_or_default();
+    latest.filter(|d| d.at >= created).map(|d| d.reason.clone()).unwrap_or_default()
+}
+
+/// Why a pod is not Ready, in the words of the newest decision about it (the kubelet's or the
+/// scheduler's); "" when it is Ready, finished or being deleted. What its box's tooltip says.
+pub fn pod_reason(c: &Cluster, p: &Pod) -> String {
+    reason_of(p, c.why.latest_for(&format!("pod/{}", p.metadata.name)))
+}
+
 fn pod_view(p: &Pod, now: crate::engine::api::Time, reasons: &PodReasons) -> PodView {
     let s = summarize(p, now);
     const FAILED: &[&str] = &[
@@ -219,13 +235,7 @@ fn pod_view(p: &Pod, now: crate::engine::api::Time, reasons: &PodReasons) -> Pod
         || FAILED.iter().any(|f| s.status == *f || s.status.starts_with("Init:") && s.status.ends_with(f));
     let ready = is_running_and_ready(p);
     let not_started = p.status.container_statuses.iter().any(|c| c.state.running.is_some() && c.started == Some(false));
-    let created = p.metadata.creation_timestamp.unwrap_or_default();
-    let reason = if ready || done || p.metadata.deletion_timestamp.is_some() {
-        String::new()
-    } else {
-        // Decisions about an earlier pod of the same name (a StatefulSet's recreated pod) are not its.
-        reasons.get(p.metadata.name.as_str()).filter(|d| d.at >= created).map(|d| d.reason.clone()).unwrap_or_default()
-    };
+    let reason = reason_of(p, reasons.get(p.metadata.name.as_str()).copied());
     PodView {
         namespace: p.metadata.namespace.clone(),
         name: p.metadata.name.clone(),
@@ -457,6 +467,8 @@ mod tests {
         let w = pod(&s, "w");
         assert_eq!((w.status.as_str(), w.health()), ("ContainerCreating", Health::Progressing), "{w:?}");
         assert!(w.reason.starts_with("cannot mount volume cfg: configmap \"nope\" not found"), "{w:?}");
+        let p = s.cluster().store.get(crate::engine::api::Kind::Pod, NAMESPACE, "w").and_then(|o| o.as_pod()).cloned().expect("pod w");
+        assert_eq!(pod_reason(s.cluster(), &p), w.reason, "the inspector says what the tooltip says");
     }
 
     #[test]

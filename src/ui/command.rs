@@ -57,8 +57,9 @@ impl State {
                 line(LineKind::Command, text),
                 line(
                     LineKind::Err,
-                    "the console reads one line at a time, so it cannot take a heredoc (<<EOF): put the YAML in an editor tab \
-                     (+ above the editor) and press Apply, or run kubectl apply -f TAB-NAME",
+                    "the console reads one line at a time, so it cannot take a heredoc (<<EOF).\n\
+                     Put the YAML in an editor tab (+ above the editor) and press Apply,\n\
+                     or run: kubectl apply -f TAB-NAME",
                 ),
             ]);
             return;

@@ -116,6 +116,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
         yaml: String::new(),
         image: String::new(),
         node: String::new(),
+        reason: String::new(),
         exists: obj.is_some(),
     };
     if let Some(o) = obj {
@@ -124,6 +125,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
         if let Some(p) = o.as_pod() {
             i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
             i.node = p.spec.node_name.clone();
+            i.reason = view::pod_reason(c, p);
         }
     }
     i
