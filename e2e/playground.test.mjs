@@ -386,3 +386,140 @@ test('lessons: run a lesson step by step, open its file, and use the tab as a -f
     assert.deepEqual(log.errors, []);
   });
 });
+
+/** Types `yaml` into a new editor tab and applies it. */
+async function applyInNewTab(page, yaml) {
+  await page.getByRole('button', { name: 'New file' }).click();
+  await page.getByRole('textbox', { name: /^YAML of file-/ }).fill(yaml);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+}
+
+const podBox = (page, name) => page.locator(DIAGRAM + ' g.pod', { has: page.locator('text.pod-name', { hasText: new RegExp(`^${name}$`) }) });
+
+test('why a pod is not Ready: a missing ConfigMap, a startup probe, a main process that exits', async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    // A heredoc needs more than the one line the prompt holds: the console says where YAML goes.
+    await console_(page, 'kubectl apply -f - <<EOF');
+    await page.locator('.console-out pre.err', { hasText: /cannot take a heredoc[\s\S]*editor tab/ }).waitFor();
+
+    // FailedMount: web-0 stays ContainerCreating; its tooltip, the why panel and the inspector
+    // give the kubelet's reason.
+    await applyInNewTab(page, `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        volumeMounts:
+        - name: config
+          mountPath: /etc/app
+      volumes:
+      - name: config
+        configMap:
+          name: app-config
+`);
+    await console_(page, 'sim wait');
+    const web0 = podBox(page, 'web-0');
+    await page.getByRole('button', { name: /^Pod web-0: ContainerCreating/ }).waitFor();
+    assert.match(await web0.locator('title').textContent(), /^web-0: ContainerCreating, ready 0\/1 — cannot mount volume config: configmap "app-config" not found/);
+    await page.locator('.why-now .decision-detail', { hasText: 'kubelet, pod/web-0: cannot mount volume config' }).waitFor();
+    await web0.click();
+    await page.locator('.inspector .not-ready-reason', { hasText: 'cannot mount volume config' }).waitFor();
+    await shot(page, 'failedmount-1280x720-light.png');
+    await console_(page, 'kubectl delete sts web');
+
+    // A startup probe: Running but not started, so 0/1 and not drawn as ready.
+    await applyInNewTab(page, `apiVersion: v1
+kind: Pod
+metadata:
+  name: pg
+spec:
+  containers:
+  - name: postgres
+    image: postgres:16
+    env:
+    - name: POSTGRES_PASSWORD
+      value: example
+    startupProbe:
+      tcpSocket:
+        port: 5432
+      initialDelaySeconds: 10
+`);
+    const pg = podBox(page, 'pg');
+    await stepUntil(page, async () => /^Pod pg: Running, ready 0\/1/.test((await pg.getAttribute('aria-label').catch(() => '')) ?? ''));
+    assert.match(await pg.getAttribute('class'), /\bhealth-progress\b/);
+    assert.match(await pg.locator('text.pod-meta').first().textContent(), /^ready 0\/1 · not started$/);
+    assert.match(await pg.locator('title').textContent(), /startup probe has not succeeded yet/);
+    await shot(page, 'startup-probe-1280x720-light.png');
+
+    // busybox with no command: its shell exits 0 (Completed), then CrashLoopBackOff; both red.
+    await console_(page, 'kubectl run b --image=busybox:1.36');
+    const b = podBox(page, 'b');
+    const seen = new Set();
+    await stepUntil(page, async () => {
+      const label = (await b.getAttribute('aria-label').catch(() => null)) ?? '';
+      const status = /^Pod b: (\w+)/.exec(label)?.[1];
+      if (status === 'Completed' || status === 'CrashLoopBackOff') {
+        assert.match(await b.getAttribute('class'), /\bhealth-failed\b/, `${status} is drawn as failed`);
+        seen.add(status);
+      }
+      return seen.has('CrashLoopBackOff');
+    });
+    assert.ok(seen.has('Completed'), 'Completed was shown on the way');
+    // The status text stays inside the small box of a pod no StatefulSet owns.
+    const [text, box] = [await b.locator('text.pod-status').boundingBox(), await b.locator('rect.pod-box').boundingBox()];
+    assert.ok(text.x + text.width <= box.x + box.width, `CrashLoopBackOff overflows its box: ${JSON.stringify([text, box])}`);
+    await shot(page, 'crashloop-loose-1280x720-light.png');
+    assert.deepEqual(log.errors, []);
+  });
+});
+
+test('presenter mode on a 1024×768 projector, and a crash-looping pod on a phone', async () => {
+  await withBrowser({ viewport: { width: 1024, height: 768 } }, async (page) => {
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await console_(page, 'sim wait');
+    await page.getByRole('button', { name: 'Presenter' }).click();
+    await page.locator('html.presenter').waitFor({ state: 'attached' });
+    await page.waitForTimeout(300);
+    // The diagram gets most of the width (the left column's floor once left it 533px of 1024).
+    const stage = await page.locator('.stage').boundingBox();
+    assert.ok(stage.width >= 600, `the diagram's panel is ${stage.width}px wide at 1024×768`);
+    assert.equal(await page.evaluate(() => window.scrollY), 0);
+    for (const [what, locator] of [
+      ['the Step button', page.getByRole('button', { name: 'Step forward' })],
+      ['the console prompt', page.getByRole('textbox', { name: 'kubectl command' })],
+      ['a pod of the diagram', page.locator(DIAGRAM + ' g.pod rect.pod-box').first()],
+    ]) {
+      const b = await locator.boundingBox();
+      assert.ok(b && b.y >= 0 && b.x + b.width <= 1024 && b.y + b.height <= 768, `${what} is off screen: ${JSON.stringify(b)}`);
+    }
+    await shot(page, 'presenter-1024x768-light.png');
+  });
+  await withBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, async (page, log) => {
+    await open(page);
+    await console_(page, 'kubectl run pg --image=postgres:16');
+    await console_(page, 'sim advance 30s');
+    await page.getByRole('button', { name: /^Pod pg: CrashLoopBackOff/ }).tap();
+    // The inspector scrolls into view with the reason first: the why panel is a screen away.
+    const reason = page.locator('.inspector .not-ready-reason', { hasText: /container pg keeps exiting/ });
+    await reason.waitFor();
+    const box = await reason.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the reason is off screen: ${JSON.stringify(box)}`);
+    await shot(page, 'crashloop-390x844-light.png');
+    assert.deepEqual(log.errors, []);
+  });
+});

@@ -423,3 +423,15 @@ fn warming_the_heap_is_sized_by_pending_pods_and_leaves_the_memory_for_the_next_
     assert_eq!(memory_size::<0>(), warmed);
     drop(block);
 }
+
+#[wasm_bindgen_test]
+fn a_heredoc_typed_in_the_console_says_where_yaml_goes() {
+    use stsplay::ui::state::LineKind;
+    let s = Rc::new(State::default());
+    let before = s.session.borrow().timeline.len();
+    let s = s.reduce(Action::Command("kubectl apply -f - <<EOF".into()));
+    let last = s.console.last().expect("a line");
+    assert_eq!(last.kind, LineKind::Err, "{last:?}");
+    assert!(last.text.contains("editor tab") && last.text.contains("Apply"), "{last:?}");
+    assert_eq!(s.session.borrow().timeline.len(), before, "nothing was run");
+}

@@ -31,8 +31,17 @@ pub struct PodView {
     pub node: String,
     /// Being deleted.
     pub terminating: bool,
-    /// In a failed or erroring state (shown in red).
+    /// In a failed or erroring state (shown in red): an error or back-off, or a container
+    /// that ended (Completed, Error) in a pod that restarts it.
     pub failed: bool,
+    /// Finished: phase Succeeded (every container exited 0 and none is restarted).
+    pub done: bool,
+    /// A running container has not started yet (`started: false`: its startup probe has not
+    /// succeeded), so it is not Ready whatever its readiness probe says.
+    pub not_started: bool,
+    /// While the pod is not Ready: the newest decision about it since it was created (the
+    /// kubelet's or the scheduler's reason, e.g. a volume that cannot be mounted); else "".
+    pub reason: String,
     /// Pod IP ("" until assigned).
     pub ip: String,
 }
@@ -44,8 +53,10 @@ pub enum Health {
     Ready,
     /// On its way (Pending, ContainerCreating, Running but not Ready yet).
     Progressing,
-    /// Failing (errors, back-off, Failed phase, lost node).
+    /// Failing (errors, back-off, Failed phase, lost node, a container that ended).
     Failed,
+    /// Finished (phase Succeeded): its work is done, nothing will restart it.
+    Done,
     /// Being deleted.
     Terminating,
 }
@@ -57,6 +68,8 @@ impl PodView {
             Health::Terminating
         } else if self.failed {
             Health::Failed
+        } else if self.done {
+            Health::Done
         } else if self.ready {
             Health::Ready
         } else {
@@ -167,7 +180,37 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
 }
 
-fn pod_view(p: &Pod, now: crate::engine::api::Time) -> PodView {
+/// The newest decision about each pod (`pod/NAME`), from one walk back over the why log: what
+/// the diagram shows for a pod that is not Ready ([`PodView::reason`]).
+type PodReasons<'a> = crate::util::hash::FastMap<&'a str, &'a crate::engine::why::Decision>;
+
+fn pod_reasons(c: &Cluster) -> PodReasons<'_> {
+    let mut out = PodReasons::default();
+    for d in c.why.iter().rev() {
+        if let Some(name) = d.subject.strip_prefix("pod/") {
+            out.entry(name).or_insert(d);
+        }
+    }
+    out
+}
+
+/// [`PodView::reason`] from the newest decision about a pod of this name (`latest`).
+fn reason_of(p: &Pod, latest: Option<&crate::engine::why::Decision>) -> String {
+    if p.is_running_and_ready() || p.status.phase == "Succeeded" || p.metadata.deletion_timestamp.is_some() {
+        return String::new();
+    }
+    // Decisions about an earlier pod of the same name (a StatefulSet's recreated pod) are not its.
+    let created = p.metadata.creation_timestamp.unwrap_or_default();
+    latest.filter(|d| d.at >= created).map(|d| d.reason.clone()).unwrap_or_default()
+}
+
+/// Why a pod is not Ready, in the words of the newest decision about it (the kubelet's or the
+/// scheduler's); "" when it is Ready, finished or being deleted. What its box's tooltip says.
+pub fn pod_reason(c: &Cluster, p: &Pod) -> String {
+    reason_of(p, c.why.latest_for(&format!("pod/{}", p.metadata.name)))
+}
+
+fn pod_view(p: &Pod, now: crate::engine::api::Time, reasons: &PodReasons) -> PodView {
     let s = summarize(p, now);
     const FAILED: &[&str] = &[
         "Error",
@@ -183,11 +226,20 @@ fn pod_view(p: &Pod, now: crate::engine::api::Time) -> PodView {
         "OOMKilled",
         "Evicted",
     ];
-    let failed = p.status.phase == "Failed" || FAILED.iter().any(|f| s.status == *f || s.status.starts_with("Init:") && s.status.ends_with(f));
+    let done = p.status.phase == "Succeeded";
+    // A container that exited 0 in a pod that is not finished is restarted (restartPolicy
+    // Always, or an init container's exit): kubectl shows Completed, and the app is down.
+    let ended = s.status == "Completed" && !done;
+    let failed = p.status.phase == "Failed"
+        || ended
+        || FAILED.iter().any(|f| s.status == *f || s.status.starts_with("Init:") && s.status.ends_with(f));
+    let ready = is_running_and_ready(p);
+    let not_started = p.status.container_statuses.iter().any(|c| c.state.running.is_some() && c.started == Some(false));
+    let reason = reason_of(p, reasons.get(p.metadata.name.as_str()).copied());
     PodView {
         namespace: p.metadata.namespace.clone(),
         name: p.metadata.name.clone(),
-        ready: is_running_and_ready(p),
+        ready,
         status: s.status,
         ready_text: s.ready,
         restarts: s.restarts,
@@ -195,6 +247,9 @@ fn pod_view(p: &Pod, now: crate::engine::api::Time) -> PodView {
         node: p.spec.node_name.clone(),
         terminating: p.metadata.deletion_timestamp.is_some(),
         failed,
+        done,
+        not_started,
+        reason,
         ip: p.status.pod_ip.clone(),
     }
 }
@@ -227,7 +282,7 @@ fn claim_view(c: &Cluster, pvc: &PersistentVolumeClaim) -> ClaimView {
     }
 }
 
-fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
+fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod], reasons: &PodReasons) -> SetView {
     let ns = set.metadata.namespace.as_str();
     let start = set.spec.start_ordinal() as i64;
     let end = start + set.spec.replicas() as i64;
@@ -238,7 +293,7 @@ fn set_view(c: &Cluster, set: &StatefulSet, pods: &[&Pod]) -> SetView {
         if parent != set.metadata.name || ordinal < 0 {
             continue;
         }
-        slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).pod = Some(pod_view(p, c.now));
+        slots.entry(ordinal).or_insert_with(|| new_slot(ordinal)).pod = Some(pod_view(p, c.now, reasons));
     }
     for o in start..end {
         slots.entry(o).or_insert_with(|| new_slot(o));
@@ -342,10 +397,11 @@ pub fn build(c: &Cluster, namespace: &str) -> ClusterView {
             ready: n.status.conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True"),
         })
         .collect();
+    let reasons = pod_reasons(c);
     ClusterView {
-        sets: sets.iter().map(|s| set_view(c, s, &pods)).collect(),
+        sets: sets.iter().map(|s| set_view(c, s, &pods, &reasons)).collect(),
         services,
-        loose_pods: pods.iter().filter(|p| !owned(p)).map(|p| pod_view(p, c.now)).collect(),
+        loose_pods: pods.iter().filter(|p| !owned(p)).map(|p| pod_view(p, c.now, &reasons)).collect(),
         nodes,
     }
 }
@@ -353,4 +409,80 @@ pub fn build(c: &Cluster, namespace: &str) -> ClusterView {
 /// Slots of all sets plus loose pods: the number of pods the diagram draws.
 pub fn drawn_pods(v: &ClusterView) -> usize {
     v.sets.iter().map(|s| s.slots.len()).sum::<usize>() + v.loose_pods.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::input::Input;
+    use crate::session::{Session, NAMESPACE};
+
+    fn pod(s: &Session, name: &str) -> PodView {
+        let v = build(s.cluster(), NAMESPACE);
+        let all = v.sets.iter().flat_map(|x| x.slots.iter().filter_map(|sl| sl.pod.clone())).chain(v.loose_pods.iter().cloned());
+        all.into_iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no pod {name} in {v:?}"))
+    }
+
+    fn apply(s: &mut Session, yaml: &str) {
+        let out = s.act(Input::Apply { file: "t.yaml".into(), text: yaml.into() }).clone();
+        assert_eq!(out.exit_code, 0, "{out:?}");
+    }
+
+    /// Steps until `name` shows `status` (bounded), returning its view.
+    fn until(s: &mut Session, name: &str, status: &str) -> PodView {
+        for _ in 0..400 {
+            if let Some(p) = build(s.cluster(), NAMESPACE).loose_pods.into_iter().find(|p| p.name == name && p.status == status) {
+                return p;
+            }
+            s.act(Input::STEP);
+        }
+        panic!("{name} never showed {status}: {:?}", pod(s, name));
+    }
+
+    #[test]
+    fn a_container_that_ends_in_a_restarting_pod_is_failed_and_a_finished_pod_is_done() {
+        let mut s = Session::new();
+        s.act(Input::kubectl("kubectl run b --image=busybox:1.36"));
+        let b = until(&mut s, "b", "Completed");
+        assert_eq!(b.health(), Health::Failed, "busybox's shell exited 0 and will be restarted: {b:?}");
+        assert!(b.reason.contains("exited 0"), "{b:?}");
+        assert_eq!(until(&mut s, "b", "CrashLoopBackOff").health(), Health::Failed);
+        apply(
+            &mut s,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  restartPolicy: OnFailure\n  containers:\n  - name: hello\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"echo hi\"]\n",
+        );
+        let hello = until(&mut s, "hello", "Completed");
+        assert_eq!(hello.health(), Health::Done, "{hello:?}");
+        assert_eq!(hello.reason, "", "a finished pod needs no reason");
+    }
+
+    #[test]
+    fn a_pod_held_by_a_missing_config_map_carries_the_kubelets_reason() {
+        let mut s = Session::new();
+        apply(
+            &mut s,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n  containers:\n  - name: w\n    image: nginx:1.27\n    volumeMounts:\n    - name: cfg\n      mountPath: /etc/x\n  volumes:\n  - name: cfg\n    configMap:\n      name: nope\n",
+        );
+        s.act(Input::Wait);
+        let w = pod(&s, "w");
+        assert_eq!((w.status.as_str(), w.health()), ("ContainerCreating", Health::Progressing), "{w:?}");
+        assert!(w.reason.starts_with("cannot mount volume cfg: configmap \"nope\" not found"), "{w:?}");
+        let p = s.cluster().store.get(crate::engine::api::Kind::Pod, NAMESPACE, "w").and_then(|o| o.as_pod()).cloned().expect("pod w");
+        assert_eq!(pod_reason(s.cluster(), &p), w.reason, "the inspector says what the tooltip says");
+    }
+
+    #[test]
+    fn a_running_container_whose_startup_probe_has_not_succeeded_is_not_started() {
+        let mut s = Session::new();
+        apply(
+            &mut s,
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pg\nspec:\n  containers:\n  - name: pg\n    image: postgres:16\n    env:\n    - name: POSTGRES_PASSWORD\n      value: x\n    startupProbe:\n      tcpSocket:\n        port: 5432\n      initialDelaySeconds: 10\n",
+        );
+        let pg = until(&mut s, "pg", "Running");
+        assert!(pg.not_started && !pg.ready, "{pg:?}");
+        assert!(pg.reason.contains("startup probe has not succeeded yet"), "{pg:?}");
+        s.act(Input::Wait);
+        let pg = pod(&s, "pg");
+        assert!(!pg.not_started && pg.ready && pg.reason.is_empty(), "{pg:?}");
+    }
 }

@@ -50,6 +50,20 @@ impl State {
                 return;
             }
         };
+        // A heredoc (`kubectl apply -f - <<EOF`, as in `stsplay run` scripts and the docs) needs
+        // the lines after it, and the prompt holds one line (a pasted block arrives joined).
+        if words.iter().any(|w| w.starts_with("<<")) {
+            self.say([
+                line(LineKind::Command, text),
+                line(
+                    LineKind::Err,
+                    "the console reads one line at a time, so it cannot take a heredoc (<<EOF).\n\
+                     Put the YAML in an editor tab (+ above the editor) and press Apply,\n\
+                     or run: kubectl apply -f TAB-NAME",
+                ),
+            ]);
+            return;
+        }
         if words[0] == "sim" {
             let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
             let input = match rest.as_slice() {

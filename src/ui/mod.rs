@@ -116,6 +116,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
         yaml: String::new(),
         image: String::new(),
         node: String::new(),
+        reason: String::new(),
         exists: obj.is_some(),
     };
     if let Some(o) = obj {
@@ -124,6 +125,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
         if let Some(p) = o.as_pod() {
             i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
             i.node = p.spec.node_name.clone();
+            i.reason = view::pod_reason(c, p);
         }
     }
     i
@@ -295,7 +297,7 @@ pub fn App() -> Html {
     // the panel's new rows go to the next one (filling its events table was ~4 ms of layout in
     // the step that creates 100 pods).
     let why_rev = effects::use_painted_rev(rev);
-    let (decisions, events) = {
+    let (decisions, events, lead) = {
         let s = state.session.clone();
         (*use_memo(why_rev, move |_| {
             let sess = s.borrow();
@@ -315,8 +317,10 @@ pub fn App() -> Html {
                     subject: d.subject.clone(),
                     target: d.target.clone(),
                     reason: d.reason.clone(),
+                    time: d.at,
                 })
                 .collect();
+            let lead = components::why_panel::lead(c, NAMESPACE, &decisions);
             let mut evs: Vec<&crate::engine::api::Event> =
                 c.store.list(Kind::Event, Some(NAMESPACE)).filter_map(|o| o.as_event()).collect();
             // Newest first, and only the 40 shown: selecting them before sorting keeps a step
@@ -340,7 +344,7 @@ pub fn App() -> Html {
                     count: e.count,
                 })
                 .collect();
-            (Rc::new(decisions), Rc::new(events))
+            (Rc::new(decisions), Rc::new(events), lead)
         }))
         .clone()
     };
@@ -455,7 +459,7 @@ pub fn App() -> Html {
                         onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}
                         onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} />
                     <div class="below">
-                        <WhyPanel {decisions} {events} />
+                        <WhyPanel {decisions} {events} {lead} />
                         <Inspector inspected={(*inspected).clone()} onfault={h.onfault.clone()} oncommand={h.oncommand.clone()} onclose={h.onunselect.clone()} />
                     </div>
                 </div>

@@ -73,6 +73,7 @@ pub(super) fn health_class(h: Health) -> &'static str {
         Health::Ready => "health-ready",
         Health::Progressing => "health-progress",
         Health::Failed => "health-failed",
+        Health::Done => "health-done",
         Health::Terminating => "health-terminating",
     }
 }
@@ -146,21 +147,63 @@ pub fn PodNode(p: &PodNodeProps) -> Html {
         if pod.terminating { ", terminating" } else { "" }
     );
     let w = p.width;
+    let restarts = match pod.restarts.split(' ').next() {
+        Some("0") | None => String::new(),
+        Some(n) => format!(" · restarts {n}"),
+    };
+    let node = if pod.node.is_empty() { "unscheduled" } else { pod.node.as_str() };
     html! {
         <g class={classes!("pod", health_class(pod.health()), p.rev_class, p.selected.then_some("selected"), recent)}
             role="button" tabindex="0" aria-label={label} {onclick} {onkeydown}>
+            // The tooltip (and the accessible description): why a pod that is not Ready is not.
+            <title>{ tooltip(pod) }</title>
             <g class="pod-body">
                 <rect class="pod-box" x="0" y="0" width={w.to_string()} height="78" rx="8" />
                 <rect class="rev-stripe" x="0" y="0" width="7" height="78" rx="3" />
-                <text class="pod-name" x="14" y="19">{ ellipsize(&pod.name, (w as usize - 20) / 8) }</text>
+                { fitted_text("pod-name", 19, &pod.name, w - 14, 8.0) }
                 <circle class="ready-dot" cx={(w - 13).to_string()} cy="14" r="6" />
-                <text class="pod-status" x="14" y="38">{ ellipsize(&pod.status, (w as usize - 20) / 7) }</text>
-                <text class="pod-meta" x="14" y="55">{ format!("ready {}", pod.ready_text) }
-                    { match pod.restarts.split(' ').next() { Some("0") | None => String::new(), Some(n) => format!(" · restarts {n}") } }</text>
-                <text class="pod-meta" x="14" y="71">{ if pod.node.is_empty() { "unscheduled".to_string() } else { ellipsize(&pod.node, (w as usize - 20) / 7) } }</text>
+                { fitted_text("pod-status", 38, &pod.status, w, STATUS_CHAR) }
+                { fitted_text("pod-meta", 55, &format!("ready {}{}", pod.ready_text, if pod.not_started { " · not started" } else { "" }), w, META_CHAR) }
+                { fitted_text("pod-meta", 71, &format!("{node}{restarts}"), w, META_CHAR) }
             </g>
         </g>
     }
+}
+
+/// Average advance of a character of a pod's status (13px) and meta lines (12px), in units:
+/// an estimate for fitting them in the box (Debian's headless Chromium draws DejaVu Sans).
+const STATUS_CHAR: f64 = 7.4;
+const META_CHAR: f64 = 6.6;
+
+/// One line of a pod's box from x = 14, fitted to a box `w` wide: text a little too long is
+/// drawn condensed to the room there is (`textLength`), longer text is cut with an ellipsis
+/// first. A word like CrashLoopBackOff or ContainerCreating then stays whole in presenter
+/// mode's narrower boxes and in the small boxes of loose pods.
+fn fitted_text(class: &'static str, y: i32, text: &str, w: i32, char_w: f64) -> Html {
+    let room = f64::from(w - 20);
+    // Condensing by more than this is hard to read: cut instead.
+    let max = (room * 1.3 / char_w) as usize;
+    let text = ellipsize(text, max);
+    let estimate = text.chars().count() as f64 * char_w;
+    let squeeze = (estimate > room).then(|| format!("{room}"));
+    html! {
+        <text {class} x="14" y={y.to_string()} textLength={squeeze.clone()}
+            lengthAdjust={squeeze.is_some().then_some("spacingAndGlyphs")}>{ text }</text>
+    }
+}
+
+/// A pod's tooltip: its status and readiness, and while it is not Ready, why (the newest
+/// decision about it: the kubelet's or the scheduler's reason).
+fn tooltip(pod: &PodView) -> String {
+    let mut t = format!("{}: {}, ready {}", pod.name, pod.status, pod.ready_text);
+    if pod.not_started {
+        t.push_str(", not started");
+    }
+    if !pod.reason.is_empty() {
+        t.push_str(" — ");
+        t.push_str(&pod.reason);
+    }
+    t
 }
 
 fn claim_node(c: &ClaimView, x: i32, y: i32, w: i32, detached: bool, selected: &Option<Selection>, onselect: &Callback<Selection>) -> Html {

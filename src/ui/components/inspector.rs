@@ -19,6 +19,8 @@ pub struct Inspected {
     pub image: String,
     /// For pods: the node.
     pub node: String,
+    /// For pods that are not Ready: why not ([`crate::session::view::pod_reason`]), else "".
+    pub reason: String,
     /// The object exists.
     pub exists: bool,
 }
@@ -107,6 +109,10 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <h2>{ format!("{kind_word} {name}") }</h2>
                 <button class="close" aria-label="Close inspector" onclick={let c = p.onclose.clone(); Callback::from(move |_| c.emit(()))}>{ "×" }</button>
             </div>
+            if !i.reason.is_empty() {
+                // Above the menu: on a phone the why panel is a screen away from here.
+                <p class="not-ready-reason"><strong>{ "Not Ready: " }</strong>{ &i.reason }</p>
+            }
             { menu }
             if !i.exists {
                 <p class="muted">{ format!("{kind_word} {name} does not exist at this point in time.") }</p>

@@ -117,7 +117,7 @@ fn mini_pod(key: i64, pod: &PodView, rev_class: &'static str, x: i32, y: i32, si
 /// class lists) are made once, kept for the page's life and interned with wasm-bindgen: a step
 /// that creates hundreds of squares then allocates no string for them and hands the browser
 /// cached strings, where a trace put ~3 ms of a 900-pod step in decoding fresh ones. Both
-/// tables are small and bounded (numbers below [`NUMBERS`]; 4 × 4 × 2 class lists).
+/// tables are small and bounded (numbers below [`NUMBERS`]; 5 × 4 × 2 class lists).
 const NUMBERS: i32 = 8192;
 
 thread_local! {

@@ -5,6 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::engine::api::{Kind, Time};
+use crate::engine::sim::Cluster;
+
 /// How many events the panel lists (newest first).
 const EVENT_ROWS: usize = 30;
 
@@ -23,6 +26,8 @@ pub struct DecisionRow {
     pub target: String,
     /// Reason.
     pub reason: String,
+    /// When (virtual clock), to tell a decision about an earlier pod of the same name.
+    pub time: Time,
 }
 
 /// An event as shown.
@@ -49,6 +54,42 @@ pub struct WhyPanelProps {
     pub decisions: Rc<Vec<DecisionRow>>,
     /// Newest first.
     pub events: Rc<Vec<EventRow>>,
+    /// Which decisions lead the panel (see [`lead`]).
+    #[prop_or_default]
+    pub lead: Lead,
+}
+
+/// The decisions the panel leads with, as indices into its rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lead {
+    /// The headline: the StatefulSet controller's newest decision about a set that still
+    /// exists, else the newest decision of all.
+    pub headline: Option<usize>,
+    /// When the headline waits for a pod that is not Ready: the newest decision about that pod
+    /// (the kubelet's or the scheduler's reason: a volume it cannot mount, a startup probe that
+    /// has not succeeded, a container that keeps exiting).
+    pub detail: Option<usize>,
+}
+
+/// Chooses the panel's [`Lead`] from `rows` (newest first) and the cluster as it is now. A
+/// deleted set's last decision no longer leads (it waited for pods that are gone), and the
+/// controller's "waiting for web-0 (Pending: ContainerCreating)" comes with the kubelet's why.
+pub fn lead(c: &Cluster, namespace: &str, rows: &[DecisionRow]) -> Lead {
+    let live_set = |d: &DecisionRow| {
+        d.component == "statefulset-controller"
+            && d.subject.strip_prefix("statefulset/").is_some_and(|n| c.store.get(Kind::StatefulSet, namespace, n).is_some())
+    };
+    let headline = rows.iter().position(live_set).or((!rows.is_empty()).then_some(0));
+    let detail = headline.and_then(|h| {
+        let target = rows[h].target.as_str();
+        let pod = c.store.get(Kind::Pod, namespace, target.strip_prefix("pod/")?)?.as_pod()?;
+        if pod.is_running_and_ready() || pod.metadata.deletion_timestamp.is_some() || pod.status.phase == "Succeeded" {
+            return None;
+        }
+        let born = pod.metadata.creation_timestamp.unwrap_or_default();
+        rows.iter().position(|d| d.subject == target && d.time >= born)
+    });
+    Lead { headline, detail }
 }
 
 fn verdict_icon(v: &str) -> &'static str {
@@ -66,7 +107,8 @@ fn verdict_icon(v: &str) -> &'static str {
 /// The why panel.
 #[function_component]
 pub fn WhyPanel(p: &WhyPanelProps) -> Html {
-    let headline = p.decisions.iter().find(|d| d.component == "statefulset-controller").or(p.decisions.first());
+    let headline = p.lead.headline.and_then(|i| p.decisions.get(i));
+    let detail = p.lead.detail.and_then(|i| p.decisions.get(i));
     html! {
         <section class="panel why" aria-label="Why">
             <h2>{ "Why" }</h2>
@@ -82,6 +124,12 @@ pub fn WhyPanel(p: &WhyPanelProps) -> Html {
                     },
                     None => html! { <p class="decision">{ "No decisions yet. Apply the example, then step or play." }</p> },
                 } }
+                if let Some(d) = detail {
+                    <p class={classes!("decision-detail", format!("verdict-{}", d.verdict))}>
+                        <span class="icon" aria-hidden="true">{ "↳" }</span>{ " " }
+                        <strong>{ format!("{}, {}", d.component, d.subject) }</strong>{ ": " }{ &d.reason }
+                    </p>
+                }
             </div>
             <details class="why-history" open=true>
                 <summary>{ "Recent decisions" }</summary>
