@@ -600,6 +600,7 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
     match &x.state {
         CState::Terminated(t) => {
+            let last_exit = format!("exit code {}, {}", t.exit_code, t.reason);
             x.last = Some(t.clone());
             x.last_main = x.main.take();
             if x.backoff_ms == 0 {
@@ -616,7 +617,17 @@ fn restart(c: &mut Cluster, uid: &str, name: &str) {
             let event = format!("Back-off restarting failed container {name} in pod {}", format_pod(&p));
             container_event(c, uid, name, "Warning", "BackOff", &event);
             super::status::write(c, uid);
-            container_waits(c, uid, name, format!("container {name} keeps exiting; restarting it in {} (CrashLoopBackOff)", go_duration(wait)));
+            // Say why as well as when: the last run's exit, and where its output is.
+            container_waits(
+                c,
+                uid,
+                name,
+                format!(
+                    "container {name} keeps exiting (last run: {last_exit}; `kubectl logs {} -c {name} --previous` shows its output); restarting it in {} (CrashLoopBackOff)",
+                    p.metadata.name,
+                    go_duration(wait)
+                ),
+            );
             let looping = in_failure_loop(c, uid, name);
             enqueue_step(c, uid, name, seq, Step::Restart, wait, looping);
         }
