@@ -204,6 +204,31 @@ fn reason_of(p: &Pod, latest: Option<&crate::engine::why::Decision>) -> String {
     latest.filter(|d| d.at >= created).map(|d| d.reason.clone()).unwrap_or_default()
 }
 
+/// The faults in effect on a pod (its containers, its images, its node), each with the words
+/// of `sim fault clear …` that undo it.
+pub fn pod_faults(c: &Cluster, p: &Pod) -> Vec<(String, Vec<String>)> {
+    use crate::engine::faults::Fault;
+    let name = &p.metadata.name;
+    let mine = |ns: &str, pod: &str| ns == p.metadata.namespace && pod == name;
+    let clear = |w: &[&str]| std::iter::once("clear").chain(w.iter().copied()).map(String::from).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    for f in crate::engine::faults::active_faults(c) {
+        let words = match &f {
+            Fault::CrashContainer { namespace, pod, container } if mine(namespace, pod) => clear(&["crash", pod, container]),
+            Fault::FailReadiness { namespace, pod, container } if mine(namespace, pod) => clear(&["readiness", pod, container]),
+            Fault::FailLiveness { namespace, pod, container } if mine(namespace, pod) => clear(&["liveness", pod, container]),
+            // Broken images are kept as full references (`docker.io/library/nginx:1.27`).
+            Fault::MissingImage { image } if p.spec.containers.iter().chain(&p.spec.init_containers).any(|x| {
+                crate::engine::kubelet::runtime::parse_image(&x.image).is_ok_and(|r| &r.full() == image)
+            }) => clear(&["image", image]),
+            Fault::NodeLost { node } if node == &p.spec.node_name => clear(&["node", node]),
+            _ => continue,
+        };
+        out.push((f.to_string(), words));
+    }
+    out
+}
+
 /// Why a pod is not Ready, in the words of the newest decision about it (the kubelet's or the
 /// scheduler's); "" when it is Ready, finished or being deleted. What its box's tooltip says.
 pub fn pod_reason(c: &Cluster, p: &Pod) -> String {
@@ -416,6 +441,27 @@ mod tests {
     use super::*;
     use crate::session::input::Input;
     use crate::session::{Session, NAMESPACE};
+
+    #[test]
+    fn a_pods_faults_in_effect_come_with_the_words_that_undo_them() {
+        let mut s = Session::new();
+        s.act(Input::Apply { file: crate::session::seed::SEED_FILE.into(), text: crate::session::seed::SEED_YAML.into() });
+        s.act(Input::Wait);
+        let w = |x: &str| x.split(' ').map(String::from).collect::<Vec<_>>();
+        let p = |s: &Session| s.cluster().store.get(Kind::Pod, NAMESPACE, "myapp-1").and_then(|o| o.as_pod()).cloned().unwrap();
+        assert!(pod_faults(s.cluster(), &p(&s)).is_empty());
+        let image = p(&s).spec.containers[0].image.clone();
+        for f in ["crash myapp-1", "liveness myapp-1", &format!("image {image}"), "readiness myapp-0"] {
+            assert_eq!(s.act(Input::Fault { words: w(f) }).exit_code, 0, "{f}");
+        }
+        let faults = pod_faults(s.cluster(), &p(&s));
+        // myapp-0's readiness fault is not myapp-1's.
+        assert_eq!(faults.len(), 3, "{faults:?}");
+        for (_, words) in &faults {
+            assert_eq!(s.act(Input::Fault { words: words.clone() }).exit_code, 0, "{words:?}");
+        }
+        assert!(pod_faults(s.cluster(), &p(&s)).is_empty());
+    }
 
     fn pod(s: &Session, name: &str) -> PodView {
         let v = build(s.cluster(), NAMESPACE);

@@ -118,6 +118,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
         node: String::new(),
         reason: String::new(),
         exists: obj.is_some(),
+        faults: Vec::new(),
     };
     if let Some(o) = obj {
         i.describe = crate::kubectl::describe::describe(c, &o).unwrap_or_else(|| "(no describer for this kind)".into());
@@ -126,6 +127,7 @@ fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
             i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
             i.node = p.spec.node_name.clone();
             i.reason = view::pod_reason(c, p);
+            i.faults = view::pod_faults(c, p);
         }
     }
     i

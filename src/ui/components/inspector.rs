@@ -1,5 +1,6 @@
 //! The inspector: `kubectl describe` and the YAML of the selected object, and a pod's menu of
-//! faults (crash it, break its image, fail its readiness, fail its node) and actions.
+//! faults (crash it, break its image, fail its readiness or liveness, fail its node), the faults
+//! in effect on it with a button to undo each, and actions.
 
 use yew::prelude::*;
 
@@ -23,6 +24,9 @@ pub struct Inspected {
     pub reason: String,
     /// The object exists.
     pub exists: bool,
+    /// For pods: the faults in effect on it, its image or its node, each with the words that
+    /// undo it (after `sim fault`).
+    pub faults: Vec<(String, Vec<String>)>,
 }
 
 /// Props of [`Inspector`].
@@ -114,6 +118,14 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <p class="not-ready-reason"><strong>{ "Not Ready: " }</strong>{ &i.reason }</p>
             }
             { menu }
+            if i.exists && !i.faults.is_empty() {
+                <div class="menu faults-on" role="toolbar" aria-label={format!("Faults in effect on {name}")}>
+                    <span class="muted">{ "In effect: " }</span>
+                    { for i.faults.iter().map(|(label, words)| html! {
+                        <button onclick={fault(words.clone())} title={format!("Undo: {label}")}>{ format!("Undo: {label}") }</button>
+                    }) }
+                </div>
+            }
             if !i.exists {
                 <p class="muted">{ format!("{kind_word} {name} does not exist at this point in time.") }</p>
             } else {
