@@ -518,3 +518,48 @@ fn pod_updates_keep_the_grace_period_and_the_container_count() {
         "Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
     );
 }
+
+#[test]
+fn pod_updates_validate_the_new_pod_and_keep_admitted_defaults() {
+    // ValidatePodUpdate runs validatePodMetadataAndSpec on the new pod and
+    // ValidateContainerUpdates; the message names each cause once (ToAggregate).
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx}]\n";
+    let stored = apiserver::create(&mut c, sts_from(pod)).unwrap().object;
+    // Resend the stored pod with a new image: the tolerations DefaultTolerationSeconds added are
+    // in it, so only the image changes.
+    let with_image = |image: &str| {
+        let mut v = stored.to_value();
+        v["spec"]["containers"][0]["image"] = json!(image);
+        v["metadata"]["resourceVersion"] = json!("");
+        Object::from_value(Kind::Pod, v).unwrap()
+    };
+    assert_eq!(
+        apiserver::update(&mut c, with_image(" nginx")).map(|_| ()).unwrap_err().to_string(),
+        "Pod \"p\" is invalid: spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"
+    );
+    match apiserver::update(&mut c, with_image("")).map(|_| ()).unwrap_err() {
+        ApiError::Invalid { causes, .. } => assert_eq!(causes.len(), 2),
+        e => panic!("{e}"),
+    }
+    // DefaultTolerationSeconds also admits updates: a pod resent without its tolerations gets
+    // them back, so only the image changed.
+    let mut v = with_image("nginx:1.27").to_value();
+    v["spec"].as_object_mut().unwrap().remove("tolerations");
+    let w = apiserver::update(&mut c, Object::from_value(Kind::Pod, v).unwrap()).unwrap();
+    assert_eq!(w.object.to_value()["spec"]["tolerations"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn padded_images_are_refused_on_pods_not_on_templates() {
+    // validateContainerCommon requires only a non-empty image; validateContainersOnlyForPod
+    // refuses padding on pods, so a template may carry it (its pods then fail to be created).
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: ' nginx'}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"
+    );
+    let sts = SEED.replacen("image: myapp:latest", "image: ' myapp:latest'", 1);
+    assert!(apiserver::create(&mut c, sts_from(&sts)).is_ok());
+}

@@ -1,5 +1,6 @@
 //! Core kind validation (pkg/apis/core/validation/validation.go): `ValidatePodCreate` (the parts
-//! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname),
+//! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname;
+//! updates are in `pod_update`),
 //! `ValidateService` / `ValidateServiceUpdate`, `ValidatePersistentVolumeClaim` /
 //! `ValidatePersistentVolumeClaimUpdate`.
 
@@ -96,7 +97,9 @@ fn validate_containers(
         } else {
             errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(p.child("name"), go_quote(&c.name), m)));
         }
-        if c.image.trim().is_empty() {
+        // validateContainerCommon: only an empty image is Required; a padded one is refused on
+        // pods alone (validateContainersOnlyForPod), as templates may carry " " as a token.
+        if c.image.is_empty() {
             errs.push(FieldError::required(p.child("image"), ""));
         }
         let ports = p.child("ports");
@@ -294,49 +297,20 @@ fn validate_pod_spec_inner(s: &PodSpec, path: &str, claims: &[&str], identity: b
     errs
 }
 
-/// `ValidatePodCreate`.
+/// `validateContainersOnlyForPod`: a pod's (not a template's) images may not be padded.
+fn validate_containers_only_for_pod<'a>(list: &'a [Container], path: &'a str) -> impl Iterator<Item = FieldError> + 'a {
+    list.iter().enumerate().filter(|(_, c)| c.image.trim() != c.image).map(move |(i, c)| {
+        FieldError::invalid(format!("{path}[{i}].image"), go_quote(&c.image), "must not have leading or trailing whitespace")
+    })
+}
+
+/// `validatePodMetadataAndSpec`, all of `ValidatePodCreate` the playground meets (and the
+/// first part of `ValidatePodUpdate`): metadata, `ValidatePodSpec`, then the pod-only checks.
 pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&pod.metadata, NameRule::Subdomain);
     errs.extend(validate_pod_spec(&pod.spec, "spec"));
-    errs
-}
-
-/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, tolerations (additions) and a
-/// negative terminationGracePeriodSeconds (to 1) may change; anything else is one Forbidden
-/// error (a real server appends a diff of the specs to it, which is not reproduced here).
-pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
-    let mut errs = super::meta::validate_object_meta_update(&new.metadata);
-    // ValidateContainerUpdates: a changed container count ends the checks with its own error.
-    for (field, n, o) in [
-        ("containers", new.spec.containers.len(), old.spec.containers.len()),
-        ("initContainers", new.spec.init_containers.len(), old.spec.init_containers.len()),
-    ] {
-        if n != o {
-            errs.push(FieldError::forbidden(format!("spec.{field}"), "pod updates may not add or remove containers"));
-            return errs;
-        }
-    }
-    let mut clone = new.spec.clone();
-    for (c, o) in clone.containers.iter_mut().zip(&old.spec.containers) {
-        c.image = o.image.clone();
-    }
-    for (c, o) in clone.init_containers.iter_mut().zip(&old.spec.init_containers) {
-        c.image = o.image.clone();
-    }
-    clone.active_deadline_seconds = old.spec.active_deadline_seconds;
-    clone.tolerations = old.spec.tolerations.clone();
-    // Only a negative grace period may change, and only to 1 (ValidatePodUpdate).
-    if old.spec.termination_grace_period_seconds.is_some_and(|g| g < 0) && clone.termination_grace_period_seconds == Some(1) {
-        clone.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
-    }
-    // The scheduler's binding sets nodeName through its own subresource.
-    clone.node_name = old.spec.node_name.clone();
-    if clone != old.spec {
-        errs.push(FieldError::forbidden(
-            "spec",
-            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-        ));
-    }
+    errs.extend(validate_containers_only_for_pod(&pod.spec.containers, "spec.containers"));
+    errs.extend(validate_containers_only_for_pod(&pod.spec.init_containers, "spec.initContainers"));
     errs
 }
 

@@ -102,6 +102,21 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
         v.other_sources.insert("projected".into(), KUBE_API_ACCESS.with(Shared::clone));
         s.volumes.push(v);
     }
+    default_toleration_seconds(s);
+    if s.priority.is_none() {
+        s.priority = Some(ZERO_PRIORITY.with(Shared::clone));
+    }
+    if s.preemption_policy.is_none() {
+        s.preemption_policy = Some(PREEMPT_LOWER_PRIORITY.with(Shared::clone));
+    }
+    // podStrategy.PrepareForCreate: status is the server's.
+    pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };
+}
+
+/// DefaultTolerationSeconds (plugin/pkg/admission/defaulttolerationseconds, `Admit`, which
+/// handles both Create and Update): the not-ready and unreachable NoExecute tolerations, 300 s,
+/// unless the pod already tolerates those taints.
+fn default_toleration_seconds(s: &mut PodSpec) {
     if s.tolerations.is_none() {
         // Nothing given: the result is always the two defaults, one value shared by every pod.
         s.tolerations = Some(DEFAULT_TOLERATIONS.with(Shared::clone));
@@ -122,14 +137,20 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
         }
         s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     }
+}
+
+/// The pod plugins on an update: DefaultTolerationSeconds again, and Priority's `admitPod`,
+/// which keeps the stored `priority` and `preemptionPolicy` when the request leaves them unset
+/// (plugin/pkg/admission/priority/admission.go). ServiceAccount mutates on create only.
+pub fn admit_pod_update(old: &Pod, pod: &mut Pod) {
+    let s = &mut *pod.spec;
+    default_toleration_seconds(s);
     if s.priority.is_none() {
-        s.priority = Some(ZERO_PRIORITY.with(Shared::clone));
+        s.priority = old.spec.priority.clone();
     }
     if s.preemption_policy.is_none() {
-        s.preemption_policy = Some(PREEMPT_LOWER_PRIORITY.with(Shared::clone));
+        s.preemption_policy = old.spec.preemption_policy.clone();
     }
-    // podStrategy.PrepareForCreate: status is the server's.
-    pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };
 }
 
 /// `qos.GetPodQOS`: Guaranteed when every container has equal cpu and memory requests and
