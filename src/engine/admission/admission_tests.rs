@@ -563,3 +563,21 @@ fn padded_images_are_refused_on_pods_not_on_templates() {
     let sts = SEED.replacen("image: myapp:latest", "image: ' myapp:latest'", 1);
     assert!(apiserver::create(&mut c, sts_from(&sts)).is_ok());
 }
+
+#[test]
+fn read_write_once_pod_stands_alone_in_claims_and_claim_templates() {
+    // ValidatePersistentVolumeClaimSpec: ReadWriteOncePod with any other supported mode is
+    // Forbidden at accessModes; the class name is a DNS subdomain.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  storageClassName: Fast_SSD\n  resources: {requests: {storage: 1Gi}}\n";
+    let e = create_err(&mut c, sts_from(pvc));
+    assert!(
+        e.starts_with("PersistentVolumeClaim \"data\" is invalid: [spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes, spec.storageClassName: Invalid value: \"Fast_SSD\": a lowercase RFC 1123 subdomain"),
+        "{e}"
+    );
+    let sts = SEED.replacen("accessModes: [\"ReadWriteOnce\"]", "accessModes: [\"ReadWriteOnce\", \"ReadWriteOncePod\"]", 1);
+    assert_eq!(
+        create_err(&mut c, sts_from(&sts)),
+        "StatefulSet.apps \"myapp\" is invalid: spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
+    );
+}

@@ -416,17 +416,26 @@ pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> 
     errs
 }
 
-/// `ValidatePersistentVolumeClaimSpec` under `path`.
+/// `ValidatePersistentVolumeClaimSpec` under `path`, in its order (dataSource and
+/// volumeAttributesClassName unchecked).
 pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let modes = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
     if s.access_modes.is_empty() {
         errs.push(FieldError::required(format!("{path}.accessModes"), "at least 1 access mode is required"));
     }
+    if let Some(sel) = &s.selector {
+        errs.extend(super::meta::validate_label_selector(sel, &format!("{path}.selector")));
+    }
     for m in &s.access_modes {
         if !modes.contains(&m.as_str()) {
             errs.push(FieldError::not_supported(format!("{path}.accessModes"), m, &modes));
         }
+    }
+    // ReadWriteOncePod excludes every other (supported) mode.
+    let rwop = s.access_modes.iter().any(|m| m == "ReadWriteOncePod");
+    if rwop && s.access_modes.iter().any(|m| m != "ReadWriteOncePod" && modes.contains(&m.as_str())) {
+        errs.push(FieldError::forbidden(format!("{path}.accessModes"), "may not use ReadWriteOncePod with other access modes"));
     }
     match s.resources.requests.get("storage") {
         None => errs.push(FieldError::required(format!("{path}.resources[storage]"), "")),
@@ -443,6 +452,12 @@ pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<Field
                 errs.push(FieldError::invalid(format!("{path}.resources[storage]"), go_quote(&shown), "must be greater than zero"));
             }
         }
+    }
+    // ValidateClassName is NameIsDNSSubdomain.
+    if let Some(class) = s.storage_class_name.as_deref().filter(|c| !c.is_empty()) {
+        errs.extend(
+            super::meta::is_dns1123_subdomain(class).into_iter().map(|m| FieldError::invalid(format!("{path}.storageClassName"), go_quote(class), m)),
+        );
     }
     if let Some(m) = &s.volume_mode {
         if m != "Block" && m != "Filesystem" {
