@@ -581,3 +581,20 @@ fn read_write_once_pod_stands_alone_in_claims_and_claim_templates() {
         "StatefulSet.apps \"myapp\" is invalid: spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
     );
 }
+
+#[test]
+fn service_selectors_are_labels_and_updates_check_the_cluster_ip_first() {
+    // validateService: ValidateLabels(spec.selector) after the ports, before sessionAffinity.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: -web}\n  ports: [{port: 80}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(svc)),
+        "Service \"web\" is invalid: spec.selector: Invalid value: \"-web\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+    );
+    // ValidateServiceUpdate: the changed cluster IP before validateService's errors.
+    let good = svc.replace("-web", "web");
+    apiserver::create(&mut c, sts_from(&good)).unwrap();
+    let moved = good.replace("spec:\n", "spec:\n  clusterIP: 10.96.0.99\n").replace("app: web", "app: -web");
+    let e = apiserver::update(&mut c, sts_from(&moved)).map(|_| ()).unwrap_err().to_string();
+    assert!(e.starts_with("Service \"web\" is invalid: [spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set, spec.selector: Invalid value: \"-web\""), "{e}");
+}

@@ -314,11 +314,19 @@ pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidateService`, in its order: ports required, the per-type clusterIPs checks,
-/// `validateServicePort` for each port, sessionAffinity, type, then duplicate (protocol, port)
-/// pairs.
+/// `ValidateServiceCreate`: the name (DNS-1035; RelaxedServiceNameValidation is off by
+/// default) and metadata, then `validateService`.
 pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&svc.metadata, NameRule::Dns1035);
+    errs.extend(validate_service_spec(svc));
+    errs
+}
+
+/// `validateService`, in its order: ports required, the per-type clusterIPs checks,
+/// `validateServicePort` for each port, the selector as labels, sessionAffinity, type, then
+/// duplicate (protocol, port) pairs.
+fn validate_service_spec(svc: &Service) -> Vec<FieldError> {
+    let mut errs = Vec::new();
     let s = &svc.spec;
     // isHeadlessService: clusterIPs (normalized from clusterIP by the registry) is exactly [None].
     let headless = s.cluster_ips.len() == 1 && s.cluster_ips[0] == "None";
@@ -380,6 +388,7 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             None => {}
         }
     }
+    errs.extend(super::meta::validate_labels(&s.selector, "spec.selector"));
     if s.session_affinity.is_empty() {
         errs.push(FieldError::required("spec.sessionAffinity", ""));
     } else if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
@@ -407,12 +416,14 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidateServiceUpdate`: the new object is valid and its cluster IP did not change.
+/// `ValidateServiceUpdate`, in its order: metadata (the name is not checked again), the
+/// cluster IP unchanged (`validateUpgradeDowngradeClusterIPs`), then `validateService`.
 pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> {
-    let mut errs = validate_service(new);
+    let mut errs = super::meta::validate_object_meta_update(&new.metadata);
     if !old.spec.cluster_ips.is_empty() && new.spec.cluster_ips != old.spec.cluster_ips {
         errs.push(FieldError::invalid("spec.clusterIPs[0]", go_string_slice(&new.spec.cluster_ips), "may not change once set"));
     }
+    errs.extend(validate_service_spec(new));
     errs
 }
 
