@@ -598,3 +598,16 @@ fn service_selectors_are_labels_and_updates_check_the_cluster_ip_first() {
     let e = apiserver::update(&mut c, sts_from(&moved)).map(|_| ()).unwrap_err().to_string();
     assert!(e.starts_with("Service \"web\" is invalid: [spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set, spec.selector: Invalid value: \"-web\""), "{e}");
 }
+
+#[test]
+fn statefulset_updates_never_recheck_claim_templates() {
+    // ValidateStatefulSetUpdate sets SkipValidateVolumeClaimTemplates: a changed claim template
+    // is only the Forbidden error, however invalid the new one is.
+    let mut c = Cluster::new(ClusterConfig::default());
+    apiserver::create(&mut c, sts_from(SEED)).unwrap();
+    let changed = SEED.replacen("accessModes: [\"ReadWriteOnce\"]", "accessModes: [\"ReadWriteOnce\", \"ReadWriteOncePod\"]", 1);
+    assert_eq!(
+        apiserver::update(&mut c, sts_from(&changed)).map(|_| ()).unwrap_err().to_string(),
+        "StatefulSet.apps \"myapp\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    );
+}
