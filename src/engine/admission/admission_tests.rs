@@ -503,54 +503,6 @@ fn a_bad_template_label_is_a_cause_twice_and_in_the_message_once() {
 }
 
 #[test]
-fn pod_updates_keep_the_grace_period_and_the_container_count() {
-    // ValidatePodUpdate: terminationGracePeriodSeconds may only go from negative to 1;
-    // ValidateContainerUpdates: adding a container is its own Forbidden error.
-    let mut c = Cluster::new(ClusterConfig::default());
-    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: 30\n  containers: [{name: a, image: b}]\n";
-    apiserver::create(&mut c, sts_from(pod)).unwrap();
-    let grace = pod.replace("Seconds: 30", "Seconds: 5");
-    let e = apiserver::update(&mut c, sts_from(&grace)).map(|_| ()).unwrap_err().to_string();
-    assert!(e.starts_with("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than"), "{e}");
-    let more = pod.replace("[{name: a, image: b}]", "[{name: a, image: b}, {name: c, image: d}]");
-    assert_eq!(
-        apiserver::update(&mut c, sts_from(&more)).map(|_| ()).unwrap_err().to_string(),
-        "Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
-    );
-}
-
-#[test]
-fn pod_updates_validate_the_new_pod_and_keep_admitted_defaults() {
-    // ValidatePodUpdate runs validatePodMetadataAndSpec on the new pod and
-    // ValidateContainerUpdates; the message names each cause once (ToAggregate).
-    let mut c = Cluster::new(ClusterConfig::default());
-    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx}]\n";
-    let stored = apiserver::create(&mut c, sts_from(pod)).unwrap().object;
-    // Resend the stored pod with a new image: the tolerations DefaultTolerationSeconds added are
-    // in it, so only the image changes.
-    let with_image = |image: &str| {
-        let mut v = stored.to_value();
-        v["spec"]["containers"][0]["image"] = json!(image);
-        v["metadata"]["resourceVersion"] = json!("");
-        Object::from_value(Kind::Pod, v).unwrap()
-    };
-    assert_eq!(
-        apiserver::update(&mut c, with_image(" nginx")).map(|_| ()).unwrap_err().to_string(),
-        "Pod \"p\" is invalid: spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"
-    );
-    match apiserver::update(&mut c, with_image("")).map(|_| ()).unwrap_err() {
-        ApiError::Invalid { causes, .. } => assert_eq!(causes.len(), 2),
-        e => panic!("{e}"),
-    }
-    // DefaultTolerationSeconds also admits updates: a pod resent without its tolerations gets
-    // them back, so only the image changed.
-    let mut v = with_image("nginx:1.27").to_value();
-    v["spec"].as_object_mut().unwrap().remove("tolerations");
-    let w = apiserver::update(&mut c, Object::from_value(Kind::Pod, v).unwrap()).unwrap();
-    assert_eq!(w.object.to_value()["spec"]["tolerations"].as_array().map(Vec::len), Some(2));
-}
-
-#[test]
 fn padded_images_are_refused_on_pods_not_on_templates() {
     // validateContainerCommon requires only a non-empty image; validateContainersOnlyForPod
     // refuses padding on pods, so a template may carry it (its pods then fail to be created).
@@ -609,5 +561,27 @@ fn statefulset_updates_never_recheck_claim_templates() {
     assert_eq!(
         apiserver::update(&mut c, sts_from(&changed)).map(|_| ()).unwrap_err().to_string(),
         "StatefulSet.apps \"myapp\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    );
+}
+
+#[test]
+fn a_node_port_service_turned_cluster_ip_drops_its_node_ports() {
+    // dropTypeDependentFields wipes the node ports and externalTrafficPolicy a request carries
+    // over unchanged; validateService then refuses only ones set on a ClusterIP Service.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let np = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80, nodePort: 30080}]\n";
+    let stored = apiserver::create(&mut c, sts_from(np)).unwrap().object.to_value();
+    assert!(stored["spec"]["ports"][0]["nodePort"].is_number() && stored["spec"]["externalTrafficPolicy"] == "Cluster");
+    let mut v = stored.clone();
+    v["spec"]["type"] = json!("ClusterIP");
+    v["metadata"]["resourceVersion"] = json!("");
+    let w = apiserver::update(&mut c, Object::from_value(Kind::Service, v).unwrap()).unwrap().object.to_value();
+    assert!(w["spec"]["ports"][0].get("nodePort").is_none() && w["spec"].get("externalTrafficPolicy").is_none(), "{w}");
+    let mut v = w.clone();
+    v["spec"]["externalTrafficPolicy"] = json!("Local");
+    v["metadata"]["resourceVersion"] = json!("");
+    assert_eq!(
+        apiserver::update(&mut c, Object::from_value(Kind::Service, v).unwrap()).map(|_| ()).unwrap_err().to_string(),
+        "Service \"web\" is invalid: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services"
     );
 }

@@ -1,10 +1,10 @@
 //! Core kind validation (pkg/apis/core/validation/validation.go): `ValidatePodCreate` (the parts
 //! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname;
 //! updates are in `pod_update`),
-//! `ValidateService` / `ValidateServiceUpdate`, `ValidatePersistentVolumeClaim` /
+//! `ValidatePersistentVolumeClaim` /
 //! `ValidatePersistentVolumeClaimUpdate`.
 
-use super::format::{go_quote, go_string_slice};
+use super::format::go_quote;
 use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
 use super::path::Path;
 use crate::engine::api::quantity::canonical_quantity;
@@ -12,14 +12,13 @@ use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
 use crate::engine::volumes::parse_quantity;
-use std::collections::BTreeSet;
 
-fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
+pub(super) fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
     (!(1..=65535).contains(&port)).then(|| FieldError::invalid(path.to_string(), port.to_string(), "must be between 1 and 65535, inclusive"))
 }
 
 /// `IsValidPortName`.
-fn is_valid_port_name(name: &str) -> Vec<String> {
+pub(super) fn is_valid_port_name(name: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if name.len() > 15 {
         errs.push("must be no more than 15 characters".to_string());
@@ -314,119 +313,6 @@ pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidateServiceCreate`: the name (DNS-1035; RelaxedServiceNameValidation is off by
-/// default) and metadata, then `validateService`.
-pub fn validate_service(svc: &Service) -> Vec<FieldError> {
-    let mut errs = validate_object_meta(&svc.metadata, NameRule::Dns1035);
-    errs.extend(validate_service_spec(svc));
-    errs
-}
-
-/// `validateService`, in its order: ports required, the per-type clusterIPs checks,
-/// `validateServicePort` for each port, the selector as labels, sessionAffinity, type, then
-/// duplicate (protocol, port) pairs.
-fn validate_service_spec(svc: &Service) -> Vec<FieldError> {
-    let mut errs = Vec::new();
-    let s = &svc.spec;
-    // isHeadlessService: clusterIPs (normalized from clusterIP by the registry) is exactly [None].
-    let headless = s.cluster_ips.len() == 1 && s.cluster_ips[0] == "None";
-    if s.ports.is_empty() && !headless && s.type_ != "ExternalName" {
-        errs.push(FieldError::required("spec.ports", ""));
-    }
-    match s.type_.as_str() {
-        "LoadBalancer" | "NodePort" if headless => errs.push(FieldError::invalid(
-            "spec.clusterIPs[0]",
-            go_quote("None"),
-            format!("may not be set to 'None' for {} services", s.type_),
-        )),
-        "ExternalName" => {
-            const MSG: &str = "may not be set for ExternalName services";
-            if !s.cluster_ips.is_empty() {
-                errs.push(FieldError::forbidden("spec.clusterIPs", MSG));
-            }
-            if !s.ip_families.is_empty() {
-                errs.push(FieldError::forbidden("spec.ipFamilies", MSG));
-            }
-            if s.ip_family_policy.is_some() {
-                errs.push(FieldError::forbidden("spec.ipFamilyPolicy", MSG));
-            }
-            // The value (a CNAME) may have a trailing dot to denote it as fully qualified.
-            let name = s.external_name.as_deref().and_then(|v| v.as_str()).unwrap_or("");
-            let cname = name.strip_suffix('.').unwrap_or(name);
-            if cname.is_empty() {
-                errs.push(FieldError::required("spec.externalName", ""));
-            } else {
-                errs.extend(super::meta::is_dns1123_subdomain(cname).into_iter().map(|m| FieldError::invalid("spec.externalName", go_quote(cname), m)));
-            }
-        }
-        _ => {}
-    }
-    let mut names = BTreeSet::new();
-    for (i, p) in s.ports.iter().enumerate() {
-        // validateServicePort: a missing name (several ports), or the name's format then its
-        // uniqueness; then port, protocol and targetPort.
-        let pp = format!("spec.ports[{i}]");
-        if s.ports.len() > 1 && p.name.is_empty() {
-            errs.push(FieldError::required(format!("{pp}.name"), ""));
-        } else if !p.name.is_empty() {
-            errs.extend(is_dns1123_label(&p.name).into_iter().map(|m| FieldError::invalid(format!("{pp}.name"), go_quote(&p.name), m)));
-            if !names.insert(p.name.clone()) {
-                errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&p.name)));
-            }
-        }
-        errs.extend(port_range(p.port as i64, format!("{pp}.port")));
-        if p.protocol.is_empty() {
-            errs.push(FieldError::required(format!("{pp}.protocol"), ""));
-        } else if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
-            errs.push(FieldError::not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
-        }
-        match &p.target_port {
-            Some(IntOrString::Int(t)) => errs.extend(port_range(*t, format!("{pp}.targetPort"))),
-            Some(IntOrString::String(t)) => errs.extend(
-                is_valid_port_name(t).into_iter().map(|m| FieldError::invalid(format!("{pp}.targetPort"), go_quote(t), m)),
-            ),
-            None => {}
-        }
-    }
-    errs.extend(super::meta::validate_labels(&s.selector, "spec.selector"));
-    if s.session_affinity.is_empty() {
-        errs.push(FieldError::required("spec.sessionAffinity", ""));
-    } else if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
-        errs.push(FieldError::not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
-    }
-    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-    if s.type_.is_empty() {
-        errs.push(FieldError::required("spec.type", ""));
-    } else if !types.contains(&s.type_.as_str()) {
-        errs.push(FieldError::not_supported("spec.type", &s.type_, &types));
-    }
-    // Duplicate (protocol, port) pairs: the value is the key `core.ServicePort` printed with %#v.
-    for (i, p) in s.ports.iter().enumerate() {
-        if s.ports[..i].iter().any(|o| o.protocol == p.protocol && o.port == p.port) {
-            errs.push(FieldError::duplicate(
-                format!("spec.ports[{i}]"),
-                format!(
-                    "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-                    go_quote(&p.protocol),
-                    p.port
-                ),
-            ));
-        }
-    }
-    errs
-}
-
-/// `ValidateServiceUpdate`, in its order: metadata (the name is not checked again), the
-/// cluster IP unchanged (`validateUpgradeDowngradeClusterIPs`), then `validateService`.
-pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> {
-    let mut errs = super::meta::validate_object_meta_update(&new.metadata);
-    if !old.spec.cluster_ips.is_empty() && new.spec.cluster_ips != old.spec.cluster_ips {
-        errs.push(FieldError::invalid("spec.clusterIPs[0]", go_string_slice(&new.spec.cluster_ips), "may not change once set"));
-    }
-    errs.extend(validate_service_spec(new));
-    errs
-}
-
 /// `ValidatePersistentVolumeClaimSpec` under `path`, in its order (dataSource and
 /// volumeAttributesClassName unchecked).
 pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<FieldError> {
@@ -535,18 +421,5 @@ mod tests {
             e,
             vec!["spec.accessModes: Required value: at least 1 access mode is required", "spec.resources[storage]: Required value"]
         );
-    }
-
-    #[test]
-    fn service_name_is_dns_1035() {
-        let mut svc = Service::default();
-        svc.metadata.name = "1web".into();
-        svc.spec.type_ = "ClusterIP".into();
-        svc.spec.session_affinity = "None".into();
-        svc.spec.cluster_ip = "None".into();
-        svc.spec.cluster_ips = vec!["None".into()];
-        let e = validate_service(&svc);
-        assert_eq!(e.len(), 1);
-        assert!(e[0].to_string().starts_with("metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist"));
     }
 }

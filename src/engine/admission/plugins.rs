@@ -265,10 +265,38 @@ pub fn keep_allocated_service_values(old: &Service, new: &mut Service) {
     if n.ip_family_policy.is_none() {
         n.ip_family_policy = o.ip_family_policy.clone();
     }
-    for p in &mut n.ports {
-        if p.node_port.is_none() {
-            p.node_port = o.ports.iter().find(|q| q.port == p.port && q.protocol == p.protocol).and_then(|q| q.node_port);
+    // Node ports only when both the stored and the new type use them.
+    if needs_node_port(o) && needs_node_port(n) {
+        for p in &mut n.ports {
+            if p.node_port.is_none() {
+                p.node_port = o.ports.iter().find(|q| q.port == p.port && q.protocol == p.protocol).and_then(|q| q.node_port);
+            }
         }
+    }
+}
+
+/// `needsNodePort` / `needsExternalTrafficPolicy` (pkg/registry/core/service/strategy.go).
+fn needs_node_port(s: &ServiceSpec) -> bool {
+    matches!(s.type_.as_str(), "NodePort" | "LoadBalancer")
+}
+
+/// The Service strategy's `dropTypeDependentFields` (the fields validated here): on a change to
+/// a type without node ports, node ports the user left as they were are wiped, and so is an
+/// unchanged externalTrafficPolicy; changed ones stay, for validation to refuse.
+pub fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
+    let (o, n) = (&old.spec, &mut new.spec);
+    if !needs_node_port(o) || needs_node_port(n) {
+        return;
+    }
+    // sameNodePorts: no node port that the stored object did not have.
+    let same = n.ports.iter().filter_map(|p| p.node_port.filter(|&v| v != 0)).all(|v| o.ports.iter().any(|q| q.node_port == Some(v)));
+    if same {
+        for p in &mut n.ports {
+            p.node_port = None;
+        }
+    }
+    if n.external_traffic_policy == o.external_traffic_policy {
+        n.external_traffic_policy = None;
     }
 }
 

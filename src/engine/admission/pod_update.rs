@@ -110,6 +110,16 @@ mod tests {
     use super::*;
     use crate::engine::api::ObjectMeta;
     use serde_json::json;
+    use crate::engine::api::{Kind, Object};
+    use crate::engine::apiserver;
+    use crate::engine::error::ApiError;
+    use crate::engine::manifest::parse_manifests;
+    use crate::engine::sim::Cluster;
+    use crate::engine::ClusterConfig;
+
+    fn sts_from(text: &str) -> Object {
+        parse_manifests("x.yaml", text).objects.remove(0).object
+    }
 
     fn pod(image: &str) -> Pod {
         let mut p = Pod { metadata: ObjectMeta { name: "p".into(), ..Default::default() }, ..Default::default() };
@@ -184,5 +194,53 @@ mod tests {
         moved.spec.node_name = "node-2".into();
         let e = texts(validate_pod_update(&moved, &pod("nginx")));
         assert_eq!(e, vec![format!("spec: Forbidden: {FORBIDDEN}")]);
+    }
+
+    #[test]
+    fn pod_updates_keep_the_grace_period_and_the_container_count() {
+        // ValidatePodUpdate: terminationGracePeriodSeconds may only go from negative to 1;
+        // ValidateContainerUpdates: adding a container is its own Forbidden error.
+        let mut c = Cluster::new(ClusterConfig::default());
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: 30\n  containers: [{name: a, image: b}]\n";
+        apiserver::create(&mut c, sts_from(pod)).unwrap();
+        let grace = pod.replace("Seconds: 30", "Seconds: 5");
+        let e = apiserver::update(&mut c, sts_from(&grace)).map(|_| ()).unwrap_err().to_string();
+        assert!(e.starts_with("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than"), "{e}");
+        let more = pod.replace("[{name: a, image: b}]", "[{name: a, image: b}, {name: c, image: d}]");
+        assert_eq!(
+            apiserver::update(&mut c, sts_from(&more)).map(|_| ()).unwrap_err().to_string(),
+            "Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
+        );
+    }
+
+    #[test]
+    fn pod_updates_validate_the_new_pod_and_keep_admitted_defaults() {
+        // ValidatePodUpdate runs validatePodMetadataAndSpec on the new pod and
+        // ValidateContainerUpdates; the message names each cause once (ToAggregate).
+        let mut c = Cluster::new(ClusterConfig::default());
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: nginx}]\n";
+        let stored = apiserver::create(&mut c, sts_from(pod)).unwrap().object;
+        // Resend the stored pod with a new image: the tolerations DefaultTolerationSeconds added are
+        // in it, so only the image changes.
+        let with_image = |image: &str| {
+            let mut v = stored.to_value();
+            v["spec"]["containers"][0]["image"] = json!(image);
+            v["metadata"]["resourceVersion"] = json!("");
+            Object::from_value(Kind::Pod, v).unwrap()
+        };
+        assert_eq!(
+            apiserver::update(&mut c, with_image(" nginx")).map(|_| ()).unwrap_err().to_string(),
+            "Pod \"p\" is invalid: spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"
+        );
+        match apiserver::update(&mut c, with_image("")).map(|_| ()).unwrap_err() {
+            ApiError::Invalid { causes, .. } => assert_eq!(causes.len(), 2),
+            e => panic!("{e}"),
+        }
+        // DefaultTolerationSeconds also admits updates: a pod resent without its tolerations gets
+        // them back, so only the image changed.
+        let mut v = with_image("nginx:1.27").to_value();
+        v["spec"].as_object_mut().unwrap().remove("tolerations");
+        let w = apiserver::update(&mut c, Object::from_value(Kind::Pod, v).unwrap()).unwrap();
+        assert_eq!(w.object.to_value()["spec"]["tolerations"].as_array().map(Vec::len), Some(2));
     }
 }
