@@ -73,16 +73,24 @@ impl CmdError {
 }
 
 /// `checkErr`'s form for an Invalid error: `The StatefulSet "web" is invalid: <cause>` for one
-/// cause, else the prefix and one `* cause` line each (`MultilineError`).
+/// cause, else the prefix and one `* cause` line each (`MultilineError`); a cause repeating an
+/// earlier one is skipped (`statusCausesToAggrError`).
 fn invalid_message(f: &mut fmt::Formatter<'_>, e: &ApiError) -> fmt::Result {
     if let ApiError::Invalid { kind, name, causes } = e {
         let prefix = format!("The {} {name:?} is invalid: ", kind.info().kind_name);
-        match causes.len() {
+        let mut lines: Vec<String> = Vec::with_capacity(causes.len());
+        for c in causes {
+            let text = c.to_string();
+            if !lines.contains(&text) {
+                lines.push(text);
+            }
+        }
+        match lines.len() {
             0 => write!(f, "The {} {name:?} is invalid", kind.info().kind_name),
-            1 => write!(f, "{prefix}{}", causes[0]),
+            1 => write!(f, "{prefix}{}", lines[0]),
             _ => {
                 writeln!(f, "{prefix}")?;
-                let lines: Vec<String> = causes.iter().map(|c| format!("* {c}")).collect();
+                let lines: Vec<String> = lines.iter().map(|c| format!("* {c}")).collect();
                 f.write_str(&lines.join("\n"))
             }
         }
@@ -142,5 +150,15 @@ mod tests {
             .to_string(),
             "Error from server (AlreadyExists): error when creating \"web.yaml\": statefulsets.apps \"web\" already exists"
         );
+    }
+
+    #[test]
+    fn repeated_causes_print_once() {
+        // statusCausesToAggrError skips a cause whose "field: message" was seen; one left is
+        // printed on the prefix's line (MultilineError).
+        use crate::engine::error::FieldError;
+        let twice = FieldError::required("spec.containers[0].image", "");
+        let e = ApiError::Invalid { kind: Kind::Pod, name: "p".into(), causes: vec![twice.clone(), twice] };
+        assert_eq!(CmdError::from(e).to_string(), "The Pod \"p\" is invalid: spec.containers[0].image: Required value");
     }
 }

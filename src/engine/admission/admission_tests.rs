@@ -503,18 +503,85 @@ fn a_bad_template_label_is_a_cause_twice_and_in_the_message_once() {
 }
 
 #[test]
-fn pod_updates_keep_the_grace_period_and_the_container_count() {
-    // ValidatePodUpdate: terminationGracePeriodSeconds may only go from negative to 1;
-    // ValidateContainerUpdates: adding a container is its own Forbidden error.
+fn padded_images_are_refused_on_pods_not_on_templates() {
+    // validateContainerCommon requires only a non-empty image; validateContainersOnlyForPod
+    // refuses padding on pods, so a template may carry it (its pods then fail to be created).
     let mut c = Cluster::new(ClusterConfig::default());
-    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  terminationGracePeriodSeconds: 30\n  containers: [{name: a, image: b}]\n";
-    apiserver::create(&mut c, sts_from(pod)).unwrap();
-    let grace = pod.replace("Seconds: 30", "Seconds: 5");
-    let e = apiserver::update(&mut c, sts_from(&grace)).map(|_| ()).unwrap_err().to_string();
-    assert!(e.starts_with("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than"), "{e}");
-    let more = pod.replace("[{name: a, image: b}]", "[{name: a, image: b}, {name: c, image: d}]");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a, image: ' nginx'}]\n";
     assert_eq!(
-        apiserver::update(&mut c, sts_from(&more)).map(|_| ()).unwrap_err().to_string(),
-        "Pod \"p\" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers"
+        create_err(&mut c, sts_from(pod)),
+        "Pod \"p\" is invalid: spec.containers[0].image: Invalid value: \" nginx\": must not have leading or trailing whitespace"
+    );
+    let sts = SEED.replacen("image: myapp:latest", "image: ' myapp:latest'", 1);
+    assert!(apiserver::create(&mut c, sts_from(&sts)).is_ok());
+}
+
+#[test]
+fn read_write_once_pod_stands_alone_in_claims_and_claim_templates() {
+    // ValidatePersistentVolumeClaimSpec: ReadWriteOncePod with any other supported mode is
+    // Forbidden at accessModes; the class name is a DNS subdomain.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  storageClassName: Fast_SSD\n  resources: {requests: {storage: 1Gi}}\n";
+    let e = create_err(&mut c, sts_from(pvc));
+    assert!(
+        e.starts_with("PersistentVolumeClaim \"data\" is invalid: [spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes, spec.storageClassName: Invalid value: \"Fast_SSD\": a lowercase RFC 1123 subdomain"),
+        "{e}"
+    );
+    let sts = SEED.replacen("accessModes: [\"ReadWriteOnce\"]", "accessModes: [\"ReadWriteOnce\", \"ReadWriteOncePod\"]", 1);
+    assert_eq!(
+        create_err(&mut c, sts_from(&sts)),
+        "StatefulSet.apps \"myapp\" is invalid: spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
+    );
+}
+
+#[test]
+fn service_selectors_are_labels_and_updates_check_the_cluster_ip_first() {
+    // validateService: ValidateLabels(spec.selector) after the ports, before sessionAffinity.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: -web}\n  ports: [{port: 80}]\n";
+    assert_eq!(
+        create_err(&mut c, sts_from(svc)),
+        "Service \"web\" is invalid: spec.selector: Invalid value: \"-web\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+    );
+    // ValidateServiceUpdate: the changed cluster IP before validateService's errors.
+    let good = svc.replace("-web", "web");
+    apiserver::create(&mut c, sts_from(&good)).unwrap();
+    let moved = good.replace("spec:\n", "spec:\n  clusterIP: 10.96.0.99\n").replace("app: web", "app: -web");
+    let e = apiserver::update(&mut c, sts_from(&moved)).map(|_| ()).unwrap_err().to_string();
+    assert!(e.starts_with("Service \"web\" is invalid: [spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set, spec.selector: Invalid value: \"-web\""), "{e}");
+}
+
+#[test]
+fn statefulset_updates_never_recheck_claim_templates() {
+    // ValidateStatefulSetUpdate sets SkipValidateVolumeClaimTemplates: a changed claim template
+    // is only the Forbidden error, however invalid the new one is.
+    let mut c = Cluster::new(ClusterConfig::default());
+    apiserver::create(&mut c, sts_from(SEED)).unwrap();
+    let changed = SEED.replacen("accessModes: [\"ReadWriteOnce\"]", "accessModes: [\"ReadWriteOnce\", \"ReadWriteOncePod\"]", 1);
+    assert_eq!(
+        apiserver::update(&mut c, sts_from(&changed)).map(|_| ()).unwrap_err().to_string(),
+        "StatefulSet.apps \"myapp\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    );
+}
+
+#[test]
+fn a_node_port_service_turned_cluster_ip_drops_its_node_ports() {
+    // dropTypeDependentFields wipes the node ports and externalTrafficPolicy a request carries
+    // over unchanged; validateService then refuses only ones set on a ClusterIP Service.
+    let mut c = Cluster::new(ClusterConfig::default());
+    let np = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports: [{port: 80, nodePort: 30080}]\n";
+    let stored = apiserver::create(&mut c, sts_from(np)).unwrap().object.to_value();
+    assert!(stored["spec"]["ports"][0]["nodePort"].is_number() && stored["spec"]["externalTrafficPolicy"] == "Cluster");
+    let mut v = stored.clone();
+    v["spec"]["type"] = json!("ClusterIP");
+    v["metadata"]["resourceVersion"] = json!("");
+    let w = apiserver::update(&mut c, Object::from_value(Kind::Service, v).unwrap()).unwrap().object.to_value();
+    assert!(w["spec"]["ports"][0].get("nodePort").is_none() && w["spec"].get("externalTrafficPolicy").is_none(), "{w}");
+    let mut v = w.clone();
+    v["spec"]["externalTrafficPolicy"] = json!("Local");
+    v["metadata"]["resourceVersion"] = json!("");
+    assert_eq!(
+        apiserver::update(&mut c, Object::from_value(Kind::Service, v).unwrap()).map(|_| ()).unwrap_err().to_string(),
+        "Service \"web\" is invalid: spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services"
     );
 }

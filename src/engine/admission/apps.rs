@@ -2,8 +2,9 @@
 //! `ValidateStatefulSetSpec`, `ValidateStatefulSetUpdate`) and its strategy's warnings
 //! (pkg/registry/apps/statefulset/strategy.go). Since 1.34 the template's PodSpec
 //! (kubernetes#131790) and the volumeClaimTemplates' specs (kubernetes#132212) are validated
-//! too; an update skips them when the stored object already failed them (the strategy's
-//! `StatefulSetValidationOptions`), so a set created before keeps working.
+//! too; an update never re-checks the (immutable) claim templates, and skips the template when
+//! the stored spec already fails validation (`StatefulSetValidationOptions`), so a set created
+//! before keeps working.
 
 use super::format::{go_int_or_string, go_label_selector, go_quote, go_string_map, GO_POINTER};
 use super::meta::{
@@ -64,7 +65,7 @@ fn rolling_update_value(ru: &RollingUpdateStatefulSetStrategy) -> String {
     format!("apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:{mu}}}", ru.partition.unwrap_or(0))
 }
 
-/// `StatefulSetValidationOptions`: the checks an update skips when the old object fails them.
+/// `StatefulSetValidationOptions`: the checks `ValidateStatefulSetUpdate` skips.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StatefulSetValidationOptions {
     /// `SkipValidatePodTemplateSpec`.
@@ -255,11 +256,10 @@ pub fn validate_stateful_set(sts: &StatefulSet) -> Vec<FieldError> {
 /// (1.35 list, with `revisionHistoryLimit` mutable).
 pub fn validate_stateful_set_update(new: &StatefulSet, old: &StatefulSet) -> Vec<FieldError> {
     let mut errs = super::meta::validate_object_meta_update(&new.metadata);
-    let opts = StatefulSetValidationOptions {
-        skip_pod_template_spec: !validate_template_pod_spec(&old.spec).is_empty(),
-        skip_volume_claim_templates: !validate_volume_claim_templates(&old.spec.volume_claim_templates).is_empty(),
-        allow_invalid_service_name: true,
-    };
+    // serviceName and volumeClaimTemplates are immutable, so never re-checked; the template is
+    // skipped when the stored spec fails any of the remaining checks.
+    let mut opts = StatefulSetValidationOptions { allow_invalid_service_name: true, skip_volume_claim_templates: true, ..Default::default() };
+    opts.skip_pod_template_spec = !validate_stateful_set_spec(&old.spec, opts).is_empty();
     errs.extend(validate_stateful_set_spec(&new.spec, opts));
     let mut clone = new.spec.clone();
     clone.replicas = old.spec.replicas;

@@ -1,9 +1,10 @@
 //! Core kind validation (pkg/apis/core/validation/validation.go): `ValidatePodCreate` (the parts
-//! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname),
-//! `ValidateService` / `ValidateServiceUpdate`, `ValidatePersistentVolumeClaim` /
+//! a StatefulSet's pods hit: container names, images, ports, volume mounts, probes, hostname;
+//! updates are in `pod_update`),
+//! `ValidatePersistentVolumeClaim` /
 //! `ValidatePersistentVolumeClaimUpdate`.
 
-use super::format::{go_quote, go_string_slice};
+use super::format::go_quote;
 use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
 use super::path::Path;
 use crate::engine::api::quantity::canonical_quantity;
@@ -11,14 +12,13 @@ use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
 use crate::engine::volumes::parse_quantity;
-use std::collections::BTreeSet;
 
-fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
+pub(super) fn port_range(port: i64, path: impl std::fmt::Display) -> Option<FieldError> {
     (!(1..=65535).contains(&port)).then(|| FieldError::invalid(path.to_string(), port.to_string(), "must be between 1 and 65535, inclusive"))
 }
 
 /// `IsValidPortName`.
-fn is_valid_port_name(name: &str) -> Vec<String> {
+pub(super) fn is_valid_port_name(name: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if name.len() > 15 {
         errs.push("must be no more than 15 characters".to_string());
@@ -96,7 +96,9 @@ fn validate_containers(
         } else {
             errs.extend(is_dns1123_label(&c.name).into_iter().map(|m| FieldError::invalid(p.child("name"), go_quote(&c.name), m)));
         }
-        if c.image.trim().is_empty() {
+        // validateContainerCommon: only an empty image is Required; a padded one is refused on
+        // pods alone (validateContainersOnlyForPod), as templates may carry " " as a token.
+        if c.image.is_empty() {
             errs.push(FieldError::required(p.child("image"), ""));
         }
         let ports = p.child("ports");
@@ -294,165 +296,43 @@ fn validate_pod_spec_inner(s: &PodSpec, path: &str, claims: &[&str], identity: b
     errs
 }
 
-/// `ValidatePodCreate`.
+/// `validateContainersOnlyForPod`: a pod's (not a template's) images may not be padded.
+fn validate_containers_only_for_pod<'a>(list: &'a [Container], path: &'a str) -> impl Iterator<Item = FieldError> + 'a {
+    list.iter().enumerate().filter(|(_, c)| c.image.trim() != c.image).map(move |(i, c)| {
+        FieldError::invalid(format!("{path}[{i}].image"), go_quote(&c.image), "must not have leading or trailing whitespace")
+    })
+}
+
+/// `validatePodMetadataAndSpec`, all of `ValidatePodCreate` the playground meets (and the
+/// first part of `ValidatePodUpdate`): metadata, `ValidatePodSpec`, then the pod-only checks.
 pub fn validate_pod(pod: &Pod) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&pod.metadata, NameRule::Subdomain);
     errs.extend(validate_pod_spec(&pod.spec, "spec"));
+    errs.extend(validate_containers_only_for_pod(&pod.spec.containers, "spec.containers"));
+    errs.extend(validate_containers_only_for_pod(&pod.spec.init_containers, "spec.initContainers"));
     errs
 }
 
-/// `ValidatePodUpdate`: only images, activeDeadlineSeconds, tolerations (additions) and a
-/// negative terminationGracePeriodSeconds (to 1) may change; anything else is one Forbidden
-/// error (a real server appends a diff of the specs to it, which is not reproduced here).
-pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
-    let mut errs = super::meta::validate_object_meta_update(&new.metadata);
-    // ValidateContainerUpdates: a changed container count ends the checks with its own error.
-    for (field, n, o) in [
-        ("containers", new.spec.containers.len(), old.spec.containers.len()),
-        ("initContainers", new.spec.init_containers.len(), old.spec.init_containers.len()),
-    ] {
-        if n != o {
-            errs.push(FieldError::forbidden(format!("spec.{field}"), "pod updates may not add or remove containers"));
-            return errs;
-        }
-    }
-    let mut clone = new.spec.clone();
-    for (c, o) in clone.containers.iter_mut().zip(&old.spec.containers) {
-        c.image = o.image.clone();
-    }
-    for (c, o) in clone.init_containers.iter_mut().zip(&old.spec.init_containers) {
-        c.image = o.image.clone();
-    }
-    clone.active_deadline_seconds = old.spec.active_deadline_seconds;
-    clone.tolerations = old.spec.tolerations.clone();
-    // Only a negative grace period may change, and only to 1 (ValidatePodUpdate).
-    if old.spec.termination_grace_period_seconds.is_some_and(|g| g < 0) && clone.termination_grace_period_seconds == Some(1) {
-        clone.termination_grace_period_seconds = old.spec.termination_grace_period_seconds;
-    }
-    // The scheduler's binding sets nodeName through its own subresource.
-    clone.node_name = old.spec.node_name.clone();
-    if clone != old.spec {
-        errs.push(FieldError::forbidden(
-            "spec",
-            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-        ));
-    }
-    errs
-}
-
-/// `ValidateService`, in its order: ports required, the per-type clusterIPs checks,
-/// `validateServicePort` for each port, sessionAffinity, type, then duplicate (protocol, port)
-/// pairs.
-pub fn validate_service(svc: &Service) -> Vec<FieldError> {
-    let mut errs = validate_object_meta(&svc.metadata, NameRule::Dns1035);
-    let s = &svc.spec;
-    // isHeadlessService: clusterIPs (normalized from clusterIP by the registry) is exactly [None].
-    let headless = s.cluster_ips.len() == 1 && s.cluster_ips[0] == "None";
-    if s.ports.is_empty() && !headless && s.type_ != "ExternalName" {
-        errs.push(FieldError::required("spec.ports", ""));
-    }
-    match s.type_.as_str() {
-        "LoadBalancer" | "NodePort" if headless => errs.push(FieldError::invalid(
-            "spec.clusterIPs[0]",
-            go_quote("None"),
-            format!("may not be set to 'None' for {} services", s.type_),
-        )),
-        "ExternalName" => {
-            const MSG: &str = "may not be set for ExternalName services";
-            if !s.cluster_ips.is_empty() {
-                errs.push(FieldError::forbidden("spec.clusterIPs", MSG));
-            }
-            if !s.ip_families.is_empty() {
-                errs.push(FieldError::forbidden("spec.ipFamilies", MSG));
-            }
-            if s.ip_family_policy.is_some() {
-                errs.push(FieldError::forbidden("spec.ipFamilyPolicy", MSG));
-            }
-            // The value (a CNAME) may have a trailing dot to denote it as fully qualified.
-            let name = s.external_name.as_deref().and_then(|v| v.as_str()).unwrap_or("");
-            let cname = name.strip_suffix('.').unwrap_or(name);
-            if cname.is_empty() {
-                errs.push(FieldError::required("spec.externalName", ""));
-            } else {
-                errs.extend(super::meta::is_dns1123_subdomain(cname).into_iter().map(|m| FieldError::invalid("spec.externalName", go_quote(cname), m)));
-            }
-        }
-        _ => {}
-    }
-    let mut names = BTreeSet::new();
-    for (i, p) in s.ports.iter().enumerate() {
-        // validateServicePort: a missing name (several ports), or the name's format then its
-        // uniqueness; then port, protocol and targetPort.
-        let pp = format!("spec.ports[{i}]");
-        if s.ports.len() > 1 && p.name.is_empty() {
-            errs.push(FieldError::required(format!("{pp}.name"), ""));
-        } else if !p.name.is_empty() {
-            errs.extend(is_dns1123_label(&p.name).into_iter().map(|m| FieldError::invalid(format!("{pp}.name"), go_quote(&p.name), m)));
-            if !names.insert(p.name.clone()) {
-                errs.push(FieldError::duplicate(format!("{pp}.name"), go_quote(&p.name)));
-            }
-        }
-        errs.extend(port_range(p.port as i64, format!("{pp}.port")));
-        if p.protocol.is_empty() {
-            errs.push(FieldError::required(format!("{pp}.protocol"), ""));
-        } else if !matches!(p.protocol.as_str(), "TCP" | "UDP" | "SCTP") {
-            errs.push(FieldError::not_supported(format!("{pp}.protocol"), &p.protocol, &["SCTP", "TCP", "UDP"]));
-        }
-        match &p.target_port {
-            Some(IntOrString::Int(t)) => errs.extend(port_range(*t, format!("{pp}.targetPort"))),
-            Some(IntOrString::String(t)) => errs.extend(
-                is_valid_port_name(t).into_iter().map(|m| FieldError::invalid(format!("{pp}.targetPort"), go_quote(t), m)),
-            ),
-            None => {}
-        }
-    }
-    if s.session_affinity.is_empty() {
-        errs.push(FieldError::required("spec.sessionAffinity", ""));
-    } else if !matches!(s.session_affinity.as_str(), "None" | "ClientIP") {
-        errs.push(FieldError::not_supported("spec.sessionAffinity", &s.session_affinity, &["ClientIP", "None"]));
-    }
-    let types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-    if s.type_.is_empty() {
-        errs.push(FieldError::required("spec.type", ""));
-    } else if !types.contains(&s.type_.as_str()) {
-        errs.push(FieldError::not_supported("spec.type", &s.type_, &types));
-    }
-    // Duplicate (protocol, port) pairs: the value is the key `core.ServicePort` printed with %#v.
-    for (i, p) in s.ports.iter().enumerate() {
-        if s.ports[..i].iter().any(|o| o.protocol == p.protocol && o.port == p.port) {
-            errs.push(FieldError::duplicate(
-                format!("spec.ports[{i}]"),
-                format!(
-                    "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-                    go_quote(&p.protocol),
-                    p.port
-                ),
-            ));
-        }
-    }
-    errs
-}
-
-/// `ValidateServiceUpdate`: the new object is valid and its cluster IP did not change.
-pub fn validate_service_update(new: &Service, old: &Service) -> Vec<FieldError> {
-    let mut errs = validate_service(new);
-    if !old.spec.cluster_ips.is_empty() && new.spec.cluster_ips != old.spec.cluster_ips {
-        errs.push(FieldError::invalid("spec.clusterIPs[0]", go_string_slice(&new.spec.cluster_ips), "may not change once set"));
-    }
-    errs
-}
-
-/// `ValidatePersistentVolumeClaimSpec` under `path`.
+/// `ValidatePersistentVolumeClaimSpec` under `path`, in its order (dataSource and
+/// volumeAttributesClassName unchecked).
 pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let modes = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
     if s.access_modes.is_empty() {
         errs.push(FieldError::required(format!("{path}.accessModes"), "at least 1 access mode is required"));
     }
+    if let Some(sel) = &s.selector {
+        errs.extend(super::meta::validate_label_selector(sel, &format!("{path}.selector")));
+    }
     for m in &s.access_modes {
         if !modes.contains(&m.as_str()) {
             errs.push(FieldError::not_supported(format!("{path}.accessModes"), m, &modes));
         }
+    }
+    // ReadWriteOncePod excludes every other (supported) mode.
+    let rwop = s.access_modes.iter().any(|m| m == "ReadWriteOncePod");
+    if rwop && s.access_modes.iter().any(|m| m != "ReadWriteOncePod" && modes.contains(&m.as_str())) {
+        errs.push(FieldError::forbidden(format!("{path}.accessModes"), "may not use ReadWriteOncePod with other access modes"));
     }
     match s.resources.requests.get("storage") {
         None => errs.push(FieldError::required(format!("{path}.resources[storage]"), "")),
@@ -469,6 +349,12 @@ pub fn validate_pvc_spec(s: &PersistentVolumeClaimSpec, path: &str) -> Vec<Field
                 errs.push(FieldError::invalid(format!("{path}.resources[storage]"), go_quote(&shown), "must be greater than zero"));
             }
         }
+    }
+    // ValidateClassName is NameIsDNSSubdomain.
+    if let Some(class) = s.storage_class_name.as_deref().filter(|c| !c.is_empty()) {
+        errs.extend(
+            super::meta::is_dns1123_subdomain(class).into_iter().map(|m| FieldError::invalid(format!("{path}.storageClassName"), go_quote(class), m)),
+        );
     }
     if let Some(m) = &s.volume_mode {
         if m != "Block" && m != "Filesystem" {
@@ -535,18 +421,5 @@ mod tests {
             e,
             vec!["spec.accessModes: Required value: at least 1 access mode is required", "spec.resources[storage]: Required value"]
         );
-    }
-
-    #[test]
-    fn service_name_is_dns_1035() {
-        let mut svc = Service::default();
-        svc.metadata.name = "1web".into();
-        svc.spec.type_ = "ClusterIP".into();
-        svc.spec.session_affinity = "None".into();
-        svc.spec.cluster_ip = "None".into();
-        svc.spec.cluster_ips = vec!["None".into()];
-        let e = validate_service(&svc);
-        assert_eq!(e.len(), 1);
-        assert!(e[0].to_string().starts_with("metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist"));
     }
 }

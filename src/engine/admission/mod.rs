@@ -11,6 +11,8 @@ pub mod format;
 pub mod meta;
 pub mod path;
 pub mod plugins;
+pub mod pod_update;
+pub mod service;
 
 use super::api::{Kind, Object, StatefulSet};
 use super::error::{ApiError, FieldError};
@@ -110,12 +112,16 @@ pub fn admit_update(c: &mut Cluster, old: &Object, obj: &mut Object) -> Result<(
             drop_disabled_fields(c, sts, Some(o));
             check_replicas(sts)?;
         }
-        (_, Object::Pod(pod)) => defaults::set_defaults_pod(pod),
+        (Object::Pod(o), Object::Pod(pod)) => {
+            defaults::set_defaults_pod(pod);
+            plugins::admit_pod_update(o, pod);
+        }
         (_, Object::PersistentVolumeClaim(pvc)) => defaults::set_defaults_pvc(pvc),
         (_, Object::PersistentVolume(pv)) => defaults::set_defaults_pv(pv),
         (_, Object::StorageClass(sc)) => defaults::set_defaults_storage_class(sc),
         (Object::Service(o), Object::Service(svc)) => {
             plugins::keep_allocated_service_values(o, svc);
+            plugins::drop_type_dependent_fields(o, svc);
             defaults::set_defaults_service(svc);
         }
         _ => {}
@@ -138,7 +144,7 @@ pub fn validate_create(_c: &Cluster, obj: &Object) -> Vec<FieldError> {
     match obj {
         Object::StatefulSet(s) => apps::validate_stateful_set(s),
         Object::Pod(p) => core::validate_pod(p),
-        Object::Service(s) => core::validate_service(s),
+        Object::Service(s) => service::validate_service(s),
         Object::PersistentVolumeClaim(p) => core::validate_pvc(p),
         Object::ControllerRevision(r) => {
             let mut e = meta::validate_object_meta(&r.metadata, NameRule::Subdomain);
@@ -156,8 +162,8 @@ pub fn validate_create(_c: &Cluster, obj: &Object) -> Vec<FieldError> {
 pub fn validate_update(_c: &Cluster, old: &Object, new: &Object) -> Vec<FieldError> {
     match (old, new) {
         (Object::StatefulSet(o), Object::StatefulSet(n)) => apps::validate_stateful_set_update(n, o),
-        (Object::Pod(o), Object::Pod(n)) => core::validate_pod_update(n, o),
-        (Object::Service(o), Object::Service(n)) => core::validate_service_update(n, o),
+        (Object::Pod(o), Object::Pod(n)) => pod_update::validate_pod_update(n, o),
+        (Object::Service(o), Object::Service(n)) => service::validate_service_update(n, o),
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => core::validate_pvc_update(n, o),
         (Object::ControllerRevision(o), Object::ControllerRevision(n)) => {
             let mut e = meta::validate_object_meta_update(&n.metadata);

@@ -102,6 +102,21 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
         v.other_sources.insert("projected".into(), KUBE_API_ACCESS.with(Shared::clone));
         s.volumes.push(v);
     }
+    default_toleration_seconds(s);
+    if s.priority.is_none() {
+        s.priority = Some(ZERO_PRIORITY.with(Shared::clone));
+    }
+    if s.preemption_policy.is_none() {
+        s.preemption_policy = Some(PREEMPT_LOWER_PRIORITY.with(Shared::clone));
+    }
+    // podStrategy.PrepareForCreate: status is the server's.
+    pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };
+}
+
+/// DefaultTolerationSeconds (plugin/pkg/admission/defaulttolerationseconds, `Admit`, which
+/// handles both Create and Update): the not-ready and unreachable NoExecute tolerations, 300 s,
+/// unless the pod already tolerates those taints.
+fn default_toleration_seconds(s: &mut PodSpec) {
     if s.tolerations.is_none() {
         // Nothing given: the result is always the two defaults, one value shared by every pod.
         s.tolerations = Some(DEFAULT_TOLERATIONS.with(Shared::clone));
@@ -122,14 +137,20 @@ pub fn admit_pod(c: &mut Cluster, pod: &mut Pod) {
         }
         s.tolerations = Some(serde_json::Value::Array(tolerations).into());
     }
+}
+
+/// The pod plugins on an update: DefaultTolerationSeconds again, and Priority's `admitPod`,
+/// which keeps the stored `priority` and `preemptionPolicy` when the request leaves them unset
+/// (plugin/pkg/admission/priority/admission.go). ServiceAccount mutates on create only.
+pub fn admit_pod_update(old: &Pod, pod: &mut Pod) {
+    let s = &mut *pod.spec;
+    default_toleration_seconds(s);
     if s.priority.is_none() {
-        s.priority = Some(ZERO_PRIORITY.with(Shared::clone));
+        s.priority = old.spec.priority.clone();
     }
     if s.preemption_policy.is_none() {
-        s.preemption_policy = Some(PREEMPT_LOWER_PRIORITY.with(Shared::clone));
+        s.preemption_policy = old.spec.preemption_policy.clone();
     }
-    // podStrategy.PrepareForCreate: status is the server's.
-    pod.status = PodStatus { phase: phase::PENDING.into(), qos_class: qos_class(&pod.spec).into(), ..Default::default() };
 }
 
 /// `qos.GetPodQOS`: Guaranteed when every container has equal cpu and memory requests and
@@ -244,10 +265,38 @@ pub fn keep_allocated_service_values(old: &Service, new: &mut Service) {
     if n.ip_family_policy.is_none() {
         n.ip_family_policy = o.ip_family_policy.clone();
     }
-    for p in &mut n.ports {
-        if p.node_port.is_none() {
-            p.node_port = o.ports.iter().find(|q| q.port == p.port && q.protocol == p.protocol).and_then(|q| q.node_port);
+    // Node ports only when both the stored and the new type use them.
+    if needs_node_port(o) && needs_node_port(n) {
+        for p in &mut n.ports {
+            if p.node_port.is_none() {
+                p.node_port = o.ports.iter().find(|q| q.port == p.port && q.protocol == p.protocol).and_then(|q| q.node_port);
+            }
         }
+    }
+}
+
+/// `needsNodePort` / `needsExternalTrafficPolicy` (pkg/registry/core/service/strategy.go).
+fn needs_node_port(s: &ServiceSpec) -> bool {
+    matches!(s.type_.as_str(), "NodePort" | "LoadBalancer")
+}
+
+/// The Service strategy's `dropTypeDependentFields` (the fields validated here): on a change to
+/// a type without node ports, node ports the user left as they were are wiped, and so is an
+/// unchanged externalTrafficPolicy; changed ones stay, for validation to refuse.
+pub fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
+    let (o, n) = (&old.spec, &mut new.spec);
+    if !needs_node_port(o) || needs_node_port(n) {
+        return;
+    }
+    // sameNodePorts: no node port that the stored object did not have.
+    let same = n.ports.iter().filter_map(|p| p.node_port.filter(|&v| v != 0)).all(|v| o.ports.iter().any(|q| q.node_port == Some(v)));
+    if same {
+        for p in &mut n.ports {
+            p.node_port = None;
+        }
+    }
+    if n.external_traffic_policy == o.external_traffic_policy {
+        n.external_traffic_policy = None;
     }
 }
 
