@@ -16,9 +16,10 @@ index.html has a Content-Security-Policy <meta> whose script-src is only
 Trunk runs the hook from the project root with TRUNK_STAGING_DIR (the dist being assembled) and
 TRUNK_PUBLIC_URL set. Stdlib only; fails loudly (exit 1) if the page has no CSP to amend.
 
-It also strips the comments and line indentation from the stylesheets index.html links (a fifth
-of the CSS's gzip size), updating their integrity hashes: Trunk's own minifier would also
-rewrite index.html and the JS glue. One hook, as Trunk runs a stage's hooks concurrently.
+It also strips what only a reader of the source needs: index.html's comments, and the comments
+and line indentation of the stylesheets it links (updating their integrity hashes). Trunk's own
+minifier would rewrite all of index.html and the JS glue too. One hook does it all, as Trunk
+runs a stage's hooks concurrently.
 """
 
 import base64
@@ -90,6 +91,15 @@ def strip_css(css: str) -> str:
     return "".join(out).strip() + "\n"
 
 
+# A whole-line comment goes with its line; scripts are matched so that nothing in them is touched.
+COMMENT_RE = re.compile(r"<script\b.*?</script\s*>|^[ \t]*<!--.*?-->[ \t]*\n|<!--.*?-->", re.DOTALL | re.IGNORECASE | re.MULTILINE)
+
+
+def strip_html_comments(html: str) -> str:
+    """index.html without its comments (scripts left as they are)."""
+    return COMMENT_RE.sub(lambda m: m.group(0) if m.group(0).lower().startswith("<script") else "", html)
+
+
 def strip_stylesheets(staging: Path, html: str) -> str:
     """Strips every stylesheet index.html links, in the staging dir, and updates its `integrity`."""
 
@@ -124,7 +134,7 @@ def main() -> None:
         fail("TRUNK_STAGING_DIR is not set; run me as a Trunk post_build hook")
     public_url = os.environ.get("TRUNK_PUBLIC_URL", "/")
     index = Path(staging) / "index.html"
-    html = strip_stylesheets(Path(staging), index.read_text(encoding="utf-8"))
+    html = strip_html_comments(strip_stylesheets(Path(staging), index.read_text(encoding="utf-8")))
 
     hashes: list[str] = []
 
