@@ -102,7 +102,8 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
     match items {
         None => {
             for (f, b64) in fields {
-                for (k, v) in obj.get(*f).and_then(Value::as_object).into_iter().flatten() {
+                let Some(m) = obj.get(*f).and_then(Value::as_object) else { continue };
+                for (k, v) in m {
                     out.push((k.clone(), Projection { data: v.as_str().unwrap_or("").to_string(), base64: *b64 }));
                 }
             }
@@ -139,7 +140,7 @@ pub fn volume_payload(c: &Cluster, pod: &Pod, v: &Volume) -> Option<Result<Paylo
     // projected.go collectData: every source is tried; later files win; the errors aggregate.
     let mut out = Payload::new();
     let mut errs: Vec<String> = Vec::new();
-    for s in src.get("sources").and_then(Value::as_array).into_iter().flatten() {
+    for s in src.get("sources").and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
         let one = if let Some(cm) = s.get("configMap") {
             make_payload(c, ns, Kind::ConfigMap, str_field(cm, "name"), cm)
         } else if let Some(sec) = s.get("secret") {
