@@ -127,15 +127,18 @@ pub fn canonical_quantity(v: &Value) -> Option<String> {
     }
 }
 
+/// Rewrites a JSON quantity to its canonical string; a value that does not parse is left alone.
+pub fn canonicalize(q: &mut Value) {
+    if let Some(s) = canonical_quantity(q) {
+        *q = Value::String(s);
+    }
+}
+
 /// Rewrites every quantity of a `ResourceList` JSON object to its canonical string, as the API
 /// server's decode/encode round trip does; values that do not parse are left alone.
 pub fn canonicalize_resource_list(v: &mut Value) {
     if let Value::Object(m) = v {
-        for q in m.values_mut() {
-            if let Some(s) = canonical_quantity(q) {
-                *q = Value::String(s);
-            }
-        }
+        m.values_mut().for_each(canonicalize);
     }
 }
 
