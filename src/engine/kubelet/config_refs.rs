@@ -100,29 +100,9 @@ impl Environ {
     }
 }
 
-/// Standard base64 (a Secret's `data`); None when malformed.
+/// Standard base64 (a Secret's `data`) holding text; None when malformed.
 fn base64_decode(s: &str) -> Option<String> {
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for b in s.bytes().filter(|b| *b != b'=') {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32;
-        bits = (bits << 6) | v;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-            bits &= (1 << n) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::util::base64::decode(s, false, false)?).ok()
 }
 
 /// The container's environment (what its process sees), with `HOSTNAME` as the runtime sets it.
