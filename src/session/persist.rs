@@ -92,7 +92,11 @@ impl Saved {
 
     /// The history with runs expanded.
     pub fn inputs(&self) -> Vec<Input> {
-        self.history.iter().flat_map(|r| std::iter::repeat_n(r.i.clone(), r.x as usize)).collect()
+        let mut out = Vec::new();
+        for r in &self.history {
+            out.extend(std::iter::repeat_n(r.i.clone(), r.x as usize));
+        }
+        out
     }
 
     /// Checks limits and consistency; the saved form is untrusted (a link anyone can craft).
