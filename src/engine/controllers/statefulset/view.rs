@@ -101,7 +101,7 @@ impl<'a> View<'a> {
         let missing = self.first_missing(from);
         let flagged = within(&self.ix.monotonic_visits, from, self.end).next().copied();
         let waiting = self.nya_in(from, self.end).first().copied();
-        [missing, flagged, waiting].into_iter().flatten().min()
+        min_some(min_some(missing, flagged), waiting)
     }
 
     /// Every in-range ordinal a burst `processReplica` acts on, ascending.
@@ -139,9 +139,9 @@ impl<'a> View<'a> {
         let lowest = |lo: i64, hi: i64| {
             let a = within(&self.ix.unavailable, lo, hi).next().copied();
             let b = self.nya_in(lo, hi).first().copied();
-            [a, b].into_iter().flatten().min()
+            min_some(a, b)
         };
-        let in_range = [self.first_missing(start), lowest(start, end)].into_iter().flatten().min();
+        let in_range = min_some(self.first_missing(start), lowest(start, end));
         if let Some(o) = in_range {
             return Some(match self.stored(o) {
                 Some(m) => m.pod.metadata.name.clone(),
@@ -232,6 +232,16 @@ impl<'a> View<'a> {
         v.extend(self.placeholders_outdated(lo, hi, update).filter_map(|o| self.placeholders.get(&o).map(|p| (o, p.metadata.name.clone()))));
         crate::util::sort::sort(&mut v);
         v.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The smaller of two optional ordinals (either when the other is `None`): what
+/// `[a, b].into_iter().flatten().min()` says, without a generic iterator per call site.
+fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
     }
 }
 
