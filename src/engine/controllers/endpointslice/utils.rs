@@ -188,19 +188,14 @@ pub fn find_port(pod: &Pod, target: &Option<IntOrString>, port: i32, protocol: &
 /// `getEndpointPorts`: the Service's ports resolved against the pod (ports the pod lacks are
 /// left out; a headless Service without ports has none).
 pub fn endpoint_ports(svc: &Service, pod: &Pod) -> Vec<Port> {
-    svc.spec
-        .ports
-        .iter()
-        .filter_map(|sp| {
-            let protocol = protocol_or_tcp(&sp.protocol).to_string();
-            find_port(pod, &sp.target_port, sp.port, &protocol).map(|port| Port {
-                name: sp.name.clone(),
-                port,
-                protocol,
-                app_protocol: sp.app_protocol.clone(),
-            })
-        })
-        .collect()
+    let mut ports = Vec::new();
+    for sp in &svc.spec.ports {
+        let protocol = protocol_or_tcp(&sp.protocol).to_string();
+        if let Some(port) = find_port(pod, &sp.target_port, sp.port, &protocol) {
+            ports.push(Port { name: sp.name.clone(), port, protocol, app_protocol: sp.app_protocol.clone() });
+        }
+    }
+    ports
 }
 
 /// `podToEndpoint` for addressType IPv4; `None` when the pod has no IPv4 address.

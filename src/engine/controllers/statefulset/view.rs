@@ -221,14 +221,17 @@ impl<'a> View<'a> {
 
     /// Names of the replicas in `[lo, hi]` at another revision than `update`, in ordinal order.
     pub fn outdated_names(&self, lo: i64, hi: i64, update: &str) -> String {
-        let mut v: Vec<(i64, String)> = self
-            .ix
-            .revisions
-            .iter()
-            .filter(|(rev, _)| *rev != update)
-            .flat_map(|(_, r)| within(&r.all, lo, hi).copied())
-            .filter_map(|o| self.stored(o).map(|m| (o, m.pod.metadata.name.clone())))
-            .collect();
+        let mut v: Vec<(i64, String)> = Vec::new();
+        for (rev, r) in self.ix.revisions.iter() {
+            if rev == update {
+                continue;
+            }
+            for &o in within(&r.all, lo, hi) {
+                if let Some(m) = self.stored(o) {
+                    v.push((o, m.pod.metadata.name.clone()));
+                }
+            }
+        }
         v.extend(self.placeholders_outdated(lo, hi, update).filter_map(|o| self.placeholders.get(&o).map(|p| (o, p.metadata.name.clone()))));
         crate::util::sort::sort(&mut v);
         v.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", ")
