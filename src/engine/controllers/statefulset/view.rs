@@ -194,14 +194,13 @@ impl<'a> View<'a> {
 
     /// Up to `limit` replicas in `[lo, hi]` that are outdated and not terminating, highest first.
     pub fn outdated_to_delete(&self, lo: i64, hi: i64, update: &str, limit: usize) -> Vec<i64> {
-        let mut v: Vec<i64> = self
-            .ix
-            .revisions
-            .iter()
-            .filter(|(rev, _)| *rev != update)
-            .flat_map(|(_, r)| within(&r.not_terminating, lo, hi).rev().take(limit).copied())
-            .chain(self.placeholders_outdated(lo, hi, update).rev().take(limit))
-            .collect();
+        let mut v: Vec<i64> = Vec::new();
+        for (rev, r) in self.ix.revisions.iter() {
+            if rev != update {
+                v.extend(within(&r.not_terminating, lo, hi).rev().take(limit).copied());
+            }
+        }
+        v.extend(self.placeholders_outdated(lo, hi, update).rev().take(limit));
         // Descending as ascending then reversed: the one compiled i64 sort (equal i64s are
         // indistinguishable, so the order is the same as sorting by `b.cmp(a)`).
         v.sort_unstable();
