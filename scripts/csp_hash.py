@@ -15,6 +15,11 @@ index.html has a Content-Security-Policy <meta> whose script-src is only
 
 Trunk runs the hook from the project root with TRUNK_STAGING_DIR (the dist being assembled) and
 TRUNK_PUBLIC_URL set. Stdlib only; fails loudly (exit 1) if the page has no CSP to amend.
+
+It also strips what only a reader of the source needs: index.html's comments, and the comments
+and line indentation of the stylesheets it links (updating their integrity hashes). Trunk's own
+minifier would rewrite all of index.html and the JS glue too. One hook does it all, as Trunk
+runs a stage's hooks concurrently.
 """
 
 import base64
@@ -51,6 +56,67 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+STYLESHEET_RE = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>', re.IGNORECASE)
+
+
+def strip_css(css: str) -> str:
+    """CSS without its comments and indentation: each run of whitespace and comments becomes one
+    line break if it holds one, else the whitespace it holds (a comment alone becomes nothing,
+    as CSS's tokenizer drops it). Strings are kept as written."""
+    out: list[str] = []
+    i, n = 0, len(css)
+    while i < n:
+        c = css[i]
+        if c in "\"'":
+            j = i + 1
+            while j < n and css[j] != c:
+                j += 2 if css[j] == "\\" else 1
+            out.append(css[i : j + 1])
+            i = j + 1
+        elif c.isspace() or css.startswith("/*", i):
+            space = ""
+            while i < n:
+                if css[i].isspace():
+                    space += css[i]
+                    i += 1
+                elif css.startswith("/*", i):
+                    end = css.find("*/", i + 2)
+                    i = n if end < 0 else end + 2
+                else:
+                    break
+            out.append("\n" if "\n" in space else space)
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out).strip() + "\n"
+
+
+# A whole-line comment goes with its line; scripts are matched so that nothing in them is touched.
+COMMENT_RE = re.compile(r"<script\b.*?</script\s*>|^[ \t]*<!--.*?-->[ \t]*\n|<!--.*?-->", re.DOTALL | re.IGNORECASE | re.MULTILINE)
+
+
+def strip_html_comments(html: str) -> str:
+    """index.html without its comments (scripts left as they are)."""
+    return COMMENT_RE.sub(lambda m: m.group(0) if m.group(0).lower().startswith("<script") else "", html)
+
+
+def strip_stylesheets(staging: Path, html: str) -> str:
+    """Strips every stylesheet index.html links, in the staging dir, and updates its `integrity`."""
+
+    def one(match: "re.Match[str]") -> str:
+        tag = match.group(0)
+        href = re.search(r'\bhref="\.?/?([^"/]+\.css)"', tag)
+        if not href:
+            return tag
+        path = staging / href.group(1)
+        data = strip_css(path.read_text(encoding="utf-8")).encode("utf-8")
+        path.write_bytes(data)
+        sri = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
+        return re.sub(r'\bintegrity="[^"]*"', f'integrity="{sri}"', tag)
+
+    return STYLESHEET_RE.sub(one, html)
+
+
 def ws_base(public_url: str) -> str:
     """The websocket base path Trunk's dev server uses for a public URL (default: serve base)."""
     if public_url.startswith("./"):
@@ -68,7 +134,7 @@ def main() -> None:
         fail("TRUNK_STAGING_DIR is not set; run me as a Trunk post_build hook")
     public_url = os.environ.get("TRUNK_PUBLIC_URL", "/")
     index = Path(staging) / "index.html"
-    html = index.read_text(encoding="utf-8")
+    html = strip_html_comments(strip_stylesheets(Path(staging), index.read_text(encoding="utf-8")))
 
     hashes: list[str] = []
 

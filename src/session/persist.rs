@@ -92,7 +92,11 @@ impl Saved {
 
     /// The history with runs expanded.
     pub fn inputs(&self) -> Vec<Input> {
-        self.history.iter().flat_map(|r| std::iter::repeat_n(r.i.clone(), r.x as usize)).collect()
+        let mut out = Vec::new();
+        for r in &self.history {
+            out.extend(std::iter::repeat_n(r.i.clone(), r.x as usize));
+        }
+        out
     }
 
     /// Checks limits and consistency; the saved form is untrusted (a link anyone can craft).
@@ -214,27 +218,7 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
 
 /// Decodes base64url (padding and standard `+/` tolerated); `None` on any other character.
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for b in text.bytes().filter(|b| *b != b'=') {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        } as u32;
-        acc = acc << 6 | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    crate::util::base64::decode(text, true, false)
 }
 
 #[cfg(test)]

@@ -78,11 +78,11 @@ pub struct StatefulSetValidationOptions {
 
 /// `ValidateVolumeClaimTemplates`: each claim template's spec as a new PVC's.
 fn validate_volume_claim_templates(claims: &[PersistentVolumeClaim]) -> Vec<FieldError> {
-    claims
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| super::core::validate_pvc_spec(&c.spec, &format!("spec.volumeClaimTemplates[{i}].spec")))
-        .collect()
+    let mut errs = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        errs.extend(super::core::validate_pvc_spec(&c.spec, &format!("spec.volumeClaimTemplates[{i}].spec")));
+    }
+    errs
 }
 
 /// The template's `ValidatePodSpec`, claim templates counting as volumes.

@@ -243,7 +243,7 @@ pub fn set_defaults_service(svc: &mut Service) {
 /// in its canonical form (`Quantity.String()`, quantity.go `CanonicalizeBytes`), so
 /// `cpu: 1000m` reads back as `cpu: "1"`. Covers the quantities the playground's kinds carry.
 pub fn canonicalize_quantities(obj: &mut Object) {
-    use super::super::api::quantity::canonicalize_resource_list;
+    use super::super::api::quantity::{canonicalize, canonicalize_resource_list};
     fn requirements(r: &mut Value) {
         for part in ["limits", "requests"] {
             if let Some(l) = r.get_mut(part) {
@@ -253,11 +253,7 @@ pub fn canonicalize_quantities(obj: &mut Object) {
     }
     fn claim_spec(spec: &mut PersistentVolumeClaimSpec) {
         for l in [&mut spec.resources.limits, &mut spec.resources.requests] {
-            for q in l.values_mut() {
-                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
-                    *q = Value::String(c);
-                }
-            }
+            l.values_mut().for_each(canonicalize);
         }
     }
     fn pod_spec(s: &mut PodSpec) {
@@ -274,9 +270,7 @@ pub fn canonicalize_quantities(obj: &mut Object) {
         }
         for v in &mut s.volumes {
             if let Some(q) = v.other_sources.get_mut("emptyDir").and_then(|e| e.get_mut("sizeLimit")) {
-                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
-                    *q = Value::String(c);
-                }
+                canonicalize(q);
             }
             let eph = v.other_sources.get_mut("ephemeral");
             if let Some(r) = eph.and_then(|e| e.pointer_mut("/volumeClaimTemplate/spec/resources")) {
@@ -294,11 +288,7 @@ pub fn canonicalize_quantities(obj: &mut Object) {
         }
         Object::PersistentVolumeClaim(pvc) => claim_spec(&mut pvc.spec),
         Object::PersistentVolume(pv) => {
-            for q in pv.spec.capacity.values_mut() {
-                if let Some(c) = crate::engine::api::quantity::canonical_quantity(q) {
-                    *q = Value::String(c);
-                }
-            }
+            pv.spec.capacity.values_mut().for_each(canonicalize);
         }
         _ => {}
     }

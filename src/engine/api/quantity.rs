@@ -83,7 +83,7 @@ pub fn canonical_quantity_str(s: &str) -> Option<String> {
                 unit += 1;
             }
             let suffix = if unit == 0 { "" } else { BINARY[unit - 1] };
-            return Some(format!("{sign}{v}{suffix}"));
+            return Some(format!("{sign}{}{suffix}", decimal(v)));
         }
     }
     // AsCanonicalBytes: all factors of ten into the exponent, then down to a multiple of three.
@@ -101,7 +101,21 @@ pub fn canonical_quantity_str(s: &str) -> Option<String> {
         Format::DecimalExponent => format!("e{e}"),
         _ => DECIMAL.iter().find(|(_, x)| *x == e).map(|(s, _)| s.to_string())?,
     };
-    Some(format!("{sign}{n}{suffix}"))
+    Some(format!("{sign}{}{suffix}", decimal(n)))
+}
+
+/// The decimal digits of a non-negative number (what `{}` prints, without compiling i128's
+/// `Display`, which nothing else on the page needs).
+fn decimal(mut n: i128) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n <= 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
 }
 
 /// `Quantity.String()` of a JSON quantity (a string or a number, as `UnmarshalJSON` accepts).
@@ -113,15 +127,18 @@ pub fn canonical_quantity(v: &Value) -> Option<String> {
     }
 }
 
+/// Rewrites a JSON quantity to its canonical string; a value that does not parse is left alone.
+pub fn canonicalize(q: &mut Value) {
+    if let Some(s) = canonical_quantity(q) {
+        *q = Value::String(s);
+    }
+}
+
 /// Rewrites every quantity of a `ResourceList` JSON object to its canonical string, as the API
 /// server's decode/encode round trip does; values that do not parse are left alone.
 pub fn canonicalize_resource_list(v: &mut Value) {
     if let Value::Object(m) = v {
-        for q in m.values_mut() {
-            if let Some(s) = canonical_quantity(q) {
-                *q = Value::String(s);
-            }
-        }
+        m.values_mut().for_each(canonicalize);
     }
 }
 
@@ -131,6 +148,13 @@ mod tests {
 
     fn c(s: &str) -> String {
         canonical_quantity_str(s).unwrap_or_else(|| format!("<{s}>"))
+    }
+
+    #[test]
+    fn decimal_digits_are_displays() {
+        for n in [0, 1, 9, 10, 1024, 999_999_999_999_999_999, i64::MAX as i128 + 1, i128::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
     }
 
     #[test]

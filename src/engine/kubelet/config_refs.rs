@@ -18,7 +18,7 @@ struct Ref<'a> {
 fn refs(ctr: &Container) -> Vec<Ref<'_>> {
     let mut out = Vec::new();
     let optional = |v: &Value| v.get("optional").and_then(Value::as_bool).unwrap_or(false);
-    for from in ctr.env_from.as_ref().and_then(|v| v.as_array()).into_iter().flatten() {
+    for from in ctr.env_from.as_ref().and_then(|v| v.as_array()).map_or(&[][..], Vec::as_slice) {
         for (field, kind) in [("configMapRef", Kind::ConfigMap), ("secretRef", Kind::Secret)] {
             if let Some(r) = from.get(field) {
                 let name = r.get("name").and_then(Value::as_str).unwrap_or("");
@@ -100,29 +100,9 @@ impl Environ {
     }
 }
 
-/// Standard base64 (a Secret's `data`); None when malformed.
+/// Standard base64 (a Secret's `data`) holding text; None when malformed.
 fn base64_decode(s: &str) -> Option<String> {
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for b in s.bytes().filter(|b| *b != b'=') {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32;
-        bits = (bits << 6) | v;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-            bits &= (1 << n) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::util::base64::decode(s, false, false)?).ok()
 }
 
 /// The container's environment (what its process sees), with `HOSTNAME` as the runtime sets it.
@@ -141,12 +121,17 @@ pub fn environment(c: &Cluster, pod: &Pod, ctr: &Container) -> Environ {
             _ => field("data").map(Some),
         }
     };
-    for from in ctr.env_from.as_ref().and_then(|v| v.as_array()).into_iter().flatten() {
+    for from in ctr.env_from.as_ref().and_then(|v| v.as_array()).map_or(&[][..], Vec::as_slice) {
         let prefix = from.get("prefix").and_then(Value::as_str).unwrap_or("");
         for (field, kind) in [("configMapRef", Kind::ConfigMap), ("secretRef", Kind::Secret)] {
             let Some(name) = from.get(field).and_then(|r| r.get("name")).and_then(Value::as_str) else { continue };
             let Some(obj) = c.store.get(kind, ns, name).map(|o| o.to_value()) else { continue };
-            let mut keys: Vec<String> = ["data", "stringData"].iter().flat_map(|f| obj.get(*f).and_then(Value::as_object).into_iter().flat_map(|m| m.keys().cloned())).collect();
+            let mut keys: Vec<String> = Vec::new();
+            for f in ["data", "stringData"] {
+                if let Some(m) = obj.get(f).and_then(Value::as_object) {
+                    keys.extend(m.keys().cloned());
+                }
+            }
             crate::util::sort::sort(&mut keys);
             keys.dedup();
             for k in keys {

@@ -52,25 +52,37 @@ struct ImageConfig {
 }
 
 /// The images the playground knows (docker-library Dockerfiles; nginx-slim is
-/// kubernetes/test-infra's image with nginx's CMD).
-fn image_config(image: &ImageRef) -> Option<ImageConfig> {
-    let c = |entrypoint, cmd, server| Some(ImageConfig { entrypoint, cmd, server });
-    let daemon_off: &[&str] = &["nginx", "-g", "daemon off;"];
-    match image.short_name() {
-        "nginx" => c(&["/docker-entrypoint.sh"], daemon_off, &["nginx", "nginx-debug"]),
-        "nginx-slim" => c(&[], daemon_off, &["nginx"]),
-        "httpd" => c(&[], &["httpd-foreground"], &["httpd-foreground", "httpd"]),
-        "busybox" => c(&[], &["sh"], &[]),
-        "alpine" => c(&[], &["/bin/sh"], &[]),
-        "debian" => c(&[], &["bash"], &[]),
-        "ubuntu" | "centos" | "fedora" | "rockylinux" | "almalinux" => c(&[], &["/bin/bash"], &[]),
-        "postgres" => c(&["docker-entrypoint.sh"], &["postgres"], &["postgres"]),
-        "mysql" => c(&["docker-entrypoint.sh"], &["mysqld"], &["mysqld"]),
-        "mariadb" => c(&["docker-entrypoint.sh"], &["mariadbd"], &["mariadbd", "mysqld"]),
-        "redis" => c(&["docker-entrypoint.sh"], &["redis-server"], &["redis-server"]),
-        "mongo" => c(&["docker-entrypoint.sh"], &["mongod"], &["mongod"]),
-        _ => None,
+/// kubernetes/test-infra's image with nginx's CMD), as one table (data, not a `match` of
+/// constructors, which costs the page more code).
+const IMAGES: &[(&str, ImageConfig)] = {
+    const fn c(entrypoint: &'static [&'static str], cmd: &'static [&'static str], server: &'static [&'static str]) -> ImageConfig {
+        ImageConfig { entrypoint, cmd, server }
     }
+    const DAEMON_OFF: &[&str] = &["nginx", "-g", "daemon off;"];
+    const ENTRYPOINT: &[&str] = &["docker-entrypoint.sh"];
+    &[
+        ("nginx", c(&["/docker-entrypoint.sh"], DAEMON_OFF, &["nginx", "nginx-debug"])),
+        ("nginx-slim", c(&[], DAEMON_OFF, &["nginx"])),
+        ("httpd", c(&[], &["httpd-foreground"], &["httpd-foreground", "httpd"])),
+        ("busybox", c(&[], &["sh"], &[])),
+        ("alpine", c(&[], &["/bin/sh"], &[])),
+        ("debian", c(&[], &["bash"], &[])),
+        ("ubuntu", c(&[], &["/bin/bash"], &[])),
+        ("centos", c(&[], &["/bin/bash"], &[])),
+        ("fedora", c(&[], &["/bin/bash"], &[])),
+        ("rockylinux", c(&[], &["/bin/bash"], &[])),
+        ("almalinux", c(&[], &["/bin/bash"], &[])),
+        ("postgres", c(ENTRYPOINT, &["postgres"], &["postgres"])),
+        ("mysql", c(ENTRYPOINT, &["mysqld"], &["mysqld"])),
+        ("mariadb", c(ENTRYPOINT, &["mariadbd"], &["mariadbd", "mysqld"])),
+        ("redis", c(ENTRYPOINT, &["redis-server"], &["redis-server"])),
+        ("mongo", c(ENTRYPOINT, &["mongod"], &["mongod"])),
+    ]
+};
+
+fn image_config(image: &ImageRef) -> Option<&'static ImageConfig> {
+    let name = image.short_name();
+    IMAGES.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
 }
 
 /// The server program an image's `docker-entrypoint.sh` puts first when given only flags.

@@ -42,7 +42,7 @@ pub fn hosts_file(c: &Cluster, pod: &Pod) -> String {
         out.push_str("\n# Entries added by HostAliases.\n");
         for a in aliases {
             let ip = a.get("ip").and_then(|v| v.as_str()).unwrap_or("");
-            for h in a.get("hostnames").and_then(|v| v.as_array()).into_iter().flatten().filter_map(|v| v.as_str()) {
+            for h in a.get("hostnames").and_then(|v| v.as_array()).map_or(&[][..], Vec::as_slice).iter().filter_map(|v| v.as_str()) {
                 out.push_str(&format!("{ip}\t{h}\n"));
             }
         }

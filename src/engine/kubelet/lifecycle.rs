@@ -393,16 +393,12 @@ fn create_config_error(c: &mut Cluster, uid: &str, name: &str, seq: u64, err: &s
 /// A ConfigMap or Secret appeared or changed: containers waiting for it are tried again soon
 /// (as real work, so `sim wait` runs on to them).
 pub fn config_object_changed(c: &mut Cluster, kind: crate::engine::api::Kind, namespace: &str, name: &str) {
-    let mut waiting: Vec<(String, String, u64)> = c
-        .runtime
-        .pods
-        .iter()
-        .flat_map(|(uid, rt)| {
-            rt.ctrs.iter().filter(|x| matches!(&x.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError")).map(
-                move |x| (uid.clone(), x.name.clone(), x.seq),
-            )
-        })
-        .collect();
+    let mut waiting: Vec<(String, String, u64)> = Vec::new();
+    for (uid, rt) in c.runtime.pods.iter() {
+        for x in rt.ctrs.iter().filter(|x| matches!(&x.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError")) {
+            waiting.push((uid.clone(), x.name.clone(), x.seq));
+        }
+    }
     // The runtime's pod map is a hash map: sort so that no hash order reaches the queue.
     crate::util::sort::sort(&mut waiting);
     for (uid, ctr, seq) in waiting {

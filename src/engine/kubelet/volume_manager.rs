@@ -20,7 +20,6 @@ use crate::engine::api::{Kind, Object, Pod, Time, Volume};
 use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::why::Verdict;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `initialDurationBeforeRetry` (`pkg/util/goroutinemap/exponentialbackoff`).
 pub const INITIAL_RETRY_MS: u64 = 500;
@@ -56,8 +55,15 @@ pub struct Projection {
     pub base64: bool,
 }
 
-/// The files of a volume, by path relative to its root.
-pub type Payload = BTreeMap<String, Projection>;
+/// The files of a volume, by path relative to its root, in the order they were written: a later
+/// entry for a path replaces an earlier one (a `Vec`, not a map: it is only looked up, and a new
+/// B-tree layout costs the page ~2 KB).
+pub type Payload = Vec<(String, Projection)>;
+
+/// The file at `path` in a payload: its last entry.
+fn payload_file<'a>(p: &'a Payload, path: &str) -> Option<&'a Projection> {
+    p.iter().rev().find(|(k, _)| k == path).map(|(_, v)| v)
+}
 
 fn str_field<'a>(v: &'a Value, k: &str) -> &'a str {
     v.get(k).and_then(Value::as_str).unwrap_or("")
@@ -96,8 +102,9 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
     match items {
         None => {
             for (f, b64) in fields {
-                for (k, v) in obj.get(*f).and_then(Value::as_object).into_iter().flatten() {
-                    out.insert(k.clone(), Projection { data: v.as_str().unwrap_or("").to_string(), base64: *b64 });
+                let Some(m) = obj.get(*f).and_then(Value::as_object) else { continue };
+                for (k, v) in m {
+                    out.push((k.clone(), Projection { data: v.as_str().unwrap_or("").to_string(), base64: *b64 }));
                 }
             }
         }
@@ -106,7 +113,7 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
                 let key = str_field(it, "key");
                 match lookup(key) {
                     Some(p) => {
-                        out.insert(str_field(it, "path").to_string(), p);
+                        out.push((str_field(it, "path").to_string(), p));
                     }
                     None if opt => {}
                     // configmap.go / secret.go MakePayload.
@@ -133,7 +140,7 @@ pub fn volume_payload(c: &Cluster, pod: &Pod, v: &Volume) -> Option<Result<Paylo
     // projected.go collectData: every source is tried; later files win; the errors aggregate.
     let mut out = Payload::new();
     let mut errs: Vec<String> = Vec::new();
-    for s in src.get("sources").and_then(Value::as_array).into_iter().flatten() {
+    for s in src.get("sources").and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
         let one = if let Some(cm) = s.get("configMap") {
             make_payload(c, ns, Kind::ConfigMap, str_field(cm, "name"), cm)
         } else if let Some(sec) = s.get("secret") {
@@ -307,7 +314,7 @@ pub fn volume_file(c: &Cluster, pod: &Pod, container: &str, path: &str) -> Optio
         (s, "") => s.to_string(),
         (s, r) => format!("{s}/{r}"),
     };
-    Some(payload.get(&file).cloned().ok_or(()))
+    Some(payload_file(&payload, &file).cloned().ok_or(()))
 }
 
 #[cfg(test)]
@@ -405,8 +412,8 @@ mod tests {
         assert_eq!(volume_payload(&c, &p, &p.spec.volumes[0]), Some(Err("references non-existent secret key: x".into())));
         let p = mounting(json!({"secret": {"secretName": "s", "optional": true, "items": [{"key": "x", "path": "x"}, {"key": "a", "path": "d/a"}]}}));
         let got = volume_payload(&c, &p, &p.spec.volumes[0]).expect("kubelet-filled").expect("mounts");
-        assert_eq!(got.keys().collect::<Vec<_>>(), vec!["d/a"]);
-        assert!(got["d/a"].base64);
+        assert_eq!(got.iter().map(|(k, _)| k).collect::<Vec<_>>(), vec!["d/a"]);
+        assert!(payload_file(&got, "d/a").is_some_and(|f| f.base64));
         let p = mounting(json!({"configMap": {"name": "gone", "optional": true}}));
         assert_eq!(volume_payload(&c, &p, &p.spec.volumes[0]), Some(Ok(Payload::new())));
         // emptyDir is not the volume manager's to fill here.
@@ -431,7 +438,7 @@ mod tests {
         create(&mut c, object(Kind::ConfigMap, "a", json!({"data": {"k": "v"}})));
         let got = volume_payload(&c, &p, v).expect("projected").expect("mounts");
         // Later sources win a shared path.
-        assert_eq!(got["k"], Projection { data: "dg==".into(), base64: true });
+        assert_eq!(payload_file(&got, "k"), Some(&Projection { data: "dg==".into(), base64: true }));
     }
 
     #[test]

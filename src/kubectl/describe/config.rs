@@ -74,21 +74,7 @@ pub fn describe_secret(g: &GenericObject) -> String {
 /// Standard base64 to text (lossy): the one value describe prints (a service-account token),
 /// and Secret files `kubectl exec … cat` reads from a mounted volume.
 pub(crate) fn decode_base64(s: &str) -> Option<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits: u32 = 0;
-    let mut nbits = 0;
-    let mut out = Vec::new();
-    for b in s.bytes().filter(|b| !b.is_ascii_whitespace() && *b != b'=') {
-        let d = ALPHABET.iter().position(|a| *a == b)? as u32;
-        bits = (bits << 6) | d;
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-            bits &= (1 << nbits) - 1;
-        }
-    }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    Some(String::from_utf8_lossy(&crate::util::base64::decode(s, false, true)?).into_owned())
 }
 
 /// `describeServiceAccount` (kubectl ≥ 1.35: only image pull secrets; mountable secrets and

@@ -68,7 +68,7 @@ pub fn describe_volumes(w: &mut PrefixWriter, volumes: &[Volume], space: &str) {
         } else if let Some(d) = src("downwardAPI") {
             // printDownwardAPIVolumeSource.
             w.write(LEVEL_2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n");
-            for item in d.get("items").and_then(|v| v.as_array()).into_iter().flatten() {
+            for item in d.get("items").and_then(|v| v.as_array()).map_or(&[][..], Vec::as_slice) {
                 let path = item.get("path").and_then(|v| v.as_str()).unwrap_or("");
                 if let Some(f) = item.get("fieldRef").and_then(|f| f.get("fieldPath")).and_then(|v| v.as_str()) {
                     w.write(LEVEL_3, &format!("{f} -> {path}\n"));
@@ -90,7 +90,7 @@ fn print_projected_volume_source(w: &mut PrefixWriter, projected: &Value) {
     w.write(LEVEL_2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
     let optional = |v: &Value| v.get("optional").and_then(|o| o.as_bool()).unwrap_or(false);
     let name = |v: &Value| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string();
-    for source in projected.get("sources").and_then(|s| s.as_array()).into_iter().flatten() {
+    for source in projected.get("sources").and_then(|s| s.as_array()).map_or(&[][..], Vec::as_slice) {
         if let Some(s) = source.get("secret") {
             w.write(LEVEL_2, &format!("SecretName:\t{}\n    Optional:\t{}\n", name(s), optional(s)));
         } else if source.get("downwardAPI").is_some() {

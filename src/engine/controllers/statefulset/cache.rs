@@ -23,7 +23,8 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
         Kind::Pod => {
             // Both versions have the event's key: its name is marked (shared, not copied).
             let name = &ev.key.name;
-            for obj in versions.into_iter().flatten() {
+            for obj in versions {
+                let Some(obj) = obj else { continue };
                 let m = obj.meta();
                 let parent = get_parent_name_and_ordinal(name).0;
                 if !parent.is_empty() {
@@ -46,7 +47,8 @@ pub fn on_change(st: &mut ControllerState, ev: &WatchEvent) {
                 }
                 mark_claim(ix, claim);
             }
-            for obj in versions.into_iter().flatten() {
+            for obj in versions {
+                let Some(obj) = obj else { continue };
                 for r in &obj.meta().owner_references {
                     if let Some(ix) = st.index_uids.get(&r.uid).and_then(|key| st.indexes.get_mut(key)) {
                         mark_claim(ix, claim);

@@ -286,7 +286,10 @@ pub fn truncate_history<'a>(
         return Ok(());
     }
     let mut live: BTreeSet<&str> = crate::util::sort::btree_set(pod_revisions);
-    for r in [current, update].into_iter().flatten() {
+    if let Some(r) = current {
+        live.insert(r.meta().name.as_str());
+    }
+    if let Some(r) = update {
         live.insert(r.meta().name.as_str());
     }
     let history: Vec<&Rc<Object>> = revisions.iter().filter(|r| !live.contains(r.meta().name.as_str())).collect();

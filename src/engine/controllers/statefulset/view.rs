@@ -101,7 +101,7 @@ impl<'a> View<'a> {
         let missing = self.first_missing(from);
         let flagged = within(&self.ix.monotonic_visits, from, self.end).next().copied();
         let waiting = self.nya_in(from, self.end).first().copied();
-        [missing, flagged, waiting].into_iter().flatten().min()
+        min_some(min_some(missing, flagged), waiting)
     }
 
     /// Every in-range ordinal a burst `processReplica` acts on, ascending.
@@ -139,9 +139,9 @@ impl<'a> View<'a> {
         let lowest = |lo: i64, hi: i64| {
             let a = within(&self.ix.unavailable, lo, hi).next().copied();
             let b = self.nya_in(lo, hi).first().copied();
-            [a, b].into_iter().flatten().min()
+            min_some(a, b)
         };
-        let in_range = [self.first_missing(start), lowest(start, end)].into_iter().flatten().min();
+        let in_range = min_some(self.first_missing(start), lowest(start, end));
         if let Some(o) = in_range {
             return Some(match self.stored(o) {
                 Some(m) => m.pod.metadata.name.clone(),
@@ -194,14 +194,13 @@ impl<'a> View<'a> {
 
     /// Up to `limit` replicas in `[lo, hi]` that are outdated and not terminating, highest first.
     pub fn outdated_to_delete(&self, lo: i64, hi: i64, update: &str, limit: usize) -> Vec<i64> {
-        let mut v: Vec<i64> = self
-            .ix
-            .revisions
-            .iter()
-            .filter(|(rev, _)| *rev != update)
-            .flat_map(|(_, r)| within(&r.not_terminating, lo, hi).rev().take(limit).copied())
-            .chain(self.placeholders_outdated(lo, hi, update).rev().take(limit))
-            .collect();
+        let mut v: Vec<i64> = Vec::new();
+        for (rev, r) in self.ix.revisions.iter() {
+            if rev != update {
+                v.extend(within(&r.not_terminating, lo, hi).rev().take(limit).copied());
+            }
+        }
+        v.extend(self.placeholders_outdated(lo, hi, update).rev().take(limit));
         // Descending as ascending then reversed: the one compiled i64 sort (equal i64s are
         // indistinguishable, so the order is the same as sorting by `b.cmp(a)`).
         v.sort_unstable();
@@ -221,17 +220,30 @@ impl<'a> View<'a> {
 
     /// Names of the replicas in `[lo, hi]` at another revision than `update`, in ordinal order.
     pub fn outdated_names(&self, lo: i64, hi: i64, update: &str) -> String {
-        let mut v: Vec<(i64, String)> = self
-            .ix
-            .revisions
-            .iter()
-            .filter(|(rev, _)| *rev != update)
-            .flat_map(|(_, r)| within(&r.all, lo, hi).copied())
-            .filter_map(|o| self.stored(o).map(|m| (o, m.pod.metadata.name.clone())))
-            .collect();
+        let mut v: Vec<(i64, String)> = Vec::new();
+        for (rev, r) in self.ix.revisions.iter() {
+            if rev == update {
+                continue;
+            }
+            for &o in within(&r.all, lo, hi) {
+                if let Some(m) = self.stored(o) {
+                    v.push((o, m.pod.metadata.name.clone()));
+                }
+            }
+        }
         v.extend(self.placeholders_outdated(lo, hi, update).filter_map(|o| self.placeholders.get(&o).map(|p| (o, p.metadata.name.clone()))));
         crate::util::sort::sort(&mut v);
         v.into_iter().map(|(_, n)| n).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The smaller of two optional ordinals (either when the other is `None`): what
+/// `[a, b].into_iter().flatten().min()` says, without a generic iterator per call site.
+fn min_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
     }
 }
 
