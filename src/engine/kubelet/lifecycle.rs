@@ -5,16 +5,20 @@
 //! Timing model (virtual, jittered with `cluster.rng`): status within ~0.1 s of binding; sandbox
 //! 0.3–0.9 s; a first pull of an image on a node takes `timings.image_pull_ms` (scaled by image
 //! size, serialized per node); create+start `timings.container_start_ms`. A crashing process
-//! exits 0.6–2.5 s after starting. Termination lives in [`super::termination`].
+//! exits 0.6–2.5 s after starting. Exits and restarts live in [`super::exits`], termination in
+//! [`super::termination`].
 
 use super::runtime::{effective_pull_policy, go_duration, not_found_error, parse_image};
-use super::{container_event, enqueue_step, format_pod, pod_event, pod_of, CState, Ctr, PodRt, Step, Task, Terminated};
+use super::{container_event, enqueue_step, pod_event, pod_of, CState, Ctr, PodRt, Step, Task};
 use crate::engine::api::{Container, Pod};
 use crate::engine::sim::{Cluster, Task as SimTask};
 use crate::engine::store::ObjectKey;
 use crate::engine::why::Verdict;
 use super::runtime::NodeRuntime;
 use super::sh::Outcome;
+pub use super::exits::main_process_exited;
+pub(crate) use super::exits::crash_now;
+use super::exits::{complete, exit, killed, main_exit, restart};
 
 /// A first run that ends within this long is awaited by `settle` (`sim wait`); a longer one
 /// (`sleep 3600`) is left running.
@@ -27,7 +31,7 @@ pub const INITIAL_BACKOFF_MS: u64 = 10_000;
 /// A container that ran this long before exiting restarts without back-off.
 pub const BACKOFF_RESET_MS: u64 = 600_000;
 
-fn jitter(c: &mut Cluster, lo: u64, hi: u64) -> u64 {
+pub(super) fn jitter(c: &mut Cluster, lo: u64, hi: u64) -> u64 {
     c.rng.range(lo, hi)
 }
 
@@ -475,175 +479,5 @@ fn start(c: &mut Cluster, uid: &str, name: &str, seq: u64) {
     advance(c, uid);
     if changed {
         c.enqueue_after(0, SimTask::Kubelet(Task::SpecChanged(uid.to_string())));
-    }
-}
-
-/// A container's main process ended by itself with `code` (the command a `kubectl run -i` pod
-/// was started with, once it returns): the container terminates as `Completed` or `Error`.
-/// A run whose end the kubelet already foresees (see [`super::entrypoint`]) ends on its own.
-pub fn main_process_exited(c: &mut Cluster, uid: &str, name: &str, code: i32) {
-    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
-    let ends_itself = x.main.as_ref().is_some_and(|m| m.exit().is_some());
-    if matches!(x.state, CState::Running { .. }) && !ends_itself {
-        finish(c, uid, name, code);
-    }
-}
-
-/// The run's main process ended as [`super::entrypoint`] foresaw.
-fn main_exit(c: &mut Cluster, uid: &str, name: &str) {
-    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
-    let Some((_, code)) = x.main.as_ref().and_then(|m| m.exit()) else { return };
-    let why = x.main.as_ref().map(|m| m.why.clone()).unwrap_or_default();
-    let (init, sidecar) = (x.init, x.sidecar);
-    if let Some(p) = pod_of(c, uid) {
-        let reason = super::entrypoint::exit_reason(name, code, &why, &p.spec.restart_policy, init, sidecar);
-        c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), Verdict::Update, format!("container/{name}"), reason);
-    }
-    finish(c, uid, name, code);
-}
-
-/// The main process ended with `code`: an init container that succeeded completes; otherwise
-/// the container terminates (`Completed` or `Error`) and restarts as the pod's policy says.
-fn finish(c: &mut Cluster, uid: &str, name: &str, code: i32) {
-    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
-    if x.init && !x.sidecar && code == 0 {
-        complete(c, uid, name);
-        return;
-    }
-    let stays = !x.sidecar && code == 0 && pod_of(c, uid).is_some_and(|p| p.spec.restart_policy == "OnFailure");
-    terminate(c, uid, name, code, if code == 0 { "Completed" } else { "Error" }, !stays);
-}
-
-/// The container's process exited (crash fault, or killed after a failed liveness probe).
-fn exit(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str) {
-    terminate(c, uid, name, code, reason, true);
-}
-
-/// The container is terminated with `code`; unless `may_restart` is false it restarts as the
-/// pod's restartPolicy says.
-fn terminate(c: &mut Cluster, uid: &str, name: &str, code: i32, reason: &str, may_restart: bool) {
-    let now = c.now;
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
-    let started_at = match &x.state {
-        CState::Running { started_at } => Some(*started_at),
-        _ => None,
-    };
-    x.state = CState::Terminated(Terminated {
-        exit_code: code,
-        reason: reason.into(),
-        started_at,
-        finished_at: now,
-        container_id: x.container_id.clone(),
-    });
-    x.ready = false;
-    x.started = false;
-    x.seq += 1;
-    let seq = x.seq;
-    if started_at.is_some_and(|s| now.since(s) >= BACKOFF_RESET_MS as i64) {
-        x.backoff_ms = 0;
-    }
-    super::status::write(c, uid);
-    let policy = pod_of(c, uid).map(|p| p.spec.restart_policy.clone()).unwrap_or_default();
-    let sidecar = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)).is_some_and(|x| x.sidecar);
-    if (policy == "Never" && !sidecar) || !may_restart {
-        return;
-    }
-    // The next pod sync (PLEG relist) notices the exit.
-    let ms = jitter(c, 500, 1500);
-    let looping = in_failure_loop(c, uid, name);
-    enqueue_step(c, uid, name, seq, Step::Restart, ms, looping);
-}
-
-fn complete(c: &mut Cluster, uid: &str, name: &str) {
-    let now = c.now;
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
-    let started_at = match &x.state {
-        CState::Running { started_at } => Some(*started_at),
-        _ => None,
-    };
-    x.state = CState::Terminated(Terminated {
-        exit_code: 0,
-        reason: "Completed".into(),
-        started_at,
-        finished_at: now,
-        container_id: x.container_id.clone(),
-    });
-    x.ready = true;
-    x.started = false;
-    x.seq += 1;
-    super::status::write(c, uid);
-    advance(c, uid);
-}
-
-/// Whether the container's restarts are a failure loop (a crash or liveness fault still makes it
-/// exit, or its main process would end again as it is now configured). Once the fault is cleared
-/// (or, say, the Secret with the database password exists), the pending restart is progress
-/// that `settle` waits for.
-fn in_failure_loop(c: &Cluster, uid: &str, name: &str) -> bool {
-    let key = (uid.to_string(), name.to_string());
-    let f = &c.runtime.faults;
-    if f.crash.contains(&key) || f.liveness.contains(&key) {
-        return true;
-    }
-    let Some(p) = pod_of(c, uid) else { return false };
-    spec_container(&p, name).is_some_and(|s| super::entrypoint::for_container(c, &p, s, c.now).exit().is_some())
-}
-
-/// After an exit: restart at once the first time, then wait out a doubling back-off
-/// (CrashLoopBackOff); when the back-off has passed, start again.
-fn restart(c: &mut Cluster, uid: &str, name: &str) {
-    let Some(p) = pod_of(c, uid) else { return };
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|rt| rt.ctr_mut(name)) else { return };
-    match &x.state {
-        CState::Terminated(t) => {
-            let last_exit = format!("exit code {}, {}", t.exit_code, t.reason);
-            x.last = Some(t.clone());
-            x.last_main = x.main.take();
-            if x.backoff_ms == 0 {
-                x.backoff_ms = INITIAL_BACKOFF_MS;
-                begin(c, uid, name);
-                return;
-            }
-            let wait = x.backoff_ms;
-            x.backoff_ms = (x.backoff_ms * 2).min(MAX_BACKOFF_MS);
-            x.seq += 1;
-            let seq = x.seq;
-            let msg = format!("back-off {} restarting failed container={name} pod={}", go_duration(wait), format_pod(&p));
-            x.state = CState::Waiting { reason: "CrashLoopBackOff".into(), message: msg };
-            let event = format!("Back-off restarting failed container {name} in pod {}", format_pod(&p));
-            container_event(c, uid, name, "Warning", "BackOff", &event);
-            super::status::write(c, uid);
-            // Say why as well as when: the last run's exit, and where its output is.
-            container_waits(
-                c,
-                uid,
-                name,
-                format!(
-                    "container {name} keeps exiting (last run: {last_exit}; `kubectl logs {} -c {name} --previous` shows its output); restarting it in {} (CrashLoopBackOff)",
-                    p.metadata.name,
-                    go_duration(wait)
-                ),
-            );
-            let looping = in_failure_loop(c, uid, name);
-            enqueue_step(c, uid, name, seq, Step::Restart, wait, looping);
-        }
-        CState::Waiting { .. } => begin(c, uid, name),
-        CState::Running { .. } => {}
-    }
-}
-
-/// A container killed after failing its liveness or startup probe has stopped; it restarts like a crash.
-fn killed(c: &mut Cluster, uid: &str, name: &str) {
-    let (code, reason) = super::stop_signal::exit_of(super::stop_signal::of_container(c, uid, name).handled);
-    exit(c, uid, name, code, reason);
-}
-
-/// Applies a crash fault to a running container now (its process exits shortly).
-pub(crate) fn crash_now(c: &mut Cluster, uid: &str, name: &str) {
-    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return };
-    if matches!(x.state, CState::Running { .. }) {
-        let seq = x.seq;
-        let ms = jitter(c, 100, 600);
-        enqueue_step(c, uid, name, seq, Step::Exit, ms, false);
     }
 }

@@ -1,8 +1,9 @@
 //! The kubelet and its container runtime (`pkg/kubelet`, containerd behind the CRI): runs the
 //! pods bound to each node and reports their status.
 //!
-//! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start,
-//!   crash restarts with back-off, graceful termination.
+//! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start;
+//!   [`exits`]: a container's exit and its restart with back-off (CrashLoopBackOff);
+//!   [`termination`]: graceful termination.
 //! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
 //!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
 //! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
@@ -22,6 +23,7 @@ pub mod etc;
 pub mod config_refs;
 pub mod db_entrypoints;
 pub mod entrypoint;
+pub mod exits;
 pub mod lifecycle;
 pub mod probes;
 pub mod runtime;
