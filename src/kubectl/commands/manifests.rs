@@ -155,7 +155,7 @@ pub fn has_files(p: &Parsed) -> bool {
 }
 
 /// The objects a command that acts on existing objects works on: those its `-f` files name (see
-/// [`file_targets`]), else its resource arguments (`TYPE NAME…`, `TYPE/NAME…`). The caller has
+/// `file_targets`), else its resource arguments (`TYPE NAME…`, `TYPE/NAME…`). The caller has
 /// already refused a command with neither.
 pub fn resource_args(env: &mut Env, p: &Parsed, args: &[String], action: &str) -> CmdResult<ResourceArgs> {
     match file_targets(env, p, args, action)? {

@@ -103,7 +103,7 @@ pub fn pod_state_words(pod: &Pod) -> String {
 /// The pods a sync works on.
 pub enum Pods<'a> {
     /// Claimed pods as a list, in name order (what `getPodsForStatefulSet` returns): the
-    /// straightforward [`reference`] loop walks them.
+    /// straightforward [`reference`](mod@reference) loop walks them.
     Listed(&'a [PodHandle]),
     /// The set's index: the loop below asks it.
     Indexed(&'a SetIndex),
