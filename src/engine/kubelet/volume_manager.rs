@@ -76,7 +76,7 @@ fn optional(v: &Value) -> bool {
 /// `configmap.MakePayload` / `secret.MakePayload` for one ConfigMap or Secret source: the object
 /// (`None` when missing), its `items` and `optional`. Errors as the plugins word them: the watch
 /// managers' NotFound (`configmap "x" not found`, singular resource) or a missing key.
-fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> Result<Payload, String> {
+fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value, mut out: Option<&mut Payload>) -> Result<(), String> {
     let opt = optional(src);
     // ConfigMaps and Secrets are stored as generic objects: read their fields in place.
     let obj = match c.store.get(kind, ns, name).map(|o| &**o) {
@@ -90,17 +90,14 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
         ("secret", &[("data", true), ("stringData", false)])
     };
     let Some(obj) = obj else {
-        return if opt { Ok(Payload::new()) } else { Err(format!("{resource} {name:?} not found")) };
+        return if opt { Ok(()) } else { Err(format!("{resource} {name:?} not found")) };
     };
-    let lookup = |key: &str| {
-        fields.iter().find_map(|(f, b64)| {
-            obj.get(*f).and_then(|d| d.get(key)).and_then(Value::as_str).map(|s| Projection { data: s.to_string(), base64: *b64 })
-        })
-    };
-    let mut out = Payload::new();
+    let lookup = |key: &str| fields.iter().find_map(|(f, b64)| obj.get(*f).and_then(|d| d.get(key)).and_then(Value::as_str).map(|s| (s, *b64)));
     let items = src.get("items").and_then(Value::as_array).filter(|a| !a.is_empty());
     match items {
+        // Without `items` every key is a file: nothing can be missing.
         None => {
+            let Some(out) = out else { return Ok(()) };
             for (f, b64) in fields {
                 let Some(m) = obj.get(*f).and_then(Value::as_object) else { continue };
                 for (k, v) in m {
@@ -112,8 +109,10 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
             for it in items {
                 let key = str_field(it, "key");
                 match lookup(key) {
-                    Some(p) => {
-                        out.push((str_field(it, "path").to_string(), p));
+                    Some((data, base64)) => {
+                        if let Some(out) = out.as_deref_mut() {
+                            out.push((str_field(it, "path").to_string(), Projection { data: data.to_string(), base64 }));
+                        }
                     }
                     None if opt => {}
                     // configmap.go / secret.go MakePayload.
@@ -123,39 +122,51 @@ fn make_payload(c: &Cluster, ns: &str, kind: Kind, name: &str, src: &Value) -> R
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The kubelet-filled source of a volume, if it is one: its payload (`SetUpAt`), or the SetUp
 /// error. `None` for every other volume type.
 pub fn volume_payload(c: &Cluster, pod: &Pod, v: &Volume) -> Option<Result<Payload, String>> {
+    let mut out = Payload::new();
+    set_up(c, pod, v, Some(&mut out)).map(|r| r.map(|()| out))
+}
+
+/// Whether the kubelet fills the volume itself (configMap, secret, projected).
+fn kubelet_filled(v: &Volume) -> bool {
+    ["configMap", "secret", "projected"].iter().any(|k| v.other_sources.contains_key(*k))
+}
+
+/// `SetUpAt` of a kubelet-filled volume (`None` for any other): the files go to `out` when it is
+/// given; a mount check passes none, so no file is copied (every pod's token volume holds the
+/// cluster's root CA).
+fn set_up(c: &Cluster, pod: &Pod, v: &Volume, mut out: Option<&mut Payload>) -> Option<Result<(), String>> {
     let ns = &pod.metadata.namespace;
     if let Some(src) = v.other_sources.get("configMap") {
-        return Some(make_payload(c, ns, Kind::ConfigMap, str_field(src, "name"), src));
+        return Some(make_payload(c, ns, Kind::ConfigMap, str_field(src, "name"), src, out));
     }
     if let Some(src) = v.other_sources.get("secret") {
-        return Some(make_payload(c, ns, Kind::Secret, str_field(src, "secretName"), src));
+        return Some(make_payload(c, ns, Kind::Secret, str_field(src, "secretName"), src, out));
     }
     let src = v.other_sources.get("projected")?;
     // projected.go collectData: every source is tried; later files win; the errors aggregate.
-    let mut out = Payload::new();
     let mut errs: Vec<String> = Vec::new();
     for s in src.get("sources").and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
         let one = if let Some(cm) = s.get("configMap") {
-            make_payload(c, ns, Kind::ConfigMap, str_field(cm, "name"), cm)
+            make_payload(c, ns, Kind::ConfigMap, str_field(cm, "name"), cm, out.as_deref_mut())
         } else if let Some(sec) = s.get("secret") {
-            make_payload(c, ns, Kind::Secret, str_field(sec, "name"), sec)
+            make_payload(c, ns, Kind::Secret, str_field(sec, "name"), sec, out.as_deref_mut())
         } else {
             continue;
         };
         match one {
-            Ok(p) => out.extend(p),
+            Ok(()) => {}
             Err(e) if !errs.contains(&e) => errs.push(e),
             Err(_) => {}
         }
     }
     Some(match errs.len() {
-        0 => Ok(out),
+        0 => Ok(()),
         // utilerrors.Aggregate: one error prints as itself, several as "[a, b]".
         1 => Err(errs.remove(0)),
         _ => Err(format!("[{}]", errs.join(", "))),
@@ -181,8 +192,8 @@ fn used_volumes(pod: &Pod) -> impl Iterator<Item = &Volume> {
 
 /// The SetUp errors of the pod's used volumes now, in spec order.
 pub fn setup_errors(c: &Cluster, pod: &Pod) -> Vec<(String, String)> {
-    used_volumes(pod).filter_map(|v| match volume_payload(c, pod, v)? {
-        Ok(_) => None,
+    used_volumes(pod).filter_map(|v| match set_up(c, pod, v, None)? {
+        Ok(()) => None,
         Err(e) => Some((v.name.clone(), e)),
     })
     .collect()
@@ -193,7 +204,7 @@ pub fn setup_errors(c: &Cluster, pod: &Pod) -> Vec<(String, String)> {
 /// the sandbox waits for them.
 pub fn wait_for_attach_and_mount(c: &mut Cluster, uid: &str) -> bool {
     let Some(p) = pod_of(c, uid) else { return true };
-    if used_volumes(&p).all(|v| volume_payload(c, &p, v).is_none()) {
+    if !used_volumes(&p).any(kubelet_filled) {
         return true;
     }
     let now = c.now;
