@@ -238,9 +238,15 @@ pub fn decide(image: &ImageRef, ctr: &Container, env: &Environ, start: Time) -> 
 
 /// [`decide`] for a container of a pod, with its environment resolved from the cluster.
 pub fn for_container(c: &crate::engine::sim::Cluster, pod: &crate::engine::api::Pod, ctr: &Container, start: Time) -> MainProcess {
-    let env = super::config_refs::environment(c, pod, ctr);
     match super::runtime::parse_image(&ctr.image) {
-        Ok(image) => decide(&image, ctr, &env, start),
+        Ok(image) => {
+            // The environment is read only by `$` expansion (command, args, scripts) and the
+            // database entrypoints: every other start, most of them, skips building it.
+            let reads_env = ctr.command.iter().chain(&ctr.args).any(|a| a.contains('$'))
+                || matches!(image.short_name(), "postgres" | "mysql" | "mariadb");
+            let env = if reads_env { super::config_refs::environment(c, pod, ctr) } else { super::config_refs::Environ::default() };
+            decide(&image, ctr, &env, start)
+        }
         Err(_) => MainProcess { argv: Vec::new(), server: true, output: Vec::new(), end: Outcome::Unknown, repeat: None, why: String::new() },
     }
 }
