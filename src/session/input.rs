@@ -13,8 +13,12 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// One thing the learner did.
+///
+/// Saved as `{"t": "<variant>", …fields}`. It is decoded through [`SavedInput`], a flat record,
+/// rather than serde's internally tagged enum decoder, which buffers every value before it
+/// looks at the tag (17 KB of wasm for this enum alone).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "t", rename_all = "lowercase")]
+#[serde(tag = "t", rename_all = "lowercase", try_from = "SavedInput")]
 pub enum Input {
     /// A kubectl command line, with stdin (a script's heredoc) if any.
     Kubectl {
@@ -109,6 +113,55 @@ impl Input {
             // The command was echoed when the tab opened; this marks the save that ended it.
             Input::Edit { line, .. } => format!("{line}   # saved in the editor"),
         }
+    }
+}
+
+/// The saved form of an [`Input`] as one flat record: the tag `t` and every variant's fields,
+/// each optional here and required by [`Input::try_from`] where its variant needs it.
+#[derive(Deserialize)]
+pub struct SavedInput {
+    t: String,
+    line: Option<String>,
+    stdin: Option<String>,
+    #[serde(default)]
+    files: BTreeMap<String, String>,
+    file: Option<String>,
+    text: Option<String>,
+    n: Option<u32>,
+    ms: Option<u64>,
+    words: Option<Vec<String>>,
+    kind: Option<String>,
+    #[serde(default)]
+    namespace: String,
+    name: Option<String>,
+    patch: Option<String>,
+}
+
+/// A required field of a saved input, or serde's message for its absence.
+fn required<T>(v: Option<T>, field: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("missing field `{field}`"))
+}
+
+impl TryFrom<SavedInput> for Input {
+    type Error = String;
+
+    fn try_from(r: SavedInput) -> Result<Input, String> {
+        Ok(match r.t.as_str() {
+            "kubectl" => Input::Kubectl { line: required(r.line, "line")?, stdin: r.stdin, files: r.files },
+            "apply" => Input::Apply { file: required(r.file, "file")?, text: required(r.text, "text")? },
+            "step" => Input::Step { n: required(r.n, "n")? },
+            "advance" => Input::Advance { ms: required(r.ms, "ms")? },
+            "wait" => Input::Wait,
+            "fault" => Input::Fault { words: required(r.words, "words")? },
+            "edit" => Input::Edit {
+                line: required(r.line, "line")?,
+                kind: required(r.kind, "kind")?,
+                namespace: r.namespace,
+                name: required(r.name, "name")?,
+                patch: required(r.patch, "patch")?,
+            },
+            other => return Err(format!("unknown variant `{other}`, expected one of `kubectl`, `apply`, `step`, `advance`, `wait`, `fault`, `edit`")),
+        })
     }
 }
 
@@ -279,4 +332,52 @@ pub fn console_kubectl(line: String, words: &[String], tabs: &[super::File]) -> 
         }
     }
     Input::Kubectl { line, stdin: None, files }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_variant() -> Vec<Input> {
+        let mut files = BTreeMap::new();
+        files.insert("myapp.yaml".to_string(), "kind: Service\n".to_string());
+        vec![
+            Input::kubectl("kubectl get pods"),
+            Input::Kubectl { line: "kubectl apply -f -".into(), stdin: Some("a: 1\n".into()), files },
+            Input::Apply { file: "myapp.yaml".into(), text: "x".into() },
+            Input::Step { n: 3 },
+            Input::Advance { ms: 30_000 },
+            Input::Wait,
+            Input::Fault { words: vec!["crash".into(), "myapp-1".into()] },
+            Input::Edit { line: "kubectl edit sts myapp".into(), kind: "statefulset.apps".into(), namespace: "default".into(), name: "myapp".into(), patch: "{}".into() },
+        ]
+    }
+
+    #[test]
+    fn saved_form_round_trips_every_variant() {
+        for i in every_variant() {
+            let json = serde_json::to_string(&i).unwrap();
+            assert_eq!(serde_json::from_str::<Input>(&json).unwrap(), i, "{json}");
+        }
+    }
+
+    #[test]
+    fn saved_form_is_the_tagged_format_links_already_use() {
+        let i: Input = serde_json::from_str(r#"{"t":"kubectl","line":"kubectl get sts"}"#).unwrap();
+        assert_eq!(i, Input::kubectl("kubectl get sts"));
+        assert_eq!(serde_json::to_string(&Input::Step { n: 2 }).unwrap(), r#"{"t":"step","n":2}"#);
+        assert_eq!(serde_json::to_string(&Input::Wait).unwrap(), r#"{"t":"wait"}"#);
+        let e: Input = serde_json::from_str(r#"{"t":"edit","line":"l","kind":"pod","name":"p","patch":"{}"}"#).unwrap();
+        assert!(matches!(e, Input::Edit { ref namespace, .. } if namespace.is_empty()));
+    }
+
+    #[test]
+    fn saved_form_refuses_missing_fields_and_unknown_tags() {
+        let e = serde_json::from_str::<Input>(r#"{"t":"apply","file":"a.yaml"}"#).unwrap_err().to_string();
+        assert!(e.contains("missing field `text`"), "{e}");
+        let e = serde_json::from_str::<Input>(r#"{"t":"reboot"}"#).unwrap_err().to_string();
+        assert!(e.contains("unknown variant `reboot`"), "{e}");
+        assert!(serde_json::from_str::<Input>(r#"{"line":"kubectl get pods"}"#).is_err());
+        assert!(serde_json::from_str::<Input>(r#"{"t":"step","n":-1}"#).is_err());
+    }
 }
