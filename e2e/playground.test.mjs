@@ -399,9 +399,18 @@ const podBox = (page, name) => page.locator(DIAGRAM + ' g.pod', { has: page.loca
 test('why a pod is not Ready: a missing ConfigMap, a startup probe, a main process that exits', async () => {
   await withBrowser({}, async (page, log) => {
     await open(page);
-    // A heredoc needs more than the one line the prompt holds: the console says where YAML goes.
-    await console_(page, 'kubectl apply -f - <<EOF');
-    await page.locator('.console-out pre.err', { hasText: /cannot take a heredoc[\s\S]*editor tab/ }).waitFor();
+    // A block pasted at the prompt runs as a terminal runs it: line by line, the heredoc as the
+    // command's stdin; the unfinished last line stays at the prompt.
+    const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+    await prompt.fill('kubectl ');
+    await prompt.evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pasted\nEOF\nkubectl get configmap pasted\nkubectl get cm');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.locator('.console-out pre.out', { hasText: 'configmap/pasted created' }).waitFor();
+    await page.locator('.console-out pre.out', { hasText: /^NAME\s+DATA\s+AGE\npasted\s+0\s+0s$/ }).waitFor();
+    assert.equal(await prompt.inputValue(), 'kubectl get cm');
 
     // FailedMount: web-0 stays ContainerCreating; its tooltip, the why panel and the inspector
     // give the kubelet's reason.

@@ -425,13 +425,45 @@ fn warming_the_heap_is_sized_by_pending_pods_and_leaves_the_memory_for_the_next_
 }
 
 #[wasm_bindgen_test]
-fn a_heredoc_typed_in_the_console_says_where_yaml_goes() {
+fn a_heredoc_block_is_the_commands_stdin_and_an_unclosed_one_runs_nothing() {
     use stsplay::ui::state::LineKind;
     let s = Rc::new(State::default());
     let before = s.session.borrow().timeline.len();
     let s = s.reduce(Action::Command("kubectl apply -f - <<EOF".into()));
     let last = s.console.last().expect("a line");
     assert_eq!(last.kind, LineKind::Err, "{last:?}");
-    assert!(last.text.contains("editor tab") && last.text.contains("Apply"), "{last:?}");
+    assert!(last.text.contains("heredoc not closed: no line `EOF`"), "{last:?}");
     assert_eq!(s.session.borrow().timeline.len(), before, "nothing was run");
+
+    let block = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF";
+    let s = s.reduce(Action::Command(block.into()));
+    assert_eq!(s.session.borrow().timeline.len(), before + 1);
+    let input = s.session.borrow().timeline.entries()[before].input.clone();
+    assert!(matches!(&input, Input::Kubectl { line, stdin: Some(b), .. } if line == "kubectl apply -f -" && b.ends_with("name: c\n")), "{input:?}");
+    let texts: Vec<&str> = s.console.iter().map(|l| l.text.as_str()).collect();
+    assert!(texts.contains(&"kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF"), "{texts:?}");
+    assert_eq!(texts.last(), Some(&"configmap/c created"));
+    // ↑ recalls the command line, which opens the heredoc again.
+    assert_eq!(s.session.borrow().typed.last().map(String::as_str), Some("kubectl apply -f - <<'EOF'"));
+}
+
+#[wasm_bindgen_test]
+async fn the_prompt_reads_a_heredoc_line_by_line() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    type_command(&root, "kubectl create -f - <<EOF").await;
+    let ps1 = || root.query_selector(".ps1").expect("query").expect("ps1").text_content().unwrap_or_default();
+    assert_eq!(ps1(), ">", "a shell's PS2 while the heredoc is open");
+    for l in ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: typed"] {
+        type_command(&root, l).await;
+    }
+    let out = root.query_selector(".console-out").expect("query").expect("out").text_content().unwrap_or_default();
+    assert!(out.contains("$ kubectl create -f - <<EOF") && out.contains(">   name: typed"), "{out}");
+    assert!(!out.contains("configmap/typed created"), "nothing runs before the marker");
+    type_command(&root, "EOF").await;
+    assert_eq!(ps1(), "$");
+    let out = root.query_selector(".console-out").expect("query").expect("out").text_content().unwrap_or_default();
+    assert!(out.contains("configmap/typed created"), "{out}");
+    root.remove();
 }

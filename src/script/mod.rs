@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+mod reader;
+pub use reader::LineReader;
+
 /// One thing a script does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
@@ -100,6 +103,8 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     Some(total)
 }
 
+/// A line's heredoc: the command before `<<`, the closing marker, and whether `<<-` strips the
+/// body's leading tabs.
 fn heredoc_marker(line: &str) -> Option<(String, String, bool)> {
     let idx = line.find("<<")?;
     let (cmd, tail) = line.split_at(idx);

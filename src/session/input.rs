@@ -100,9 +100,11 @@ impl Input {
         }
     }
 
-    /// The command line to echo in the console (`kubectl apply -f myapp.yaml`, `sim step`).
+    /// The command line to echo in the console (`kubectl apply -f myapp.yaml`, `sim step`), with
+    /// its heredoc when it had one (as `stsplay run` echoes it).
     pub fn echo(&self) -> String {
         match self {
+            Input::Kubectl { line, stdin: Some(body), .. } => crate::session::script::heredoc_block(line, body, false),
             Input::Kubectl { line, .. } => line.clone(),
             Input::Apply { file, .. } => format!("kubectl apply -f {file}"),
             Input::Step { n: 1 } => "sim step".into(),

@@ -29,18 +29,22 @@ pub fn format_duration(ms: u64) -> String {
 }
 
 fn heredoc(out: &mut String, line: &str, body: &str) {
+    out.push_str(&heredoc_block(line, body, true));
+    out.push('\n');
+}
+
+/// `line <<EOF`, the body, and `EOF` (`EOF1`, … when the body has such a line), as a shell
+/// reads a heredoc; `quoted` writes `<<'EOF'`, which a real shell does not expand `$` in.
+pub fn heredoc_block(line: &str, body: &str, quoted: bool) -> String {
     let mut marker = "EOF".to_string();
     let mut i = 1;
     while body.lines().any(|l| l.trim_end() == marker) {
         marker = format!("EOF{i}");
         i += 1;
     }
-    out.push_str(&format!("{line} <<'{marker}'\n{body}"));
-    if !body.ends_with('\n') {
-        out.push('\n');
-    }
-    out.push_str(&marker);
-    out.push('\n');
+    let q = if quoted { "'" } else { "" };
+    let nl = if body.ends_with('\n') || body.is_empty() { "" } else { "\n" };
+    format!("{line} <<{q}{marker}{q}\n{body}{nl}{marker}")
 }
 
 /// `line` with its `-f NAME` argument replaced by `-f -` (stdin), if it names `name` once.

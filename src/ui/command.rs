@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::kubectl::resources::resolve_kind;
+use crate::script::Item;
 use crate::session::input::{self, Input, Outcome};
 
 use super::state::{line, transcript, LineKind, State, Watch};
@@ -22,15 +23,19 @@ fn is_read_only(words: &[String]) -> bool {
 }
 
 impl State {
+    /// Runs a console command: one line, or a heredoc block the prompt collected
+    /// ([`crate::script::LineReader`]): `kubectl … <<EOF`, its body and `EOF`.
     pub(super) fn command(&mut self, text: String) {
         let text = text.trim().to_string();
         if text.is_empty() {
             return;
         }
         {
+            // ↑ recalls a heredoc's command line, which opens the heredoc again.
+            let first = text.lines().next().unwrap_or_default().to_string();
             let mut s = self.session.borrow_mut();
-            if s.typed.last() != Some(&text) {
-                s.typed.push(text.clone());
+            if s.typed.last() != Some(&first) {
+                s.typed.push(first);
                 let n = s.typed.len();
                 if n > 500 {
                     s.typed.drain(..n - 500);
@@ -43,6 +48,19 @@ impl State {
             self.console = Rc::new(Vec::new());
             return;
         }
+        // A heredoc becomes the command's stdin, as in `stsplay run` scripts.
+        let (text, stdin) = if text.contains("<<") {
+            match crate::script::parse(&text).map(|mut items| items.pop().map(|l| l.item)) {
+                Ok(Some(Item::Kubectl { line: l, stdin: Some(body) })) => (l, Some(body)),
+                Err(e) if text.starts_with("kubectl") => {
+                    self.say([line(LineKind::Command, text), line(LineKind::Err, format!("error: {}", e.message))]);
+                    return;
+                }
+                _ => (text, None),
+            }
+        } else {
+            (text, None)
+        };
         let words: Vec<String> = match shell_words::split(&text) {
             Ok(w) => w,
             Err(_) => {
@@ -50,20 +68,6 @@ impl State {
                 return;
             }
         };
-        // A heredoc (`kubectl apply -f - <<EOF`, as in `stsplay run` scripts and the docs) needs
-        // the lines after it, and the prompt holds one line (a pasted block arrives joined).
-        if words.iter().any(|w| w.starts_with("<<")) {
-            self.say([
-                line(LineKind::Command, text),
-                line(
-                    LineKind::Err,
-                    "the console reads one line at a time, so it cannot take a heredoc (<<EOF).\n\
-                     Put the YAML in an editor tab (+ above the editor) and press Apply,\n\
-                     or run: kubectl apply -f TAB-NAME",
-                ),
-            ]);
-            return;
-        }
         if words[0] == "sim" {
             let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
             let input = match rest.as_slice() {
@@ -114,14 +118,18 @@ impl State {
         if watch || is_read_only(&words) {
             let mut copy = self.session.borrow().cluster().clone();
             let files = input::named_tabs(&words, &self.session.borrow().files);
-            let mut o = Outcome::from_kubectl(crate::kubectl::run_args(&mut copy, &words, &input::context(None, &files)));
+            let echo = match &stdin {
+                Some(_) => Input::Kubectl { line: text.clone(), stdin: stdin.clone(), files: Default::default() },
+                None => Input::kubectl(text.clone()),
+            };
+            let mut o = Outcome::from_kubectl(crate::kubectl::run_args(&mut copy, &words, &input::context(stdin, &files)));
             if watch_only {
                 // Only what went to stderr is left, so the write order no longer matters.
                 o.stdout.clear();
                 o.combined.clear();
                 o.stderr_spans.clear();
             }
-            self.say(transcript(&Input::kubectl(text.clone()), &o));
+            self.say(transcript(&echo, &o));
             if watch && o.exit_code == 0 {
                 self.watch = watch_of(&words);
                 if self.watch.is_some() {
@@ -130,7 +138,10 @@ impl State {
             }
             return;
         }
-        let input = input::console_kubectl(text, &words, &self.session.borrow().files);
+        let input = match stdin {
+            Some(body) => Input::Kubectl { stdin: Some(body), files: input::named_tabs(&words, &self.session.borrow().files), line: text },
+            None => input::console_kubectl(text, &words, &self.session.borrow().files),
+        };
         self.act(input);
     }
 }

@@ -1,11 +1,13 @@
-//! The kubectl console: transcript, a prompt with history (↑ ↓), Tab completion and Ctrl-C.
+//! The kubectl console: transcript, a prompt with history (↑ ↓), Tab completion, Ctrl-C, and
+//! heredocs typed or pasted line by line as a shell reads them ([`LineReader`]).
 
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use web_sys::{ClipboardEvent, HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::script::LineReader;
 use crate::session::complete::Completion;
 use crate::ui::state::{ConsoleLine, LineKind};
 
@@ -29,6 +31,33 @@ pub struct ConsoleProps {
     pub position: usize,
 }
 
+/// A command as a terminal shows it: `$ ` before its first line, `> ` (PS2) before the lines of
+/// its heredoc.
+fn prompted<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, l) in lines.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(if i == 0 { "$ " } else { "> " });
+        out.push_str(l);
+    }
+    out
+}
+
+/// The byte offset in `s` of a selection offset (which counts UTF-16 units); the end when unset.
+fn utf16_to_byte(s: &str, units: Option<u32>) -> usize {
+    let Some(units) = units else { return s.len() };
+    let mut seen = 0;
+    for (b, c) in s.char_indices() {
+        if seen >= units as usize {
+            return b;
+        }
+        seen += c.len_utf16();
+    }
+    s.len()
+}
+
 /// The console.
 #[function_component]
 pub fn Console(p: &ConsoleProps) -> Html {
@@ -38,10 +67,12 @@ pub fn Console(p: &ConsoleProps) -> Html {
     // Position in the typed history while browsing with ↑ ↓ (None: editing a new line).
     let browse = use_state(|| None::<usize>);
     let hint = use_state(String::new);
+    // An open heredoc's lines, until its marker line.
+    let reader = use_state(LineReader::default);
 
     {
         let scroller = scroller.clone();
-        use_effect_with(p.lines.len(), move |_| {
+        use_effect_with((p.lines.len(), reader.pending().len()), move |_| {
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -62,6 +93,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
         let value = value.clone();
         let browse = browse.clone();
         let hint = hint.clone();
+        let reader = reader.clone();
         let typed = p.typed.clone();
         let onsubmit = p.onsubmit.clone();
         let complete = p.complete.clone();
@@ -75,7 +107,12 @@ pub fn Console(p: &ConsoleProps) -> Html {
                     value.set(String::new());
                     browse.set(None);
                     hint.set(String::new());
-                    onsubmit.emit(line);
+                    let mut r = (*reader).clone();
+                    let command = r.feed(&line);
+                    reader.set(r);
+                    if let Some(c) = command {
+                        onsubmit.emit(c);
+                    }
                 }
                 "ArrowUp" | "ArrowDown" => {
                     if typed.is_empty() {
@@ -100,6 +137,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
                 "c" if e.ctrl_key() => {
                     e.prevent_default();
                     value.set(String::new());
+                    reader.set(LineReader::default());
                     oninterrupt.emit(());
                 }
                 "Escape" => {
@@ -107,6 +145,36 @@ pub fn Console(p: &ConsoleProps) -> Html {
                 }
                 _ => {}
             }
+        })
+    };
+    // A pasted block runs line by line, as in a terminal: each complete line is entered, a
+    // heredoc takes the lines up to its marker, and an unfinished last line stays at the prompt.
+    let onpaste = {
+        let value = value.clone();
+        let reader = reader.clone();
+        let onsubmit = p.onsubmit.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<ClipboardEvent>() else { return };
+            let text = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+            if !text.contains('\n') {
+                return; // one line: the browser inserts it
+            }
+            e.prevent_default();
+            let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+            let current = i.value();
+            let at = |n: Result<Option<u32>, _>| utf16_to_byte(&current, n.ok().flatten());
+            let (start, end) = (at(i.selection_start()), at(i.selection_end()));
+            let joined = format!("{}{}{}", &current[..start.min(end)], text.replace("\r\n", "\n"), &current[end.max(start)..]);
+            let mut lines: Vec<&str> = joined.split('\n').collect();
+            let rest = lines.pop().unwrap_or_default().to_string();
+            let mut r = (*reader).clone();
+            for l in lines {
+                if let Some(c) = r.feed(l) {
+                    onsubmit.emit(c);
+                }
+            }
+            reader.set(r);
+            value.set(rest);
         })
     };
     let focus = {
@@ -146,19 +214,29 @@ pub fn Console(p: &ConsoleProps) -> Html {
                                 </div>
                             }
                             <pre class={classes!(class, future.then_some("future"))}>
-                                { if l.kind == LineKind::Command { format!("$ {}", l.text) } else { l.text.clone() } }
+                                { if l.kind == LineKind::Command { prompted(l.text.lines()) } else { l.text.clone() } }
                             </pre>
                         </>
                     }
                 }) }
+                // The open heredoc, as a shell shows it: the command, then `> ` lines.
+                if reader.is_continuing() {
+                    <pre class="cmd">
+                        { prompted(reader.pending().iter().map(String::as_str)) }
+                    </pre>
+                }
             </div>
             if !hint.is_empty() {
                 <div class="completions" aria-live="polite">{ (*hint).clone() }</div>
             }
             <div class="prompt">
-                <span class="ps1" aria-hidden="true">{ if p.watching { "(watching) $" } else { "$" } }</span>
-                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown}
-                    aria-label="kubectl command" placeholder="kubectl get pods   (Tab completes, ↑ ↓ history)"
+                <span class="ps1" aria-hidden="true">{ if reader.is_continuing() { ">" } else if p.watching { "(watching) $" } else { "$" } }</span>
+                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste}
+                    aria-label={ if reader.is_continuing() { "heredoc line" } else { "kubectl command" } }
+                    placeholder={ match reader.marker() {
+                        Some(m) => format!("next line of the heredoc, or {m} to end it (Ctrl-C cancels)"),
+                        None => "kubectl get pods   (Tab completes, ↑ ↓ history)".to_string(),
+                    } }
                     spellcheck="false" autocomplete="off" autocapitalize="off" />
             </div>
         </section>
