@@ -134,6 +134,7 @@ pub fn update(c: &mut Cluster, mut obj: Object) -> Result<Written, ApiError> {
     if !causes.is_empty() {
         return Err(ApiError::Invalid { kind, name: key.name.to_string(), causes });
     }
+    admission::validate_admission_update(c, &old, &obj)?;
     if tracks_generation(kind) && spec_of(&old) != spec_of(&obj) {
         obj.meta_mut().generation = old.meta().generation + 1;
     }

@@ -7,7 +7,7 @@
 use super::format::go_quote;
 use super::meta::{is_dns1123_label, validate_object_meta, NameRule};
 use super::path::Path;
-use crate::engine::api::quantity::canonical_quantity;
+use crate::engine::api::quantity::{canonical_quantity, cmp_quantities};
 use crate::engine::api::*;
 use crate::engine::error::FieldError;
 use crate::engine::manifest::gotypes::quantity_error;
@@ -371,13 +371,25 @@ pub fn validate_pvc(pvc: &PersistentVolumeClaim) -> Vec<FieldError> {
     errs
 }
 
-/// `ValidatePersistentVolumeClaimUpdate`: spec immutable except requests (and
-/// volumeAttributesClassName); a class may be set once when it was unset.
+/// `ValidatePersistentVolumeClaimUpdate` (pkg/apis/core/validation/validation.go): spec
+/// immutable except, for a bound claim, the storage request and volumeAttributesClassName; a
+/// class may be set once when it was unset; then the size rule.
 pub fn validate_pvc_update(new: &PersistentVolumeClaim, old: &PersistentVolumeClaim) -> Vec<FieldError> {
     let mut errs = validate_pvc(new);
     let mut clone = new.spec.clone();
-    clone.resources.requests = old.spec.resources.requests.clone();
-    clone.volume_attributes_class_name = old.spec.volume_attributes_class_name.clone();
+    // Upstream checks the new object's phase; PrepareForUpdate copied it from the stored one.
+    // So resizing an unbound claim is a spec change like any other.
+    if new.status.phase == "Bound" {
+        if !clone.resources.requests.is_empty() {
+            match old.spec.resources.requests.get("storage") {
+                Some(q) => clone.resources.requests.insert("storage".into(), q.clone()),
+                None => clone.resources.requests.remove("storage"),
+            };
+        }
+        if clone.volume_attributes_class_name.is_some() {
+            clone.volume_attributes_class_name = old.spec.volume_attributes_class_name.clone();
+        }
+    }
     if old.spec.storage_class_name.is_none() {
         clone.storage_class_name = None;
     }
@@ -390,6 +402,18 @@ pub fn validate_pvc_update(new: &PersistentVolumeClaim, old: &PersistentVolumeCl
             "spec",
             "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
         ));
+    }
+    let storage = |m: &std::collections::BTreeMap<String, serde_json::Value>| m.get("storage").cloned();
+    let (new_size, old_size) = (storage(&new.spec.resources.requests), storage(&old.spec.resources.requests));
+    if cmp_quantities(new_size.as_ref(), old_size.as_ref()).is_lt() {
+        // RecoverVolumeExpansionFailure (GA and locked on since 1.34, so the older "field can
+        // not be less than previous value" branch is gone from a current cluster): a request
+        // may come down, to recover from a failed expansion, but must stay above what the
+        // volume already has.
+        let capacity = storage(&old.status.capacity);
+        if cmp_quantities(new_size.as_ref(), capacity.as_ref()).is_le() {
+            errs.push(FieldError::forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"));
+        }
     }
     errs
 }
@@ -411,6 +435,59 @@ mod tests {
         });
         let e: Vec<String> = validate_pod(&pod).iter().map(|e| e.to_string()).collect();
         assert_eq!(e, vec!["spec.containers[0].image: Required value", "spec.containers[0].volumeMounts[0].name: Not found: \"www\""]);
+    }
+
+    fn claim(size: &str, phase: &str, capacity: Option<&str>) -> PersistentVolumeClaim {
+        let mut p = PersistentVolumeClaim { metadata: ObjectMeta { name: "www-web-0".into(), ..Default::default() }, ..Default::default() };
+        p.spec.access_modes = vec!["ReadWriteOnce".into()];
+        p.spec.resources.requests.insert("storage".into(), serde_json::json!(size));
+        p.status.phase = phase.into();
+        if let Some(cap) = capacity {
+            p.status.capacity.insert("storage".into(), serde_json::json!(cap));
+        }
+        p
+    }
+
+    fn update_errs(new: &PersistentVolumeClaim, old: &PersistentVolumeClaim) -> Vec<String> {
+        validate_pvc_update(new, old).iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn a_bound_claim_may_shrink_only_above_its_capacity() {
+        const BELOW: &str = "spec.resources.requests.storage: Forbidden: field can not be less than status.capacity";
+        let old = claim("1Gi", "Bound", Some("1Gi"));
+        let now = |size: &str| claim(size, "Bound", Some("1Gi"));
+        assert_eq!(update_errs(&now("100Mi"), &old), vec![BELOW]);
+        // Growing is the resize admission plugin's call; validation lets it through.
+        assert!(update_errs(&now("2Gi"), &old).is_empty());
+        // After a grow that never finished (capacity still 1Gi), the request may come back
+        // down, but not to the capacity itself (`newSize.Cmp(statusSize) <= 0`).
+        let grown = claim("2Gi", "Bound", Some("1Gi"));
+        assert!(update_errs(&now("1536Mi"), &grown).is_empty());
+        assert_eq!(update_errs(&now("1Gi"), &grown), vec![BELOW]);
+        assert_eq!(update_errs(&now("1024Mi"), &grown), vec![BELOW]);
+    }
+
+    #[test]
+    fn immutable_spec_comes_before_the_size_rule() {
+        let old = claim("1Gi", "Bound", Some("1Gi"));
+        let mut new = claim("100Mi", "Bound", Some("1Gi"));
+        new.spec.access_modes = vec!["ReadWriteMany".into()];
+        assert_eq!(
+            update_errs(&new, &old),
+            vec![
+                "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+                "spec.resources.requests.storage: Forbidden: field can not be less than status.capacity"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unbound_claim_cannot_change_its_request() {
+        // Only a bound claim's storage request is exempt from the immutable-spec check.
+        let old = claim("1Gi", "Pending", None);
+        let e = update_errs(&claim("2Gi", "Pending", None), &old);
+        assert_eq!(e, vec!["spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Admission: what the API server does to a request before storing it — defaulting
 //! (`SetDefaults_*`), admission plugins (DefaultStorageClass, StorageObjectInUseProtection,
-//! ServiceAccount, DefaultTolerationSeconds, Priority), the registry strategies'
+//! ServiceAccount, DefaultTolerationSeconds, Priority; validating: PersistentVolumeClaimResize),
+//! the registry strategies'
 //! `PrepareForCreate`/`PrepareForUpdate`, and validation (`pkg/apis/*/validation`) with the API
 //! server's exact error texts.
 
@@ -12,6 +13,7 @@ pub mod meta;
 pub mod path;
 pub mod plugins;
 pub mod pod_update;
+pub mod resize;
 pub mod service;
 
 use super::api::{Kind, Object, StatefulSet};
@@ -173,6 +175,15 @@ pub fn validate_update(_c: &Cluster, old: &Object, new: &Object) -> Vec<FieldErr
             e
         }
         (_, n) => meta::validate_object_meta_update(n.meta()),
+    }
+}
+
+/// Validating admission of an update, after validation passed (the generic registry's
+/// `updateValidation`): PersistentVolumeClaimResize.
+pub fn validate_admission_update(c: &Cluster, old: &Object, new: &Object) -> Result<(), ApiError> {
+    match (old, new) {
+        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => resize::validate(c, n, o),
+        _ => Ok(()),
     }
 }
 

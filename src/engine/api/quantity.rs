@@ -127,6 +127,21 @@ pub fn canonical_quantity(v: &Value) -> Option<String> {
     }
 }
 
+/// `Quantity.Cmp` of two optional JSON quantities: a missing key reads as the zero `Quantity`,
+/// as Go's lookup in a `ResourceList` does (a value that does not parse counts as zero too; the
+/// API server never stores one).
+pub fn cmp_quantities(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    let nanos = |v: Option<&Value>| -> i128 {
+        let parsed = match v {
+            Some(Value::String(s)) => parse(s),
+            Some(Value::Number(n)) => parse(&n.to_string()),
+            _ => None,
+        };
+        parsed.map_or(0, |(negative, n, _)| if negative { -n } else { n })
+    };
+    nanos(a).cmp(&nanos(b))
+}
+
 /// Rewrites a JSON quantity to its canonical string; a value that does not parse is left alone.
 pub fn canonicalize(q: &mut Value) {
     if let Some(s) = canonical_quantity(q) {
@@ -148,6 +163,19 @@ mod tests {
 
     fn c(s: &str) -> String {
         canonical_quantity_str(s).unwrap_or_else(|| format!("<{s}>"))
+    }
+
+    #[test]
+    fn compares_like_quantity_cmp() {
+        use std::cmp::Ordering::*;
+        let q = |s: &str| Value::String(s.into());
+        assert_eq!(cmp_quantities(Some(&q("1Gi")), Some(&q("1024Mi"))), Equal);
+        assert_eq!(cmp_quantities(Some(&q("2Gi")), Some(&q("1Gi"))), Greater);
+        assert_eq!(cmp_quantities(Some(&q("100Mi")), Some(&q("1G"))), Less);
+        // 1G is 10^9 bytes, less than 1Gi.
+        assert_eq!(cmp_quantities(Some(&q("1G")), Some(&q("1Gi"))), Less);
+        assert_eq!(cmp_quantities(None, Some(&q("1"))), Less);
+        assert_eq!(cmp_quantities(Some(&Value::from(2048)), Some(&q("2Ki"))), Equal);
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //! - [`provisioner`]: creates `pvc-<claim uid>` volumes and deletes released ones.
 //! - [`protection`]: the `kubernetes.io/pvc-protection` / `kubernetes.io/pv-protection`
 //!   finalizers.
+//! - [`expand`]: the in-tree expand controller, which leaves a grown claim to an external
+//!   resizer (local-path has none).
 //!
 //! The contents of each volume (a [`Tree`] per PV name) live here too: they outlive pods, and
 //! StatefulSet deletion, because the claim and its volume do.
 
+pub mod expand;
 pub mod protection;
 pub mod provisioner;
 pub mod pv_controller;
@@ -118,6 +121,8 @@ pub enum Task {
     ClaimProtection(ObjectKey),
     /// PV protection controller: maybe remove the finalizer of a terminating volume.
     VolumeProtection(String),
+    /// Expand controller: a bound claim's storage request grew.
+    Expand(ObjectKey),
 }
 
 /// The keys of a pod's claims, sharing the stored claims' strings.
@@ -150,6 +155,9 @@ pub fn on_change(c: &mut Cluster, ev: &WatchEvent) {
                 return;
             }
             c.enqueue_unique(latency, SimTask::Volume(Task::SyncClaim(key.clone())));
+            if ev.type_ == WatchEventType::Modified {
+                expand::on_claim_update(c, ev);
+            }
             if pvc.metadata.deletion_timestamp.is_some() {
                 c.enqueue_unique(latency, SimTask::Volume(Task::ClaimProtection(key)));
             }
@@ -297,6 +305,7 @@ pub fn handle(c: &mut Cluster, t: Task) {
         Task::DeleteVolume(name) => provisioner::delete_volume(c, &name),
         Task::ClaimProtection(key) => protection::claim(c, &key),
         Task::VolumeProtection(name) => protection::volume(c, &name),
+        Task::Expand(key) => expand::sync(c, &key),
     }
 }
 
