@@ -86,6 +86,10 @@ fn apply_from_stdin_and_missing_files() {
     assert_eq!(o.stdout, "service/nginx created\nstatefulset.apps/web created\n");
     let o = kubectl(&mut c, "apply -f nope.yaml");
     assert_eq!(o.stderr, "error: the path \"nope.yaml\" does not exist\n");
+    // The tutorial's `kubectl apply -f https://k8s.io/examples/…`: no network, and it says so.
+    let o = kubectl(&mut c, "apply -f https://k8s.io/examples/application/web/web.yaml");
+    assert!(o.stderr.starts_with("error: unable to read URL \"https://k8s.io/examples/application/web/web.yaml\": the playground makes no network requests"), "{}", o.stderr);
+    assert_eq!(o.exit_code, 1);
     let o = kubectl(&mut c, "apply");
     assert_eq!(o.stderr, "error: must specify one of -f and -k\n");
     let o = run(&mut c, "apply -f -", &Context { stdin: Some("# nothing\n".into()), ..Context::default() });

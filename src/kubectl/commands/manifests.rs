@@ -131,6 +131,14 @@ pub fn read_sources(env: &Env, names: &[String]) -> CmdResult<Vec<Source>> {
             out.push(Source { name: "STDIN".into(), text: env.stdin.clone().unwrap_or_default() });
             continue;
         }
+        // kubectl GETs an http(s) URL (cli-runtime resource.URLVisitor); the playground never
+        // reaches the network, so it says that rather than "does not exist".
+        if n.starts_with("http://") || n.starts_with("https://") {
+            return Err(CmdError::plain(format!(
+                "unable to read URL {n:?}: the playground makes no network requests; save the file \
+                 (in the browser: a new editor tab, + above the editor) and give its name to -f"
+            )));
+        }
         let read = match &env.files {
             Some(r) => r.read(n),
             None => Err(FileError::NotFound),
