@@ -147,7 +147,8 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
     out
 }
 
-/// The inputs a script replays (`sim why` / `sim time` only print, so they are left out). An
+/// The inputs a script replays (`sim why`, `sim time` and `echo` only print, so they are left
+/// out; a loop's commands come back one input each, expanded). An
 /// applied heredoc preceded by a `# kubectl apply -f NAME` comment comes back as that file, and
 /// any other `kubectl … -f -` heredoc under a `# kubectl … -f NAME` comment as that line reading
 /// the tab NAME.
@@ -184,7 +185,7 @@ pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
             Item::Sim(Directive::Advance(ms)) => out.push(Input::Advance { ms }),
             Item::Sim(Directive::Wait) => out.push(Input::Wait),
             Item::Sim(Directive::Fault(words)) => out.push(Input::Fault { words }),
-            Item::Sim(Directive::Why | Directive::Time) => {}
+            Item::Sim(Directive::Why | Directive::Time) | Item::Echo(_) => {}
         }
     }
     Ok(out)
