@@ -234,6 +234,18 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_loop_is_its_expanded_commands_and_echo_is_no_input() {
+        let text = "for i in 0 1; do kubectl exec \"web-$i\" -- hostname; echo; done\nsim wait\n";
+        let back = import(text).expect("parses");
+        assert_eq!(
+            back,
+            [Input::kubectl("kubectl exec \"web-0\" -- hostname"), Input::kubectl("kubectl exec \"web-1\" -- hostname"), Input::Wait]
+        );
+        // Exported again, each is a line of its own.
+        assert!(export(&back).contains("kubectl exec \"web-1\" -- hostname\nsim wait\n"), "{}", export(&back));
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(format_duration(1500), "1500ms");
         assert_eq!(format_duration(3_723_000), "1h2m3s");
