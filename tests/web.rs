@@ -467,3 +467,65 @@ async fn the_prompt_reads_a_heredoc_line_by_line() {
     assert!(out.contains("configmap/typed created"), "{out}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
+    use stsplay::ui::state::LineKind;
+    let s = Rc::new(State::default()).reduce(Action::ApplyActive).reduce(Action::Command("sim wait".into()));
+    let before = s.session.borrow().timeline.len();
+    let shown = s.console.len();
+    let typed = "for i in 0 1; do kubectl exec \"myapp-$i\" -- sh -c 'echo \"$(hostname)\" > /tmp/name'; kubectl exec myapp-$i -- cat /tmp/name; echo; done";
+    let s = s.reduce(Action::Command(typed.into()));
+    // Each kubectl command is an input of its own, `$i` expanded, the single-quoted script not.
+    let inputs: Vec<String> = s.session.borrow().timeline.entries()[before..].iter().map(|e| e.input.echo()).collect();
+    assert_eq!(
+        inputs,
+        [
+            "kubectl exec \"myapp-0\" -- sh -c 'echo \"$(hostname)\" > /tmp/name'",
+            "kubectl exec myapp-0 -- cat /tmp/name",
+            "kubectl exec \"myapp-1\" -- sh -c 'echo \"$(hostname)\" > /tmp/name'",
+            "kubectl exec myapp-1 -- cat /tmp/name",
+        ]
+    );
+    // The line is echoed once, then the one stream its commands wrote (`echo`: an empty line).
+    let new: Vec<(LineKind, &str)> = s.console[shown..].iter().map(|l| (l.kind, l.text.as_str())).collect();
+    assert_eq!(
+        new,
+        [(LineKind::Command, typed), (LineKind::Out, "myapp-0"), (LineKind::Out, ""), (LineKind::Out, "myapp-1"), (LineKind::Out, "")]
+    );
+    // A reload replays the expanded inputs one by one.
+    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    assert!(back.console.iter().any(|l| l.kind == LineKind::Command && l.text == "kubectl exec myapp-1 -- cat /tmp/name"));
+
+    // What the playground does not read as bash would is refused by name, and nothing runs.
+    let len = s.session.borrow().timeline.len();
+    for (line, says) in [
+        ("kubectl get pods | grep myapp", "pipes (|): not supported"),
+        ("for i in 0 1; do kubectl scale sts myapp --replicas=$i && kubectl get sts; done", "&& and || lists"),
+        ("for i in 0 1; do kubectl get pod myapp-$i -w; done", "a watch (-w) never ends"),
+        ("kubectl exec myapp-0 -- echo $HOSTNAME", "$HOSTNAME (only a for loop's variable is expanded"),
+    ] {
+        let s = s.clone().reduce(Action::Command(line.into()));
+        let last = s.console.last().expect("a line");
+        assert_eq!(last.kind, LineKind::Err, "{line}: {last:?}");
+        assert!(last.text.contains(says), "{line}: {last:?}");
+        assert_eq!(s.session.borrow().timeline.len(), len, "{line}: nothing ran");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_prompt_reads_a_loop_over_several_lines() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    flush().await;
+    type_command(&root, "for w in one two").await;
+    let ps1 = || root.query_selector(".ps1").expect("query").expect("ps1").text_content().unwrap_or_default();
+    assert_eq!(ps1(), ">", "PS2 until `done`");
+    type_command(&root, "do").await;
+    type_command(&root, "  echo \"word $w\"").await;
+    type_command(&root, "done").await;
+    assert_eq!(ps1(), "$");
+    let out = root.query_selector(".console-out").expect("query").expect("out").text_content().unwrap_or_default();
+    assert!(out.contains("$ for w in one two\n> do\n>   echo \"word $w\"\n> done") && out.contains("word one") && out.contains("word two"), "{out}");
+    root.remove();
+}

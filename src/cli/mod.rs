@@ -158,6 +158,6 @@ mod tests {
         assert_eq!((o.stderr.as_str(), o.code), ("stsplay: cannot read x.sh: no such file\n", 1));
         let read = |_: &str| Ok("kubectl get sts\nls\n".to_string());
         let o = main_with(&w("run x.sh"), &read, &none);
-        assert_eq!(o.stderr, "stsplay: x.sh: line 2: expected a `kubectl …` or `sim …` line, found \"ls\"\n");
+        assert_eq!(o.stderr, "stsplay: x.sh: line 2: expected a `kubectl …`, `sim …` or `echo …` command, found \"ls\"\n");
     }
 }

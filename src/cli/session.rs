@@ -141,14 +141,17 @@ impl Session {
         Ok(out)
     }
 
-    /// Runs one script item; returns its transcript (echo + output).
+    /// Runs one script item; returns its transcript (echo + output). A loop's line is echoed
+    /// once, before its first command's output.
     pub fn run_item(&mut self, it: &script::Located) -> String {
-        let mut out = format!("$ {}\n", it.echo);
+        let mut out = it.echo.as_ref().map(|e| format!("$ {e}\n")).unwrap_or_default();
         match &it.item {
+            Item::Echo(text) => out.push_str(text),
             Item::Kubectl { line, stdin } => {
                 if let Some(body) = stdin {
                     out.push_str(body);
-                    let marker = it.echo.split("<<").nth(1).unwrap_or("EOF").trim().trim_start_matches('-');
+                    let echo = it.echo.as_deref().unwrap_or_default();
+                    let marker = echo.split("<<").nth(1).unwrap_or("EOF").trim().trim_start_matches('-');
                     out.push_str(marker.trim_matches(|c| c == '\'' || c == '"'));
                     out.push('\n');
                 }

@@ -179,26 +179,36 @@ pub struct CurlError {
     pub message: String,
 }
 
-/// `curl http://<host>[:port]/<path>` run inside a pod of `namespace`: resolves the host with
-/// cluster DNS (or takes an IP), picks the pod behind it (a Service's first ready endpoint) and
-/// asks its web server.
-pub fn curl(c: &Cluster, namespace: &str, url: &str) -> Result<Response, CurlError> {
+/// `curl http://<host>[:port]/<path>` run inside the pod `from`. The host resolves as
+/// getaddrinfo does in the images (`hosts: files dns` in nsswitch.conf): the pod's
+/// kubelet-managed `/etc/hosts` first (`localhost`, the pod's own hostname and FQDN), then
+/// cluster DNS through its resolv.conf (search list, ndots). A loopback address (127.0.0.0/8,
+/// `::1`) is the pod's own network namespace: whichever of its containers listens on the port.
+/// Otherwise the address is a pod, or a Service's ClusterIP (its first ready endpoint).
+pub fn curl(c: &Cluster, from: &Pod, url: &str) -> Result<Response, CurlError> {
+    let namespace = from.metadata.namespace.as_str();
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<i32>().unwrap_or(-1)),
-        None => (hostport, 80),
+    // `[::1]:8080`: an IPv6 literal is bracketed (RFC 3986).
+    let (host, port) = match hostport.strip_prefix('[').and_then(|h| h.split_once(']')) {
+        Some((h, p)) => (h, p.strip_prefix(':').map_or(80, |p| p.parse::<i32>().unwrap_or(-1))),
+        None => match hostport.rsplit_once(':') {
+            Some((h, p)) => (h, p.parse::<i32>().unwrap_or(-1)),
+            None => (hostport, 80),
+        },
     };
     let refused = || CurlError {
         code: 7,
         message: format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
     };
-    let is_ip = host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok());
+    let is_ip = host.contains(':') || host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok());
     let ips = if is_ip {
         vec![host.to_string()]
+    } else if let Some(ip) = super::kubelet::etc::hosts_lookup(c, from, host) {
+        vec![ip]
     } else {
         let l = dns::lookup(c, namespace, host, QType::A);
         let ips = l.addresses();
@@ -207,6 +217,13 @@ pub fn curl(c: &Cluster, namespace: &str, url: &str) -> Result<Response, CurlErr
         }
         ips
     };
+    let ip = &ips[0];
+    if ip.starts_with("127.") || ip == "::1" {
+        if port != 80 {
+            return Err(refused());
+        }
+        return serve(c, from, path).map_err(|_| refused());
+    }
     let ip = &ips[0];
     let (pod, target_port) = match pod_by_ip(c, ip) {
         Some(p) => (p, port),
@@ -272,21 +289,53 @@ mod tests {
         create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
         create(&mut c, Object::Pod(with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", "/usr/share/nginx/html")));
         c.settle_default();
-        let r = curl(&c, "default", "http://plain.nginx/").unwrap();
+        let from = get_pod(&c, "plain").unwrap();
+        let r = curl(&c, &from, "http://plain.nginx/").unwrap();
         assert_eq!(r.status, 200);
         assert_eq!(r.body, NGINX_INDEX);
-        let r = curl(&c, "default", "http://web-0.nginx/").unwrap();
+        let r = curl(&c, &from, "http://web-0.nginx/").unwrap();
         assert_eq!(r.status, 403);
         assert!(r.body.contains("<center>nginx/1.27.5</center>"));
         crate::engine::fs::write(&mut c, "default", "web-0", "nginx", "/usr/share/nginx/html/index.html", b"web-0\n", false).unwrap();
-        assert_eq!(curl(&c, "default", "web-0.nginx").unwrap().body, "web-0\n");
-        assert_eq!(curl(&c, "default", "http://web-0.nginx/missing").unwrap().status, 404);
-        let e = curl(&c, "default", "http://web-9.nginx/").unwrap_err();
+        assert_eq!(curl(&c, &from, "web-0.nginx").unwrap().body, "web-0\n");
+        assert_eq!(curl(&c, &from, "http://web-0.nginx/missing").unwrap().status, 404);
+        let e = curl(&c, &from, "http://web-9.nginx/").unwrap_err();
         assert_eq!(e.message, "curl: (6) Could not resolve host: web-9.nginx");
-        let e = curl(&c, "default", "http://web-0.nginx:8080/").unwrap_err();
+        let e = curl(&c, &from, "http://web-0.nginx:8080/").unwrap_err();
         assert_eq!(e.code, 7);
         let ip = c.store.get(Kind::Pod, "default", "web-0").and_then(|o| o.as_pod()).unwrap().status.pod_ip.clone();
-        assert_eq!(curl(&c, "default", &format!("http://{ip}/")).unwrap().body, "web-0\n");
+        assert_eq!(curl(&c, &from, &format!("http://{ip}/")).unwrap().body, "web-0\n");
+    }
+
+    #[test]
+    fn localhost_and_the_pods_own_names_resolve_through_its_etc_hosts() {
+        let mut c = cluster();
+        create(&mut c, Object::Service(headless("nginx")));
+        create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        create(&mut c, Object::Pod(with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", "/usr/share/nginx/html")));
+        create(&mut c, Object::Pod(sts_pod("plain", "nginx", "nginx:1.27")));
+        create(&mut c, Object::Pod(pod("box", "busybox:1.36")));
+        c.settle_default();
+        let web0 = get_pod(&c, "web-0").unwrap();
+        // The tutorial: nginx answers 403 for the empty claim, then serves what was written.
+        assert_eq!(curl(&c, &web0, "http://localhost/").unwrap().status, 403);
+        crate::engine::fs::write(&mut c, "default", "web-0", "nginx", "/usr/share/nginx/html/index.html", b"web-0\n", false).unwrap();
+        for url in ["http://localhost/", "localhost", "http://127.0.0.1/", "http://[::1]/", "http://web-0/", "http://web-0.nginx.default.svc.cluster.local/"] {
+            assert_eq!(curl(&c, &web0, url).map(|r| r.body), Ok("web-0\n".to_string()), "{url}");
+        }
+        // Each pod's loopback is its own.
+        let plain = get_pod(&c, "plain").unwrap();
+        assert_eq!(curl(&c, &plain, "http://localhost/").unwrap().body, NGINX_INDEX);
+        // Another pod's bare hostname is not in this pod's hosts file, and DNS does not know it
+        // (web-0.default.svc.cluster.local … are not names).
+        assert_eq!(curl(&c, &plain, "http://web-0/").unwrap_err().message, "curl: (6) Could not resolve host: web-0");
+        // Nothing listens on the loopback of a pod without a web server, nor on another port.
+        let bx = get_pod(&c, "box").unwrap();
+        assert_eq!(
+            curl(&c, &bx, "http://localhost/").unwrap_err().message,
+            "curl: (7) Failed to connect to localhost port 80 after 0 ms: Couldn't connect to server"
+        );
+        assert_eq!(curl(&c, &web0, "http://localhost:8080/").unwrap_err().code, 7);
     }
 
     #[test]
@@ -307,8 +356,9 @@ mod tests {
         p.spec.containers[0].ports = vec![crate::engine::api::ContainerPort { container_port: 80, name: "http".into(), ..Default::default() }];
         create(&mut c, Object::Pod(p));
         c.settle_default();
-        assert_eq!(curl(&c, "default", "http://front:8080/").unwrap().body, NGINX_INDEX);
-        assert_eq!(curl(&c, "default", "http://front/").unwrap_err().code, 7);
+        let from = get_pod(&c, "web-0").unwrap();
+        assert_eq!(curl(&c, &from, "http://front:8080/").unwrap().body, NGINX_INDEX);
+        assert_eq!(curl(&c, &from, "http://front/").unwrap_err().code, 7);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! write under a PVC mount lands on the PersistentVolume and outlives the pod.
 //!
 //! `sh -c SCRIPT` splits the script on `;` and `&&`, substitutes `$(hostname)` and honours
-//! `>` / `>>` redirects. Nothing here panics on any input.
+//! `>` / `>>` redirects. curl resolves names as the pod does (its `/etc/hosts`, then cluster
+//! DNS); nslookup and dig ask DNS only. Nothing here panics on any input.
 
 use crate::engine::api::{Kind, Pod};
 use crate::engine::fs;
@@ -44,7 +45,7 @@ pub struct Shell<'a> {
 }
 
 const COMMANDS: &[&str] =
-    &["hostname", "echo", "cat", "ls", "mkdir", "rm", "env", "sh", "nslookup", "dig", "curl", "true", "false", "pwd", "sleep"];
+    &["hostname", "echo", "cat", "ls", "mkdir", "rm", "chmod", "env", "sh", "nslookup", "dig", "curl", "true", "false", "pwd", "sleep"];
 
 impl Shell<'_> {
     fn pod_obj(&self) -> Option<Pod> {
@@ -122,6 +123,7 @@ impl Shell<'_> {
                     }
                 }
             }
+            "chmod" => self.chmod(args, o),
             "env" => self.env(o),
             "sh" => self.sh(args, o),
             "nslookup" => self.nslookup(args, o),
@@ -178,6 +180,54 @@ impl Shell<'_> {
                 Err(e) => fail(o, if many { 1 } else { 2 }, &format!("ls: cannot access '{a}': {}", strip_path(&e))),
             }
         }
+    }
+
+    /// `chmod [-Rcfv] MODE FILE…`, as coreutils' (chmod.c main and process_file) answers it. The
+    /// playground keeps no file modes (`ls -l` shows every file as root's, readable), so a valid
+    /// change has nothing to change; a missing operand, a bad mode or a missing file fails.
+    fn chmod(&self, args: &[String], o: &mut ProcOutput) {
+        const TRY: &str = "Try 'chmod --help' for more information.";
+        let mut mode: Option<&String> = None;
+        let mut files = Vec::new();
+        let mut silent = false;
+        for a in args {
+            let flags = a.strip_prefix('-').filter(|f| !f.is_empty() && f.chars().all(|c| "Rcfv".contains(c)));
+            if let Some(f) = flags {
+                silent |= f.contains('f');
+            } else if a.starts_with("--") {
+                // Long options (--recursive, --silent, …) change nothing here.
+                silent |= a == "--silent" || a == "--quiet";
+            } else if mode.is_none() {
+                // The first other word is the mode, `-w` included (getopt hands it back).
+                mode = Some(a);
+            } else {
+                files.push(a);
+            }
+        }
+        let Some(mode) = mode else { return fail(o, 1, &format!("chmod: missing operand\n{TRY}")) };
+        if files.is_empty() {
+            return fail(o, 1, &format!("chmod: missing operand after '{mode}'\n{TRY}"));
+        }
+        if !valid_mode(mode) {
+            return fail(o, 1, &format!("chmod: invalid mode: '{mode}'\n{TRY}"));
+        }
+        for f in files {
+            if !self.exists(&abs(f)) {
+                o.code = 1;
+                if !silent {
+                    o.stderr.push_str(&format!("chmod: cannot access '{f}': {}\n", fs::FsError::NotFound.message()));
+                }
+            }
+        }
+    }
+
+    /// Whether `path` names a file or directory in this container (image, volumes, /etc).
+    fn exists(&self, path: &str) -> bool {
+        let pod = self.pod_obj();
+        pod.as_ref().is_some_and(|p| etc::managed_file(self.cluster, p, path).is_some())
+            || pod.as_ref().is_some_and(|p| matches!(volume_manager::volume_file(self.cluster, p, &self.container, path), Some(Ok(_))))
+            || fs::read(self.cluster, &self.namespace, &self.pod, &self.container, path).is_ok()
+            || fs::ls(self.cluster, &self.namespace, &self.pod, &self.container, path).is_ok()
     }
 
     /// The time `ls -l` shows for every file. `engine::fs` keeps no mtimes, so this is the pod's
@@ -258,7 +308,8 @@ impl Shell<'_> {
             fail(o, 2, "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information");
             return;
         };
-        match webserver::curl(self.cluster, &self.namespace, &url) {
+        let Some(from) = self.pod_obj() else { return };
+        match webserver::curl(self.cluster, &from, &url) {
             Ok(r) => o.stdout.push_str(&r.body),
             Err(e) => {
                 o.code = e.code;
@@ -392,6 +443,30 @@ fn split_script(s: &str) -> Vec<(String, bool)> {
     out.into_iter().filter(|(c, _)| !c.trim().is_empty()).collect()
 }
 
+/// A mode `mode_compile` (gnulib modechange.c) accepts: octal, or comma-separated symbolic
+/// clauses `[ugoa]*([-+=]([rwxXst]*|[ugo]))+`.
+fn valid_mode(m: &str) -> bool {
+    if m.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return !m.is_empty() && m.len() <= 5;
+    }
+    m.split(',').all(|clause| {
+        let ops = clause.trim_start_matches(['u', 'g', 'o', 'a']);
+        if ops.is_empty() {
+            return false;
+        }
+        let mut rest = ops;
+        while let Some(r) = rest.strip_prefix(['-', '+', '=']) {
+            let perms = r.bytes().take_while(|b| b"rwxXst".contains(b)).count();
+            let after = &r[perms..];
+            rest = match after.strip_prefix(['u', 'g', 'o']) {
+                Some(a) if perms == 0 => a,
+                _ => after,
+            };
+        }
+        rest.is_empty()
+    })
+}
+
 fn abs(p: &str) -> String {
     if p.starts_with('/') { p.to_string() } else { format!("/{p}") }
 }
@@ -443,6 +518,40 @@ mod tests {
     fn run(c: &mut Cluster, pod: &str, argv: &[&str]) -> ProcOutput {
         let mut sh = Shell { cluster: c, namespace: "default".into(), pod: pod.into(), container: "nginx".into() };
         sh.exec(&argv.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn chmod_changes_nothing_and_fails_as_coreutils_does() {
+        let mut c = nginx_pair();
+        let ok = run(&mut c, "web-0", &["chmod", "755", "/usr/share/nginx/html"]);
+        assert_eq!(ok, ProcOutput::default());
+        assert_eq!(run(&mut c, "web-0", &["chmod", "-R", "u+rwX,go=rX", "/usr/share/nginx/html/index.html", "/etc/hosts"]).code, 0);
+        let o = run(&mut c, "web-0", &["chmod", "755", "/nope", "/tmp"]);
+        assert_eq!((o.code, o.stderr.as_str()), (1, "chmod: cannot access '/nope': No such file or directory\n"));
+        assert_eq!(run(&mut c, "web-0", &["chmod", "-f", "755", "/nope"]).stderr, "");
+        let o = run(&mut c, "web-0", &["chmod", "755"]);
+        assert_eq!((o.code, o.stderr.as_str()), (1, "chmod: missing operand after '755'\nTry 'chmod --help' for more information.\n"));
+        assert_eq!(run(&mut c, "web-0", &["chmod"]).stderr, "chmod: missing operand\nTry 'chmod --help' for more information.\n");
+        assert_eq!(run(&mut c, "web-0", &["chmod", "rw", "/tmp"]).stderr, "chmod: invalid mode: 'rw'\nTry 'chmod --help' for more information.\n");
+        assert!(valid_mode("-w") && valid_mode("a=") && valid_mode("g=u") && !valid_mode("8") && !valid_mode("u"));
+    }
+
+    #[test]
+    fn curl_reads_the_pods_etc_hosts_and_nslookup_and_dig_do_not() {
+        let mut c = nginx_pair();
+        // The tutorial's two lines: write the hostname, then curl the pod's own loopback.
+        let w = run(&mut c, "web-0", &["sh", "-c", "echo \"$(hostname)\" > /usr/share/nginx/html/index.html"]);
+        assert_eq!(w, ProcOutput::default());
+        assert_eq!(run(&mut c, "web-0", &["curl", "http://localhost/"]).stdout, "web-0\n");
+        assert_eq!(run(&mut c, "web-1", &["curl", "localhost"]).stdout, crate::engine::webserver::NGINX_INDEX);
+        assert_eq!(run(&mut c, "web-0", &["sh", "-c", "curl -s web-0"]).stdout, "web-0\n");
+        // nslookup and dig ask the cluster DNS server, which has no `web-0.<search domain>`.
+        let n = run(&mut c, "web-0", &["nslookup", "web-0"]);
+        assert_ne!(n.code, 0, "{n:?}");
+        assert!(n.stdout.contains("NXDOMAIN") || n.stderr.contains("NXDOMAIN"), "{n:?}");
+        let d = run(&mut c, "web-0", &["dig", "+short", "+search", "web-0"]);
+        assert_eq!(d.stdout, "", "{d:?}");
+        assert!(run(&mut c, "web-0", &["dig", "+short", "localhost"]).stdout.is_empty());
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Playground scripts: the text format `stsplay run` plays and the browser exports — one
-//! command per line, `#` comments, heredocs (`kubectl apply -f - <<EOF` … `EOF`), and `sim`
-//! directives that drive the virtual clock.
+//! command per line, `#` comments, heredocs (`kubectl apply -f - <<EOF` … `EOF`), `sim`
+//! directives that drive the virtual clock, and the bit of shell tutorials paste (`a; b`,
+//! `for i in 0 1; do …; done`, `echo`), read as bash reads it ([`shell`]).
 
 use std::fmt;
 
 mod reader;
+pub mod shell;
 pub use reader::LineReader;
 
 /// One thing a script does.
@@ -19,6 +21,9 @@ pub enum Item {
     },
     /// A simulator directive.
     Sim(Directive),
+    /// What bash's `echo` prints (its words and a newline). Empty for a loop that ran no
+    /// iteration, which prints nothing. Not an input of the session.
+    Echo(String),
 }
 
 /// `sim …` directives.
@@ -60,8 +65,9 @@ pub struct Located {
     pub line: usize,
     /// The item.
     pub item: Item,
-    /// The text to echo in a transcript (`$ ` + this): the command line as written.
-    pub echo: String,
+    /// The text to echo in a transcript (`$ ` + this): the command line as written. `None` for
+    /// the later commands of a loop or `;` list, whose line was echoed once with the first.
+    pub echo: Option<String>,
 }
 
 /// Parses a duration like `30s`, `2m`, `1m30s`, `500ms`, `1h` into milliseconds.
@@ -160,19 +166,14 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ScriptError> {
             joined = format!("{} {}", joined.trim_end(), lines[i].trim());
             i += 1;
         }
-        let words: Vec<&str> = joined.split_whitespace().collect();
-        if words[0] == "sim" {
-            out.push(Located { line: no, item: Item::Sim(parse_sim(&words[1..], no)?), echo: joined.clone() });
-            continue;
-        }
-        if words[0] != "kubectl" {
-            return Err(ScriptError {
-                line: no,
-                message: format!("expected a `kubectl …` or `sim …` line, found {:?}", words[0]),
-            });
-        }
-        let (line, stdin) = match heredoc_marker(&joined) {
-            Some((cmd, marker, strip_tabs)) => {
+        let err = |message: String| ScriptError { line: no, message };
+        if joined.starts_with("kubectl ") {
+            if let Some((cmd, marker, strip_tabs)) = heredoc_marker(&joined) {
+                match shell::read(&cmd) {
+                    Ok(r) if !r.compound => {}
+                    Ok(_) => return Err(err("a heredoc must follow a single kubectl command, not a ; list".into())),
+                    Err(e) => return Err(err(e.to_string())),
+                }
                 let mut body = String::new();
                 let mut closed = false;
                 while i < lines.len() {
@@ -187,13 +188,42 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ScriptError> {
                     body.push('\n');
                 }
                 if !closed {
-                    return Err(ScriptError { line: no, message: format!("heredoc not closed: no line `{marker}`") });
+                    return Err(err(format!("heredoc not closed: no line `{marker}`")));
                 }
-                (cmd, Some(body))
+                out.push(Located { line: no, echo: Some(joined), item: Item::Kubectl { line: cmd, stdin: Some(body) } });
+                continue;
             }
-            None => (joined.clone(), None),
+        }
+        // A shell reads on while a loop or a quote is open.
+        let mut text = joined;
+        let reading = loop {
+            match shell::read(&text) {
+                Err(shell::ShellError::Incomplete(_)) if i < lines.len() => {
+                    text.push('\n');
+                    text.push_str(lines[i]);
+                    i += 1;
+                }
+                Err(e) => return Err(err(e.to_string())),
+                Ok(r) => break r,
+            }
         };
-        out.push(Located { line: no, echo: joined, item: Item::Kubectl { line, stdin } });
+        let mut echo = Some(text.clone());
+        for cmd in &reading.commands {
+            let words = shell_words::split(cmd).map_err(|_| err("unterminated quoted string".into()))?;
+            let item = match words.first().map(String::as_str) {
+                Some("sim") => Item::Sim(parse_sim(&words[1..].iter().map(String::as_str).collect::<Vec<_>>(), no)?),
+                Some("kubectl") => Item::Kubectl { line: cmd.clone(), stdin: None },
+                Some("echo") => Item::Echo(shell::echo(&words[1..]).map_err(|e| err(e.to_string()))?),
+                other => {
+                    return Err(err(format!("expected a `kubectl …`, `sim …` or `echo …` command, found {:?}", other.unwrap_or_default())));
+                }
+            };
+            out.push(Located { line: no, item, echo: echo.take() });
+        }
+        if let Some(text) = echo.filter(|_| reading.compound) {
+            // A loop over no words: echoed, runs nothing.
+            out.push(Located { line: no, item: Item::Echo(String::new()), echo: Some(text) });
+        }
     }
     Ok(out)
 }
@@ -221,9 +251,29 @@ mod tests {
     fn errors_name_the_line() {
         let e = parse("kubectl get po\nls -la\n").expect_err("not kubectl");
         assert_eq!(e.line, 2);
+        assert_eq!(e.message, "expected a `kubectl …`, `sim …` or `echo …` command, found \"ls\"");
         let e = parse("kubectl apply -f - <<EOF\nkind: x\n").expect_err("open heredoc");
         assert!(e.message.contains("heredoc"));
         assert!(parse("sim advance soon").is_err());
+    }
+
+    #[test]
+    fn a_loop_is_echoed_once_and_runs_each_expanded_command() {
+        let s = "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; echo; done\nfor i in 0 1\ndo\n  sim step\ndone\nfor i in; do echo; done\n";
+        let items = parse(s).expect("parses");
+        let echoes: Vec<Option<&str>> = items.iter().map(|l| l.echo.as_deref()).collect();
+        assert_eq!(echoes, [Some("for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; echo; done"), None, None, None, Some("for i in 0 1\ndo\n  sim step\ndone"), None, Some("for i in; do echo; done")]);
+        assert_eq!(items[2].item, Item::Kubectl { line: "kubectl exec \"web-1\" -- sh -c 'hostname'".into(), stdin: None });
+        assert_eq!(items[3].item, Item::Echo("\n".into()));
+        assert_eq!((items[5].line, &items[5].item), (2, &Item::Sim(Directive::Step(1))));
+        assert_eq!(items[6].item, Item::Echo(String::new()), "no iteration: nothing runs");
+        let e = parse("kubectl get po\nfor i in 0 1; do kubectl get po | wc -l; done\n").expect_err("pipe");
+        assert_eq!(e.line, 2);
+        assert!(e.message.starts_with("pipes (|): not supported"), "{}", e.message);
+        let e = parse("for i in 0 1; do\nkubectl get po\n").expect_err("open loop");
+        assert_eq!(e.message, "syntax error: unexpected end of file (the for loop has no `done`)");
+        assert!(parse("kubectl get po; kubectl apply -f - <<EOF\nkind: x\nEOF\n").is_err());
+        assert!(parse("for i in 0; do ls; done").expect_err("ls").message.contains("found \"ls\""));
     }
 
     #[test]

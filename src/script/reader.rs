@@ -1,10 +1,12 @@
 //! Reading typed lines as a shell does: a command is one line, unless it opens a heredoc
-//! (`kubectl apply -f - <<EOF`), which goes on until the line that closes it. The browser's
-//! console feeds its prompt (and each line of a pasted block) through this.
+//! (`kubectl apply -f - <<EOF`), which goes on until the line that closes it, or leaves a loop,
+//! a quote or a `\` continuation open ([`super::shell`]), which goes on until it is closed. The
+//! browser's console feeds its prompt (and each line of a pasted block) through this.
 
 use super::heredoc_marker;
+use super::shell::{self, ShellError};
 
-/// The lines of a command still being typed, and the marker that ends it.
+/// The lines of a command still being typed, and the marker that ends it (a heredoc's) if any.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineReader {
     lines: Vec<String>,
@@ -13,9 +15,10 @@ pub struct LineReader {
 }
 
 impl LineReader {
-    /// Takes one typed line. Returns the command it completes: the line itself, or a heredoc
+    /// Takes one typed line. Returns the command it completes: the line itself, a heredoc
     /// block (`kubectl … <<EOF`, its body, `EOF`, joined with newlines) once the marker line
-    /// arrives. Blank lines outside a heredoc complete nothing.
+    /// arrives, or an open loop's lines once `done` closes it. Blank lines outside a heredoc or
+    /// loop complete nothing.
     pub fn feed(&mut self, line: &str) -> Option<String> {
         if let Some((marker, strip_tabs)) = &self.marker {
             let closes = if *strip_tabs { line.trim_start_matches('\t') } else { line }.trim_end() == marker;
@@ -26,8 +29,22 @@ impl LineReader {
             }
             return None;
         }
+        if !self.lines.is_empty() {
+            // An open loop or quote: the line goes in as typed (a quote keeps its blanks).
+            self.lines.push(line.to_string());
+            let text = self.lines.join("\n");
+            if matches!(shell::read(&text), Err(ShellError::Incomplete(_))) {
+                return None;
+            }
+            self.lines.clear();
+            return Some(text);
+        }
         let trimmed = line.trim();
         if trimmed.is_empty() {
+            return None;
+        }
+        if matches!(shell::read(trimmed), Err(ShellError::Incomplete(_))) {
+            self.lines = vec![trimmed.to_string()];
             return None;
         }
         // Only kubectl lines take stdin, as in scripts (`sim` directives do not).
@@ -41,9 +58,9 @@ impl LineReader {
         Some(trimmed.to_string())
     }
 
-    /// Whether a heredoc is open (the prompt shows `>` as a shell's PS2 does).
+    /// Whether a heredoc, loop or quote is open (the prompt shows `>` as a shell's PS2 does).
     pub fn is_continuing(&self) -> bool {
-        self.marker.is_some()
+        !self.lines.is_empty()
     }
 
     /// The marker that closes the open heredoc.
@@ -51,12 +68,12 @@ impl LineReader {
         self.marker.as_ref().map(|(m, _)| m.as_str())
     }
 
-    /// The lines of the open heredoc so far, its command line first.
+    /// The lines of the open heredoc or loop so far, its first line first.
     pub fn pending(&self) -> &[String] {
         &self.lines
     }
 
-    /// Drops the open heredoc (Ctrl-C).
+    /// Drops the open heredoc or loop (Ctrl-C).
     pub fn cancel(&mut self) {
         *self = LineReader::default();
     }
@@ -99,6 +116,28 @@ mod tests {
         r.cancel();
         assert!(!r.is_continuing());
         assert_eq!(r.feed("EOF"), Some("EOF".into()));
+    }
+
+    #[test]
+    fn a_loop_goes_on_until_done_and_a_one_line_loop_is_one_command() {
+        let mut r = LineReader::default();
+        let one = "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'hostname'; done";
+        assert_eq!(r.feed(one), Some(one.into()));
+        assert_eq!(r.feed("for i in 0 1"), None);
+        assert!(r.is_continuing());
+        assert_eq!(r.marker(), None, "no heredoc marker");
+        assert_eq!(r.feed("do"), None);
+        assert_eq!(r.feed("  kubectl exec web-$i -- hostname"), None);
+        assert_eq!(r.pending().len(), 3);
+        assert_eq!(r.feed("done"), Some("for i in 0 1\ndo\n  kubectl exec web-$i -- hostname\ndone".into()));
+        assert!(!r.is_continuing());
+        // An open quote goes on too, its blank lines kept; Ctrl-C drops it.
+        assert_eq!(r.feed("kubectl annotate pod web-0 note='a"), None);
+        assert_eq!(r.feed(""), None);
+        assert_eq!(r.feed("b'"), Some("kubectl annotate pod web-0 note='a\n\nb'".into()));
+        r.feed("for i in 0 1; do");
+        r.cancel();
+        assert_eq!(r.feed("kubectl get pods"), Some("kubectl get pods".into()));
     }
 
     #[test]

@@ -147,7 +147,8 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
     out
 }
 
-/// The inputs a script replays (`sim why` / `sim time` only print, so they are left out). An
+/// The inputs a script replays (`sim why`, `sim time` and `echo` only print, so they are left
+/// out; a loop's commands come back one input each, expanded). An
 /// applied heredoc preceded by a `# kubectl apply -f NAME` comment comes back as that file, and
 /// any other `kubectl … -f -` heredoc under a `# kubectl … -f NAME` comment as that line reading
 /// the tab NAME.
@@ -184,7 +185,7 @@ pub fn import(text: &str) -> Result<Vec<Input>, script::ScriptError> {
             Item::Sim(Directive::Advance(ms)) => out.push(Input::Advance { ms }),
             Item::Sim(Directive::Wait) => out.push(Input::Wait),
             Item::Sim(Directive::Fault(words)) => out.push(Input::Fault { words }),
-            Item::Sim(Directive::Why | Directive::Time) => {}
+            Item::Sim(Directive::Why | Directive::Time) | Item::Echo(_) => {}
         }
     }
     Ok(out)
@@ -230,6 +231,18 @@ mod tests {
         assert_eq!(import(&text).expect("parses"), inputs);
         assert_eq!(file_to_stdin("kubectl apply -f a.yaml -f a.yaml", "a.yaml"), None, "twice: not one stdin");
         assert_eq!(file_to_stdin("kubectl apply -fa.yaml", "a.yaml").as_deref(), Some("kubectl apply -f -"));
+    }
+
+    #[test]
+    fn an_imported_loop_is_its_expanded_commands_and_echo_is_no_input() {
+        let text = "for i in 0 1; do kubectl exec \"web-$i\" -- hostname; echo; done\nsim wait\n";
+        let back = import(text).expect("parses");
+        assert_eq!(
+            back,
+            [Input::kubectl("kubectl exec \"web-0\" -- hostname"), Input::kubectl("kubectl exec \"web-1\" -- hostname"), Input::Wait]
+        );
+        // Exported again, each is a line of its own.
+        assert!(export(&back).contains("kubectl exec \"web-1\" -- hostname\nsim wait\n"), "{}", export(&back));
     }
 
     #[test]

@@ -1,14 +1,15 @@
-//! What the console does with a line: `sim` directives, read-only kubectl on a copy of the
-//! cluster, `get -w` watches, the browser's `kubectl edit` (an editor tab), and everything else
-//! as a recorded input. Part of the reducer ([`State`]); no side effects.
+//! What the console does with a line: `sim` directives, `echo`, read-only kubectl on a copy of
+//! the cluster, `get -w` watches, the browser's `kubectl edit` (an editor tab), and everything
+//! else as a recorded input; `for` loops and `;` lists run each of their commands so. Part of
+//! the reducer ([`State`]); no side effects.
 
 use std::rc::Rc;
 
 use crate::kubectl::resources::resolve_kind;
-use crate::script::Item;
+use crate::script::{shell, Item};
 use crate::session::input::{self, Input, Outcome};
 
-use super::state::{line, transcript, LineKind, State, Watch};
+use super::state::{line, stream_lines, transcript, ConsoleLine, LineKind, State, Watch};
 
 /// Read-only kubectl verbs: run on a copy of the cluster and not recorded in the history
 /// (so looking does not cut off the redo history).
@@ -22,9 +23,16 @@ fn is_read_only(words: &[String]) -> bool {
     )
 }
 
+/// Where a command's output goes: straight to the console with its echo, or (a loop's or `;`
+/// list's command) into the stream the whole line prints under its one echo.
+type Sink<'a> = Option<&'a mut Vec<(bool, String)>>;
+
 impl State {
-    /// Runs a console command: one line, or a heredoc block the prompt collected
-    /// ([`crate::script::LineReader`]): `kubectl … <<EOF`, its body and `EOF`.
+    /// Runs a console command: one line, or a block the prompt collected
+    /// ([`crate::script::LineReader`]): `kubectl … <<EOF`, its body and `EOF`, or a `for` loop
+    /// typed over several lines. A loop or `cmd1; cmd2` list is read as bash reads it
+    /// ([`crate::script::shell`]): each expanded command runs (and is recorded) on its own, and
+    /// the line is echoed once above their output.
     pub(super) fn command(&mut self, text: String) {
         let text = text.trim().to_string();
         if text.is_empty() {
@@ -49,25 +57,92 @@ impl State {
             return;
         }
         // A heredoc becomes the command's stdin, as in `stsplay run` scripts.
-        let (text, stdin) = if text.contains("<<") {
+        if text.starts_with("kubectl ") && text.contains("<<") {
             match crate::script::parse(&text).map(|mut items| items.pop().map(|l| l.item)) {
-                Ok(Some(Item::Kubectl { line: l, stdin: Some(body) })) => (l, Some(body)),
-                Err(e) if text.starts_with("kubectl") => {
+                Ok(Some(Item::Kubectl { line: l, stdin: Some(body) })) => return self.simple(l, Some(body), None),
+                Err(e) => {
                     self.say([line(LineKind::Command, text), line(LineKind::Err, format!("error: {}", e.message))]);
                     return;
                 }
-                _ => (text, None),
+                _ => {}
             }
-        } else {
-            (text, None)
-        };
-        let words: Vec<String> = match shell_words::split(&text) {
-            Ok(w) => w,
-            Err(_) => {
-                self.say([line(LineKind::Command, text), line(LineKind::Err, "error: unterminated quoted string in command line")]);
+        }
+        let reading = match shell::read(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                self.say([line(LineKind::Command, text), line(LineKind::Err, format!("error: {e}"))]);
                 return;
             }
         };
+        if !reading.compound {
+            match reading.commands.into_iter().next() {
+                Some(cmd) => self.simple(cmd, None, None),
+                None => self.say([line(LineKind::Command, text)]), // only a comment
+            }
+            return;
+        }
+        // What needs the console to itself cannot run inside a loop; nothing runs then.
+        for cmd in &reading.commands {
+            let words = shell_words::split(cmd).unwrap_or_default();
+            let refused = if is_edit(&words) {
+                Some("kubectl edit opens an editor tab: run it on its own")
+            } else if strip_watch(words.clone()).1 {
+                Some("a watch (-w) never ends, so the loop would not go on: run it on its own")
+            } else if words.first().map(String::as_str) == Some("clear") {
+                Some("clear: run it on its own")
+            } else {
+                None
+            };
+            if let Some(m) = refused {
+                self.say([line(LineKind::Command, text), line(LineKind::Err, format!("error: {m}"))]);
+                return;
+            }
+        }
+        let mut out = Vec::new();
+        for cmd in reading.commands {
+            self.simple(cmd, None, Some(&mut out));
+        }
+        let lines: Vec<ConsoleLine> = std::iter::once(line(LineKind::Command, text)).chain(stream_lines(&out)).collect();
+        self.say(lines);
+    }
+
+    /// Prints what a command wrote: to the console under its echo, or into the line's stream.
+    fn emit(&mut self, sink: &mut Sink<'_>, echo: &Input, out: &Outcome) {
+        match sink {
+            Some(v) => v.extend(out.pieces().into_iter().map(|(e, t)| (e, t.to_string()))),
+            None => self.say(transcript(echo, out)),
+        }
+    }
+
+    /// Like [`Self::emit`], for the console's own text (no kubectl outcome); a lone `echo`'s
+    /// newline is an empty line, as in a terminal.
+    fn emit_text(&mut self, sink: &mut Sink<'_>, echo: &str, err: bool, text: &str) {
+        match sink {
+            Some(v) => v.push((err, text.to_string())),
+            None => {
+                let lines: Vec<ConsoleLine> = std::iter::once(line(LineKind::Command, echo)).chain(stream_lines(&[(err, text.to_string())])).collect();
+                self.say(lines);
+            }
+        }
+    }
+
+    /// One simple command: `sim …`, `echo …`, the browser's `kubectl edit`, read-only kubectl
+    /// on a copy, a watch, or a recorded input.
+    fn simple(&mut self, text: String, stdin: Option<String>, mut sink: Sink<'_>) {
+        let words: Vec<String> = match shell_words::split(&text) {
+            Ok(w) if !w.is_empty() => w,
+            _ => {
+                self.emit_text(&mut sink, &text, true, "error: unterminated quoted string in command line");
+                return;
+            }
+        };
+        if words[0] == "echo" {
+            match shell::echo(&words[1..]) {
+                Ok(o) => self.emit_text(&mut sink, &text, false, &o),
+                Err(e) => self.emit_text(&mut sink, &text, true, &format!("error: {e}")),
+            }
+            return;
+        }
         if words[0] == "sim" {
             let rest: Vec<&str> = words[1..].iter().map(String::as_str).collect();
             let input = match rest.as_slice() {
@@ -79,17 +154,17 @@ impl State {
                 ["why"] => {
                     let c = self.session.borrow();
                     let all: Vec<_> = c.cluster().why.iter().collect();
-                    let text: Vec<String> = all[all.len().saturating_sub(10)..]
+                    let why: Vec<String> = all[all.len().saturating_sub(10)..]
                         .iter()
                         .map(|d| format!("{} {} {}: {} {} — {}", d.at, d.component, d.subject, d.verdict.as_str(), d.target, d.reason))
                         .collect();
                     drop(c);
-                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, text.join("\n"))]);
+                    self.emit_text(&mut sink, &text_or(&words), false, &why.join("\n"));
                     return;
                 }
                 ["time"] => {
                     let now = self.session.borrow().cluster().now;
-                    self.say([line(LineKind::Command, text_or(&words)), line(LineKind::Out, now.to_string())]);
+                    self.emit_text(&mut sink, &text_or(&words), false, &now.to_string());
                     return;
                 }
                 _ => None,
@@ -98,15 +173,12 @@ impl State {
                 Some(i) => {
                     // Console steps are markers too: they were typed. Typed clock moves are
                     // echoed with what `stsplay run` prints for them (the buttons stay quiet).
-                    let out = self.act(i.clone());
-                    if !i.is_command() {
-                        self.say(transcript(&i, &out));
+                    let out = self.act_echo(i.clone(), sink.is_none());
+                    if !i.is_command() || sink.is_some() {
+                        self.emit(&mut sink, &i, &out);
                     }
                 }
-                None => self.say([
-                    line(LineKind::Command, text),
-                    line(LineKind::Err, "usage: sim step [N] | advance DURATION | wait | why | time | fault …"),
-                ]),
+                None => self.emit_text(&mut sink, &text, true, "usage: sim step [N] | advance DURATION | wait | why | time | fault …"),
             }
             return;
         }
@@ -129,7 +201,7 @@ impl State {
                 o.combined.clear();
                 o.stderr_spans.clear();
             }
-            self.say(transcript(&echo, &o));
+            self.emit(&mut sink, &echo, &o);
             if watch && o.exit_code == 0 {
                 self.watch = watch_of(&words);
                 if self.watch.is_some() {
@@ -142,7 +214,11 @@ impl State {
             Some(body) => Input::Kubectl { stdin: Some(body), files: input::named_tabs(&words, &self.session.borrow().files), line: text },
             None => input::console_kubectl(text, &words, &self.session.borrow().files),
         };
-        self.act(input);
+        let echo = sink.is_none();
+        let out = self.act_echo(input.clone(), echo);
+        if !echo {
+            self.emit(&mut sink, &input, &out);
+        }
     }
 }
 

@@ -260,6 +260,25 @@ pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
     v
 }
 
+/// Console lines for what a loop's commands wrote, as a terminal shows the one stream: a
+/// command's output without a final newline runs on into the next one's (`kubectl get …
+/// --template …; echo`), and a lone `echo` is an empty line. One console line per text line.
+pub fn stream_lines(pieces: &[(bool, String)]) -> Vec<ConsoleLine> {
+    let mut merged: Vec<(bool, String)> = Vec::new();
+    for (err, text) in pieces.iter().filter(|(_, t)| !t.is_empty()) {
+        match merged.last_mut() {
+            Some((e, t)) if e == err => t.push_str(text),
+            _ => merged.push((*err, text.clone())),
+        }
+    }
+    let mut v = Vec::new();
+    for (err, text) in merged {
+        let kind = if err { LineKind::Err } else { LineKind::Out };
+        v.extend(text.strip_suffix('\n').unwrap_or(&text).split('\n').map(|l| line(kind, l)));
+    }
+    v
+}
+
 impl State {
     /// A state around a session (console rebuilt from the history).
     pub fn from_session(session: Session) -> State {
@@ -316,11 +335,16 @@ impl State {
     /// Applies an input. Returns its outcome's text (output, exit code); its changes are moved
     /// to [`State::recent`], not copied again (a step at 1,000 pods changes ~2,000 objects).
     pub(super) fn act(&mut self, input: Input) -> Outcome {
+        self.act_echo(input, true)
+    }
+
+    /// [`Self::act`]; `echo: false` leaves the printing to the caller (a loop's command).
+    pub(super) fn act_echo(&mut self, input: Input, echo: bool) -> Outcome {
         let position = self.session.borrow().timeline.position();
         self.discard_future(position);
         let mut out = self.session.borrow_mut().act(input.clone()).clone();
         self.rev += 1;
-        if input.is_command() {
+        if echo && input.is_command() {
             self.say(transcript(&input, &out));
         }
         self.after_changes(std::mem::take(&mut out.changes));

@@ -50,6 +50,20 @@ pub fn hosts_file(c: &Cluster, pod: &Pod) -> String {
     out
 }
 
+/// The address `/etc/hosts` gives `name` in the pod's containers, as glibc's `files` source reads
+/// it (`nss_files` files-hosts.c: the first line naming it, names compared case-insensitively).
+/// A host-network pod sees the node's file, of which only the localhost lines are modelled.
+pub fn hosts_lookup(c: &Cluster, pod: &Pod, name: &str) -> Option<String> {
+    let host_network = pod.spec.host_network.as_deref().and_then(|v| v.as_bool()) == Some(true);
+    let text = if host_network { "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n".to_string() } else { hosts_file(c, pod) };
+    let name = name.strip_suffix('.').unwrap_or(name);
+    text.lines().map(|l| l.split('#').next().unwrap_or_default()).find_map(|l| {
+        let mut fields = l.split_whitespace();
+        let ip = fields.next()?;
+        fields.any(|n| n.eq_ignore_ascii_case(name)).then(|| ip.to_string())
+    })
+}
+
 /// `/etc/resolv.conf` for `dnsPolicy: ClusterFirst` without a `dnsConfig`: the cluster search
 /// list, the cluster DNS Service, `ndots:5`. `None` for other policies (the node's own file).
 pub fn resolv_conf(c: &Cluster, pod: &Pod) -> Option<String> {
@@ -113,6 +127,12 @@ fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\
             "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n"
         );
         assert_eq!(managed_file(&c, &p, "/etc/hostname").unwrap(), "web-0\n");
+        // The files source: localhost, and the pod's own names (short and FQDN) as its IP.
+        assert_eq!(hosts_lookup(&c, &p, "localhost").as_deref(), Some("127.0.0.1"));
+        assert_eq!(hosts_lookup(&c, &p, "WEB-0").as_deref(), Some(ip.as_str()));
+        assert_eq!(hosts_lookup(&c, &p, "web-0.nginx.default.svc.cluster.local").as_deref(), Some(ip.as_str()));
+        assert_eq!(hosts_lookup(&c, &p, "web-0.nginx"), None, "a partial name is DNS's to answer");
+        assert_eq!(hosts_lookup(&c, &plain, "web-0"), None, "another pod's name is not in this file");
         assert_eq!(managed_file(&c, &p, "/etc/passwd"), None);
     }
 }

@@ -419,7 +419,7 @@ fn stateful_set_end_to_end_with_real_node_components() {
         assert_eq!(get_pvc(&c, &format!("www-web-{i}")).unwrap().status.phase, "Bound");
     }
     crate::engine::fs::write(&mut c, "default", "web-1", "nginx", "/usr/share/nginx/html/index.html", b"web-1\n", false).unwrap();
-    assert_eq!(crate::engine::webserver::curl(&c, "default", "http://web-1.nginx").unwrap().body, "web-1\n");
+    assert_eq!(crate::engine::webserver::curl(&c, &get_pod(&c, "web-0").unwrap(), "http://web-1.nginx").unwrap().body, "web-1\n");
     // Delete the pod: the controller recreates it with the same claim, on the same node (the
     // local volume pins it there), with the same file.
     delete(&mut c, Kind::Pod, "web-1", None);
@@ -427,7 +427,7 @@ fn stateful_set_end_to_end_with_real_node_components() {
     let p = get_pod(&c, "web-1").unwrap();
     assert!(p.is_ready());
     assert_eq!(p.spec.node_name, "node-2");
-    assert_eq!(crate::engine::webserver::curl(&c, "default", "http://web-1.nginx").unwrap().body, "web-1\n");
+    assert_eq!(crate::engine::webserver::curl(&c, &get_pod(&c, "web-0").unwrap(), "http://web-1.nginx").unwrap().body, "web-1\n");
 }
 
 /// Each probe type has its own worker ticking at its own `periodSeconds`

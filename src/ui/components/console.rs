@@ -1,5 +1,5 @@
 //! The kubectl console: transcript, a prompt with history (↑ ↓), Tab completion, Ctrl-C, and
-//! heredocs typed or pasted line by line as a shell reads them ([`LineReader`]).
+//! heredocs and `for` loops typed or pasted line by line as a shell reads them ([`LineReader`]).
 
 use std::rc::Rc;
 
@@ -67,7 +67,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
     // Position in the typed history while browsing with ↑ ↓ (None: editing a new line).
     let browse = use_state(|| None::<usize>);
     let hint = use_state(String::new);
-    // An open heredoc's lines, until its marker line.
+    // An open heredoc's (or loop's) lines, until its marker line (or `done`).
     let reader = use_state(LineReader::default);
 
     {
@@ -148,7 +148,8 @@ pub fn Console(p: &ConsoleProps) -> Html {
         })
     };
     // A pasted block runs line by line, as in a terminal: each complete line is entered, a
-    // heredoc takes the lines up to its marker, and an unfinished last line stays at the prompt.
+    // heredoc takes the lines up to its marker, a loop those up to `done`, and an unfinished last
+    // line stays at the prompt.
     let onpaste = {
         let value = value.clone();
         let reader = reader.clone();
@@ -219,7 +220,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
                         </>
                     }
                 }) }
-                // The open heredoc, as a shell shows it: the command, then `> ` lines.
+                // The open heredoc or loop, as a shell shows it: the first line, then `> ` lines.
                 if reader.is_continuing() {
                     <pre class="cmd">
                         { prompted(reader.pending().iter().map(String::as_str)) }
@@ -232,10 +233,15 @@ pub fn Console(p: &ConsoleProps) -> Html {
             <div class="prompt">
                 <span class="ps1" aria-hidden="true">{ if reader.is_continuing() { ">" } else if p.watching { "(watching) $" } else { "$" } }</span>
                 <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste}
-                    aria-label={ if reader.is_continuing() { "heredoc line" } else { "kubectl command" } }
-                    placeholder={ match reader.marker() {
-                        Some(m) => format!("next line of the heredoc, or {m} to end it (Ctrl-C cancels)"),
-                        None => "kubectl get pods   (Tab completes, ↑ ↓ history)".to_string(),
+                    aria-label={ match (reader.marker(), reader.is_continuing()) {
+                        (Some(_), _) => "heredoc line",
+                        (None, true) => "continued command line",
+                        (None, false) => "kubectl command",
+                    } }
+                    placeholder={ match (reader.marker(), reader.is_continuing()) {
+                        (Some(m), _) => format!("next line of the heredoc, or {m} to end it (Ctrl-C cancels)"),
+                        (None, true) => "next line: the loop runs at `done` (or the quote closes); Ctrl-C cancels".to_string(),
+                        (None, false) => "kubectl get pods   (Tab completes, ↑ ↓ history)".to_string(),
                     } }
                     spellcheck="false" autocomplete="off" autocapitalize="off" />
             </div>
