@@ -42,6 +42,13 @@ fn running(c: &Cluster, ns: &str, name: &str) -> bool {
         .is_some_and(|p| p.status.container_statuses.iter().any(|s| s.state.running.is_some() || s.state.terminated.is_some() || s.last_state.terminated.is_some()))
 }
 
+/// A shell with nothing to run (`sh`, `/bin/bash -i`): it would read commands from the terminal.
+fn is_interactive_shell(argv: &[String]) -> bool {
+    let Some(prog) = argv.first() else { return false };
+    let base = prog.rsplit('/').next().unwrap_or(prog);
+    ["sh", "bash", "ash", "dash", "zsh"].contains(&base) && !argv[1..].iter().any(|a| a == "-c" || !a.starts_with('-'))
+}
+
 /// `kubectl run NAME --image=IMAGE [--rm] [-i] [--restart=Never] [-- COMMAND args…]`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "run", args, FLAGS)?;
@@ -103,6 +110,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if p.bool("tty") {
         ctr.tty = Some(serde_json::json!(true).into());
     }
+    let (ctr_image, ctr_spec) = (ctr.image.clone(), ctr.clone());
     pod.spec.containers = vec![ctr].into();
     if !attach {
         if dry == DryRun::Client {
@@ -119,8 +127,22 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     while !running(env.cluster, &ns, &name) && env.cluster.now.0 < deadline {
         env.cluster.advance(500);
     }
+    // What runs attached: the command given, else the image's own (busybox: `sh`).
+    let process = if argv.is_empty() {
+        crate::engine::kubelet::runtime::parse_image(&ctr_image).ok().and_then(|i| crate::engine::kubelet::entrypoint::argv(&i, &ctr_spec))
+    } else {
+        Some(argv.clone())
+    };
     let out = if !running(env.cluster, &ns, &name) {
         Err(CmdError::plain(format!("timed out waiting for the condition on pods/{name}")))
+    } else if process.as_deref().is_some_and(is_interactive_shell) {
+        // A learner following a tutorial's `kubectl run -it … -- sh`: the playground has no
+        // terminal to attach, so the shell ends at once, as if `exit` had been typed.
+        env.eprint(&format!(
+            "playground: interactive shells are not available, so this shell exited at once (as if you typed exit).\n\
+             Give the command to run after --, e.g. kubectl run {name} --image={ctr_image} --rm -i --restart=Never -- nslookup kubernetes.default.svc.cluster.local\n"
+        ));
+        Ok(ProcOutput { code: 0, ..Default::default() })
     } else if argv.is_empty() {
         Ok(ProcOutput::default())
     } else {
@@ -138,7 +160,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         env.print(&o.stdout);
         env.eprint(&o.stderr);
         // The command is the container's main process: when it returns, the container ends.
-        if !argv.is_empty() {
+        if !argv.is_empty() || process.as_deref().is_some_and(is_interactive_shell) {
             let uid = env.cluster.store.get(Kind::Pod, &ns, &name).map(|p| p.meta().uid.clone());
             if let Some(uid) = uid {
                 crate::engine::kubelet::lifecycle::main_process_exited(env.cluster, &uid, &name, o.code);
@@ -163,6 +185,33 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
 mod tests {
     use crate::engine::api::*;
     use crate::kubectl::testutil::*;
+
+    #[test]
+    fn an_attached_shell_with_nothing_to_run_exits_at_once_with_a_hint() {
+        let mut c = cluster();
+        // The tutorial's `kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm`:
+        // busybox's CMD is `sh`, which would read the terminal.
+        for line in [
+            "run dns-test -i --tty --image busybox:1.28 --restart=Never --rm",
+            "run dns-test -i --tty --image busybox:1.28 --restart=Never --rm /bin/sh",
+            "run dns-test -it --image=busybox:1.28 --restart=Never --rm -- sh",
+        ] {
+            let o = kubectl(&mut c, line);
+            assert_eq!(o.exit_code, 0, "{line}: {}", o.stderr);
+            assert!(o.stderr.starts_with("playground: interactive shells are not available"), "{line}: {}", o.stderr);
+            assert!(o.stderr.contains("-- nslookup kubernetes.default.svc.cluster.local\n"), "{}", o.stderr);
+            assert_eq!(o.stdout, "pod \"dns-test\" deleted from default namespace\n");
+        }
+        // Without --rm the pod stays, its shell ended as if `exit` had been typed.
+        let o = kubectl(&mut c, "run keep -i --image busybox:1.28 --restart=Never");
+        assert_eq!(o.exit_code, 0, "{}", o.stderr);
+        c.advance(2_000);
+        let pod = c.store.get(Kind::Pod, "default", "keep").and_then(|o| o.as_pod()).cloned().expect("pod");
+        assert_eq!(pod.status.phase, "Succeeded");
+        // A command still runs: `sh -c` is not interactive.
+        let o = kubectl(&mut c, "run t2 --image=busybox:1.28 --rm -i --restart=Never -- sh -c 'echo hi'");
+        assert_eq!(o.stdout, "hi\npod \"t2\" deleted from default namespace\n");
+    }
 
     #[test]
     fn throwaway_pod() {
