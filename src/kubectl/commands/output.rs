@@ -239,3 +239,67 @@ fn render(format: &Format, objs: &[&Object], single: bool, no_headers: bool) -> 
         Format::Table | Format::Wide => String::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::*;
+    use crate::kubectl::testutil::*;
+
+    fn setup() -> crate::engine::sim::Cluster {
+        let mut c = cluster();
+        put(&mut c, Object::StatefulSet(sts("web", 2)));
+        let now = c.now;
+        put(&mut c, Object::Pod(running_pod("web-0", "web", now)));
+        put(&mut c, Object::Pod(running_pod("web-1", "web", now)));
+        c
+    }
+
+    #[test]
+    fn tutorial_template_commands() {
+        let mut c = setup();
+        // basic-stateful-set.md: `kubectl get pod "web-$p" --template '{{range $i, $c := …}}…'`.
+        let o = kubectl(&mut c, "get pod web-0 --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("registry.k8s.io/nginx-slim:0.24", ""));
+        let o = kubectl(&mut c, "get pod web-0 -o go-template='{{.metadata.name}}/{{.kind}}'");
+        assert_eq!(o.stdout, "web-0/Pod");
+        // Several objects are a v1 List.
+        let o = kubectl(&mut c, r#"get pods -o go-template='{{.kind}}:{{range .items}}{{.metadata.name}}{{"\n"}}{{end}}'"#);
+        assert_eq!(o.stdout, "List:web-0\nweb-1\n");
+        for form in ["-o template='{{.spec.replicas}}'", "-o=go-template --template={{.spec.replicas}}", "--template={{.spec.replicas}}"] {
+            assert_eq!(kubectl(&mut c, &format!("get sts web {form}")).stdout, "2", "{form}");
+        }
+        // A change command's -o takes it too.
+        let o = kubectl(&mut c, "scale sts web --replicas=3 --dry-run=client --template '{{.metadata.name}}'");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("web", ""));
+    }
+
+    #[test]
+    fn template_errors() {
+        let mut c = setup();
+        let o = kubectl(&mut c, "get pod web-0 -o go-template='{{.status.podIP'");
+        assert_eq!(o.stderr, "error: error parsing template {{.status.podIP, template: output:1: unclosed action\n");
+        let o = kubectl(&mut c, "get pod web-0 -o go-template");
+        assert_eq!(o.stderr, "error: template format specified but no template given\n");
+        let o = kubectl(&mut c, "get pod web-0 -o go-template-file=t.tmpl");
+        assert_eq!(o.stderr, "error: error reading --template t.tmpl, open t.tmpl: no such file or directory\n");
+        // A missing key prints <no value> unless --allow-missing-template-keys=false.
+        let o = kubectl(&mut c, "get pod web-0 -o go-template='{{.status.nope}}'");
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("<no value>", 0));
+        let o = kubectl(&mut c, "get pod web-0 -o go-template='{{.kind}} {{.status.nope}}' --allow-missing-template-keys=false");
+        assert_eq!(
+            o.stderr,
+            "error: error executing template \"{{.kind}} {{.status.nope}}\": template: output:1:19: executing \"output\" at <.status.nope>: map has no entry for key \"nope\"\n"
+        );
+        assert!(o.stdout.starts_with("Pod Error executing template: template: output:1:19: executing \"output\" at <.status.nope>: map has no entry for key \"nope\". Printing more information for debugging the template:\n\ttemplate was:\n\t\t{{.kind}} {{.status.nope}}\n\traw data was:\n\t\t{\"apiVersion\":\"v1\",\"kind\":\"Pod\","), "{}", o.stdout);
+        assert!(o.stdout.contains("}\n\n\tobject given to template engine was:\n\t\tmap[apiVersion:v1 kind:Pod metadata:map["), "{}", o.stdout);
+        assert!(o.stdout.ends_with("]]\n\n"), "{}", o.stdout);
+    }
+
+    #[test]
+    fn base64decode_reads_secret_data() {
+        let mut c = setup();
+        apply(&mut c, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  username: aHVudGVy\n");
+        let o = kubectl(&mut c, "get secret creds -o go-template='{{.data.username | base64decode}}'");
+        assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("hunter", ""));
+    }
+}
