@@ -10,7 +10,7 @@ use super::manifests::{
     decode_value, diagnostic_error, dry_run, info_string, object_namespace, print_warnings, read_sources, validation,
     DryRun, Validation, DRY_RUN_FLAG, VALIDATE_FLAG,
 };
-use super::output::{name_for, parse_format, print_generic, Format};
+use super::output::{name_for, parse_change_output, write_generic, Format};
 use super::parse_flags;
 use crate::engine::api::Object;
 use crate::engine::apiserver;
@@ -30,6 +30,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), FlagKind::StringArray),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::String),
     flag("force", None, FlagKind::Bool),
     flag("prune", None, FlagKind::Bool),
@@ -70,10 +72,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     }
     let dry = dry_run(env, &p)?;
     let validate = validation(&p)?;
-    let format = match p.string("output") {
-        Some(o) if !o.is_empty() => Some(parse_format(Some(o), false)?),
-        _ => None,
-    };
+    let format = parse_change_output(env, &p)?;
     let sources = read_sources(env, &files)?;
     let mut errors = Vec::new();
     let mut seen = 0;
@@ -91,8 +90,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
                     };
                     match &format {
                         Some(f) if !matches!(f, Format::Table | Format::Wide) => {
-                            let s = print_generic(f, &[&obj], true, false)?;
-                            env.print(&s);
+                            write_generic(env, f, &[&obj], true, false)?;
                         }
                         _ => env.println(&format!("{} {op}{}", name_for(obj.kind(), &obj.meta().name), dry.suffix())),
                     }

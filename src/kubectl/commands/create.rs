@@ -8,7 +8,7 @@ use super::manifests::{
     decode_value, diagnostic_error, dry_run, object_namespace, print_warnings, read_sources, validation, DryRun, Validation,
     DRY_RUN_FLAG, VALIDATE_FLAG,
 };
-use super::output::{name_for, parse_format, print_generic, Format};
+use super::output::{name_for, parse_change_output, write_generic, Format};
 use super::parse_flags;
 use crate::engine::api::Object;
 use crate::engine::apiserver;
@@ -23,6 +23,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), FlagKind::StringArray),
     flag("recursive", Some('R'), FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     flag("save-config", None, FlagKind::Bool),
     flag("selector", Some('l'), FlagKind::String),
     flag("edit", None, FlagKind::Bool),
@@ -102,10 +104,7 @@ fn run(env: &mut Env, args: &[String], verb: Verb) -> CmdResult {
     }
     let dry = dry_run(env, &p)?;
     let validate = validation(&p)?;
-    let format = match p.string("output") {
-        Some(o) if !o.is_empty() => Some(parse_format(Some(o), false)?),
-        _ => None,
-    };
+    let format = parse_change_output(env, &p)?;
     let action = if verb == Verb::Create { "creating" } else { "replacing" };
     let sources = read_sources(env, &files)?;
     let mut errors = Vec::new();
@@ -119,8 +118,7 @@ fn run(env: &mut Env, args: &[String], verb: Verb) -> CmdResult {
                 Ok(obj) => {
                     match &format {
                         Some(f) if !matches!(f, Format::Table | Format::Wide) => {
-                            let s = print_generic(f, &[&obj], true, false)?;
-                            env.print(&s);
+                            write_generic(env, f, &[&obj], true, false)?;
                         }
                         _ => {
                             let op = if verb == Verb::Create { "created" } else { "replaced" };

@@ -55,7 +55,7 @@ pub fn run(env: &mut Env, command: &str, kind: Kind, args: &[String]) -> CmdResu
         },
     );
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     let stored = send_create(env, object, dry)?;
     print_change(env, format.as_ref(), &stored, "created", dry)
 }

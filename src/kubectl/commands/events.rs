@@ -5,7 +5,7 @@
 //! kind as the API spells it), MESSAGE — or in a `-o` format. `-w` prints what is there in the
 //! API's list order (the watch's initial events, unsorted), then each new or updated event.
 
-use super::output::{parse_format, Format};
+use super::output::Format;
 use super::parse_flags;
 use crate::engine::api::{Event, Kind, Object, ObjectMeta, Time};
 use crate::kubectl::duration::translate_timestamp_since;
@@ -85,8 +85,8 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
             filter.involved = Some((kind.info().kind_name.to_string(), name));
         }
     }
-    let format = match p.string("output").filter(|o| !o.is_empty()) {
-        Some(o) => parse_format(Some(o), false)?,
+    let format = match super::output::parse_change_output(env, &p)? {
+        Some(f) => f,
         None => Format::Table,
     };
     filter.types = p.strings("types");
@@ -136,7 +136,13 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
             printer.print(&mut w, &sorted, env.cluster.now);
             w.flush()
         }
-        f => print_event_list(&f, &sorted),
+        f => match print_event_list(&f, &sorted) {
+            Ok(s) => s,
+            Err((partial, e)) => {
+                env.print(&partial);
+                return Err(e);
+            }
+        },
     };
     env.print(&out);
     Ok(())
@@ -256,7 +262,7 @@ fn without_managed_fields(e: &Event) -> Event {
 
 /// The `EventList` in a `-o` format: JSON in the typed struct's field order, YAML with sorted
 /// keys (`sigs.k8s.io/yaml` goes through a map), `-o name` one `event/NAME` line per item.
-fn print_event_list(format: &Format, events: &[&Event]) -> String {
+fn print_event_list(format: &Format, events: &[&Event]) -> Result<String, (String, CmdError)> {
     let value = || {
         json!({
             "apiVersion": "v1",
@@ -265,20 +271,16 @@ fn print_event_list(format: &Format, events: &[&Event]) -> String {
             "metadata": {},
         })
     };
-    match format {
-        Format::Json => {
-            let items: Vec<Event> = events.iter().map(|e| without_managed_fields(e)).collect();
-            json::to_json_in_field_order(&TypedEventList {
-                kind: "EventList",
-                api_version: "v1",
-                metadata: EmptyListMeta {},
-                items: items.iter().map(typed).collect(),
-            })
-        }
+    let items: Vec<Event> = events.iter().map(|e| without_managed_fields(e)).collect();
+    let typed_list = || TypedEventList { kind: "EventList", api_version: "v1", metadata: EmptyListMeta {}, items: items.iter().map(typed).collect() };
+    Ok(match format {
+        Format::Json => json::to_json_in_field_order(&typed_list()),
         Format::Yaml => yaml::to_yaml(&value()),
         Format::JsonPath(t) => t.execute(&value()),
+        // json.Marshal of the typed list: compact, in the struct's field order.
+        Format::GoTemplate(t) => t.print(&value(), &json::marshal(&typed_list()))?,
         _ => events.iter().map(|e| format!("event/{}\n", e.metadata.name)).collect(),
-    }
+    })
 }
 
 /// One watched event in a `-o` format (`PrintObj(e.Object)`): YAML documents separated by
@@ -295,6 +297,11 @@ pub fn print_watched_event(format: &Format, e: &Event, printed: usize) -> String
             }
         }
         Format::JsonPath(t) => t.execute(&event_value(e)),
+        // An error ends nothing in a watch: what the template printed stays.
+        Format::GoTemplate(t) => {
+            let raw = json::marshal(&typed(&without_managed_fields(e)));
+            t.print(&event_value(e), &raw).unwrap_or_else(|(partial, _)| partial)
+        }
         _ => format!("event/{}\n", e.metadata.name),
     }
 }

@@ -3,7 +3,7 @@
 //! `--field-selector`, `-L`, `--show-labels`, `--no-headers`, `--sort-by`, `-o …`, and the
 //! "No resources found" message on stderr.
 
-use super::output::{parse_format, print_generic, Format};
+use super::output::{parse_output, write_generic, Format};
 use super::{parse_flags, usage_errorf};
 use crate::engine::api::{Kind, Object};
 use crate::kubectl::errors::{CmdError, CmdResult};
@@ -18,6 +18,7 @@ use std::rc::Rc;
 /// Flags `kubectl get` accepts.
 pub const FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
     flag("selector", Some('l'), FlagKind::String),
     flag("field-selector", None, FlagKind::String),
     flag("all-namespaces", Some('A'), FlagKind::Bool),
@@ -91,7 +92,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if p.bool("output-watch-events") && !watching {
         return Err(usage_errorf("get", "--output-watch-events option can only be used with --watch or --watch-only"));
     }
-    let format = parse_format(p.string("output"), true)?;
+    let format = parse_output(env, &p, true)?;
     let ra = super::manifests::resource_args(env, &p, &p.args, "get")?;
     crate::kubectl::resources::request_warnings(env, &ra.targets.kinds());
     let all_namespaces = p.bool("all-namespaces");
@@ -113,8 +114,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     if !matches!(format, Format::Table | Format::Wide) {
         // Nothing is printed for an empty result under --ignore-not-found or for a named object.
         if !(refs.is_empty() && (p.bool("ignore-not-found") || ra.single_item_implied)) {
-            let s = print_generic(&format, &refs, ra.single_item_implied, p.bool("no-headers"))?;
-            env.print(&s);
+            write_generic(env, &format, &refs, ra.single_item_implied, p.bool("no-headers"))?;
         }
         return finish(env, fetched.errors);
     }

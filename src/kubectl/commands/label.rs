@@ -32,6 +32,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("list", None, FlagKind::Bool),
     flag("local", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     DRY_RUN_FLAG,
     flag("field-selector", None, FlagKind::String),
     flag("filename", Some('f'), FlagKind::StringArray),
@@ -87,7 +89,7 @@ pub fn run(env: &mut Env, args: &[String], mode: Mode) -> CmdResult {
         field_selector: p.string("field-selector").map(String::from),
     };
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     let list = p.bool("list");
     let fetched = fetch(env, &ra.targets, &opts, false)?;
     let mut errors = fetched.errors;

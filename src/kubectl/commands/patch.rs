@@ -6,7 +6,7 @@
 
 use super::get::{fetch, finish};
 use super::manifests::{decode_value, dry_run, print_warnings, read_sources, DryRun, DRY_RUN_FLAG};
-use super::output::{name_of, parse_format, print_generic, Format};
+use super::output::{name_of, parse_change_output, write_generic, Format};
 use super::parse_flags;
 use crate::engine::api::Object;
 use crate::engine::apiserver;
@@ -25,6 +25,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("patch-file", None, FlagKind::String),
     flag("type", None, FlagKind::String),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
     flag("local", None, FlagKind::Bool),
     flag("subresource", None, FlagKind::String),
     flag("field-manager", None, FlagKind::String),
@@ -159,10 +160,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
             )))
         }
     };
-    let format = match p.string("output") {
-        Some(o) if !o.is_empty() => Some(parse_format(Some(o), false)?),
-        _ => None,
-    };
+    let format = parse_change_output(env, &p)?;
     let text = if patch_file.is_empty() {
         patch_text.to_string()
     } else {
@@ -185,8 +183,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         match patch_one(env, obj, kind, &patch, dry, status) {
             Ok((stored, changed)) => match &format {
                 Some(f) if !matches!(f, Format::Table | Format::Wide) => {
-                    let s = print_generic(f, &[&stored], true, false)?;
-                    env.print(&s);
+                    write_generic(env, f, &[&stored], true, false)?;
                 }
                 _ => {
                     let op = if changed { "patched" } else { "patched (no change)" };

@@ -23,6 +23,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("revision", None, FlagKind::Int),
     flag("to-revision", None, FlagKind::Int),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     DRY_RUN_FLAG,
     flag("selector", Some('l'), FlagKind::String),
     flag("filename", Some('f'), FlagKind::StringArray),
@@ -47,7 +49,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return Err(usage_errorf(&cmd, "Required resource not specified."));
     }
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     let ra = super::manifests::resource_args(env, &p, &p.args, "rollout")?;
     let Targets::Names(names) = ra.targets else {
         return Err(usage_errorf(&cmd, "Required resource not specified."));

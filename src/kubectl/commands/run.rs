@@ -28,6 +28,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("quiet", Some('q'), FlagKind::Bool),
     flag("attach", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     DRY_RUN_FLAG,
 ];
 
@@ -64,7 +66,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     };
     let attach = p.bool("stdin") || p.bool("attach");
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     if dry != DryRun::None && (attach || p.bool("tty")) {
         return Err(super::usage_errorf(
             "run",

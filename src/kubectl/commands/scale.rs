@@ -20,6 +20,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("all", None, FlagKind::Bool),
     flag("timeout", None, FlagKind::String),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     DRY_RUN_FLAG,
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
@@ -61,7 +63,7 @@ pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
         return finish(env, errors);
     }
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     for obj in &fetched.objects {
         // scale.go prints the object as it was fetched (so `-o yaml` shows the old replicas),
         // and a client dry run prints it without checking --current-replicas.

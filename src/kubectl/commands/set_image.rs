@@ -18,6 +18,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("local", None, FlagKind::Bool),
     flag("record", None, FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     DRY_RUN_FLAG,
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
@@ -42,7 +44,7 @@ pub fn run_set(env: &mut Env, args: &[String]) -> CmdResult {
 pub fn run_image(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "set image", args, FLAGS)?;
     let dry = dry_run(env, &p)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     if p.bool("local") {
         return Err(CmdError::plain("--local is not available in the StatefulSet Playground"));
     }

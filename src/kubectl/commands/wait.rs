@@ -26,6 +26,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("all", None, FlagKind::Bool),
     flag("all-namespaces", Some('A'), FlagKind::Bool),
     flag("output", Some('o'), FlagKind::String),
+    flag("template", None, FlagKind::String),
+    flag("allow-missing-template-keys", None, FlagKind::Bool),
     flag("filename", Some('f'), FlagKind::StringArray),
 ];
 
@@ -169,7 +171,7 @@ fn status_condition_met(v: &Value, name: &str, want: &str) -> bool {
 /// `kubectl wait`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "wait", args, FLAGS)?;
-    let format = parse_change_output(&p)?;
+    let format = parse_change_output(env, &p)?;
     let condition = condition_for(p.string("for").unwrap_or(""))?;
     let timeout_ms = match p.string("timeout") {
         None => DEFAULT_TIMEOUT_MS,

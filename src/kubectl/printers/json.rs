@@ -19,11 +19,34 @@ pub fn to_json_in_field_order<T: Serialize>(v: &T) -> String {
     // Serializing our own types into memory cannot fail (string keys, finite numbers).
     let _ = v.serialize(&mut ser);
     let s = String::from_utf8(buf).unwrap_or_default();
-    // Outside strings JSON never contains these characters, so a plain replace is exact.
-    let mut out = s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-    out = out.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    let mut out = html_safe(&s);
     out.push('\n');
     out
+}
+
+/// `json.NewEncoder(w).Encode(obj)` of an unstructured object (what `json.Marshal` gives for
+/// one): compact, keys sorted, HTML-safe escaping, then a newline.
+pub fn encode(v: &Value) -> String {
+    let s = serde_json::to_string(&sort_keys(v)).unwrap_or_default();
+    let mut out = html_safe(&s);
+    out.push('\n');
+    out
+}
+
+/// `json.Marshal` of a typed object: compact, in the field order its type serializes in,
+/// HTML-safe.
+pub fn marshal<T: Serialize>(v: &T) -> String {
+    html_safe(&serde_json::to_string(v).unwrap_or_default())
+}
+
+/// Go's encoder escapes `<`, `>`, `&`, U+2028 and U+2029 in strings; outside strings JSON never
+/// contains them, so a plain replace is exact.
+fn html_safe(s: &str) -> String {
+    s.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// Go marshals map keys in byte order; serde_json's map keeps that order already unless the

@@ -5,6 +5,7 @@ pub mod apps;
 pub mod core;
 pub mod custom_columns;
 pub mod generic;
+pub mod gotemplate;
 pub mod json;
 pub mod jsonpath;
 pub mod pod;
