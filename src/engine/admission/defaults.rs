@@ -203,6 +203,18 @@ pub fn set_defaults_storage_class(sc: &mut StorageClass) {
 
 /// `SetDefaults_Service` (the IP families and cluster IP come from the allocator, see
 /// `plugins::allocate_service_ips`).
+/// `SetDefaults_Secret` (pkg/apis/core/v1/defaults.go): a Secret without a `type` is `Opaque`.
+pub fn set_defaults_secret(secret: &mut crate::engine::api::GenericObject) {
+    let untyped = match secret.rest.get("type") {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::String(t)) => t.is_empty(),
+        Some(_) => false,
+    };
+    if untyped {
+        secret.rest.insert("type".into(), serde_json::Value::String("Opaque".into()));
+    }
+}
+
 pub fn set_defaults_service(svc: &mut Service) {
     let s = &mut svc.spec;
     if s.session_affinity.is_empty() {
@@ -319,6 +331,16 @@ mod tests {
         let mut sts = StatefulSet::default();
         set_defaults_stateful_set(&mut sts, &FeatureGates { max_unavailable_stateful_set: true });
         assert_eq!(sts.spec.update_strategy.rolling_update.unwrap().max_unavailable, Some(IntOrString::Int(1)));
+    }
+
+    #[test]
+    fn a_secret_without_a_type_is_opaque() {
+        let mut g = crate::engine::api::GenericObject::default();
+        set_defaults_secret(&mut g);
+        assert_eq!(g.rest.get("type"), Some(&serde_json::json!("Opaque")));
+        g.rest.insert("type".into(), serde_json::json!("kubernetes.io/tls"));
+        set_defaults_secret(&mut g);
+        assert_eq!(g.rest.get("type"), Some(&serde_json::json!("kubernetes.io/tls")));
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub fn admit_create(c: &mut Cluster, obj: &mut Object) -> Result<(), ApiError> {
             svc.status = serde_json::json!({"loadBalancer": {}});
         }
         Object::Generic(Kind::Namespace, ns) => prepare_namespace_for_create(ns),
+        Object::Generic(Kind::Secret, secret) => defaults::set_defaults_secret(secret),
         _ => {}
     }
     Ok(())
@@ -126,6 +127,7 @@ pub fn admit_update(c: &mut Cluster, old: &Object, obj: &mut Object) -> Result<(
             plugins::drop_type_dependent_fields(o, svc);
             defaults::set_defaults_service(svc);
         }
+        (_, Object::Generic(Kind::Secret, secret)) => defaults::set_defaults_secret(secret),
         _ => {}
     }
     Ok(())
