@@ -25,6 +25,7 @@ pub mod db_entrypoints;
 pub mod entrypoint;
 pub mod exits;
 pub mod lifecycle;
+pub mod prober;
 pub mod probes;
 pub mod runtime;
 pub mod sh;

@@ -1,20 +1,26 @@
 //! The kubelet's prober (`pkg/kubelet/prober`): readiness gates the container's `ready` flag;
-//! a liveness failure restarts the container. The playground's containers answer their probes
-//! unless a fault says otherwise, so a probe loop only runs while it can change something:
-//! before the first readiness success, and while a readiness/liveness fault is active.
+//! a liveness failure restarts the container. What a probe answers comes from [`super::prober`]:
+//! the nginx/httpd web server answers an `httpGet` of port 80 as it serves it (403 for a web root
+//! with no `index.html`), every other probe succeeds unless a fault says otherwise. So a probe
+//! loop only runs while it can change something: before the first readiness success, while a
+//! probe fails (a fault, or the web server's answer), and from a change under a web root until
+//! the probes answer as the container's state says ([`files_changed`]).
 //!
 //! First readiness success: with no `initialDelaySeconds`, within a second of the start (the
 //! next status sync after the PLEG relist triggers the worker at once, `UpdatePodStatus`);
 //! otherwise the first worker tick after the delay, so the delay plus up to one `periodSeconds`.
-//! A `successThreshold` above 1 adds a period for each further success. Under a fault, every period fails; after `failureThreshold` consecutive failures
-//! the container turns unready (readiness) or is killed and restarted (liveness).
+//! A `successThreshold` above 1 adds a period for each further success. While a probe fails,
+//! every period fails; after `failureThreshold` consecutive failures the container turns unready
+//! (readiness) or is killed and restarted (liveness).
 //!
 //! A container with a startup probe is probed by [`super::startup`] first: readiness and
 //! liveness wait until it has succeeded ([`after_startup`]).
 
-use super::{container_event, enqueue_step, pod_of, CState, Step};
+use super::prober::{self, Failure};
+use super::{container_event, enqueue_step, is_container_step, pod_of, CState, Step};
 use crate::engine::api::{Container, Pod, Probe};
 use crate::engine::sim::Cluster;
+use crate::engine::why::Verdict;
 
 /// `periodSeconds` default.
 pub const DEFAULT_PERIOD_S: i32 = 10;
@@ -57,6 +63,21 @@ pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
     }
 }
 
+/// What a probe of container `s` answers now (`prober.go` `runProbe`): a fault fails it (with
+/// no plain-words cause: the fault is its own), the web server answers what it serves, and any
+/// other probe succeeds.
+pub(super) fn outcome(c: &Cluster, p: &Pod, s: &Container, probe: &Probe, fault: bool) -> Result<(), Failure> {
+    if fault {
+        return Err(Failure { message: failure_message(probe, &p.status.pod_ip), why: String::new() });
+    }
+    prober::answer(c, p, s, probe).unwrap_or(Ok(()))
+}
+
+/// Records a kubelet decision about a container's probes.
+pub(super) fn decide(c: &mut Cluster, p: &Pod, name: &str, verdict: Verdict, reason: String) {
+    c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), verdict, format!("container/{name}"), reason);
+}
+
 pub(super) fn key(uid: &str, name: &str) -> (String, String) {
     (uid.to_string(), name.to_string())
 }
@@ -97,7 +118,9 @@ fn arm_workers(c: &mut Cluster, uid: &str, name: &str, spec: &Container, first: 
             enqueue_step(c, uid, name, seq, Step::Ready, first + more, false);
         }
     }
-    if liveness_fault && spec.liveness_probe.is_some() {
+    // The liveness worker only needs to run while its probe fails.
+    let failing = |l: &Probe| liveness_fault || pod_of(c, uid).is_some_and(|p| prober::answer(c, &p, spec, l).is_some_and(|r| r.is_err()));
+    if spec.liveness_probe.as_ref().is_some_and(failing) {
         arm_liveness(c, uid, name, liveness_delay_ms);
     }
 }
@@ -139,10 +162,18 @@ fn arm_liveness(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
     enqueue_step(c, uid, name, seq, Step::Liveness, after_ms.max(1), true);
 }
 
-/// The readiness probe's first success (no fault).
+/// The readiness probe's first success (no fault), unless the web server answers it with an
+/// error: then this is its first failure, and the failure loop starts.
 pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
     if c.runtime.faults.readiness.contains(&key(uid, name)) {
         arm(c, uid, name, 0);
+        return;
+    }
+    let web_fails = pod_of(c, uid).is_some_and(|p| {
+        spec(&p, name).and_then(|s| s.readiness_probe.as_ref().and_then(|r| prober::answer(c, &p, s, r))).is_some_and(|r| r.is_err())
+    });
+    if web_fails {
+        probe(c, uid, name);
         return;
     }
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
@@ -173,12 +204,65 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     }
 }
 
+/// The probe, if the web server answers it.
+fn web<'a>(s: &Container, probe: &'a Option<Probe>) -> Option<&'a Probe> {
+    probe.as_ref().filter(|x| prober::web_probe(s, x).is_some())
+}
+
+/// Files changed in some container or volume (`kubectl exec … > index.html`, `rm`): the web
+/// servers may answer their probes differently now. The probe workers tick all along upstream;
+/// here a container whose web-served probe now disagrees with its state gets probing again: a
+/// readiness probe that now passes on a container that is not Ready, or one that now fails on
+/// a Ready one; a liveness probe that now fails; a startup probe that now passes. What the next
+/// tick makes Ready or started is progress for [`Cluster::settle`]; a new failure is a failure
+/// loop, as under a fault.
+pub fn files_changed(c: &mut Cluster) {
+    let mut uids: Vec<String> = c.runtime.pods.keys().cloned().collect();
+    crate::util::sort::sort(&mut uids);
+    for uid in uids {
+        let Some(p) = pod_of(c, &uid) else { continue };
+        for s in p.spec.init_containers.iter().chain(p.spec.containers.iter()) {
+            let (r, l, st) = (web(s, &s.readiness_probe), web(s, &s.liveness_probe), web(s, &s.startup_probe));
+            if r.is_none() && l.is_none() && st.is_none() {
+                continue;
+            }
+            let Some(x) = c.runtime.pods.get(&uid).and_then(|rt| rt.ctr(&s.name)) else { continue };
+            if !matches!(x.state, CState::Running { .. }) {
+                continue;
+            }
+            let (ready, started, probing, name) = (x.ready, x.started, x.probing, s.name.as_str());
+            let fails = |c: &Cluster, probe: &Probe| prober::answer(c, &p, s, probe).is_some_and(|a| a.is_err());
+            if !started {
+                if st.is_some_and(|sp| !fails(c, sp)) {
+                    c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Startup]));
+                }
+                continue;
+            }
+            if let Some(r) = r {
+                let fault = c.runtime.faults.readiness.contains(&key(&uid, name));
+                let now_fails = fault || fails(c, r);
+                if now_fails && ready {
+                    let phase = c.rng.range(1, period_ms(r));
+                    arm(c, &uid, name, phase);
+                } else if !now_fails && !ready && probing {
+                    // Its failure loop's next tick makes it Ready (before its first success,
+                    // the pending first probe decides).
+                    c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Probe]));
+                }
+            }
+            if let Some(l) = l.filter(|l| fails(c, l)) {
+                let phase = c.rng.range(1, period_ms(l));
+                arm_liveness(c, &uid, name, phase);
+            }
+        }
+    }
+}
+
 /// One readiness probe period (`worker.doProbe`): `failureThreshold` consecutive failures make
 /// the container unready, `successThreshold` consecutive successes ready again.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
-    let ip = p.status.pod_ip.clone();
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.probing = false;
@@ -186,27 +270,56 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
+    let result = outcome(c, &p, s, r, readiness_fault);
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     let mut changed = false;
     let mut event = None;
-    if readiness_fault {
-        x.probe_failures += 1;
-        x.probe_successes = 0;
-        event = Some(format!("Readiness probe failed: {}", failure_message(r, &ip)));
-        if x.probe_failures >= threshold(r) && x.ready {
-            x.ready = false;
-            changed = true;
+    let mut why = None;
+    let failing = result.is_err();
+    match result {
+        Err(f) => {
+            x.probe_failures += 1;
+            x.probe_successes = 0;
+            let limit = threshold(r);
+            let turns = x.probe_failures >= limit && x.ready;
+            // The why panel hears of a web server's failing answer when it starts and when it
+            // turns the container unready, not at every period.
+            if !f.why.is_empty() {
+                why = if turns {
+                    Some((Verdict::Update, format!("container {name} is not Ready: its readiness probe failed {limit} times in a row (failureThreshold {limit}): {}", f.why)))
+                } else if x.probe_failures == 1 && x.ready {
+                    Some((Verdict::Wait, format!("container {name}'s readiness probe failed ({} more in a row and it is not Ready): {}", limit - 1, f.why)))
+                } else if x.probe_failures == 1 {
+                    Some((Verdict::Wait, format!("container {name} is not Ready: its readiness probe fails, {}; the probe passes once the answer is 200–399", f.why)))
+                } else {
+                    None
+                };
+            }
+            event = Some(format!("Readiness probe failed: {}", f.message));
+            if turns {
+                x.ready = false;
+                changed = true;
+            }
         }
-    } else {
-        x.probe_failures = 0;
-        x.probe_successes += 1;
-        if !x.ready && x.probe_successes >= success_threshold(r) {
-            x.ready = true;
-            changed = true;
+        Ok(()) => {
+            let recovered = x.probe_failures > 0 || !x.ready;
+            x.probe_failures = 0;
+            x.probe_successes += 1;
+            if !x.ready && x.probe_successes >= success_threshold(r) {
+                x.ready = true;
+                changed = true;
+                if recovered && prober::web_probe(s, r).is_some() {
+                    why = Some((Verdict::Update, format!("container {name}'s readiness probe succeeds: the web server answers it with a 2xx/3xx status; the container is Ready")));
+                }
+            }
         }
     }
-    let keep = readiness_fault || !x.ready;
+    let keep = failing || !x.ready;
     if let Some(m) = event {
         container_event(c, uid, name, "Warning", "Unhealthy", &m);
+    }
+    if let Some((verdict, reason)) = why {
+        decide(c, &p, name, verdict, reason);
     }
     if changed {
         super::status::write(c, uid);
@@ -221,7 +334,6 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
 pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
-    let ip = p.status.pod_ip.clone();
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.liveness_probing = false;
@@ -229,18 +341,30 @@ pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
-    if !liveness_fault {
+    let result = outcome(c, &p, s, l, liveness_fault);
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    let Err(f) = result else {
         // Healthy again: the worker keeps running upstream, but nothing can change any more.
         x.liveness_failures = 0;
         return;
-    }
+    };
     x.liveness_failures += 1;
-    let kill = x.liveness_failures >= threshold(l);
+    let limit = threshold(l);
+    let first = x.liveness_failures == 1;
+    let kill = x.liveness_failures >= limit;
     if kill {
         x.liveness_failures = 0;
     }
     let seq = x.seq;
-    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", failure_message(l, &ip)));
+    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", f.message));
+    if !f.why.is_empty() && (first || kill) {
+        let reason = if kill {
+            format!("container {name} failed its liveness probe {limit} times in a row (failureThreshold {limit}): killing it to start it again; {}", f.why)
+        } else {
+            format!("container {name}'s liveness probe fails ({} more in a row and it is restarted): {}", limit - 1, f.why)
+        };
+        decide(c, &p, name, if kill { Verdict::Update } else { Verdict::Wait }, reason);
+    }
     if !kill {
         arm_liveness(c, uid, name, period_ms(l));
         return;
