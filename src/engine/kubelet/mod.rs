@@ -131,6 +131,8 @@ pub struct Ctr {
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
     pub liveness_probing: bool,
+    /// When the readiness worker last probed: its ticker keeps that phase.
+    pub readiness_tick: Option<Time>,
     /// The current run's main process (what it prints, whether it ends), once started.
     pub main: Option<Shared<entrypoint::MainProcess>>,
     /// The previous run's main process (`kubectl logs --previous`).

@@ -176,7 +176,9 @@ pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
         probe(c, uid, name);
         return;
     }
+    let now = c.now;
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.readiness_tick = Some(now);
     if matches!(x.state, CState::Running { .. }) && !x.ready {
         x.ready = true;
         x.probe_failures = 0;
@@ -230,7 +232,7 @@ pub fn files_changed(c: &mut Cluster) {
             if !matches!(x.state, CState::Running { .. }) {
                 continue;
             }
-            let (ready, started, probing, name) = (x.ready, x.started, x.probing, s.name.as_str());
+            let (ready, started, probing, tick, name) = (x.ready, x.started, x.probing, x.readiness_tick, s.name.as_str());
             let fails = |c: &Cluster, probe: &Probe| prober::answer(c, &p, s, probe).is_some_and(|a| a.is_err());
             if !started {
                 if st.is_some_and(|sp| !fails(c, sp)) {
@@ -242,7 +244,12 @@ pub fn files_changed(c: &mut Cluster) {
                 let fault = c.runtime.faults.readiness.contains(&key(&uid, name));
                 let now_fails = fault || fails(c, r);
                 if now_fails && ready {
-                    let phase = c.rng.range(1, period_ms(r));
+                    // The worker's next tick: its ticker kept the phase of its last probe.
+                    let period = period_ms(r);
+                    let phase = match tick {
+                        Some(t) => period - c.now.since(t).max(0) as u64 % period,
+                        None => c.rng.range(1, period),
+                    };
                     arm(c, &uid, name, phase);
                 } else if !now_fails && !ready && probing {
                     // Its failure loop's next tick makes it Ready (before its first success,
@@ -271,7 +278,9 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
         return;
     }
     let result = outcome(c, &p, s, r, readiness_fault);
+    let now = c.now;
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.readiness_tick = Some(now);
     let mut changed = false;
     let mut event = None;
     let mut why = None;
@@ -405,5 +414,121 @@ pub fn kill_message(name: &str, kind: &str, sidecar: bool, restart: bool) -> Str
         format!("Container {name} failed {kind} probe, will be restarted")
     } else {
         format!("Container {name} failed {kind} probe")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::{Object, Probe};
+    use crate::engine::fs;
+    use crate::engine::sim::Cluster;
+    use crate::engine::testutil::*;
+
+    const ROOT: &str = "/usr/share/nginx/html";
+
+    fn http() -> Probe {
+        Probe { http_get: Some(serde_json::json!({"path": "/", "port": "web"}).into()), period_seconds: Some(10), failure_threshold: Some(3), ..Default::default() }
+    }
+
+    /// The tutorial's web-0: nginx with an empty claim on its web root, port 80 named `web`.
+    fn web0(c: &mut Cluster, set: impl Fn(&mut crate::engine::api::Container)) {
+        create(c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        let mut p = with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", ROOT);
+        p.spec.containers[0].ports = vec![crate::engine::api::ContainerPort { name: "web".into(), container_port: 80, ..Default::default() }];
+        set(&mut p.spec.containers[0]);
+        create(c, Object::Pod(p));
+    }
+
+    fn ready(c: &Cluster) -> bool {
+        get_pod(c, "web-0").is_some_and(|p| p.is_ready())
+    }
+
+    fn unhealthy(c: &Cluster) -> Vec<(String, i32)> {
+        events_of(c, "default", "web-0").into_iter().filter(|e| e.0 == "Unhealthy").map(|e| (e.1, e.2)).collect()
+    }
+
+    #[test]
+    fn nginx_answering_403_keeps_the_pod_unready_until_index_html_is_written() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.readiness_probe = Some(http()));
+        let r = c.settle_default();
+        assert!(r.settled, "a failing probe is a failure loop: {:?}", r.blocked);
+        assert!(!ready(&c));
+        assert!(r.blocked.iter().any(|b| b.contains("its readiness probe fails: nginx answers 403 Forbidden for /: /usr/share/nginx/html (the volume www, claim www-web-0) has no index.html")), "{:?}", r.blocked);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert!(crate::session::view::pod_reason(&c, &p).contains("nginx answers 403 Forbidden for /"), "{}", crate::session::view::pod_reason(&c, &p));
+        c.advance(30_000);
+        assert!(!ready(&c));
+        let u = unhealthy(&c);
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].0, "Readiness probe failed: HTTP probe failed with statuscode: 403");
+        assert!(u[0].1 >= 3, "{u:?}");
+        // The tutorial's fix: write index.html; the next probe succeeds, and settling waits for it.
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"web-0\n", false).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && ready(&c), "{:?}", r.blocked);
+        assert!(r.elapsed_ms <= 10_000, "within one period: {}", r.elapsed_ms);
+        // Nothing left to probe: no loop keeps running.
+        assert!(!c.runtime.pod(&p.metadata.uid).unwrap().ctr("nginx").unwrap().probing);
+        // Deleted again: unready after failureThreshold (3) failures, not before.
+        fs::rm(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), false).unwrap();
+        c.advance(19_000);
+        assert!(ready(&c), "at most two failures so far");
+        c.advance(12_000);
+        assert!(!ready(&c));
+        assert!(c.why.latest_for("pod/web-0").unwrap().reason.contains("failed 3 times in a row (failureThreshold 3): nginx answers 403"));
+    }
+
+    #[test]
+    fn a_tcp_probe_or_another_port_or_a_served_page_passes() {
+        for set in [
+            |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { tcp_socket: Some(serde_json::json!({"port": 80}).into()), ..Default::default() }),
+            |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 8080}).into()), ..Default::default() }),
+            |x: &mut crate::engine::api::Container| x.volume_mounts.clear(),
+        ] {
+            let mut c = cluster();
+            web0(&mut c, |x| {
+                x.readiness_probe = Some(http());
+                set(x);
+            });
+            c.settle_default();
+            assert!(ready(&c));
+            assert!(unhealthy(&c).is_empty());
+            let uid = get_pod(&c, "web-0").unwrap().metadata.uid.clone();
+            assert!(!c.runtime.pod(&uid).unwrap().ctr("nginx").unwrap().probing, "no per-period loop for a probe that passes");
+        }
+    }
+
+    #[test]
+    fn a_liveness_probe_answered_403_restarts_the_container() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.liveness_probe = Some(http()));
+        c.settle_default();
+        c.advance(35_000);
+        let ev = events_of(&c, "default", "web-0");
+        assert!(ev.iter().any(|e| e.0 == "Unhealthy" && e.1 == "Liveness probe failed: HTTP probe failed with statuscode: 403"), "{ev:?}");
+        assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed liveness probe, will be restarted"), "{ev:?}");
+        c.advance(5_000);
+        assert!(get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count >= 1);
+        // With a page to serve, the restarted container stays up.
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"ok\n", false).unwrap();
+        c.advance(10_000);
+        let restarts = get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count;
+        c.advance(120_000);
+        assert_eq!(get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count, restarts);
+    }
+
+    #[test]
+    fn a_startup_probe_answered_403_is_killed_and_passes_once_the_page_exists() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.startup_probe = Some(http()));
+        c.advance(45_000);
+        let ev = events_of(&c, "default", "web-0");
+        assert!(ev.iter().any(|e| e.0 == "Unhealthy" && e.1 == "Startup probe failed: HTTP probe failed with statuscode: 403"), "{ev:?}");
+        assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed startup probe, will be restarted"), "{ev:?}");
+        c.advance(5_000);
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"ok\n", false).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && ready(&c), "{:?}", r.blocked);
     }
 }
