@@ -4,8 +4,9 @@
 //! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start;
 //!   [`exits`]: a container's exit and its restart with back-off (CrashLoopBackOff);
 //!   [`termination`]: graceful termination.
-//! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
-//!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
+//! - [`probes`]: readiness and liveness probing; [`prober`]: what a probe answers (the
+//!   nginx/httpd web server answers an `httpGet` of port 80 as it serves it, 403 included; every
+//!   other probe fails only under a fault); [`startup`]: the startup probe that holds them.
 //! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
 //!   spec overrides them; [`sh`] for shell scripts, [`db_entrypoints`] for databases that need a
 //!   password): it runs on, or exits after a while with a code and some output;
