@@ -10,9 +10,10 @@ use stsplay::engine::api::Kind;
 use stsplay::engine::faults;
 use stsplay::engine::sim::Cluster;
 
-/// The seed with a readiness probe, so a readiness fault makes a pod not Ready.
+/// The seed with a readiness probe, so a readiness fault makes a pod not Ready. It checks that
+/// nginx accepts connections: an `httpGet /` would get its 403 for the empty claim at the web root.
 fn seed_with_probe() -> String {
-    seed_with(|s| s.replace("            - containerPort: 80\n", "            - containerPort: 80\n          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n"))
+    seed_with(|s| s.replace("            - containerPort: 80\n", "            - containerPort: 80\n          readinessProbe:\n            tcpSocket:\n              port: 80\n"))
 }
 
 /// The Service's slice endpoints: (pod, ready, terminating).

@@ -266,7 +266,8 @@ fn a_crashing_pod_blocks_scale_up_under_ordered_ready() {
     // (Without one, each restart makes the pod Ready for a moment, and a real controller may
     // use that moment to create the next pod — as ours does.)
     let mut c = cluster();
-    let probe = "          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n            initialDelaySeconds: 5\n            periodSeconds: 5\n";
+    // A TCP check: an `httpGet /` would get nginx's 403 for the seed's empty claim at its web root.
+    let probe = "          readinessProbe:\n            tcpSocket:\n              port: 80\n            initialDelaySeconds: 5\n            periodSeconds: 5\n";
     create(&mut c, &seed_with(|s| s.replace("          volumeMounts:\n", &format!("{probe}          volumeMounts:\n"))));
     settle(&mut c);
     faults::crash_container(&mut c, "default", "myapp-1", None).expect("fault");

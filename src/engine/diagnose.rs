@@ -46,9 +46,18 @@ pub fn blocked(c: &Cluster) -> Vec<String> {
         };
         // A pod held by its volumes says which one and why (the kubelet's last SetUp error).
         let mount = c.runtime.pod(&p.metadata.uid).and_then(|rt| rt.volume_wait.as_ref()).and_then(|w| w.unmounted.first());
+        // A running container whose web server fails its readiness probe says what it answers.
+        let probe = || {
+            p.spec.containers.iter().filter(|x| p.status.container_statuses.iter().any(|s| s.name == x.name && s.state.running.is_some() && !s.ready)).find_map(|x| {
+                x.readiness_probe.as_ref().and_then(|r| super::kubelet::prober::answer(c, p, x, r)).and_then(|a| a.err())
+            })
+        };
         match mount {
             Some((vol, err)) => out.push(format!("pod/{}: {state}, not ready — volume {vol} cannot be mounted: {err}", p.metadata.name)),
-            None => out.push(format!("pod/{}: {state}, not ready", p.metadata.name)),
+            None => match probe().filter(|_| p.metadata.deletion_timestamp.is_none()) {
+                Some(f) => out.push(format!("pod/{}: {state}, not ready — its readiness probe fails: {}", p.metadata.name, f.why)),
+                None => out.push(format!("pod/{}: {state}, not ready", p.metadata.name)),
+            },
         }
     }
     out

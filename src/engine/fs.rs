@@ -453,14 +453,23 @@ pub fn write(c: &mut Cluster, namespace: &str, pod: &str, container: &str, path:
     let loc = resolve(c, namespace, pod, container, path)?;
     let t = tree_mut(c, &loc).map_err(|e| format!("{path}: {e}"))?;
     let r = if append { t.append(tree_path(&loc), data) } else { t.write(tree_path(&loc), data) };
-    r.map_err(|e| format!("{path}: {e}"))
+    r.map_err(|e| format!("{path}: {e}"))?;
+    changed(c);
+    Ok(())
+}
+
+/// Files changed: web servers may answer their probes differently now.
+fn changed(c: &mut Cluster) {
+    super::kubelet::probes::files_changed(c);
 }
 
 /// `mkdir [-p]` as a container would.
 pub fn mkdir(c: &mut Cluster, namespace: &str, pod: &str, container: &str, path: &str, parents: bool) -> Result<(), String> {
     let loc = resolve(c, namespace, pod, container, path)?;
     let t = tree_mut(c, &loc).map_err(|e| format!("{path}: {e}"))?;
-    t.mkdir(tree_path(&loc), parents).map_err(|e| format!("{path}: {e}"))
+    t.mkdir(tree_path(&loc), parents).map_err(|e| format!("{path}: {e}"))?;
+    changed(c);
+    Ok(())
 }
 
 /// `rm [-r]` as a container would. Removing a mount point itself is refused (`Device or resource
@@ -473,7 +482,9 @@ pub fn rm(c: &mut Cluster, namespace: &str, pod: &str, container: &str, path: &s
         }
     }
     let t = tree_mut(c, &loc).map_err(|e| format!("{path}: {e}"))?;
-    t.rm(tree_path(&loc), recursive).map_err(|e| format!("{path}: {e}"))
+    t.rm(tree_path(&loc), recursive).map_err(|e| format!("{path}: {e}"))?;
+    changed(c);
+    Ok(())
 }
 
 /// `ls` as a container would.

@@ -4,7 +4,7 @@
 //! for httpd) — so `kubectl exec … -- curl http://web-0.nginx/` answers the way the StatefulSet
 //! tutorial shows, 403 included when the mounted volume is still empty.
 
-use super::api::{Kind, Pod};
+use super::api::{Container, Kind, Pod};
 use super::dns::{self, QType};
 use super::fs::{self, Location, Node, Tree};
 use super::kubelet::runtime::{parse_image, ImageRef};
@@ -134,9 +134,15 @@ pub fn serve(c: &Cluster, pod: &Pod, path: &str) -> Result<Response, String> {
     if !running {
         return Err("connection refused".into());
     }
-    let root = web_root(&image).unwrap_or("/");
+    serve_from(c, pod, ctr, &image, path)
+}
+
+/// What the web server of `image`, running as container `ctr` of `pod`, answers for `GET path`
+/// (the caller knows it runs: the kubelet's prober asks its own runtime, not the pod status).
+pub fn serve_from(c: &Cluster, pod: &Pod, ctr: &Container, image: &ImageRef, path: &str) -> Result<Response, String> {
+    let root = web_root(image).unwrap_or("/");
     let nginx = image.short_name() != "httpd";
-    let version = nginx_version(&image);
+    let version = nginx_version(image);
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let path = if path.is_empty() { "/" } else { path };
     let Ok(norm) = fs::normalize(&format!("{root}/{path}")) else {
@@ -167,6 +173,33 @@ fn index_in(_c: &Cluster, _loc: &Location, tree: &Tree, index: &str) -> Option<S
     match tree.get(index) {
         Some(Node::File(b)) => Some(String::from_utf8_lossy(b).into_owned()),
         _ => None,
+    }
+}
+
+/// Why the web server of container `ctr` answered `status` for `GET path`, in plain words: which
+/// file or directory (and the volume it lives on) made nginx/httpd say so. For the why panel.
+pub fn explain(pod: &Pod, ctr: &Container, image: &ImageRef, path: &str, r: &Response) -> String {
+    let server = if image.short_name() == "httpd" { "httpd" } else { "nginx" };
+    let root = web_root(image).unwrap_or("/");
+    let target = fs::normalize(&format!("{root}/{path}")).unwrap_or_else(|_| root.to_string());
+    // The mount the path is on, as `fs::resolve` picks it (the longest mountPath).
+    let mount = ctr
+        .volume_mounts
+        .iter()
+        .filter(|m| fs::normalize(&m.mount_path).is_ok_and(|mp| mp == "/" || target == mp || target.starts_with(&format!("{mp}/"))))
+        .max_by_key(|m| m.mount_path.len());
+    let on = match mount.and_then(|m| pod.spec.volumes.iter().find(|v| v.name == m.name)) {
+        Some(v) => match &v.persistent_volume_claim {
+            Some(pvc) => format!(" (the volume {}, claim {})", v.name, pvc.claim_name),
+            None => format!(" (the volume {})", v.name),
+        },
+        None => String::new(),
+    };
+    let head = format!("{server} answers {} {} for {path}", r.status, r.reason);
+    match r.status {
+        403 => format!("{head}: {target}{on} has no index.html"),
+        404 => format!("{head}: {target}{on} does not exist"),
+        _ => head,
     }
 }
 

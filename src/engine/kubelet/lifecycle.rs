@@ -67,6 +67,7 @@ pub fn admit(c: &mut Cluster, p: &Pod) {
         startup_failures: 0,
         probing: false,
         liveness_probing: false,
+        readiness_tick: None,
         main: None,
         last_main: None,
         replacing: false,

@@ -4,8 +4,9 @@
 //! - [`lifecycle`]: admission, sandbox, init containers and sidecars, image pulls, create/start;
 //!   [`exits`]: a container's exit and its restart with back-off (CrashLoopBackOff);
 //!   [`termination`]: graceful termination.
-//! - [`probes`]: readiness and liveness probing (failing only under a fault: the playground's
-//!   images are healthy unless told otherwise); [`startup`]: the startup probe that holds them.
+//! - [`probes`]: readiness and liveness probing; [`prober`]: what a probe answers (the
+//!   nginx/httpd web server answers an `httpGet` of port 80 as it serves it, 403 included; every
+//!   other probe fails only under a fault); [`startup`]: the startup probe that holds them.
 //! - [`entrypoint`]: what each container's main process does (its image's ENTRYPOINT/CMD as the
 //!   spec overrides them; [`sh`] for shell scripts, [`db_entrypoints`] for databases that need a
 //!   password): it runs on, or exits after a while with a code and some output;
@@ -25,6 +26,7 @@ pub mod db_entrypoints;
 pub mod entrypoint;
 pub mod exits;
 pub mod lifecycle;
+pub mod prober;
 pub mod probes;
 pub mod runtime;
 pub mod sh;
@@ -130,6 +132,8 @@ pub struct Ctr {
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
     pub liveness_probing: bool,
+    /// When the readiness worker last probed: its ticker keeps that phase.
+    pub readiness_tick: Option<Time>,
     /// The current run's main process (what it prints, whether it ends), once started.
     pub main: Option<Shared<entrypoint::MainProcess>>,
     /// The previous run's main process (`kubectl logs --previous`).

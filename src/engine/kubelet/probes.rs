@@ -1,20 +1,26 @@
 //! The kubelet's prober (`pkg/kubelet/prober`): readiness gates the container's `ready` flag;
-//! a liveness failure restarts the container. The playground's containers answer their probes
-//! unless a fault says otherwise, so a probe loop only runs while it can change something:
-//! before the first readiness success, and while a readiness/liveness fault is active.
+//! a liveness failure restarts the container. What a probe answers comes from [`super::prober`]:
+//! the nginx/httpd web server answers an `httpGet` of port 80 as it serves it (403 for a web root
+//! with no `index.html`), every other probe succeeds unless a fault says otherwise. So a probe
+//! loop only runs while it can change something: before the first readiness success, while a
+//! probe fails (a fault, or the web server's answer), and from a change under a web root until
+//! the probes answer as the container's state says ([`files_changed`]).
 //!
 //! First readiness success: with no `initialDelaySeconds`, within a second of the start (the
 //! next status sync after the PLEG relist triggers the worker at once, `UpdatePodStatus`);
 //! otherwise the first worker tick after the delay, so the delay plus up to one `periodSeconds`.
-//! A `successThreshold` above 1 adds a period for each further success. Under a fault, every period fails; after `failureThreshold` consecutive failures
-//! the container turns unready (readiness) or is killed and restarted (liveness).
+//! A `successThreshold` above 1 adds a period for each further success. While a probe fails,
+//! every period fails; after `failureThreshold` consecutive failures the container turns unready
+//! (readiness) or is killed and restarted (liveness).
 //!
 //! A container with a startup probe is probed by [`super::startup`] first: readiness and
 //! liveness wait until it has succeeded ([`after_startup`]).
 
-use super::{container_event, enqueue_step, pod_of, CState, Step};
+use super::prober::{self, Failure};
+use super::{container_event, enqueue_step, is_container_step, pod_of, CState, Step};
 use crate::engine::api::{Container, Pod, Probe};
 use crate::engine::sim::Cluster;
+use crate::engine::why::Verdict;
 
 /// `periodSeconds` default.
 pub const DEFAULT_PERIOD_S: i32 = 10;
@@ -57,6 +63,21 @@ pub fn failure_message(probe: &Probe, pod_ip: &str) -> String {
     }
 }
 
+/// What a probe of container `s` answers now (`prober.go` `runProbe`): a fault fails it (with
+/// no plain-words cause: the fault is its own), the web server answers what it serves, and any
+/// other probe succeeds.
+pub(super) fn outcome(c: &Cluster, p: &Pod, s: &Container, probe: &Probe, fault: bool) -> Result<(), Failure> {
+    if fault {
+        return Err(Failure { message: failure_message(probe, &p.status.pod_ip), why: String::new() });
+    }
+    prober::answer(c, p, s, probe).unwrap_or(Ok(()))
+}
+
+/// Records a kubelet decision about a container's probes.
+pub(super) fn decide(c: &mut Cluster, p: &Pod, name: &str, verdict: Verdict, reason: String) {
+    c.decide(super::COMPONENT, format!("pod/{}", p.metadata.name), verdict, format!("container/{name}"), reason);
+}
+
 pub(super) fn key(uid: &str, name: &str) -> (String, String) {
     (uid.to_string(), name.to_string())
 }
@@ -97,7 +118,9 @@ fn arm_workers(c: &mut Cluster, uid: &str, name: &str, spec: &Container, first: 
             enqueue_step(c, uid, name, seq, Step::Ready, first + more, false);
         }
     }
-    if liveness_fault && spec.liveness_probe.is_some() {
+    // The liveness worker only needs to run while its probe fails.
+    let failing = |l: &Probe| liveness_fault || pod_of(c, uid).is_some_and(|p| prober::answer(c, &p, spec, l).is_some_and(|r| r.is_err()));
+    if spec.liveness_probe.as_ref().is_some_and(failing) {
         arm_liveness(c, uid, name, liveness_delay_ms);
     }
 }
@@ -139,13 +162,23 @@ fn arm_liveness(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
     enqueue_step(c, uid, name, seq, Step::Liveness, after_ms.max(1), true);
 }
 
-/// The readiness probe's first success (no fault).
+/// The readiness probe's first success (no fault), unless the web server answers it with an
+/// error: then this is its first failure, and the failure loop starts.
 pub fn first_success(c: &mut Cluster, uid: &str, name: &str) {
     if c.runtime.faults.readiness.contains(&key(uid, name)) {
         arm(c, uid, name, 0);
         return;
     }
+    let web_fails = pod_of(c, uid).is_some_and(|p| {
+        spec(&p, name).and_then(|s| s.readiness_probe.as_ref().and_then(|r| prober::answer(c, &p, s, r))).is_some_and(|r| r.is_err())
+    });
+    if web_fails {
+        probe(c, uid, name);
+        return;
+    }
+    let now = c.now;
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.readiness_tick = Some(now);
     if matches!(x.state, CState::Running { .. }) && !x.ready {
         x.ready = true;
         x.probe_failures = 0;
@@ -173,12 +206,70 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     }
 }
 
+/// The probe, if the web server answers it.
+fn web<'a>(s: &Container, probe: &'a Option<Probe>) -> Option<&'a Probe> {
+    probe.as_ref().filter(|x| prober::web_probe(s, x).is_some())
+}
+
+/// Files changed in some container or volume (`kubectl exec … > index.html`, `rm`): the web
+/// servers may answer their probes differently now. The probe workers tick all along upstream;
+/// here a container whose web-served probe now disagrees with its state gets probing again: a
+/// readiness probe that now passes on a container that is not Ready, or one that now fails on
+/// a Ready one; a liveness probe that now fails; a startup probe that now passes. What the next
+/// tick makes Ready or started is progress for [`Cluster::settle`]; a new failure is a failure
+/// loop, as under a fault.
+pub fn files_changed(c: &mut Cluster) {
+    let mut uids: Vec<String> = c.runtime.pods.keys().cloned().collect();
+    crate::util::sort::sort(&mut uids);
+    for uid in uids {
+        let Some(p) = pod_of(c, &uid) else { continue };
+        for s in p.spec.init_containers.iter().chain(p.spec.containers.iter()) {
+            let (r, l, st) = (web(s, &s.readiness_probe), web(s, &s.liveness_probe), web(s, &s.startup_probe));
+            if r.is_none() && l.is_none() && st.is_none() {
+                continue;
+            }
+            let Some(x) = c.runtime.pods.get(&uid).and_then(|rt| rt.ctr(&s.name)) else { continue };
+            if !matches!(x.state, CState::Running { .. }) {
+                continue;
+            }
+            let (ready, started, probing, tick, name) = (x.ready, x.started, x.probing, x.readiness_tick, s.name.as_str());
+            let fails = |c: &Cluster, probe: &Probe| prober::answer(c, &p, s, probe).is_some_and(|a| a.is_err());
+            if !started {
+                if st.is_some_and(|sp| !fails(c, sp)) {
+                    c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Startup]));
+                }
+                continue;
+            }
+            if let Some(r) = r {
+                let fault = c.runtime.faults.readiness.contains(&key(&uid, name));
+                let now_fails = fault || fails(c, r);
+                if now_fails && ready {
+                    // The worker's next tick: its ticker kept the phase of its last probe.
+                    let period = period_ms(r);
+                    let phase = match tick {
+                        Some(t) => period - c.now.since(t).max(0) as u64 % period,
+                        None => c.rng.range(1, period),
+                    };
+                    arm(c, &uid, name, phase);
+                } else if !now_fails && !ready && probing {
+                    // Its failure loop's next tick makes it Ready (before its first success,
+                    // the pending first probe decides).
+                    c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Probe]));
+                }
+            }
+            if let Some(l) = l.filter(|l| fails(c, l)) {
+                let phase = c.rng.range(1, period_ms(l));
+                arm_liveness(c, &uid, name, phase);
+            }
+        }
+    }
+}
+
 /// One readiness probe period (`worker.doProbe`): `failureThreshold` consecutive failures make
 /// the container unready, `successThreshold` consecutive successes ready again.
 pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
-    let ip = p.status.pod_ip.clone();
     let readiness_fault = c.runtime.faults.readiness.contains(&key(uid, name));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.probing = false;
@@ -186,27 +277,58 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
+    let result = outcome(c, &p, s, r, readiness_fault);
+    let now = c.now;
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    x.readiness_tick = Some(now);
     let mut changed = false;
     let mut event = None;
-    if readiness_fault {
-        x.probe_failures += 1;
-        x.probe_successes = 0;
-        event = Some(format!("Readiness probe failed: {}", failure_message(r, &ip)));
-        if x.probe_failures >= threshold(r) && x.ready {
-            x.ready = false;
-            changed = true;
+    let mut why = None;
+    let failing = result.is_err();
+    match result {
+        Err(f) => {
+            x.probe_failures += 1;
+            x.probe_successes = 0;
+            let limit = threshold(r);
+            let turns = x.probe_failures >= limit && x.ready;
+            // The why panel hears of a web server's failing answer when it starts and when it
+            // turns the container unready, not at every period.
+            if !f.why.is_empty() {
+                why = if turns {
+                    Some((Verdict::Update, format!("container {name} is not Ready: its readiness probe failed {limit} times in a row (failureThreshold {limit}): {}", f.why)))
+                } else if x.probe_failures == 1 && x.ready {
+                    Some((Verdict::Wait, format!("container {name}'s readiness probe failed ({} more in a row and it is not Ready): {}", limit - 1, f.why)))
+                } else if x.probe_failures == 1 {
+                    Some((Verdict::Wait, format!("container {name} is not Ready: its readiness probe fails, {}; the probe passes once the answer is 200–399", f.why)))
+                } else {
+                    None
+                };
+            }
+            event = Some(format!("Readiness probe failed: {}", f.message));
+            if turns {
+                x.ready = false;
+                changed = true;
+            }
         }
-    } else {
-        x.probe_failures = 0;
-        x.probe_successes += 1;
-        if !x.ready && x.probe_successes >= success_threshold(r) {
-            x.ready = true;
-            changed = true;
+        Ok(()) => {
+            let recovered = x.probe_failures > 0 || !x.ready;
+            x.probe_failures = 0;
+            x.probe_successes += 1;
+            if !x.ready && x.probe_successes >= success_threshold(r) {
+                x.ready = true;
+                changed = true;
+                if recovered && prober::web_probe(s, r).is_some() {
+                    why = Some((Verdict::Update, format!("container {name}'s readiness probe succeeds: the web server answers it with a 2xx/3xx status; the container is Ready")));
+                }
+            }
         }
     }
-    let keep = readiness_fault || !x.ready;
+    let keep = failing || !x.ready;
     if let Some(m) = event {
         container_event(c, uid, name, "Warning", "Unhealthy", &m);
+    }
+    if let Some((verdict, reason)) = why {
+        decide(c, &p, name, verdict, reason);
     }
     if changed {
         super::status::write(c, uid);
@@ -221,7 +343,6 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
 pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
-    let ip = p.status.pod_ip.clone();
     let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     x.liveness_probing = false;
@@ -229,18 +350,30 @@ pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
     if !matches!(x.state, CState::Running { .. }) || !x.started {
         return;
     }
-    if !liveness_fault {
+    let result = outcome(c, &p, s, l, liveness_fault);
+    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
+    let Err(f) = result else {
         // Healthy again: the worker keeps running upstream, but nothing can change any more.
         x.liveness_failures = 0;
         return;
-    }
+    };
     x.liveness_failures += 1;
-    let kill = x.liveness_failures >= threshold(l);
+    let limit = threshold(l);
+    let first = x.liveness_failures == 1;
+    let kill = x.liveness_failures >= limit;
     if kill {
         x.liveness_failures = 0;
     }
     let seq = x.seq;
-    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", failure_message(l, &ip)));
+    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", f.message));
+    if !f.why.is_empty() && (first || kill) {
+        let reason = if kill {
+            format!("container {name} failed its liveness probe {limit} times in a row (failureThreshold {limit}): killing it to start it again; {}", f.why)
+        } else {
+            format!("container {name}'s liveness probe fails ({} more in a row and it is restarted): {}", limit - 1, f.why)
+        };
+        decide(c, &p, name, if kill { Verdict::Update } else { Verdict::Wait }, reason);
+    }
     if !kill {
         arm_liveness(c, uid, name, period_ms(l));
         return;
@@ -281,5 +414,121 @@ pub fn kill_message(name: &str, kind: &str, sidecar: bool, restart: bool) -> Str
         format!("Container {name} failed {kind} probe, will be restarted")
     } else {
         format!("Container {name} failed {kind} probe")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::{Object, Probe};
+    use crate::engine::fs;
+    use crate::engine::sim::Cluster;
+    use crate::engine::testutil::*;
+
+    const ROOT: &str = "/usr/share/nginx/html";
+
+    fn http() -> Probe {
+        Probe { http_get: Some(serde_json::json!({"path": "/", "port": "web"}).into()), period_seconds: Some(10), failure_threshold: Some(3), ..Default::default() }
+    }
+
+    /// The tutorial's web-0: nginx with an empty claim on its web root, port 80 named `web`.
+    fn web0(c: &mut Cluster, set: impl Fn(&mut crate::engine::api::Container)) {
+        create(c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        let mut p = with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", ROOT);
+        p.spec.containers[0].ports = vec![crate::engine::api::ContainerPort { name: "web".into(), container_port: 80, ..Default::default() }];
+        set(&mut p.spec.containers[0]);
+        create(c, Object::Pod(p));
+    }
+
+    fn ready(c: &Cluster) -> bool {
+        get_pod(c, "web-0").is_some_and(|p| p.is_ready())
+    }
+
+    fn unhealthy(c: &Cluster) -> Vec<(String, i32)> {
+        events_of(c, "default", "web-0").into_iter().filter(|e| e.0 == "Unhealthy").map(|e| (e.1, e.2)).collect()
+    }
+
+    #[test]
+    fn nginx_answering_403_keeps_the_pod_unready_until_index_html_is_written() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.readiness_probe = Some(http()));
+        let r = c.settle_default();
+        assert!(r.settled, "a failing probe is a failure loop: {:?}", r.blocked);
+        assert!(!ready(&c));
+        assert!(r.blocked.iter().any(|b| b.contains("its readiness probe fails: nginx answers 403 Forbidden for /: /usr/share/nginx/html (the volume www, claim www-web-0) has no index.html")), "{:?}", r.blocked);
+        let p = get_pod(&c, "web-0").unwrap();
+        assert!(crate::session::view::pod_reason(&c, &p).contains("nginx answers 403 Forbidden for /"), "{}", crate::session::view::pod_reason(&c, &p));
+        c.advance(30_000);
+        assert!(!ready(&c));
+        let u = unhealthy(&c);
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].0, "Readiness probe failed: HTTP probe failed with statuscode: 403");
+        assert!(u[0].1 >= 3, "{u:?}");
+        // The tutorial's fix: write index.html; the next probe succeeds, and settling waits for it.
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"web-0\n", false).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && ready(&c), "{:?}", r.blocked);
+        assert!(r.elapsed_ms <= 10_000, "within one period: {}", r.elapsed_ms);
+        // Nothing left to probe: no loop keeps running.
+        assert!(!c.runtime.pod(&p.metadata.uid).unwrap().ctr("nginx").unwrap().probing);
+        // Deleted again: unready after failureThreshold (3) failures, not before.
+        fs::rm(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), false).unwrap();
+        c.advance(19_000);
+        assert!(ready(&c), "at most two failures so far");
+        c.advance(12_000);
+        assert!(!ready(&c));
+        assert!(c.why.latest_for("pod/web-0").unwrap().reason.contains("failed 3 times in a row (failureThreshold 3): nginx answers 403"));
+    }
+
+    #[test]
+    fn a_tcp_probe_or_another_port_or_a_served_page_passes() {
+        for set in [
+            |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { tcp_socket: Some(serde_json::json!({"port": 80}).into()), ..Default::default() }),
+            |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 8080}).into()), ..Default::default() }),
+            |x: &mut crate::engine::api::Container| x.volume_mounts.clear(),
+        ] {
+            let mut c = cluster();
+            web0(&mut c, |x| {
+                x.readiness_probe = Some(http());
+                set(x);
+            });
+            c.settle_default();
+            assert!(ready(&c));
+            assert!(unhealthy(&c).is_empty());
+            let uid = get_pod(&c, "web-0").unwrap().metadata.uid.clone();
+            assert!(!c.runtime.pod(&uid).unwrap().ctr("nginx").unwrap().probing, "no per-period loop for a probe that passes");
+        }
+    }
+
+    #[test]
+    fn a_liveness_probe_answered_403_restarts_the_container() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.liveness_probe = Some(http()));
+        c.settle_default();
+        c.advance(35_000);
+        let ev = events_of(&c, "default", "web-0");
+        assert!(ev.iter().any(|e| e.0 == "Unhealthy" && e.1 == "Liveness probe failed: HTTP probe failed with statuscode: 403"), "{ev:?}");
+        assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed liveness probe, will be restarted"), "{ev:?}");
+        c.advance(5_000);
+        assert!(get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count >= 1);
+        // With a page to serve, the restarted container stays up.
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"ok\n", false).unwrap();
+        c.advance(10_000);
+        let restarts = get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count;
+        c.advance(120_000);
+        assert_eq!(get_pod(&c, "web-0").unwrap().status.container_statuses[0].restart_count, restarts);
+    }
+
+    #[test]
+    fn a_startup_probe_answered_403_is_killed_and_passes_once_the_page_exists() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.startup_probe = Some(http()));
+        c.advance(45_000);
+        let ev = events_of(&c, "default", "web-0");
+        assert!(ev.iter().any(|e| e.0 == "Unhealthy" && e.1 == "Startup probe failed: HTTP probe failed with statuscode: 403"), "{ev:?}");
+        assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed startup probe, will be restarted"), "{ev:?}");
+        c.advance(5_000);
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{ROOT}/index.html"), b"ok\n", false).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && ready(&c), "{:?}", r.blocked);
     }
 }

@@ -14,11 +14,14 @@
 //! fails"). A startup probe is the liveness check of an app that is still starting (the
 //! Kubernetes docs set it up on the liveness endpoint), so under that fault every period fails
 //! with a `Startup probe failed: …` event, and after `failureThreshold` failures in a row the
-//! container is killed and restarted like a liveness failure (then CrashLoopBackOff).
+//! container is killed and restarted like a liveness failure (then CrashLoopBackOff). An
+//! `httpGet` of the nginx/httpd web server gets its real answer ([`super::prober`]): a 403 for a
+//! web root with no `index.html` fails it the same way.
 
-use super::probes::{after_startup, failure_message, key, kill_for_probe, period_ms, spec, threshold};
+use super::prober::Failure;
+use super::probes::{after_startup, key, kill_for_probe, outcome, period_ms, spec, threshold};
 use super::{container_event, enqueue_step, pod_of, CState, Step};
-use crate::engine::api::{Container, Probe};
+use crate::engine::api::{Container, Pod, Probe};
 use crate::engine::sim::Cluster;
 use crate::engine::why::Verdict;
 
@@ -26,9 +29,10 @@ fn initial_delay_ms(p: &Probe) -> u64 {
     p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000
 }
 
-/// Whether the container's probe endpoint fails (the liveness fault: see the module doc).
-fn failing(c: &Cluster, uid: &str, name: &str) -> bool {
-    c.runtime.faults.liveness.contains(&key(uid, name))
+/// What the startup probe answers now: the liveness fault fails it (see the module doc), and the
+/// web server answers what it serves.
+fn answer(c: &Cluster, p: &Pod, s: &Container, sp: &Probe, uid: &str, name: &str) -> Result<(), Failure> {
+    outcome(c, p, s, sp, c.runtime.faults.liveness.contains(&key(uid, name)))
 }
 
 /// Records a kubelet decision about a container's startup.
@@ -50,8 +54,8 @@ pub fn on_start(c: &mut Cluster, uid: &str, name: &str, spec: &Container) {
         Verdict::Wait,
         format!("container {name} runs, but its startup probe has not succeeded yet: not started, not Ready; readiness and liveness probes wait for it"),
     );
-    // Under a fault the probes ahead are a failure loop; otherwise the success is awaited.
-    let looping = failing(c, uid, name);
+    // While it fails, the probes ahead are a failure loop; otherwise the success is awaited.
+    let looping = pod_of(c, uid).is_some_and(|p| answer(c, &p, spec, s, uid, name).is_err());
     enqueue_step(c, uid, name, seq, Step::Startup, first.max(1), looping);
 }
 
@@ -61,14 +65,14 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     let Some(p) = pod_of(c, uid) else { return };
     let Some(s) = spec(&p, name) else { return };
     let Some(sp) = &s.startup_probe else { return };
-    let fail = failing(c, uid, name);
+    let result = answer(c, &p, s, sp, uid, name);
     let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
     let CState::Running { started_at } = x.state else { return };
     if x.started {
         return;
     }
     let seq = x.seq;
-    if !fail {
+    let Err(f) = result else {
         x.started = true;
         x.startup_failures = 0;
         // No readiness probe: ready as soon as it has started (`UpdatePodStatus`).
@@ -81,12 +85,15 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
         // A sidecar that has started lets the next init container run.
         super::lifecycle::advance(c, uid);
         return;
-    }
+    };
     x.startup_failures += 1;
     let failures = x.startup_failures;
     let limit = threshold(sp);
-    let ip = p.status.pod_ip.clone();
-    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Startup probe failed: {}", failure_message(sp, &ip)));
+    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Startup probe failed: {}", f.message));
+    // The web server's answer says why (a fault is its own reason): once, at the first failure.
+    if failures == 1 && failures < limit && !f.why.is_empty() {
+        decide(c, uid, name, Verdict::Wait, format!("container {name}'s startup probe fails ({} more in a row and it is restarted): {}", limit - 1, f.why));
+    }
     if failures < limit {
         enqueue_step(c, uid, name, seq, Step::Startup, period_ms(sp), true);
         return;
@@ -99,7 +106,7 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
         uid,
         name,
         Verdict::Update,
-        format!("container {name} failed its startup probe {failures} times in a row (failureThreshold {limit}): killing it to start it again"),
+        format!("container {name} failed its startup probe {failures} times in a row (failureThreshold {limit}): killing it to start it again{}", if f.why.is_empty() { String::new() } else { format!("; {}", f.why) }),
     );
     kill_for_probe(c, uid, name, seq, &p, sp, "startup");
 }
