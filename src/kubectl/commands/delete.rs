@@ -45,11 +45,23 @@ const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
 /// `kubectl delete`.
 pub fn run(env: &mut Env, args: &[String]) -> CmdResult {
     let p = parse_flags(env, "delete", args, FLAGS)?;
-    let propagation = match p.string("cascade").unwrap_or("background") {
-        "background" | "true" => Propagation::Background,
-        "foreground" => Propagation::Foreground,
-        "orphan" | "false" => Propagation::Orphan,
-        other => {
+    let cascade = p.string("cascade").unwrap_or("background");
+    // delete_flags.go GetCascadingStrategy: a boolean (strconv.ParseBool's spellings) still
+    // works, with a deprecation warning naming its replacement.
+    let boolean = match cascade {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    };
+    if let Some(b) = boolean {
+        let instead = if b { "background" } else { "orphan" };
+        env.eprint(&format!("warning: --cascade={b} is deprecated (boolean value) and can be replaced with --cascade={instead}.\n"));
+    }
+    let propagation = match (boolean, cascade) {
+        (Some(true), _) | (None, "background") => Propagation::Background,
+        (None, "foreground") => Propagation::Foreground,
+        (Some(false), _) | (None, "orphan") => Propagation::Orphan,
+        (None, other) => {
             return Err(CmdError::plain(format!(
                 "invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
             )))
@@ -210,8 +222,12 @@ mod tests {
         let o = kubectl(&mut c, "delete sts web --dry-run=client");
         assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace (dry run)\n");
         assert!(c.store.get(Kind::StatefulSet, "default", "web").is_some());
+        // The tutorial's `--cascade=false`: still an orphaning delete, with kubectl's warning.
+        let o = kubectl(&mut c, "delete sts web --cascade=false --dry-run=client");
+        assert_eq!(o.stderr, "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n");
         let o = kubectl(&mut c, "delete sts web --cascade=orphan");
         assert_eq!(o.stdout, "statefulset.apps \"web\" deleted from default namespace\n");
+        assert_eq!(o.stderr, "");
         let o = kubectl(&mut c, "delete sts web");
         assert_eq!((o.stderr.as_str(), o.exit_code), ("Error from server (NotFound): statefulsets.apps \"web\" not found\n", 1));
         let o = kubectl(&mut c, "delete pods");
@@ -219,6 +235,7 @@ mod tests {
         let o = kubectl(&mut c, "delete pods --all");
         assert_eq!(o.stdout, "No resources found\n");
         let o = kubectl(&mut c, "delete sts web --cascade=sideways");
+        assert!(!o.stderr.contains("deprecated"));
         assert_eq!(o.stderr, "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n");
     }
 
