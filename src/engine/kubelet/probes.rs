@@ -199,6 +199,8 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     if let Some(r) = &s.readiness_probe {
         let phase = c.rng.range(1, period_ms(r));
         arm(c, uid, name, phase);
+        let fails = outcome(c, &p, s, r, c.runtime.faults.readiness.contains(&key(uid, name))).is_err();
+        progress_if_it_changes(c, uid, name, fails);
     }
     if let Some(l) = s.liveness_probe.as_ref().filter(|_| c.runtime.faults.liveness.contains(&key(uid, name))) {
         let phase = c.rng.range(1, period_ms(l));
@@ -251,6 +253,7 @@ pub fn files_changed(c: &mut Cluster) {
                         None => c.rng.range(1, period),
                     };
                     arm(c, &uid, name, phase);
+                    progress_if_it_changes(c, &uid, name, true);
                 } else if !now_fails && !ready && probing {
                     // Its failure loop's next tick makes it Ready (before its first success,
                     // the pending first probe decides).
@@ -335,6 +338,18 @@ pub fn probe(c: &mut Cluster, uid: &str, name: &str) {
     }
     if keep {
         arm(c, uid, name, period_ms(r));
+        progress_if_it_changes(c, uid, name, failing);
+    }
+}
+
+/// The readiness worker's queued tick is progress for [`Cluster::settle`] (`sim wait`) when
+/// probing as it does now will change the container's readiness: a Ready container whose probe
+/// fails turns unready after `failureThreshold` failures, an unready one whose probe passes turns
+/// Ready. Otherwise it is a failure loop (failing and already unready), which settling ignores.
+fn progress_if_it_changes(c: &mut Cluster, uid: &str, name: &str, fails: bool) {
+    let ready = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| x.ready);
+    if fails == ready {
+        c.mark_progress(|t| is_container_step(t, uid, name, &[Step::Probe]));
     }
 }
 
@@ -445,6 +460,24 @@ mod tests {
 
     fn unhealthy(c: &Cluster) -> Vec<(String, i32)> {
         events_of(c, "default", "web-0").into_iter().filter(|e| e.0 == "Unhealthy").map(|e| (e.1, e.2)).collect()
+    }
+
+    #[test]
+    fn settling_waits_for_a_readiness_fault_to_take_effect_and_for_its_undo() {
+        let mut c = cluster();
+        web0(&mut c, |x| x.readiness_probe = Some(Probe { tcp_socket: Some(serde_json::json!({"port": 80}).into()), http_get: None, ..http() }));
+        assert!(c.settle_default().settled);
+        assert!(ready(&c));
+        // `sim fault readiness web-0` then `sim wait`: the wait lasts until the 3rd failure.
+        let f = crate::engine::faults::fail_readiness(&mut c, "default", "web-0", None).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && !ready(&c), "{:?}", r.blocked);
+        assert!((20_000..=30_000).contains(&r.elapsed_ms), "three 10 s periods from a random phase: {}", r.elapsed_ms);
+        // Undone: the next tick makes it Ready, and the wait lasts until then.
+        crate::engine::faults::clear_fault(&mut c, &f).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && ready(&c), "{:?}", r.blocked);
+        assert!(r.elapsed_ms <= 10_000, "{}", r.elapsed_ms);
     }
 
     #[test]
