@@ -59,9 +59,39 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
     complete_line(c, namespace, &[], line)
 }
 
+/// Where the last simple command of a shell line starts: after its last `;` or `do` outside
+/// quotes (0 for a plain command).
+fn last_command_start(line: &str) -> usize {
+    let (mut start, mut quote, mut word_start) = (0, None, 0);
+    for (i, ch) in line.char_indices() {
+        match (quote, ch) {
+            (Some(q), _) if ch == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(ch),
+            (None, ';') => start = i + 1,
+            (None, c) if c.is_whitespace() => {
+                if &line[word_start..i] == "do" {
+                    start = i;
+                }
+                word_start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    start
+}
+
 /// Completes the last word of `line`; after `-f`/`--filename`, the editor's tab names (the
 /// files the console's kubectl can read).
 pub fn complete_line(c: &Cluster, namespace: &str, files: &[String], line: &str) -> Completion {
+    // In a shell line (`for i in 0 1; do kubectl get po web-$i`), complete its last command.
+    let start = last_command_start(line);
+    if start > 0 {
+        let rest = line[start..].trim_start();
+        let head = &line[..line.len() - rest.len()];
+        let c = complete_line(c, namespace, files, rest);
+        return Completion { line: format!("{head}{}", c.line), candidates: c.candidates };
+    }
     let ends_with_space = line.ends_with(' ') || line.is_empty();
     let mut words: Vec<&str> = line.split_whitespace().collect();
     let current = if ends_with_space { "" } else { words.pop().unwrap_or("") };
@@ -142,6 +172,19 @@ pub fn complete_line(c: &Cluster, namespace: &str, files: &[String], line: &str)
 mod tests {
     use super::*;
     use crate::engine::config::ClusterConfig;
+
+    #[test]
+    fn a_shell_line_completes_its_last_command() {
+        assert_eq!(last_command_start("kubectl get pods"), 0);
+        assert_eq!(last_command_start("for i in 0 1; do kubectl get po"), 16);
+        assert_eq!(last_command_start("kubectl get po; echo; kubectl ex"), 21);
+        assert_eq!(last_command_start("kubectl exec web-0 -- sh -c 'a; do b'"), 0, "quoted");
+        let c = Cluster::new(ClusterConfig::default());
+        let r = complete_line(&c, "default", &[], "for i in 0 1; do kubectl descr");
+        assert_eq!(r.line, "for i in 0 1; do kubectl describe ");
+        let r = complete_line(&c, "default", &[], "kubectl get sts;kubectl sc");
+        assert_eq!(r.line, "kubectl get sts;kubectl scale ");
+    }
 
     #[test]
     fn verbs_kinds_and_names() {
