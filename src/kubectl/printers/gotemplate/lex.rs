@@ -362,25 +362,16 @@ impl<'s> Lexer<'s> {
     }
 
     fn quote(&mut self) -> bool {
-        loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    None | Some('\n') => break,
-                    _ => {}
-                },
-                None | Some('\n') => break,
-                Some('"') => {
-                    self.emit(Ty::String);
-                    return true;
-                }
-                _ => {}
-            }
-        }
-        self.error("unterminated quoted string".into());
-        false
+        self.delimited('"', Ty::String, "unterminated quoted string")
     }
 
     fn char_constant(&mut self) -> bool {
+        self.delimited('\'', Ty::CharConstant, "unterminated character constant")
+    }
+
+    /// `lexQuote` and `lexChar`: up to the closing `close`, skipping escapes; a newline or the
+    /// end of the input first is an error.
+    fn delimited(&mut self, close: char, ty: Ty, unterminated: &str) -> bool {
         loop {
             match self.next() {
                 Some('\\') => match self.next() {
@@ -388,14 +379,14 @@ impl<'s> Lexer<'s> {
                     _ => {}
                 },
                 None | Some('\n') => break,
-                Some('\'') => {
-                    self.emit(Ty::CharConstant);
+                Some(c) if c == close => {
+                    self.emit(ty);
                     return true;
                 }
                 _ => {}
             }
         }
-        self.error("unterminated character constant".into());
+        self.error(unterminated.into());
         false
     }
 
