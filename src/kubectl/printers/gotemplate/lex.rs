@@ -311,12 +311,7 @@ impl<'s> Lexer<'s> {
                 return self.number();
             }
             _ if is_alnum(r) => {
-                while self.peek().is_some_and(is_alnum) {
-                    self.next();
-                }
-                if !self.at_terminator() {
-                    let c = self.peek().unwrap_or(' ');
-                    self.error(format!("bad character {}", super::fmt::sharp_u(c)));
+                if !self.alnum_run() {
                     return false;
                 }
                 let word = &self.input[self.start..self.pos];
@@ -347,14 +342,23 @@ impl<'s> Lexer<'s> {
         true
     }
 
-    /// `lexFieldOrVariable`: the `.` or `$` is consumed and something follows.
-    fn field_or_variable(&mut self, ty: Ty) -> bool {
+    /// The rest of an identifier, field or variable name, which must end at a terminator
+    /// (`lexIdentifier`, `lexFieldOrVariable`: "bad character" otherwise).
+    fn alnum_run(&mut self) -> bool {
         while self.peek().is_some_and(is_alnum) {
             self.next();
         }
         if !self.at_terminator() {
             let c = self.peek().unwrap_or(' ');
             self.error(format!("bad character {}", super::fmt::sharp_u(c)));
+            return false;
+        }
+        true
+    }
+
+    /// `lexFieldOrVariable`: the `.` or `$` is consumed and something follows.
+    fn field_or_variable(&mut self, ty: Ty) -> bool {
+        if !self.alnum_run() {
             return false;
         }
         self.emit(ty);
