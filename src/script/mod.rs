@@ -6,6 +6,7 @@
 use std::fmt;
 
 mod reader;
+pub mod filters;
 pub mod shell;
 pub use reader::LineReader;
 
@@ -267,9 +268,9 @@ mod tests {
         assert_eq!(items[3].item, Item::Echo("\n".into()));
         assert_eq!((items[5].line, &items[5].item), (2, &Item::Sim(Directive::Step(1))));
         assert_eq!(items[6].item, Item::Echo(String::new()), "no iteration: nothing runs");
-        let e = parse("kubectl get po\nfor i in 0 1; do kubectl get po | wc -l; done\n").expect_err("pipe");
+        let e = parse("kubectl get po\nfor i in 0 1; do kubectl get po | sort; done\n").expect_err("pipe");
         assert_eq!(e.line, 2);
-        assert!(e.message.starts_with("pipes (|): not supported"), "{}", e.message);
+        assert!(e.message.starts_with("pipes into `sort` (a pipe here feeds grep, head, tail and wc): not supported"), "{}", e.message);
         let e = parse("for i in 0 1; do\nkubectl get po\n").expect_err("open loop");
         assert_eq!(e.message, "syntax error: unexpected end of file (the for loop has no `done`)");
         assert!(parse("kubectl get po; kubectl apply -f - <<EOF\nkind: x\nEOF\n").is_err());

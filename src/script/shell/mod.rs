@@ -1,18 +1,21 @@
 //! How bash reads a pasted command line, bounded to what tutorials paste: simple commands,
-//! `cmd1; cmd2` lists, newlines, `# comments`, quoting, and `for NAME in WORDS; do …; done`
-//! loops (also over several lines, nested) whose `$NAME` / `${NAME}` expand as bash expands
+//! `cmd1; cmd2` lists, newlines, `# comments`, quoting, pipelines of a kubectl or echo command
+//! into the filters of [`super::filters`] (`kubectl get pods | grep web`, XCU 2.9.2: only the
+//! first command's stdout is piped), and `for NAME in WORDS; do …; done` loops (also over several lines, nested) whose `$NAME` / `${NAME}` expand as bash expands
 //! them: in bare words (split into fields) and inside double quotes, never inside single
 //! quotes. Follows POSIX XCU 2.2 (quoting), 2.3 (token recognition), 2.6.2 (parameter
 //! expansion), 2.6.5 (field splitting with the default IFS) and 2.9.4 (the for loop); the
 //! syntax errors are bash's (`parse.y` report_syntax_error: "syntax error near unexpected token").
 //!
-//! Everything else a shell would do with the line (pipes, `&&`, redirections, `$(…)`, other
+//! Everything else a shell would do with the line (other pipes, `|&`, `&&`, redirections, `$(…)`, other
 //! variables, brace expansion, while/if) is refused by name: running it differently than bash
 //! would mislead. Each command comes back as a command line that `shell_words::split` turns into
 //! the words bash would pass (the learner's quoting kept, an expanded value quoted as needed).
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+use super::filters::{self, Filter};
 
 mod tokens;
 use tokens::{is_name, tokenize, Piece, Tok, Word};
@@ -23,8 +26,9 @@ pub const MAX_COMMANDS: usize = 500;
 /// What a line asks the shell to run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reading {
-    /// The simple commands, in order, as command lines with the loop variables expanded. A
-    /// command in which nothing was expanded is its text as typed.
+    /// The simple commands (or pipelines, filters included: see [`pipeline`]), in order, as
+    /// command lines with the loop variables expanded. A command in which nothing was expanded
+    /// is its text as typed.
     pub commands: Vec<String>,
     /// Whether the line is more than a single simple command (a loop or a `;` list): it is
     /// echoed once, then each command's output.
@@ -41,6 +45,8 @@ pub enum ShellError {
     Unsupported(String),
     /// A bash syntax error.
     Syntax(String),
+    /// A filter (grep, head …) used in a way the playground does not model; says how.
+    Filter(String),
 }
 
 impl fmt::Display for ShellError {
@@ -52,7 +58,7 @@ impl fmt::Display for ShellError {
                 f,
                 "{what}: not supported by the playground's shell, which reads kubectl, sim and echo commands, `a; b` lists and `for NAME in WORDS; do …; done` loops"
             ),
-            ShellError::Syntax(m) => f.write_str(m),
+            ShellError::Syntax(m) | ShellError::Filter(m) => f.write_str(m),
         }
     }
 }
@@ -90,9 +96,63 @@ pub fn echo(args: &[String]) -> Result<String, ShellError> {
     Ok(out)
 }
 
+/// A command line read as a pipeline: the command, and the filters its stdout goes through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pipeline {
+    /// The first command's line as written (`kubectl get pods`).
+    pub command: String,
+    /// What its stdout is piped into, in order (none for a plain command).
+    pub filters: Vec<Filter>,
+}
+
+/// Reads one command of a [`Reading`] (a recorded or expanded line) as a pipeline. Fails when
+/// the text is not a single simple command or pipeline.
+pub fn pipeline(text: &str) -> Result<Pipeline, ShellError> {
+    let toks = tokenize(text)?;
+    let mut p = Parser { toks, pos: 0 };
+    let nodes = p.list(false)?;
+    let [Node::Simple(words, filters)] = nodes.as_slice() else {
+        return Err(ShellError::Unsupported("more than one command".into()));
+    };
+    let span = |ws: &[Word]| match (ws.first(), ws.last()) {
+        (Some(a), Some(z)) => text[a.start..z.end].to_string(),
+        _ => String::new(),
+    };
+    let mut stages: Vec<String> = vec![span(words)];
+    stages.extend(filters.iter().map(|f| span(f)));
+    let filters = check_pipeline(&stages)?;
+    Ok(Pipeline { command: stages.swap_remove(0), filters })
+}
+
+/// Reads a pipeline's filters, refusing a pipe from anything but kubectl or echo and any
+/// filter use [`filters::parse`] does not model.
+fn check_pipeline(stages: &[String]) -> Result<Vec<Filter>, ShellError> {
+    let Some((first, rest)) = stages.split_first() else { return Ok(Vec::new()) };
+    if rest.is_empty() {
+        return Ok(Vec::new());
+    }
+    let split = |s: &str| shell_words::split(s).map_err(|_| ShellError::Syntax("unterminated quoted string".into()));
+    let program = split(first)?.into_iter().next().unwrap_or_default();
+    if program != "kubectl" && program != "echo" {
+        return Err(ShellError::Unsupported(format!("pipes from `{program}` (only kubectl's and echo's output can be piped)")));
+    }
+    rest.iter()
+        .map(|f| {
+            let argv = split(f)?;
+            match argv.first().map(String::as_str) {
+                Some(p) if !filters::NAMES.contains(&p) => {
+                    Err(ShellError::Unsupported(format!("pipes into `{p}` (a pipe here feeds {})", filters::PROGRAMS)))
+                }
+                _ => filters::parse(&argv).map_err(ShellError::Filter),
+            }
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Node {
-    Simple(Vec<Word>),
+    /// A command and the filters its output is piped into.
+    Simple(Vec<Word>, Vec<Vec<Word>>),
     For { name: String, words: Vec<Word>, body: Vec<Node> },
 }
 
@@ -108,7 +168,8 @@ fn near(tok: &str) -> ShellError {
 /// What an operator is, when the reader refuses it.
 fn op_error(op: &str) -> ShellError {
     let what = match op {
-        "|" | "|&" => "pipes (|)",
+        "|" => "pipes (|) from a for loop or into a compound command",
+        "|&" => "|& (piping stderr)",
         "&&" | "||" => "&& and || lists",
         "&" => "background jobs (&)",
         "(" | ")" => "subshells ( … )",
@@ -154,7 +215,26 @@ impl Parser {
                     self.pos += 1;
                     return Ok(nodes);
                 }
-                Some(Tok::Word(_)) => nodes.push(self.command()?),
+                Some(Tok::Word(_)) => {
+                    let mut node = self.command()?;
+                    if let Node::Simple(_, filters) = &mut node {
+                        while self.peek() == Some(&Tok::Op("|".into())) {
+                            self.pos += 1;
+                            // bash reads on past a newline after `|`.
+                            self.skip_newlines();
+                            match self.peek() {
+                                None => return Err(ShellError::Incomplete("the line ends in |")),
+                                Some(Tok::Word(_)) => match self.command()? {
+                                    Node::Simple(words, _) => filters.push(words),
+                                    Node::For { .. } => return Err(op_error("|")),
+                                },
+                                Some(Tok::Sep(s)) => return Err(near(if *s == ';' { ";" } else { "newline" })),
+                                Some(Tok::Op(o)) => return Err(near(o)),
+                            }
+                        }
+                    }
+                    nodes.push(node);
+                }
             }
             // After a command: `;`, a newline, the end, or a refused operator.
             match self.peek() {
@@ -185,7 +265,7 @@ impl Parser {
                 return Err(ShellError::Unsupported("variable assignments (NAME=value)".into()));
             }
         }
-        Ok(Node::Simple(words))
+        Ok(Node::Simple(words, Vec::new()))
     }
 
     /// `for NAME in WORDS; do LIST; done` (XCU 2.9.4.2; newlines may stand for the `;`).
@@ -294,15 +374,22 @@ fn expand_word(w: &Word, src: &str, vars: &BTreeMap<String, String>) -> Result<S
 fn expand(nodes: &[Node], src: &str, vars: &mut BTreeMap<String, String>, out: &mut Vec<String>) -> Result<(), ShellError> {
     for n in nodes {
         match n {
-            Node::Simple(words) => {
+            Node::Simple(words, filters) => {
                 if out.len() >= MAX_COMMANDS {
                     return Err(ShellError::Unsupported(format!("more than {MAX_COMMANDS} commands from one line")));
                 }
                 let expanded: Vec<String> = words.iter().map(|w| expand_word(w, src, vars)).collect::<Result<_, _>>()?;
-                let verbatim = words.iter().all(|w| w.pieces.iter().all(|p| matches!(p, Piece::Raw(_))));
-                match (verbatim, words.first(), words.last()) {
+                let mut stages = vec![expanded.join(" ")];
+                for f in filters {
+                    let e: Vec<String> = f.iter().map(|w| expand_word(w, src, vars)).collect::<Result<_, _>>()?;
+                    stages.push(e.join(" "));
+                }
+                check_pipeline(&stages)?;
+                let verbatim = words.iter().chain(filters.iter().flatten()).all(|w| w.pieces.iter().all(|p| matches!(p, Piece::Raw(_))));
+                let last = filters.last().and_then(|f| f.last()).or(words.last());
+                match (verbatim, words.first(), last) {
                     (true, Some(a), Some(z)) => out.push(src[a.start..z.end].to_string()),
-                    _ => out.push(expanded.join(" ")),
+                    _ => out.push(stages.join(" | ")),
                 }
             }
             Node::For { name, words, body } => {
@@ -390,7 +477,11 @@ mod tests {
             Err(ShellError::Unsupported(m)) => m,
             other => panic!("{t}: {other:?}"),
         };
-        assert_eq!(refused("kubectl get po | grep web"), "pipes (|)");
+        assert_eq!(refused("kubectl get po |& grep web"), "|& (piping stderr)");
+        assert_eq!(refused("kubectl get po | awk '{print $1}'"), "pipes into `awk` (a pipe here feeds grep, head, tail and wc)");
+        assert_eq!(refused("sim why | grep web"), "pipes from `sim` (only kubectl's and echo's output can be piped)");
+        assert!(refused("for i in 0; do echo; done | grep x").starts_with("pipes (|) from a for loop"));
+        assert_eq!(refused("kubectl get po -o name | grep $(echo web)"), "command substitution $(…)");
         assert_eq!(refused("kubectl get po && echo ok"), "&& and || lists");
         assert_eq!(refused("kubectl get po > pods.txt"), "redirections (<, >)");
         assert_eq!(refused("kubectl exec web-0 -- echo $(date)"), "command substitution $(…)");
@@ -427,6 +518,27 @@ mod tests {
         assert_eq!(echo(&s(&["-n", "a"])).unwrap(), "a");
         assert_eq!(echo(&s(&["-x", "a"])).unwrap(), "-x a\n");
         assert!(echo(&s(&["-e", "a\\n"])).is_err());
+    }
+
+    #[test]
+    fn a_pipeline_is_one_command_and_its_filters() {
+        assert_eq!(cmds("kubectl get po | grep web | wc -l"), ["kubectl get po | grep web | wc -l"]);
+        assert!(!read("kubectl get po | grep web").unwrap().compound);
+        let c = cmds("for i in 0 1; do kubectl get po web-$i | grep Running; done");
+        assert_eq!(c, ["kubectl get po web-0 | grep Running", "kubectl get po web-1 | grep Running"]);
+        assert_eq!(cmds("for p in 'a b'; do echo x | grep \"$p\"; done"), ["echo x | grep \"a b\""]);
+        let p = pipeline("kubectl get po -o jsonpath='{a|b}' | grep -i 'web x' | head -n 2").unwrap();
+        assert_eq!(p.command, "kubectl get po -o jsonpath='{a|b}'");
+        assert_eq!(p.filters.len(), 2);
+        assert_eq!(pipeline("kubectl get po").unwrap(), Pipeline { command: "kubectl get po".into(), filters: vec![] });
+        assert!(matches!(read("kubectl get po |"), Err(ShellError::Incomplete(_))));
+        assert_eq!(cmds("kubectl get po |\n  grep web").len(), 1);
+        assert_eq!(read("kubectl get po | ; x").unwrap_err().to_string(), "syntax error near unexpected token `;'");
+        // The filter's own refusal is the message, not the shell's.
+        let e = read("kubectl get po | grep '\\(a\\)'").unwrap_err().to_string();
+        assert!(e.starts_with("grep: \\( in a pattern: not supported by the playground's grep"), "{e}");
+        // A GNU usage error is not refused: grep runs and fails as it would.
+        assert!(read("kubectl get po | grep '['").is_ok());
     }
 
     #[test]
