@@ -123,6 +123,27 @@ pub fn sim_wait(c: &mut Cluster) -> String {
     out
 }
 
+/// Runs a kubectl command line, or a pipeline of one into filters (`kubectl get pods | grep
+/// web`, [`script::shell::pipeline`]): the filters read kubectl's stdout; its stderr goes
+/// straight to the terminal, as in bash. A line that is not a pipeline runs as it is.
+pub fn run_pipeline(cluster: &mut Cluster, line: &str, ctx: &Context) -> kubectl::Output {
+    match script::shell::pipeline(line) {
+        Ok(p) if !p.filters.is_empty() => pipe(kubectl::run(cluster, &p.command, ctx), &p.filters),
+        _ => kubectl::run(cluster, line, ctx),
+    }
+}
+
+/// A command's output after its stdout went through `filters`. What the terminal shows: the
+/// filters' errors (a bad pattern fails as grep starts), the command's stderr, then the
+/// filtered stdout. The exit status is the last filter's (bash without `pipefail`).
+pub fn pipe(o: kubectl::Output, filters: &[script::filters::Filter]) -> kubectl::Output {
+    let f = script::filters::run(filters, &o.stdout);
+    let stderr = format!("{}{}", f.stderr, o.stderr);
+    let combined = format!("{stderr}{}", f.stdout);
+    let stderr_spans = if stderr.is_empty() { Vec::new() } else { vec![0..stderr.len()] };
+    kubectl::Output { stdout: f.stdout, stderr, exit_code: f.status, combined, stderr_spans }
+}
+
 impl Session {
     /// A fresh default cluster with `seed`, reading `-f` files through `files`.
     pub fn new(seed: u64, files: Option<FileResolver>) -> Session {
@@ -156,7 +177,7 @@ impl Session {
                     out.push('\n');
                 }
                 let ctx = Context { stdin: stdin.clone(), ..self.ctx.clone() };
-                let o = kubectl::run(&mut self.cluster, line, &ctx);
+                let o = run_pipeline(&mut self.cluster, line, &ctx);
                 out.push_str(&o.combined);
             }
             Item::Sim(d) => match self.sim(d) {
@@ -277,6 +298,23 @@ mod tests {
              $ sim time\n09:10:00.000 (2025-01-06T09:10:00Z), 0s since the session started\n\
              $ sim fault crash nope\nerror: pods \"nope\" not found\n"
         );
+    }
+
+    #[test]
+    fn a_pipeline_filters_stdout_and_passes_stderr_through() {
+        let mut s = Session::new(1, None);
+        s.run_script("kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\n").expect("parses");
+        let t = s.run_script("kubectl get pods | grep web | wc -l\necho a b | wc -w\nkubectl delete cm c | grep -c '[a'\n").expect("parses");
+        assert_eq!(
+            t,
+            "$ kubectl get pods | grep web | wc -l\nNo resources found in default namespace.\n0\n\
+             $ echo a b | wc -w\n2\n\
+             $ kubectl delete cm c | grep -c '[a'\ngrep: Unmatched [, [^, [:, [., or [=\n"
+        );
+        // The command ran although grep failed.
+        assert_eq!(s.run_script("kubectl get cm c -o name").expect("parses"), "$ kubectl get cm c -o name\nError from server (NotFound): configmaps \"c\" not found\n");
+        let o = run_pipeline(&mut s.cluster, "kubectl get cm | grep nothing", &Context::default());
+        assert_eq!((o.stdout.as_str(), o.exit_code), ("", 1));
     }
 
     #[test]

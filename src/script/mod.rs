@@ -15,15 +15,17 @@ pub use reader::LineReader;
 pub enum Item {
     /// A kubectl command line (starting with `kubectl`), with its heredoc as stdin if any.
     Kubectl {
-        /// The command line as written (without the heredoc body).
+        /// The command line as written (without the heredoc body); a pipeline into filters
+        /// (`kubectl get pods | grep web`) whole, as [`shell::pipeline`] reads it.
         line: String,
         /// Heredoc body, when the line ends with `<<EOF` (or `<<'EOF'`, `<<-EOF`).
         stdin: Option<String>,
     },
     /// A simulator directive.
     Sim(Directive),
-    /// What bash's `echo` prints (its words and a newline). Empty for a loop that ran no
-    /// iteration, which prints nothing. Not an input of the session.
+    /// What bash's `echo` prints (its words and a newline; piped, what its filters print).
+    /// Empty for a loop that ran no iteration, which prints nothing. Not an input of the
+    /// session.
     Echo(String),
 }
 
@@ -210,11 +212,16 @@ pub fn parse(text: &str) -> Result<Vec<Located>, ScriptError> {
         };
         let mut echo = Some(text.clone());
         for cmd in &reading.commands {
-            let words = shell_words::split(cmd).map_err(|_| err("unterminated quoted string".into()))?;
+            // A pipeline runs its first command; its filters run on that command's output.
+            let piped = shell::pipeline(cmd).map_err(|e| err(e.to_string()))?;
+            let words = shell_words::split(&piped.command).map_err(|_| err("unterminated quoted string".into()))?;
             let item = match words.first().map(String::as_str) {
                 Some("sim") => Item::Sim(parse_sim(&words[1..].iter().map(String::as_str).collect::<Vec<_>>(), no)?),
                 Some("kubectl") => Item::Kubectl { line: cmd.clone(), stdin: None },
-                Some("echo") => Item::Echo(shell::echo(&words[1..]).map_err(|e| err(e.to_string()))?),
+                Some("echo") => {
+                    let out = filters::run(&piped.filters, &shell::echo(&words[1..]).map_err(|e| err(e.to_string()))?);
+                    Item::Echo(out.stderr + &out.stdout)
+                }
                 other => {
                     return Err(err(format!("expected a `kubectl …`, `sim …` or `echo …` command, found {:?}", other.unwrap_or_default())));
                 }

@@ -270,10 +270,12 @@ pub fn apply(c: &mut Cluster, input: &Input) -> Outcome {
     }
 }
 
-/// Runs a kubectl line (the leading `kubectl` is optional); `-f NAME` reads `files`.
+/// Runs a kubectl line (the leading `kubectl` is optional); `-f NAME` reads `files`. A
+/// pipeline (`kubectl exec web-0 -- env | grep HOST`) is recorded whole, so replaying it
+/// (step back, reload, a share link) prints the same filtered output.
 pub fn run_kubectl(c: &mut Cluster, line: &str, stdin: Option<String>, files: &BTreeMap<String, String>) -> Outcome {
     let ctx = context(stdin, files);
-    Outcome::from_kubectl(kubectl::run(c, line, &ctx))
+    Outcome::from_kubectl(sim::run_pipeline(c, line, &ctx))
 }
 
 /// `kubectl apply -f FILE` of an editor tab: kubectl's own apply (client-side three-way merge,

@@ -101,7 +101,10 @@ pub fn export<'a>(inputs: impl IntoIterator<Item = &'a Input>) -> String {
             Input::Kubectl { line, stdin, files } => {
                 let line = line.trim();
                 let line = if line.starts_with("kubectl ") || line == "kubectl" { line.to_string() } else { format!("kubectl {line}") };
-                let single = files.iter().next().filter(|_| files.len() == 1 && stdin.is_none());
+                // A pipeline keeps its tab reference: `-f -` would feed the tab to kubectl
+                // while the filters are at the line's end, which reads confusingly.
+                let piped = matches!(script::shell::pipeline(&line), Ok(p) if !p.filters.is_empty());
+                let single = files.iter().next().filter(|_| files.len() == 1 && stdin.is_none() && !piped);
                 match (stdin, single.and_then(|(name, text)| Some((file_to_stdin(&line, name)?, text)))) {
                     (Some(body), _) => heredoc(&mut out, &line, body),
                     // A script has no editor tabs: the tab the line read becomes its stdin, and

@@ -83,7 +83,8 @@ impl State {
         }
         // What needs the console to itself cannot run inside a loop; nothing runs then.
         for cmd in &reading.commands {
-            let words = shell_words::split(cmd).unwrap_or_default();
+            let cmd = shell::pipeline(cmd).map_or_else(|_| cmd.clone(), |p| p.command);
+            let words = shell_words::split(&cmd).unwrap_or_default();
             let refused = if is_edit(&words) {
                 Some("kubectl edit opens an editor tab: run it on its own")
             } else if strip_watch(words.clone()).1 {
@@ -128,8 +129,16 @@ impl State {
 
     /// One simple command: `sim …`, `echo …`, the browser's `kubectl edit`, read-only kubectl
     /// on a copy, a watch, or a recorded input.
+    /// A pipeline (`kubectl get pods | grep web`) runs its command and puts the stdout
+    /// through the filters; the whole line is what is echoed and recorded, so a replay filters
+    /// again.
     fn simple(&mut self, text: String, stdin: Option<String>, mut sink: Sink<'_>) {
-        let words: Vec<String> = match shell_words::split(&text) {
+        let (cmd, filters) = match shell::pipeline(&text) {
+            Ok(p) => (p.command, p.filters),
+            Err(_) => (text.clone(), Vec::new()),
+        };
+        let piped = !filters.is_empty();
+        let words: Vec<String> = match shell_words::split(&cmd) {
             Ok(w) if !w.is_empty() => w,
             _ => {
                 self.emit_text(&mut sink, &text, true, "error: unterminated quoted string in command line");
@@ -138,6 +147,13 @@ impl State {
         };
         if words[0] == "echo" {
             match shell::echo(&words[1..]) {
+                Ok(o) if piped => {
+                    let f = crate::script::filters::run(&filters, &o);
+                    let out = Outcome { stdout: f.stdout, stderr: f.stderr, exit_code: f.status, ..Default::default() };
+                    // The filters' errors came first (see cli::session::pipe).
+                    let out = Outcome { combined: format!("{}{}", out.stderr, out.stdout), stderr_spans: vec![0..out.stderr.len()], ..out };
+                    self.emit(&mut sink, &Input::kubectl(text), &out);
+                }
                 Ok(o) => self.emit_text(&mut sink, &text, false, &o),
                 Err(e) => self.emit_text(&mut sink, &text, true, &format!("error: {e}")),
             }
@@ -182,7 +198,13 @@ impl State {
             }
             return;
         }
-        if is_edit(&words) {
+        let (edit, watch) = (is_edit(&words), strip_watch(words.clone()).1);
+        if piped && (edit || watch) {
+            let m = if edit { "kubectl edit opens an editor tab: run it without a pipe" } else { "a watch (-w) never ends: run it without a pipe" };
+            self.emit_text(&mut sink, &text, true, &format!("error: {m}"));
+            return;
+        }
+        if edit {
             self.open_edit(text);
             return;
         }
@@ -194,7 +216,11 @@ impl State {
                 Some(_) => Input::Kubectl { line: text.clone(), stdin: stdin.clone(), files: Default::default() },
                 None => Input::kubectl(text.clone()),
             };
-            let mut o = Outcome::from_kubectl(crate::kubectl::run_args(&mut copy, &words, &input::context(stdin, &files)));
+            let mut k = crate::kubectl::run_args(&mut copy, &words, &input::context(stdin, &files));
+            if piped {
+                k = crate::cli::session::pipe(k, &filters);
+            }
+            let mut o = Outcome::from_kubectl(k);
             if watch_only {
                 // Only what went to stderr is left, so the write order no longer matters.
                 o.stdout.clear();
@@ -211,6 +237,7 @@ impl State {
             return;
         }
         let input = match stdin {
+            None if piped => Input::Kubectl { files: input::named_tabs(&words, &self.session.borrow().files), line: text, stdin: None },
             Some(body) => Input::Kubectl { stdin: Some(body), files: input::named_tabs(&words, &self.session.borrow().files), line: text },
             None => input::console_kubectl(text, &words, &self.session.borrow().files),
         };
