@@ -500,7 +500,9 @@ fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
     // What the playground does not read as bash would is refused by name, and nothing runs.
     let len = s.session.borrow().timeline.len();
     for (line, says) in [
-        ("kubectl get pods | grep myapp", "pipes (|): not supported"),
+        ("kubectl get pods | sort", "pipes into `sort`"),
+        ("kubectl get pods | grep '\\<myapp'", "not supported by the playground's grep"),
+        ("for i in 0 1; do kubectl get pod myapp-$i -w | grep Running; done", "a watch (-w) never ends"),
         ("for i in 0 1; do kubectl scale sts myapp --replicas=$i && kubectl get sts; done", "&& and || lists"),
         ("for i in 0 1; do kubectl get pod myapp-$i -w; done", "a watch (-w) never ends"),
         ("kubectl exec myapp-0 -- echo $HOSTNAME", "$HOSTNAME (only a for loop's variable is expanded"),
@@ -511,6 +513,36 @@ fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
         assert!(last.text.contains(says), "{line}: {last:?}");
         assert_eq!(s.session.borrow().timeline.len(), len, "{line}: nothing ran");
     }
+}
+
+#[wasm_bindgen_test]
+fn a_piped_console_command_prints_the_filtered_output_and_a_reload_shows_it_again() {
+    use stsplay::ui::state::LineKind;
+    let s = Rc::new(State::default()).reduce(Action::ApplyActive).reduce(Action::Command("sim wait".into()));
+    let before = s.session.borrow().timeline.len();
+    // Read-only: run on a copy, filtered, not recorded.
+    let s = s.reduce(Action::Command("kubectl get pods | grep myapp-1".into()));
+    let n = s.console.len();
+    assert_eq!((s.console[n - 2].kind, s.console[n - 2].text.as_str()), (LineKind::Command, "kubectl get pods | grep myapp-1"));
+    assert!(s.console[n - 1].kind == LineKind::Out && s.console[n - 1].text.starts_with("myapp-1 "), "{:?}", s.console[n - 1]);
+    assert_eq!(s.session.borrow().timeline.len(), before, "reading is not recorded");
+    // Recorded: the whole pipeline is the input, and replaying it filters again.
+    let s = s.reduce(Action::Command("kubectl exec myapp-0 -- hostname | wc -c".into()));
+    let s = s.reduce(Action::Command("for i in 1 2; do kubectl label pod myapp-$i tier=web | grep -c labeled; done".into()));
+    let texts = |s: &State| s.console.iter().map(|l| (l.kind, l.text.clone())).collect::<Vec<_>>();
+    let live = texts(&s);
+    let n = live.len();
+    assert_eq!(live[n - 5..n - 3], [(LineKind::Command, "kubectl exec myapp-0 -- hostname | wc -c".to_string()), (LineKind::Out, "8".to_string())]);
+    assert_eq!(live[n - 2..], [(LineKind::Out, "1".to_string()), (LineKind::Out, "1".to_string())]);
+    let inputs: Vec<String> = s.session.borrow().timeline.entries()[before..].iter().map(|e| e.input.echo()).collect();
+    assert_eq!(inputs, ["kubectl exec myapp-0 -- hostname | wc -c", "kubectl label pod myapp-1 tier=web | grep -c labeled", "kubectl label pod myapp-2 tier=web | grep -c labeled"]);
+    // A reload (or a share link) replays the pipelines: the same filtered lines.
+    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    let again = texts(&back);
+    assert!(again.windows(2).any(|w| w == &live[n - 5..n - 3]), "{again:?}");
+    assert!(again.contains(&(LineKind::Command, "kubectl label pod myapp-2 tier=web | grep -c labeled".to_string())), "{again:?}");
+    assert_eq!(again.last(), Some(&(LineKind::Out, "1".to_string())));
+    assert!(!again.iter().any(|(_, t)| t.contains("labeled")  && !t.contains('|')), "only the count is shown: {again:?}");
 }
 
 #[wasm_bindgen_test]

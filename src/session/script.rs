@@ -249,6 +249,20 @@ mod tests {
     }
 
     #[test]
+    fn a_pipeline_exports_and_imports_whole() {
+        let tab = BTreeMap::from([("myapp.yaml".to_string(), "kind: X\n".to_string())]);
+        let inputs = vec![
+            Input::kubectl("kubectl exec web-0 -- env | grep -i host | head -1"),
+            Input::Kubectl { line: "kubectl apply -f myapp.yaml | grep -c created".into(), stdin: None, files: tab },
+        ];
+        let text = export(&inputs);
+        assert!(text.contains("\nkubectl exec web-0 -- env | grep -i host | head -1\n"), "{text}");
+        // The tab is not turned into a heredoc in front of the filters.
+        assert!(text.contains("# reads the editor tabs myapp.yaml (not in this script)\nkubectl apply -f myapp.yaml | grep -c created\n"), "{text}");
+        assert_eq!(import(&text).expect("parses")[0], inputs[0]);
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(format_duration(1500), "1500ms");
         assert_eq!(format_duration(3_723_000), "1h2m3s");

@@ -56,7 +56,7 @@ impl fmt::Display for ShellError {
             ShellError::Incomplete(what) => write!(f, "syntax error: unexpected end of file ({what})"),
             ShellError::Unsupported(what) => write!(
                 f,
-                "{what}: not supported by the playground's shell, which reads kubectl, sim and echo commands, `a; b` lists and `for NAME in WORDS; do …; done` loops"
+                "{what}: not supported by the playground's shell, which reads kubectl, sim and echo commands, `a; b` lists, pipes into grep, head, tail and wc, and `for NAME in WORDS; do …; done` loops"
             ),
             ShellError::Syntax(m) | ShellError::Filter(m) => f.write_str(m),
         }
