@@ -173,7 +173,7 @@ fn op_error(op: &str) -> ShellError {
         "&&" | "||" => "&& and || lists",
         "&" => "background jobs (&)",
         "(" | ")" => "subshells ( … )",
-        "<<" | "<<-" | "<<<" => "a heredoc inside a for loop or a ; list (run `kubectl … <<EOF` on its own)",
+        "<<" | "<<-" | "<<<" => "a heredoc inside a for loop, a ; list or a pipeline (run `kubectl … <<EOF` on its own)",
         ";;" => return near(";;"),
         _ => "redirections (<, >)",
     };
@@ -495,6 +495,7 @@ mod tests {
         assert_eq!(refused("N=1 kubectl get po"), "variable assignments (NAME=value)");
         assert!(refused("for i; do echo; done").contains("without `in"));
         assert!(refused("for i in 0; do kubectl apply -f - <<EOF; done").contains("heredoc"));
+        assert!(refused("kubectl apply -f - <<EOF | grep created").contains("a pipeline"));
         // Braces that bash leaves alone (JSONPath, templates) are words as written.
         assert_eq!(cmds("kubectl get po -o jsonpath={.items[*].metadata.name}")[0], "kubectl get po -o jsonpath={.items[*].metadata.name}");
         assert_eq!(cmds("kubectl get po -o jsonpath={..image} '{a,b}'").len(), 1);
