@@ -1,16 +1,18 @@
 //! How bash reads a pasted command line, bounded to what tutorials paste: simple commands,
 //! `cmd1; cmd2` lists, newlines, `# comments`, quoting, pipelines of a kubectl or echo command
-//! into the filters of [`super::filters`] (`kubectl get pods | grep web`, XCU 2.9.2: only the
-//! first command's stdout is piped), and `for NAME in WORDS; do …; done` loops (also over several lines, nested) whose `$NAME` / `${NAME}` expand as bash expands
-//! them: in bare words (split into fields) and inside double quotes, never inside single
-//! quotes. Follows POSIX XCU 2.2 (quoting), 2.3 (token recognition), 2.6.2 (parameter
-//! expansion), 2.6.5 (field splitting with the default IFS) and 2.9.4 (the for loop); the
-//! syntax errors are bash's (`parse.y` report_syntax_error: "syntax error near unexpected token").
+//! into the filters of [`super::filters`] (`kubectl get pods | grep web`; XCU 2.9.2: only the
+//! first command's stdout is piped), and `for NAME in WORDS; do …; done` loops (also over
+//! several lines, nested) whose `$NAME` / `${NAME}` expand as bash expands them: in bare words
+//! (split into fields) and inside double quotes, never inside single quotes. Follows POSIX XCU
+//! 2.2 (quoting), 2.3 (token recognition), 2.6.2 (parameter expansion), 2.6.5 (field splitting
+//! with the default IFS), 2.9.2 (pipelines) and 2.9.4 (the for loop); the syntax errors are
+//! bash's (`parse.y` report_syntax_error: "syntax error near unexpected token").
 //!
-//! Everything else a shell would do with the line (other pipes, `|&`, `&&`, redirections, `$(…)`, other
-//! variables, brace expansion, while/if) is refused by name: running it differently than bash
-//! would mislead. Each command comes back as a command line that `shell_words::split` turns into
-//! the words bash would pass (the learner's quoting kept, an expanded value quoted as needed).
+//! Everything else a shell would do with the line (other pipes, `|&`, `&&`, redirections,
+//! `$(…)`, other variables, brace expansion, while/if) is refused by name: running it
+//! differently than bash would mislead. Each command comes back as a command line that
+//! `shell_words::split` turns into the words bash would pass (the learner's quoting kept, an
+//! expanded value quoted as needed).
 
 use std::collections::BTreeMap;
 use std::fmt;
