@@ -532,3 +532,89 @@ test('presenter mode on a 1024×768 projector, and a crash-looping pod on a phon
     assert.deepEqual(log.errors, []);
   });
 });
+
+/** Pastes `text` at the console prompt, as a clipboard paste (a terminal runs it line by line). */
+async function pasteAtPrompt(page, text) {
+  await page.getByRole('textbox', { name: 'kubectl command' }).evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+test("the StatefulSet tutorial's lines, pasted: heredoc, for loops, curl localhost, pipes, --template; a reload keeps them", async () => {
+  await withBrowser({}, async (page, log) => {
+    await open(page);
+    await pasteAtPrompt(page, `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+sim wait
+for i in 0 1; do kubectl exec "web-$i" -- sh -c 'echo "$(hostname)" > /usr/share/nginx/html/index.html'; done
+for i in 0 1; do kubectl exec -i -t "web-$i" -- curl http://localhost/; done
+kubectl get pods | grep -c Running
+kubectl get pod web-1 --template '{{range $i, $c := .spec.containers}}{{$c.image}}{{end}}'
+`);
+    const out = page.locator('.console-out');
+    await out.locator('pre.out', { hasText: 'statefulset.apps/web created' }).waitFor();
+    // Each pod serves the hostname written to its own claim (one output block per command).
+    await out.locator('pre.out', { hasText: /^web-0$/ }).waitFor();
+    await out.locator('pre.out', { hasText: /^web-1$/ }).waitFor();
+    await out.locator('pre.out', { hasText: /^2$/m }).waitFor();
+    await out.locator('pre.out', { hasText: /^registry\.k8s\.io\/nginx-slim:0\.24$/m }).waitFor();
+    await readyPods(page).nth(1).waitFor();
+    const before = await out.innerText();
+    // Autosave: the same work after a reload.
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('.workspace').waitFor();
+    await out.locator('pre.out', { hasText: /^web-1$/ }).waitFor();
+    // The history holds the loop's expanded commands, so they are what a reload echoes.
+    assert.match(await out.innerText(), /\$ kubectl exec -i -t "?web-1"? -- curl http:\/\/localhost\/\nweb-1/, before);
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.external, []);
+  });
+});
