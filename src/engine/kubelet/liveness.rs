@@ -128,3 +128,115 @@ pub fn kill_message(name: &str, kind: &str, sidecar: bool, restart: bool) -> Str
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::api::{Object, Probe};
+    use crate::engine::faults;
+    use crate::engine::fs;
+    use crate::engine::sim::Cluster;
+    use crate::engine::testutil::*;
+
+    /// nginx with a liveness probe (10 s period, failureThreshold 3), running and settled.
+    fn web0(probe: Probe) -> Cluster {
+        let mut c = cluster();
+        let mut p = sts_pod("web-0", "nginx", "nginx:1.27");
+        p.spec.containers[0].liveness_probe = Some(Probe { period_seconds: Some(10), failure_threshold: Some(3), ..probe });
+        create(&mut c, Object::Pod(p));
+        c
+    }
+
+    fn tcp() -> Probe {
+        Probe { tcp_socket: Some(serde_json::json!({"port": 80}).into()), ..Default::default() }
+    }
+
+    fn restarts(c: &Cluster) -> i32 {
+        get_pod(c, "web-0").map_or(-1, |p| p.status.container_statuses[0].restart_count)
+    }
+
+    fn count(c: &Cluster, reason: &str) -> i32 {
+        events_of(c, "default", "web-0").iter().filter(|e| e.0 == reason).map(|e| e.2).sum()
+    }
+
+    #[test]
+    fn settling_waits_for_a_liveness_faults_first_kill_and_restart_only() {
+        let mut c = web0(tcp());
+        assert!(c.settle_default().settled);
+        assert_eq!(restarts(&c), 0);
+        // `sim fault liveness web-0` then `sim wait`: three failing periods, the kill, the restart.
+        faults::fail_liveness(&mut c, "default", "web-0", None).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled, "{:?}", r.blocked);
+        assert_eq!(restarts(&c), 1);
+        let ev = events_of(&c, "default", "web-0");
+        assert!(ev.iter().any(|e| e.0 == "Killing" && e.1 == "Container nginx failed liveness probe, will be restarted"), "{ev:?}");
+        assert!(ev.iter().any(|e| e.0 == "Unhealthy" && e.1.starts_with("Liveness probe failed: dial tcp ")), "{ev:?}");
+        assert!(count(&c, "Unhealthy") >= 3);
+        assert!(get_pod(&c, "web-0").unwrap().status.container_statuses[0].state.running.is_some());
+        // The fault lasts: the next kills and restarts are the failure loop, which a second
+        // wait does not run through (else it would run to its time limit).
+        let r = c.settle_default();
+        assert!(r.settled && r.elapsed_ms == 0, "{r:?}");
+        assert_eq!(restarts(&c), 1);
+        // The loop does go on, with a back-off.
+        c.advance(5 * 60_000);
+        assert!(restarts(&c) > 2, "{}", restarts(&c));
+        assert!(c.settle_default().settled);
+        // Cleared: the pending restart is awaited and the container stays up.
+        let f = faults::Fault::FailLiveness { namespace: "default".into(), pod: "web-0".into(), container: "nginx".into() };
+        faults::clear_fault(&mut c, &f).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled, "{:?}", r.blocked);
+        let s = get_pod(&c, "web-0").unwrap().status.container_statuses[0].clone();
+        assert!(s.state.running.is_some() && s.ready, "{s:?}");
+        // A new fault is a new failure: its first kill is awaited again.
+        let before = restarts(&c);
+        faults::fail_liveness(&mut c, "default", "web-0", None).unwrap();
+        assert!(c.settle_default().settled);
+        assert_eq!(restarts(&c), before + 1);
+    }
+
+    #[test]
+    fn a_liveness_fault_cleared_before_the_kill_leaves_nothing_to_wait_for() {
+        let mut c = web0(tcp());
+        c.settle_default();
+        let f = faults::fail_liveness(&mut c, "default", "web-0", None).unwrap();
+        // One or two failing periods, short of failureThreshold (3).
+        c.advance(15_000);
+        assert!(count(&c, "Unhealthy") >= 1);
+        faults::clear_fault(&mut c, &f).unwrap();
+        let r = c.settle_default();
+        assert!(r.settled && r.elapsed_ms <= 10_000, "the next period passes: {r:?}");
+        assert_eq!(restarts(&c), 0);
+        assert_eq!(count(&c, "Killing"), 0);
+        let uid = get_pod(&c, "web-0").unwrap().metadata.uid.clone();
+        let x = c.runtime.pod(&uid).unwrap().ctr("nginx").unwrap().clone();
+        assert!(!x.liveness_probing && x.liveness_killed_at.is_none());
+        assert!(c.is_settled());
+    }
+
+    #[test]
+    fn settling_waits_for_the_first_kill_by_a_liveness_probe_nginx_answers_403() {
+        let mut c = cluster();
+        create(&mut c, Object::PersistentVolumeClaim(pvc("www-web-0", Some("standard"))));
+        let root = "/usr/share/nginx/html";
+        let mut p = with_claim(sts_pod("web-0", "nginx", "nginx:1.27"), "www-web-0", root);
+        p.spec.containers[0].liveness_probe =
+            Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 80}).into()), period_seconds: Some(10), failure_threshold: Some(3), ..Default::default() });
+        create(&mut c, Object::Pod(p));
+        // The empty web root answers 403 from the start: the wait lasts until the first restart.
+        let r = c.settle_default();
+        assert!(r.settled, "{:?}", r.blocked);
+        assert_eq!(restarts(&c), 1);
+        assert_eq!(count(&c, "Killing"), 1);
+        assert!(c.settle_default().settled);
+        assert_eq!(restarts(&c), 1);
+        // index.html written: the next period passes, and the failure is over.
+        fs::write(&mut c, "default", "web-0", "nginx", &format!("{root}/index.html"), b"ok\n", false).unwrap();
+        assert!(c.settle_default().settled);
+        c.advance(60_000);
+        let uid = get_pod(&c, "web-0").unwrap().metadata.uid.clone();
+        assert!(c.runtime.pod(&uid).unwrap().ctr("nginx").unwrap().liveness_killed_at.is_none());
+        assert_eq!(restarts(&c), 1);
+    }
+}
