@@ -70,3 +70,14 @@ sim why
 sim fault clear liveness pg-1
 sim wait
 kubectl get pods
+
+# `sim wait` waits for a liveness failure's first kill and the restart after it; the kills that
+# follow under a lasting fault are a failure loop it does not wait for.
+sim fault liveness pg-0
+sim wait
+kubectl get pods
+kubectl describe pod pg-0 | tail -6
+sim wait
+sim fault clear liveness pg-0
+sim wait
+kubectl get pods

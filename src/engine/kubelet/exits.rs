@@ -109,15 +109,23 @@ pub(super) fn complete(c: &mut Cluster, uid: &str, name: &str) {
 /// Whether the container's restarts are a failure loop (a crash or liveness fault still makes it
 /// exit, or its main process would end again as it is now configured). Once the fault is cleared
 /// (or, say, the Secret with the database password exists), the pending restart is progress
-/// that `settle` waits for.
+/// that `settle` waits for. So is the restart after a liveness failure's first kill: what follows
+/// under a failure that lasts, the next kill and restart, is the loop ([`super::liveness`]).
 fn in_failure_loop(c: &Cluster, uid: &str, name: &str) -> bool {
     let key = (uid.to_string(), name.to_string());
     let f = &c.runtime.faults;
-    if f.crash.contains(&key) || f.liveness.contains(&key) {
+    let Some(x) = c.runtime.pods.get(uid).and_then(|rt| rt.ctr(name)) else { return false };
+    if f.crash.contains(&key) || (f.liveness.contains(&key) && !super::liveness::first_kill_pending(x)) {
         return true;
     }
     let Some(p) = pod_of(c, uid) else { return false };
-    spec_container(&p, name).is_some_and(|s| super::entrypoint::for_container(c, &p, s, c.now).exit().is_some())
+    let Some(s) = spec_container(&p, name) else { return false };
+    // A web server's answer that failed the liveness probe and killed an earlier instance.
+    let web_kills = || s.liveness_probe.as_ref().and_then(|l| super::prober::answer(c, &p, s, l)).is_some_and(|r| r.is_err());
+    if super::liveness::looping(x) && web_kills() {
+        return true;
+    }
+    super::entrypoint::for_container(c, &p, s, c.now).exit().is_some()
 }
 
 /// After an exit: restart at once the first time, then wait out a doubling back-off

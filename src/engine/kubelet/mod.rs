@@ -26,6 +26,7 @@ pub mod db_entrypoints;
 pub mod entrypoint;
 pub mod exits;
 pub mod lifecycle;
+pub mod liveness;
 pub mod prober;
 pub mod probes;
 pub mod runtime;
@@ -132,6 +133,10 @@ pub struct Ctr {
     pub probing: bool,
     /// A liveness probe loop is armed for this container (its own worker and period).
     pub liveness_probing: bool,
+    /// The restart count of the instance a failing liveness probe first killed, until the probe
+    /// passes again: that kill and the restart after it are awaited by `sim wait`; the kills of
+    /// later instances (`restarts` above it) are a failure loop ([`liveness::looping`]).
+    pub liveness_killed_at: Option<i32>,
     /// When the readiness worker last probed: its ticker keeps that phase.
     pub readiness_tick: Option<Time>,
     /// The current run's main process (what it prints, whether it ends), once started.

@@ -121,7 +121,10 @@ fn arm_workers(c: &mut Cluster, uid: &str, name: &str, spec: &Container, first: 
     // The liveness worker only needs to run while its probe fails.
     let failing = |l: &Probe| liveness_fault || pod_of(c, uid).is_some_and(|p| prober::answer(c, &p, spec, l).is_some_and(|r| r.is_err()));
     if spec.liveness_probe.as_ref().is_some_and(failing) {
-        arm_liveness(c, uid, name, liveness_delay_ms);
+        super::liveness::arm(c, uid, name, liveness_delay_ms);
+    } else if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
+        // This instance passes its liveness probe: a failure that killed an earlier one is over.
+        x.liveness_killed_at = None;
     }
 }
 
@@ -148,18 +151,6 @@ fn arm(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
     let seq = x.seq;
     let first = after_ms.max(1);
     enqueue_step(c, uid, name, seq, Step::Probe, first, true);
-}
-
-/// Arms the liveness worker: it ticks at the liveness probe's own `periodSeconds`, apart from
-/// the readiness worker (`prober_manager.go` `AddPod` starts one worker per probe type).
-fn arm_liveness(c: &mut Cluster, uid: &str, name: &str, after_ms: u64) {
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
-    if x.liveness_probing {
-        return;
-    }
-    x.liveness_probing = true;
-    let seq = x.seq;
-    enqueue_step(c, uid, name, seq, Step::Liveness, after_ms.max(1), true);
 }
 
 /// The readiness probe's first success (no fault), unless the web server answers it with an
@@ -204,7 +195,7 @@ pub fn kick(c: &mut Cluster, uid: &str, name: &str) {
     }
     if let Some(l) = s.liveness_probe.as_ref().filter(|_| c.runtime.faults.liveness.contains(&key(uid, name))) {
         let phase = c.rng.range(1, period_ms(l));
-        arm_liveness(c, uid, name, phase);
+        super::liveness::arm(c, uid, name, phase);
     }
 }
 
@@ -231,11 +222,18 @@ pub fn files_changed(c: &mut Cluster) {
                 continue;
             }
             let Some(x) = c.runtime.pods.get(&uid).and_then(|rt| rt.ctr(&s.name)) else { continue };
+            let fails = |c: &Cluster, probe: &Probe| prober::answer(c, &p, s, probe).is_some_and(|a| a.is_err());
+            let name = s.name.as_str();
             if !matches!(x.state, CState::Running { .. }) {
+                // Killed by its liveness probe, which now passes: the next instance stays up, so
+                // its pending restart is awaited.
+                let fault = c.runtime.faults.liveness.contains(&key(&uid, name));
+                if x.liveness_killed_at.is_some() && !fault && l.is_some_and(|l| !fails(c, l)) {
+                    c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Restart]));
+                }
                 continue;
             }
-            let (ready, started, probing, tick, name) = (x.ready, x.started, x.probing, x.readiness_tick, s.name.as_str());
-            let fails = |c: &Cluster, probe: &Probe| prober::answer(c, &p, s, probe).is_some_and(|a| a.is_err());
+            let (ready, started, probing, tick) = (x.ready, x.started, x.probing, x.readiness_tick);
             if !started {
                 if st.is_some_and(|sp| !fails(c, sp)) {
                     c.mark_progress(|t| is_container_step(t, &uid, name, &[Step::Startup]));
@@ -262,7 +260,7 @@ pub fn files_changed(c: &mut Cluster) {
             }
             if let Some(l) = l.filter(|l| fails(c, l)) {
                 let phase = c.rng.range(1, period_ms(l));
-                arm_liveness(c, &uid, name, phase);
+                super::liveness::arm(c, &uid, name, phase);
             }
         }
     }
@@ -350,85 +348,6 @@ fn progress_if_it_changes(c: &mut Cluster, uid: &str, name: &str, fails: bool) {
     let ready = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| x.ready);
     if fails == ready {
         c.mark_progress(|t| is_container_step(t, uid, name, &[Step::Probe]));
-    }
-}
-
-/// One liveness probe period: after `failureThreshold` consecutive failures the container is
-/// killed and restarted (`kuberuntime_manager.go` `computePodActions`, "failed liveness probe").
-pub fn liveness(c: &mut Cluster, uid: &str, name: &str) {
-    let Some(p) = pod_of(c, uid) else { return };
-    let Some(s) = spec(&p, name) else { return };
-    let liveness_fault = c.runtime.faults.liveness.contains(&key(uid, name));
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
-    x.liveness_probing = false;
-    let Some(l) = &s.liveness_probe else { return };
-    if !matches!(x.state, CState::Running { .. }) || !x.started {
-        return;
-    }
-    let result = outcome(c, &p, s, l, liveness_fault);
-    let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) else { return };
-    let Err(f) = result else {
-        // Healthy again: the worker keeps running upstream, but nothing can change any more.
-        x.liveness_failures = 0;
-        return;
-    };
-    x.liveness_failures += 1;
-    let limit = threshold(l);
-    let first = x.liveness_failures == 1;
-    let kill = x.liveness_failures >= limit;
-    if kill {
-        x.liveness_failures = 0;
-    }
-    let seq = x.seq;
-    container_event(c, uid, name, "Warning", "Unhealthy", &format!("Liveness probe failed: {}", f.message));
-    if !f.why.is_empty() && (first || kill) {
-        let reason = if kill {
-            format!("container {name} failed its liveness probe {limit} times in a row (failureThreshold {limit}): killing it to start it again; {}", f.why)
-        } else {
-            format!("container {name}'s liveness probe fails ({} more in a row and it is restarted): {}", limit - 1, f.why)
-        };
-        decide(c, &p, name, if kill { Verdict::Update } else { Verdict::Wait }, reason);
-    }
-    if !kill {
-        arm_liveness(c, uid, name, period_ms(l));
-        return;
-    }
-    kill_for_probe(c, uid, name, seq, &p, l, "liveness");
-}
-
-/// Kills a container whose liveness or startup probe (`kind`) failed `failureThreshold` times
-/// (`kuberuntime_manager.go` `computePodActions` picks it, `killContainer` stops it): the
-/// `Killing` event, then the stop within the probe's own `terminationGracePeriodSeconds` (else
-/// the pod's). The restart follows the exit, as after a crash.
-pub(super) fn kill_for_probe(c: &mut Cluster, uid: &str, name: &str, seq: u64, p: &Pod, probe: &Probe, kind: &str) {
-    let sidecar = c.runtime.pods.get(uid).and_then(|r| r.ctr(name)).is_some_and(|x| x.sidecar);
-    let restart = p.spec.restart_policy != "Never";
-    container_event(c, uid, name, "Normal", "Killing", &kill_message(name, kind, sidecar, restart));
-    let grace = probe
-        .termination_grace_period_seconds
-        .or(p.spec.termination_grace_period_seconds)
-        .unwrap_or(30)
-        .max(0) as u64
-        * 1000;
-    let ms = super::termination::stop_ms(c, uid, name, grace);
-    if let Some(x) = c.runtime.pods.get_mut(uid).and_then(|r| r.ctr_mut(name)) {
-        x.ready = false;
-    }
-    super::status::write(c, uid);
-    enqueue_step(c, uid, name, seq, Step::Killed, ms, true);
-}
-
-/// The `Killing` message: `computePodActions` says "Container web failed liveness probe" and adds
-/// ", will be restarted" unless the restart policy is Never; for a sidecar,
-/// `computeInitContainerActions` says "Init container proxy failed startup probe" (always
-/// restarted, no suffix).
-pub fn kill_message(name: &str, kind: &str, sidecar: bool, restart: bool) -> String {
-    if sidecar {
-        format!("Init container {name} failed {kind} probe")
-    } else if restart {
-        format!("Container {name} failed {kind} probe, will be restarted")
-    } else {
-        format!("Container {name} failed {kind} probe")
     }
 }
 

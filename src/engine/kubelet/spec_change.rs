@@ -92,6 +92,8 @@ fn kill(c: &mut Cluster, uid: &str, name: &str, p: &Pod, what: &str, sidecar: bo
     x.seq += 1;
     x.probing = false;
     x.liveness_probing = false;
+    // A new definition: a liveness failure of the new container is a failure of its own.
+    x.liveness_killed_at = None;
     x.replacing = true;
     let seq = x.seq;
     let then = if stop.handled { "it stops at once".to_string() } else { format!("it stops only when killed at the end of the grace period ({grace_s}s)") };

@@ -19,7 +19,8 @@
 //! web root with no `index.html` fails it the same way.
 
 use super::prober::Failure;
-use super::probes::{after_startup, key, kill_for_probe, outcome, period_ms, spec, threshold};
+use super::liveness::kill_for_probe;
+use super::probes::{after_startup, key, outcome, period_ms, spec, threshold};
 use super::{container_event, enqueue_step, pod_of, CState, Step};
 use crate::engine::api::{Container, Pod, Probe};
 use crate::engine::sim::Cluster;
@@ -286,7 +287,7 @@ mod tests {
 
     #[test]
     fn kill_messages_follow_compute_pod_actions() {
-        use super::super::probes::kill_message;
+        use super::super::liveness::kill_message;
         assert_eq!(kill_message("db", "startup", false, true), "Container db failed startup probe, will be restarted");
         assert_eq!(kill_message("db", "startup", false, false), "Container db failed startup probe");
         assert_eq!(kill_message("proxy", "startup", true, true), "Init container proxy failed startup probe");
