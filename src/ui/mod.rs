@@ -1,9 +1,8 @@
-//! The browser playground (Yew, wasm32 only): [`App`] wires the session (a
-//! [`SessionApi`] trait object, the UI's one door to the simulator: see
-//! [`crate::session::api`]) to the components through one reducer ([`state`]), and runs the
-//! side effects — autosave,
-//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks (those that wait
-//! for the step's frame to be painted are in [`effects`]).
+//! The browser playground (Yew, wasm32 only): [`App`] wires the session (a [`SessionApi`] trait
+//! object, the UI's one door to the simulator: see [`crate::session::api`]) to the components
+//! through one reducer ([`state`]), and runs the side effects — autosave, the play timer,
+//! keyboard shortcuts, the theme — in `use_effect_with` hooks (those that wait for the step's
+//! frame to be painted are in [`effects`]).
 //!
 //! A panic never leaves a blank page: the banner of [`show_fatal_error`] offers a reload, and the
 //! session is autosaved after every learner action, so the reload restores the work (and

@@ -263,6 +263,12 @@ impl State {
 
     /// Prints lines already stamped with their position.
     fn print(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+        let mut lines = lines.into_iter().peekable();
+        if lines.peek().is_none() {
+            // Nothing to print (a step's empty transcript): the console, shared with the last
+            // state, is not copied, and its panel is not drawn again.
+            return;
+        }
         let c = Rc::make_mut(&mut self.console);
         c.extend(lines);
         if c.len() > CONSOLE_LINES {
