@@ -9,6 +9,7 @@
 
 use std::rc::Rc;
 
+use stsplay::session::api::Start;
 use stsplay::session::input::Input;
 use stsplay::ui::state::{Action, State};
 use stsplay::ui::{self, App};
@@ -31,6 +32,12 @@ fn fresh_root() -> Element {
     let root = document().create_element("div").expect("create a div");
     document().body().expect("body").append_child(&root).expect("append");
     root
+}
+
+/// The state a reload shows: the session reopened from its autosave.
+fn reload(s: &State) -> State {
+    let json = s.session.borrow().autosave_json();
+    State::open(Start::Saved { json, safe: false }).expect("restores")
 }
 
 async fn flush() {
@@ -159,23 +166,22 @@ fn reducer_records_inputs_and_branches() {
     let s = Rc::new(State::default());
     let s = s.reduce(Action::ApplyActive);
     let s = s.reduce(Action::Step).reduce(Action::Step);
-    assert_eq!(s.session.borrow().timeline.position(), 3);
+    assert_eq!(s.session.borrow().position(), 3);
     let s = s.reduce(Action::Back);
-    assert_eq!(s.session.borrow().timeline.position(), 2);
+    assert_eq!(s.session.borrow().position(), 2);
     let s = s.reduce(Action::Command("kubectl get pods".into()));
-    assert_eq!(s.session.borrow().timeline.len(), 3, "reading does not branch");
+    assert_eq!(s.session.borrow().len(), 3, "reading does not branch");
     let s = s.reduce(Action::Command("kubectl scale sts myapp --replicas=2".into()));
-    assert_eq!(s.session.borrow().timeline.len(), 3, "acting in the past branches");
-    assert!(matches!(s.session.borrow().timeline.entries()[2].input, Input::Kubectl { .. }));
-    let saved = s.session.borrow().saved();
-    let back = State::from_saved(&saved).expect("restores");
-    assert_eq!(back.session.borrow().timeline.position(), 3);
+    assert_eq!(s.session.borrow().len(), 3, "acting in the past branches");
+    assert!(matches!(s.session.borrow().history()[2], Input::Kubectl { .. }));
+    let back = reload(&s);
+    assert_eq!(back.session.borrow().position(), 3);
 }
 
 #[wasm_bindgen_test]
 fn console_follows_the_timeline() {
     fn future(s: &State) -> usize {
-        let pos = s.session.borrow().timeline.position();
+        let pos = s.session.borrow().position();
         s.console.iter().filter(|l| l.at > pos).count()
     }
     let s = Rc::new(State::default()).reduce(Action::ApplyActive);
@@ -192,7 +198,7 @@ fn console_follows_the_timeline() {
     assert!(!s.console.iter().any(|l| l.text.contains("--replicas=2")), "branching discards the old future");
     // A restored session shows its redo-able entries as in the future too.
     let s = s.reduce(Action::Back);
-    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    let back = reload(&s);
     assert_eq!(future(&back), 2);
 }
 
@@ -226,7 +232,7 @@ fn a_restored_console_keeps_the_typed_clock_moves() {
         assert!(live.iter().any(|t| t == typed), "{typed} echoed live: {live:?}");
     }
     // A reload (or a share link) replays the history: the transcript is the same.
-    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    let back = reload(&s);
     assert_eq!(texts(&back), live);
 }
 
@@ -428,23 +434,23 @@ fn warming_the_heap_is_sized_by_pending_pods_and_leaves_the_memory_for_the_next_
 fn a_heredoc_block_is_the_commands_stdin_and_an_unclosed_one_runs_nothing() {
     use stsplay::ui::state::LineKind;
     let s = Rc::new(State::default());
-    let before = s.session.borrow().timeline.len();
+    let before = s.session.borrow().len();
     let s = s.reduce(Action::Command("kubectl apply -f - <<EOF".into()));
     let last = s.console.last().expect("a line");
     assert_eq!(last.kind, LineKind::Err, "{last:?}");
     assert!(last.text.contains("heredoc not closed: no line `EOF`"), "{last:?}");
-    assert_eq!(s.session.borrow().timeline.len(), before, "nothing was run");
+    assert_eq!(s.session.borrow().len(), before, "nothing was run");
 
     let block = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF";
     let s = s.reduce(Action::Command(block.into()));
-    assert_eq!(s.session.borrow().timeline.len(), before + 1);
-    let input = s.session.borrow().timeline.entries()[before].input.clone();
+    assert_eq!(s.session.borrow().len(), before + 1);
+    let input = s.session.borrow().history()[before].clone();
     assert!(matches!(&input, Input::Kubectl { line, stdin: Some(b), .. } if line == "kubectl apply -f -" && b.ends_with("name: c\n")), "{input:?}");
     let texts: Vec<&str> = s.console.iter().map(|l| l.text.as_str()).collect();
     assert!(texts.contains(&"kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF"), "{texts:?}");
     assert_eq!(texts.last(), Some(&"configmap/c created"));
     // ↑ recalls the command line, which opens the heredoc again.
-    assert_eq!(s.session.borrow().typed.last().map(String::as_str), Some("kubectl apply -f - <<'EOF'"));
+    assert_eq!(s.session.borrow().typed().last().map(String::as_str), Some("kubectl apply -f - <<'EOF'"));
 }
 
 #[wasm_bindgen_test]
@@ -472,12 +478,12 @@ async fn the_prompt_reads_a_heredoc_line_by_line() {
 fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
     use stsplay::ui::state::LineKind;
     let s = Rc::new(State::default()).reduce(Action::ApplyActive).reduce(Action::Command("sim wait".into()));
-    let before = s.session.borrow().timeline.len();
+    let before = s.session.borrow().len();
     let shown = s.console.len();
     let typed = "for i in 0 1; do kubectl exec \"myapp-$i\" -- sh -c 'echo \"$(hostname)\" > /tmp/name'; kubectl exec myapp-$i -- cat /tmp/name; echo; done";
     let s = s.reduce(Action::Command(typed.into()));
     // Each kubectl command is an input of its own, `$i` expanded, the single-quoted script not.
-    let inputs: Vec<String> = s.session.borrow().timeline.entries()[before..].iter().map(|e| e.input.echo()).collect();
+    let inputs: Vec<String> = s.session.borrow().history()[before..].iter().map(|i| i.echo()).collect();
     assert_eq!(
         inputs,
         [
@@ -494,11 +500,11 @@ fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
         [(LineKind::Command, typed), (LineKind::Out, "myapp-0"), (LineKind::Out, ""), (LineKind::Out, "myapp-1"), (LineKind::Out, "")]
     );
     // A reload replays the expanded inputs one by one.
-    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    let back = reload(&s);
     assert!(back.console.iter().any(|l| l.kind == LineKind::Command && l.text == "kubectl exec myapp-1 -- cat /tmp/name"));
 
     // What the playground does not read as bash would is refused by name, and nothing runs.
-    let len = s.session.borrow().timeline.len();
+    let len = s.session.borrow().len();
     for (line, says) in [
         ("kubectl get pods | sort", "pipes into `sort`"),
         ("kubectl get pods | grep '\\<myapp'", "not supported by the playground's grep"),
@@ -511,7 +517,7 @@ fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
         let last = s.console.last().expect("a line");
         assert_eq!(last.kind, LineKind::Err, "{line}: {last:?}");
         assert!(last.text.contains(says), "{line}: {last:?}");
-        assert_eq!(s.session.borrow().timeline.len(), len, "{line}: nothing ran");
+        assert_eq!(s.session.borrow().len(), len, "{line}: nothing ran");
     }
 }
 
@@ -519,13 +525,13 @@ fn a_console_for_loop_runs_each_expanded_command_as_its_own_input() {
 fn a_piped_console_command_prints_the_filtered_output_and_a_reload_shows_it_again() {
     use stsplay::ui::state::LineKind;
     let s = Rc::new(State::default()).reduce(Action::ApplyActive).reduce(Action::Command("sim wait".into()));
-    let before = s.session.borrow().timeline.len();
+    let before = s.session.borrow().len();
     // Read-only: run on a copy, filtered, not recorded.
     let s = s.reduce(Action::Command("kubectl get pods | grep myapp-1".into()));
     let n = s.console.len();
     assert_eq!((s.console[n - 2].kind, s.console[n - 2].text.as_str()), (LineKind::Command, "kubectl get pods | grep myapp-1"));
     assert!(s.console[n - 1].kind == LineKind::Out && s.console[n - 1].text.starts_with("myapp-1 "), "{:?}", s.console[n - 1]);
-    assert_eq!(s.session.borrow().timeline.len(), before, "reading is not recorded");
+    assert_eq!(s.session.borrow().len(), before, "reading is not recorded");
     // Recorded: the whole pipeline is the input, and replaying it filters again.
     let s = s.reduce(Action::Command("kubectl exec myapp-0 -- hostname | wc -c".into()));
     let s = s.reduce(Action::Command("for i in 1 2; do kubectl label pod myapp-$i tier=web | grep -c labeled; done".into()));
@@ -534,10 +540,10 @@ fn a_piped_console_command_prints_the_filtered_output_and_a_reload_shows_it_agai
     let n = live.len();
     assert_eq!(live[n - 5..n - 3], [(LineKind::Command, "kubectl exec myapp-0 -- hostname | wc -c".to_string()), (LineKind::Out, "8".to_string())]);
     assert_eq!(live[n - 2..], [(LineKind::Out, "1".to_string()), (LineKind::Out, "1".to_string())]);
-    let inputs: Vec<String> = s.session.borrow().timeline.entries()[before..].iter().map(|e| e.input.echo()).collect();
+    let inputs: Vec<String> = s.session.borrow().history()[before..].iter().map(|i| i.echo()).collect();
     assert_eq!(inputs, ["kubectl exec myapp-0 -- hostname | wc -c", "kubectl label pod myapp-1 tier=web | grep -c labeled", "kubectl label pod myapp-2 tier=web | grep -c labeled"]);
     // A reload (or a share link) replays the pipelines: the same filtered lines.
-    let back = State::from_saved(&s.session.borrow().saved()).expect("restores");
+    let back = reload(&s);
     let again = texts(&back);
     assert!(again.windows(2).any(|w| w == &live[n - 5..n - 3]), "{again:?}");
     assert!(again.contains(&(LineKind::Command, "kubectl label pod myapp-2 tier=web | grep -c labeled".to_string())), "{again:?}");

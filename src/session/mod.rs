@@ -2,18 +2,23 @@
 //! inputs (kubectl lines, applies, steps, faults) over the simulated cluster, and what the UI
 //! derives from it (the diagram's view, completion, highlighting, saved and shared forms,
 //! scripts). The Yew UI (`crate::ui`, wasm32) is a thin layer over this module, which is pure
-//! Rust and tested natively.
+//! Rust and tested natively; it reaches it only through [`api::SessionApi`] (see there why).
 
+pub mod api;
+pub mod command;
 pub mod complete;
+pub mod console;
 pub mod edit;
 pub mod faults;
 pub mod highlight;
 pub mod input;
+pub mod inspect;
 pub mod lessons;
 pub mod persist;
 pub mod script;
 pub mod seed;
 pub mod view;
+pub mod why;
 
 use crate::engine::api::Kind;
 use crate::engine::config::ClusterConfig;

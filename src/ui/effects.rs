@@ -2,15 +2,14 @@
 //! learner does not need in that frame (the autosave, the why panel) goes to the time after it,
 //! so a step that creates many pods still fits in one frame.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::session::Session;
-
+use super::state::SessionRef;
 use super::storage;
 
 /// A callback scheduled by [`after_paint`]: dropping it cancels the callback, unless
@@ -71,7 +70,7 @@ pub fn use_painted_rev(rev: u64) -> u64 {
 /// change's frame is painted, so a learner who scales a set to 1,000 has the memory for its pods
 /// ready by the time they step, and the step does not pay for the operating system's pages.
 #[hook]
-pub fn use_warm_heap(session: Rc<RefCell<Session>>, rev: u64) {
+pub fn use_warm_heap(session: SessionRef, rev: u64) {
     use_effect_with(rev, move |_| {
         let frame = after_paint(move || {
             let pods = session.try_borrow().map(|s| s.pods_to_create()).unwrap_or(0);
@@ -87,13 +86,13 @@ pub fn use_warm_heap(session: Rc<RefCell<Session>>, rev: u64) {
 /// (`pagehide`), so a reload or a closed tab loses nothing, not even the last second of play.
 /// A crash in an action loses at most the action before it, if that came within the same frame.
 #[hook]
-pub fn use_autosave(session: Rc<RefCell<Session>>, rev: u64, files_rev: u64, playing: bool) {
+pub fn use_autosave(session: SessionRef, rev: u64, files_rev: u64, playing: bool) {
     let save = {
         let session = session.clone();
         move || {
             // Not while an action is changing the session (cannot happen between tasks; cheap to check).
             if let Ok(s) = session.try_borrow() {
-                storage::save_session(&s.saved());
+                storage::save_session(&s.autosave_json());
             }
         }
     };

@@ -1,7 +1,8 @@
-//! The browser playground (Yew, wasm32 only): [`App`] wires the session ([`crate::session`])
-//! to the components through one reducer ([`state`]), and runs the side effects — autosave,
-//! the play timer, keyboard shortcuts, the theme — in `use_effect_with` hooks (those that wait
-//! for the step's frame to be painted are in [`effects`]).
+//! The browser playground (Yew, wasm32 only): [`App`] wires the session (a [`SessionApi`] trait
+//! object, the UI's one door to the simulator: see [`crate::session::api`]) to the components
+//! through one reducer ([`state`]), and runs the side effects — autosave, the play timer,
+//! keyboard shortcuts, the theme — in `use_effect_with` hooks (those that wait for the step's
+//! frame to be painted are in [`effects`]).
 //!
 //! A panic never leaves a blank page: the banner of [`show_fatal_error`] offers a reload, and the
 //! session is autosaved after every learner action, so the reload restores the work (and
@@ -17,8 +18,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::engine::api::Kind;
-use crate::session::{complete, view, NAMESPACE};
+use crate::engine::manifest::Diagnostic;
+use crate::script::LineReader;
+use crate::session::api::{OpenError, SessionApi, Start};
+use crate::session::complete::Completion;
+use crate::session::highlight::Token;
 use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 
 pub mod command;
@@ -37,7 +41,7 @@ use components::header::Header;
 use components::inspector::{Inspected, Inspector};
 use components::lessons::Lessons;
 use components::timebar::TimeBar;
-use components::why_panel::{DecisionRow, EventRow, WhyPanel};
+use components::why_panel::WhyPanel;
 
 /// The product name, as shown in the page heading.
 pub const PRODUCT_NAME: &str = "StatefulSet Playground";
@@ -56,26 +60,24 @@ fn initial_state() -> State {
     let mut notice = None;
     let mut state = None;
     if let Some(payload) = fragment.strip_prefix(storage::SHARE_PREFIX) {
-        match crate::session::persist::Saved::from_share(payload).and_then(|s| State::from_saved(&s)) {
+        match State::open(Start::Shared { payload: payload.to_string() }) {
             Ok(s) => state = Some(s),
-            Err(e) => notice = Some(format!("This share link could not be opened: {e}. Your own saved work is shown instead.")),
+            Err(e) => notice = Some(format!("This share link could not be opened: {}. Your own saved work is shown instead.", e.message())),
         }
     }
     if state.is_none() {
-        match storage::load_session() {
-            Some(Ok(saved)) if search.starts_with(storage::SAFE_QUERY) => {
-                let mut safe = saved.clone();
-                safe.history.clear();
-                safe.position = 0;
-                state = State::from_saved(&safe).ok();
-                notice = Some("Safe mode: your files are back; the history was not replayed.".into());
-            }
-            Some(Ok(saved)) => match State::from_saved(&saved) {
+        if let Some(json) = storage::load_session() {
+            let safe = search.starts_with(storage::SAFE_QUERY);
+            match State::open(Start::Saved { json, safe }) {
+                Err(OpenError::Unreadable(e)) => notice = Some(format!("Your saved session could not be read: {e}")),
+                Ok(s) if safe => {
+                    state = Some(s);
+                    notice = Some(SAFE_MODE.into());
+                }
+                Err(OpenError::Unrestorable(_)) if safe => notice = Some(SAFE_MODE.into()),
                 Ok(s) => state = Some(s),
-                Err(e) => notice = Some(format!("Your saved session could not be restored: {e}")),
-            },
-            Some(Err(e)) => notice = Some(format!("Your saved session could not be read: {e}")),
-            None => {}
+                Err(OpenError::Unrestorable(e)) => notice = Some(format!("Your saved session could not be restored: {e}")),
+            }
         }
     }
     let mut state = state.unwrap_or_default();
@@ -96,41 +98,40 @@ fn initial_state() -> State {
     state
 }
 
-fn relative(c: &crate::engine::sim::Cluster, t: crate::engine::api::Time) -> String {
-    let ms = t.since(c.config.session_start);
-    let sign = if ms < 0 { "-" } else { "+" };
-    let ms = ms.unsigned_abs();
-    if ms >= 60_000 {
-        format!("t{sign}{}m{:02}.{}s", ms / 60_000, ms / 1000 % 60, ms % 1000 / 100)
-    } else {
-        format!("t{sign}{}.{}s", ms / 1000, ms % 1000 / 100)
-    }
+/// The notice of a "files only" reload.
+const SAFE_MODE: &str = "Safe mode: your files are back; the history was not replayed.";
+
+/// The inspector's content for a selection.
+fn inspect(s: &dyn SessionApi, sel: &Selection) -> Inspected {
+    Inspected { selection: sel.clone(), object: s.inspect(sel.kind, &sel.name) }
 }
 
-fn inspect(c: &crate::engine::sim::Cluster, sel: &Selection) -> Inspected {
-    let ns = if sel.kind.info().namespaced { NAMESPACE } else { "" };
-    let obj = c.store.get(sel.kind, ns, &sel.name).cloned();
-    let mut i = Inspected {
-        selection: sel.clone(),
-        describe: String::new(),
-        yaml: String::new(),
-        image: String::new(),
-        node: String::new(),
-        reason: String::new(),
-        exists: obj.is_some(),
-        faults: Vec::new(),
-    };
-    if let Some(o) = obj {
-        i.describe = crate::kubectl::describe::describe(c, &o).unwrap_or_else(|| "(no describer for this kind)".into());
-        i.yaml = crate::kubectl::printers::yaml::to_yaml(&o.to_value());
-        if let Some(p) = o.as_pod() {
-            i.image = p.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
-            i.node = p.spec.node_name.clone();
-            i.reason = view::pod_reason(c, p);
-            i.faults = view::pod_faults(c, p);
+/// What the console and the editor ask of the session while they are typed into, as callbacks
+/// (the components hold no session; each call borrows it for its answer).
+struct Asks {
+    /// Tab completion of a console line.
+    complete: Callback<String, Completion>,
+    /// The prompt's reader fed one line: the reader after it and the command it completes.
+    read: Callback<(LineReader, String), (LineReader, Option<String>)>,
+    /// An editor text's highlighting, one token list per line.
+    highlight: Callback<String, Vec<Vec<Token>>>,
+    /// An editor file's problems: (name, text) → diagnostics.
+    diagnose: Callback<(String, String), Vec<Diagnostic>>,
+}
+
+impl Asks {
+    fn new(s: &state::SessionRef) -> Asks {
+        let (s1, s2, s3, s4) = (s.clone(), s.clone(), s.clone(), s.clone());
+        Asks {
+            complete: Callback::from(move |line: String| s1.borrow().complete(&line)),
+            read: Callback::from(move |(mut r, line): (LineReader, String)| {
+                let command = s2.borrow().read_line(&mut r, &line);
+                (r, command)
+            }),
+            highlight: Callback::from(move |text: String| s3.borrow().highlight(&text)),
+            diagnose: Callback::from(move |(name, text): (String, String)| s4.borrow().diagnostics(&name, &text)),
         }
     }
-    i
 }
 
 /// The app's callbacks, built once (their identity keeps child props equal between renders).
@@ -217,12 +218,15 @@ pub fn App() -> Html {
     }
     // Once the page is up, run the example on a scratch session so the browser compiles the
     // engine's and the diagram's code before the learner's first step needs it (see `warm`).
-    use_effect_with((), |_| {
-        let timer = gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, || {
-            warm::warm_up();
+    {
+        let session = state.session.clone();
+        use_effect_with((), |_| {
+            let timer = gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, move || {
+                warm::warm_up(&session);
+            });
+            move || drop(timer)
         });
-        move || drop(timer)
-    });
+    }
     // The share link (or safe-mode query) has been read: take it out of the address bar.
     use_effect_with((), |_| {
         let f = storage::fragment();
@@ -238,8 +242,7 @@ pub fn App() -> Html {
         let session = state.session.clone();
         use_effect_with((state.playing, rev, state.speed), move |(playing, _, speed)| {
             let timer = playing.then(|| {
-                let c = session.borrow();
-                let gap = c.cluster().next_due().map(|t| t.since(c.cluster().now).max(0) as f64).unwrap_or(400.0);
+                let gap = session.borrow().next_due_in().map(|ms| ms as f64).unwrap_or(400.0);
                 let delay = (gap.clamp(150.0, 1500.0) / SPEEDS[*speed]).max(16.0) as u32;
                 gloo::timers::callback::Timeout::new(delay, move || d.dispatch(Action::PlayTick))
             });
@@ -293,7 +296,7 @@ pub fn App() -> Html {
     // --- derived data (memoized on the revision) -------------------------------------------
     let view = {
         let s = state.session.clone();
-        use_memo(rev, move |_| Rc::new(view::build(s.borrow().cluster(), NAMESPACE)))
+        use_memo(rev, move |_| Rc::new(s.borrow().view()))
     };
     // The why panel follows a step one frame later: the step's own frame draws the diagram, and
     // the panel's new rows go to the next one (filling its events table was ~4 ms of layout in
@@ -302,83 +305,29 @@ pub fn App() -> Html {
     let (decisions, events, lead) = {
         let s = state.session.clone();
         (*use_memo(why_rev, move |_| {
-            let sess = s.borrow();
-            let c = sess.cluster();
-            let decisions: Vec<DecisionRow> = c
-                .why
-                .iter()
-                .rev()
-                // The cluster's own set-up (before the learner's clock starts: the kube-dns
-                // endpoints, default ServiceAccounts…) is not what the panel should lead with.
-                .take_while(|d| d.at >= c.config.session_start)
-                .take(40)
-                .map(|d| DecisionRow {
-                    at: relative(c, d.at),
-                    component: d.component.to_string(),
-                    verdict: d.verdict.as_str().to_string(),
-                    subject: d.subject.clone(),
-                    target: d.target.clone(),
-                    reason: d.reason.clone(),
-                    time: d.at,
-                })
-                .collect();
-            let lead = components::why_panel::lead(c, NAMESPACE, &decisions);
-            let mut evs: Vec<&crate::engine::api::Event> =
-                c.store.list(Kind::Event, Some(NAMESPACE)).filter_map(|o| o.as_event()).collect();
-            // Newest first, and only the 40 shown: selecting them before sorting keeps a step
-            // cheap when a large set has thousands of events.
-            let newest_first =
-                |a: &&crate::engine::api::Event, b: &&crate::engine::api::Event| (b.last_timestamp, &b.metadata.name).cmp(&(a.last_timestamp, &a.metadata.name));
-            if evs.len() > 40 {
-                evs.select_nth_unstable_by(39, newest_first);
-                evs.truncate(40);
-            }
-            crate::util::sort::sort_by(&mut evs, newest_first);
-            let events: Vec<EventRow> = evs
-                .into_iter()
-                .take(40)
-                .map(|e| EventRow {
-                    at: e.last_timestamp.map(|t| relative(c, t)).unwrap_or_default(),
-                    type_: e.type_.clone(),
-                    reason: e.reason.clone(),
-                    object: format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name),
-                    message: e.message.clone(),
-                    count: e.count,
-                })
-                .collect();
-            (Rc::new(decisions), Rc::new(events), lead)
+            let why = s.borrow().why();
+            (Rc::new(why.decisions), Rc::new(why.events), why.lead)
         }))
         .clone()
     };
     let inspected = {
         let s = state.session.clone();
-        use_memo((rev, state.selected.clone()), move |(_, sel)| sel.as_ref().map(|sel| inspect(s.borrow().cluster(), sel)))
+        use_memo((rev, state.selected.clone()), move |(_, sel)| sel.as_ref().map(|sel| inspect(&**s.borrow(), sel)))
     };
     let (position, len, clock, active) = {
         let sess = state.session.borrow();
-        (sess.timeline.position(), sess.timeline.len(), relative(sess.cluster(), sess.cluster().now), sess.active)
+        (sess.position(), sess.len(), sess.clock(), sess.active())
     };
     let markers = {
         let s = state.session.clone();
-        use_memo(rev, move |_| {
-            let sess = s.borrow();
-            let m: Vec<usize> = sess
-                .timeline
-                .entries()
-                .iter()
-                .enumerate()
-                // What the console echoed: commands, and typed clock moves (`sim wait`…).
-                .filter(|(_, e)| e.input.is_echoed())
-                .map(|(i, _)| i + 1)
-                .collect();
-            Rc::new(m)
-        })
+        // What the console echoed: commands, and typed clock moves (`sim wait`…).
+        use_memo(rev, move |_| Rc::new(s.borrow().markers()))
     };
     let (files, typed) = {
         let s = state.session.clone();
         (*use_memo(state.files_rev, move |_| {
             let sess = s.borrow();
-            (Rc::new(sess.files.clone()), Rc::new(sess.typed.clone()))
+            (Rc::new(sess.files().to_vec()), Rc::new(sess.typed().to_vec()))
         }))
         .clone()
     };
@@ -388,22 +337,18 @@ pub fn App() -> Html {
         let d = dispatcher.clone();
         use_memo((), move |_| Handlers::new(d))
     };
-    let complete_cb = {
+    // What the console and the editor ask of the session as they are typed into (built once
+    // per session, so their identity keeps the panels' props equal between renders).
+    let asks = {
         let s = state.session.clone();
-        use_memo(Rc::as_ptr(&state.session) as usize, move |_| {
-            Callback::from(move |line: String| {
-                let s = s.borrow();
-                let files: Vec<String> = s.files.iter().filter(|f| f.edit.is_none()).map(|f| f.name.clone()).collect();
-                complete::complete_line(s.cluster(), NAMESPACE, &files, &line)
-            })
-        })
+        use_memo(Rc::as_ptr(&state.session) as usize, move |_| Asks::new(&s))
     };
     let onshare = {
         let d = dispatcher.clone();
         let s = state.session.clone();
         Callback::from(move |_: ()| {
-            let saved = s.borrow().saved();
-            d.dispatch(Action::Dialog(Some(Dialog::Share(storage::share_link(&saved)))))
+            let payload = s.borrow().share_payload();
+            d.dispatch(Action::Dialog(Some(Dialog::Share(storage::share_link(&payload)))))
         })
     };
     let cb = |f: fn() -> Action| {
@@ -447,9 +392,11 @@ pub fn App() -> Html {
                             oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} />
                     } else {
                         <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
-                            onclose={h.onclosefile.clone()} onapply={h.onapply.clone()} />
+                            onclose={h.onclosefile.clone()} onapply={h.onapply.clone()}
+                            highlight={asks.highlight.clone()} diagnose={asks.diagnose.clone()} />
                     }
-                    <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={(*complete_cb).clone()}
+                    <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={asks.complete.clone()}
+                        read={asks.read.clone()}
                         oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>
                 <div class="col-right">
@@ -471,7 +418,7 @@ pub fn App() -> Html {
     }
 }
 
-/// Delay after mounting before [`crate::session::warm_up`] runs: long enough for the first
+/// Delay after mounting before [`warm::warm_up`] runs: long enough for the first
 /// paint, short enough to be done before anyone clicks.
 const WARM_UP_AFTER_MS: u32 = 50;
 

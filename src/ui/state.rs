@@ -6,6 +6,10 @@
 //! sits behind `Rc<RefCell<…>>` and is changed in place; [`State::rev`] counts changes, and
 //! every derived value (the diagram's view, the inspector's text) is memoized on it. Cloning the
 //! timeline on every action would copy thousands of checkpointed objects per step.
+//!
+//! The session is a `Box<dyn SessionApi>` ([`crate::session::api`]): everything with engine
+//! logic goes through that trait object, and what it returns ([`Effect`]s, view models) is
+//! applied here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,10 +17,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
-use crate::engine::store::WatchEventType;
-use crate::session::input::{Change, Input, Outcome};
-use crate::session::persist::Saved;
-use crate::session::{script, File, Session, NAMESPACE};
+use crate::session::api::{OpenError, SessionApi, Start};
+use crate::session::console::Effect;
+use crate::session::input::{Change, Input};
+use crate::session::File;
+
+pub use crate::session::console::{ConsoleLine, LineKind, Watch};
 
 /// Play speeds offered (multiples of real time).
 pub const SPEEDS: &[f64] = &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0];
@@ -28,32 +34,6 @@ pub const SETTLED: &str = "Nothing left to happen: the cluster has settled.";
 pub const CONSOLE_HELLO: &str = "Type kubectl commands here (Tab completes, ↑ ↓ recall). `sim step`, `sim wait`, `sim fault …` drive the simulation.";
 /// Console lines kept.
 pub const CONSOLE_LINES: usize = 2000;
-
-/// What kind of console line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineKind {
-    /// A command the learner ran (`$ …`).
-    Command,
-    /// Standard output.
-    Out,
-    /// Standard error.
-    Err,
-    /// The playground's own note.
-    Note,
-}
-
-/// One console line (possibly several text lines).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsoleLine {
-    /// Kind.
-    pub kind: LineKind,
-    /// Text.
-    pub text: String,
-    /// The timeline position it was printed at (inputs applied). After stepping back, lines
-    /// printed later than the position are "in the future": shown greyed until the position
-    /// reaches them again, and discarded when acting there branches the timeline.
-    pub at: usize,
-}
 
 /// The selected object (diagram click): shown in the inspector.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,22 +95,15 @@ pub enum Dialog {
     Help,
 }
 
-/// An active `kubectl get … -w`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Watch {
-    /// The kind watched.
-    pub kind: Kind,
-    /// The command without `-w`, used to print one row per change.
-    pub base: Vec<String>,
-    /// A name given on the command line (only it is watched).
-    pub name: Option<String>,
-}
+/// The session the UI drives: the trait object [`crate::session::api::open`] returns, shared
+/// between the state and the callbacks that read it.
+pub type SessionRef = Rc<RefCell<Box<dyn SessionApi>>>;
 
 /// The whole UI state.
 #[derive(Clone)]
 pub struct State {
     /// Files and history (changed in place; see the module docs).
-    pub session: Rc<RefCell<Session>>,
+    pub session: SessionRef,
     /// Bumped on every change to the cluster or the position.
     pub rev: u64,
     /// Bumped on every change to the editor files.
@@ -182,7 +155,11 @@ impl PartialEq for State {
 
 impl Default for State {
     fn default() -> Self {
-        State::from_session(Session::new())
+        match State::open(Start::Fresh) {
+            Ok(s) => s,
+            // A fresh session reads nothing that could be refused.
+            Err(e) => unreachable!("a fresh session did not open: {}", e.message()),
+        }
     }
 }
 
@@ -247,48 +224,18 @@ pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
     ConsoleLine { kind, text: text.into(), at: 0 }
 }
 
-/// Console lines for an input and what it printed, in the order it was written (kubectl's
-/// `Found 3 pods, using pod/myapp-0` before the logs, as a terminal shows it).
-pub fn transcript(input: &Input, out: &Outcome) -> Vec<ConsoleLine> {
-    let mut v = vec![line(LineKind::Command, input.echo())];
-    for (err, text) in out.pieces() {
-        let text = text.trim_end_matches('\n');
-        if !text.is_empty() {
-            v.push(line(if err { LineKind::Err } else { LineKind::Out }, text));
-        }
-    }
-    v
-}
-
-/// Console lines for what a loop's commands wrote, as a terminal shows the one stream: a
-/// command's output without a final newline runs on into the next one's (`kubectl get …
-/// --template …; echo`), and a lone `echo` is an empty line. One console line per text line.
-pub fn stream_lines(pieces: &[(bool, String)]) -> Vec<ConsoleLine> {
-    let mut merged: Vec<(bool, String)> = Vec::new();
-    for (err, text) in pieces.iter().filter(|(_, t)| !t.is_empty()) {
-        match merged.last_mut() {
-            Some((e, t)) if e == err => t.push_str(text),
-            _ => merged.push((*err, text.clone())),
-        }
-    }
-    let mut v = Vec::new();
-    for (err, text) in merged {
-        let kind = if err { LineKind::Err } else { LineKind::Out };
-        v.extend(text.strip_suffix('\n').unwrap_or(&text).split('\n').map(|l| line(kind, l)));
-    }
-    v
-}
-
 impl State {
+    /// A state around a newly opened session ([`crate::session::api::open`]); the error says
+    /// why it could not be opened.
+    pub fn open(start: Start) -> Result<State, OpenError> {
+        crate::session::api::open(start).map(State::from_session)
+    }
+
     /// A state around a session (console rebuilt from the history).
-    pub fn from_session(session: Session) -> State {
+    pub fn from_session(session: Box<dyn SessionApi>) -> State {
         let mut console = vec![line(LineKind::Note, CONSOLE_HELLO)];
         // The whole history, redo-able entries included: those show as in the future.
-        for (i, e) in session.timeline.entries().iter().enumerate() {
-            if e.input.is_echoed() {
-                console.extend(transcript(&e.input, &e.output).into_iter().map(|l| ConsoleLine { at: i + 1, ..l }));
-            }
-        }
+        console.extend(session.history_lines());
         State {
             session: Rc::new(RefCell::new(session)),
             rev: 0,
@@ -308,16 +255,22 @@ impl State {
         }
     }
 
-    /// A state restored from a saved session; the message says why not when it cannot be.
-    pub fn from_saved(saved: &Saved) -> Result<State, String> {
-        Session::restore(saved).map(State::from_session)
-    }
-
     /// Prints lines, stamped with the current timeline position.
     pub(super) fn say(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
-        let at = self.session.borrow().timeline.position();
+        let at = self.session.borrow().position();
+        self.print(lines.into_iter().map(|l| ConsoleLine { at, ..l }));
+    }
+
+    /// Prints lines already stamped with their position.
+    fn print(&mut self, lines: impl IntoIterator<Item = ConsoleLine>) {
+        let mut lines = lines.into_iter().peekable();
+        if lines.peek().is_none() {
+            // Nothing to print (a step's empty transcript): the console, shared with the last
+            // state, is not copied, and its panel is not drawn again.
+            return;
+        }
         let c = Rc::make_mut(&mut self.console);
-        c.extend(lines.into_iter().map(|l| ConsoleLine { at, ..l }));
+        c.extend(lines);
         if c.len() > CONSOLE_LINES {
             let extra = c.len() - CONSOLE_LINES;
             c.drain(..extra);
@@ -332,64 +285,45 @@ impl State {
         }
     }
 
-    /// Applies an input. Returns its outcome's text (output, exit code); its changes are moved
-    /// to [`State::recent`], not copied again (a step at 1,000 pods changes ~2,000 objects).
-    pub(super) fn act(&mut self, input: Input) -> Outcome {
-        self.act_echo(input, true)
+    /// Applies an input (echoed when it is a command); its changes are moved to
+    /// [`State::recent`], not copied again (a step at 1,000 pods changes ~2,000 objects).
+    pub(super) fn act(&mut self, input: Input) {
+        let effects = self.session.borrow_mut().act(input);
+        self.apply(effects);
     }
 
-    /// [`Self::act`]; `echo: false` leaves the printing to the caller (a loop's command).
-    pub(super) fn act_echo(&mut self, input: Input, echo: bool) -> Outcome {
-        let position = self.session.borrow().timeline.position();
-        self.discard_future(position);
-        let mut out = self.session.borrow_mut().act(input.clone()).clone();
-        self.rev += 1;
-        if echo && input.is_command() {
-            self.say(transcript(&input, &out));
+    /// Does what the session said, in order: print, note a recorded input (the timeline
+    /// branched: the console's future is gone, the diagram redraws, a watch prints its rows),
+    /// follow a watch, clear.
+    pub(super) fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Print(lines) => self.print(lines),
+                Effect::Recorded { at, lines, changes } => {
+                    self.discard_future(at);
+                    self.rev += 1;
+                    self.print(lines);
+                    self.after_changes(changes);
+                }
+                Effect::FilesChanged => self.files_rev += 1,
+                Effect::Watch(w) => self.watch = Some(w),
+                Effect::Clear => self.console = Rc::new(Vec::new()),
+            }
         }
-        self.after_changes(std::mem::take(&mut out.changes));
-        out
     }
 
     pub(super) fn after_changes(&mut self, changes: Vec<Change>) {
         self.recent = Rc::new(changes);
-        let changes = self.recent.clone();
         let Some(w) = self.watch.clone() else { return };
-        let mut rows = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        // `get` only reads: one scratch copy serves every row (a copy per row cost a whole
-        // cluster clone per changed object at 1,000 pods).
-        let mut copy = None;
-        for ch in changes.iter().rev() {
-            if ch.kind != w.kind || &*ch.namespace != NAMESPACE && w.kind.info().namespaced {
-                continue;
-            }
-            if w.name.as_ref().is_some_and(|n| **n != *ch.name) || !seen.insert(ch.name.clone()) {
-                continue;
-            }
-            if ch.type_ == WatchEventType::Deleted {
-                continue;
-            }
-            let mut args = w.base.clone();
-            if w.name.is_none() {
-                args.push(ch.name.to_string());
-            }
-            args.push("--no-headers".into());
-            let copy = copy.get_or_insert_with(|| self.session.borrow().cluster().clone());
-            let o = crate::kubectl::run_args(copy, &args, &Default::default());
-            if o.exit_code == 0 && !o.stdout.is_empty() {
-                rows.push(line(LineKind::Out, o.stdout.trim_end_matches('\n')));
-            }
-        }
-        rows.reverse();
-        self.say(rows);
+        let rows = self.session.borrow().watch_rows(&w, &self.recent);
+        self.say(rows.into_iter().map(|r| line(LineKind::Out, r)));
     }
 
     fn stop_if_settled(&mut self) {
         if self.recent.is_empty() {
             self.playing = false;
             let s = self.session.borrow();
-            let note = if s.cluster().is_settled() {
+            let note = if s.is_settled() {
                 "Nothing left to happen: the cluster has settled. Change something and play again."
             } else {
                 "Nothing changed within the look-ahead window."
@@ -408,28 +342,30 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::Edit(i, text) => {
-                if let Some(f) = s.session.borrow_mut().files.get_mut(i) {
+                if let Some(f) = s.session.borrow_mut().files_mut().get_mut(i) {
                     f.text = text;
                 }
                 s.files_rev += 1;
             }
             Action::SelectFile(i) => {
                 let mut sess = s.session.borrow_mut();
-                if i < sess.files.len() {
-                    sess.active = i;
+                if i < sess.files().len() {
+                    sess.set_active(i);
                 }
                 drop(sess);
                 s.files_rev += 1;
             }
             Action::AddFile => {
                 let mut sess = s.session.borrow_mut();
-                if sess.files.len() < crate::session::persist::MAX_FILES {
-                    let mut n = sess.files.len() + 1;
-                    while sess.files.iter().any(|f| f.name == format!("file-{n}.yaml")) {
+                if sess.files().len() < crate::session::persist::MAX_FILES {
+                    let mut n = sess.files().len() + 1;
+                    while sess.files().iter().any(|f| f.name == format!("file-{n}.yaml")) {
                         n += 1;
                     }
-                    sess.files.push(File { name: format!("file-{n}.yaml"), text: String::new(), edit: None });
-                    sess.active = sess.files.len() - 1;
+                    let files = sess.files_mut();
+                    files.push(File { name: format!("file-{n}.yaml"), text: String::new(), edit: None });
+                    let last = files.len() - 1;
+                    sess.set_active(last);
                 }
                 drop(sess);
                 s.files_rev += 1;
@@ -439,10 +375,11 @@ impl Reducible for State {
                     return Rc::new(s);
                 }
                 let mut sess = s.session.borrow_mut();
-                if sess.files.len() > 1 && i < sess.files.len() {
-                    sess.files.remove(i);
-                    if sess.active >= sess.files.len() || sess.active > i {
-                        sess.active = sess.active.saturating_sub(1);
+                if sess.files().len() > 1 && i < sess.files().len() {
+                    sess.files_mut().remove(i);
+                    if sess.active() >= sess.files().len() || sess.active() > i {
+                        let active = sess.active().saturating_sub(1);
+                        sess.set_active(active);
                     }
                 }
                 drop(sess);
@@ -451,10 +388,10 @@ impl Reducible for State {
             Action::ApplyActive => {
                 let f = {
                     let sess = s.session.borrow();
-                    sess.files.get(sess.active).cloned()
+                    sess.files().get(sess.active()).cloned()
                 };
                 if let Some(File { edit: Some(_), .. }) = f {
-                    let i = s.session.borrow().active;
+                    let i = s.session.borrow().active();
                     s.save_edit(i);
                 } else if let Some(f) = f {
                     s.watch = None;
@@ -480,7 +417,7 @@ impl Reducible for State {
                 }
             }
             Action::Back => {
-                let pos = s.session.borrow().timeline.position();
+                let pos = s.session.borrow().position();
                 if pos > 0 {
                     s.playing = false;
                     s.session.borrow_mut().seek(pos - 1);
@@ -489,17 +426,13 @@ impl Reducible for State {
                 }
             }
             Action::Forward => {
-                let (pos, len) = {
-                    let t = &s.session.borrow().timeline;
-                    (t.position(), t.len())
-                };
-                if pos < len {
-                    s.session.borrow_mut().seek(pos + 1);
-                    let changes = s.session.borrow().timeline.entries()[pos].output.changes.clone();
-                    s.rev += 1;
-                    s.after_changes(changes);
-                } else {
-                    return Rc::new(s).reduce(Action::Step);
+                let redone = s.session.borrow_mut().forward();
+                match redone {
+                    Some(changes) => {
+                        s.rev += 1;
+                        s.after_changes(changes);
+                    }
+                    None => return Rc::new(s).reduce(Action::Step),
                 }
             }
             Action::Seek(n) => {
@@ -515,15 +448,12 @@ impl Reducible for State {
                 s.recent = Rc::new(Vec::new());
             }
             Action::NewSession => {
-                let (files, active, typed) = {
+                let start = {
                     let sess = s.session.borrow();
-                    (sess.files.clone(), sess.active, sess.typed.clone())
+                    Start::Keep { files: sess.files().to_vec(), active: sess.active(), typed: sess.typed().to_vec() }
                 };
-                let mut fresh = Session::new();
-                fresh.files = files;
-                fresh.active = active;
-                fresh.typed = typed;
-                let mut next = State::from_session(fresh);
+                // Keeping the editor reads nothing that could be refused.
+                let Ok(mut next) = State::open(start) else { return Rc::new(s) };
                 next.theme = s.theme;
                 next.presenter = s.presenter;
                 next.speed = s.speed;
@@ -546,14 +476,16 @@ impl Reducible for State {
             Action::ToggleLessons => s.lessons_open = !s.lessons_open,
             Action::OpenFile(name, text) => {
                 let mut sess = s.session.borrow_mut();
-                match sess.files.iter().position(|f| f.name == name && f.edit.is_none()) {
+                match sess.files().iter().position(|f| f.name == name && f.edit.is_none()) {
                     Some(i) => {
-                        sess.files[i].text = text;
-                        sess.active = i;
+                        sess.files_mut()[i].text = text;
+                        sess.set_active(i);
                     }
-                    None if sess.files.len() < crate::session::persist::MAX_FILES => {
-                        sess.files.push(File { name, text, edit: None });
-                        sess.active = sess.files.len() - 1;
+                    None if sess.files().len() < crate::session::persist::MAX_FILES => {
+                        let files = sess.files_mut();
+                        files.push(File { name, text, edit: None });
+                        let last = files.len() - 1;
+                        sess.set_active(last);
                     }
                     None => {}
                 }
@@ -561,21 +493,32 @@ impl Reducible for State {
                 s.files_rev += 1;
             }
             Action::Dialog(d) => s.dialog = d,
-            Action::ImportScript(text) => match script::import(&text) {
-                Ok(inputs) => {
-                    let n = inputs.len();
-                    s.playing = false;
-                    s.watch = None;
-                    s.say([line(LineKind::Note, format!("Importing a script: {n} inputs, played from the current position."))]);
-                    for i in inputs {
-                        s.act(i);
-                    }
-                    s.dialog = None;
-                }
-                Err(e) => s.notice = Some(format!("That script could not be read: {e}")),
-            },
+            Action::ImportScript(text) => {
+                // Read first: a scrutinee's borrow would last through the arms, which act.
+                let read = s.session.borrow().import_script(&text);
+                s.import(read);
+            }
             Action::Notice(n) => s.notice = n,
         }
         Rc::new(s)
+    }
+}
+
+impl State {
+    /// Plays a script's inputs from the current position, or says why it could not be read.
+    fn import(&mut self, read: Result<Vec<Input>, String>) {
+        match read {
+            Ok(inputs) => {
+                let n = inputs.len();
+                self.playing = false;
+                self.watch = None;
+                self.say([line(LineKind::Note, format!("Importing a script: {n} inputs, played from the current position."))]);
+                for i in inputs {
+                    self.act(i);
+                }
+                self.dialog = None;
+            }
+            Err(e) => self.notice = Some(format!("That script could not be read: {e}")),
+        }
     }
 }

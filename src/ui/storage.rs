@@ -4,7 +4,6 @@
 //! Every function here is best-effort: storage can be full, disabled or blocked (private mode),
 //! and the playground must still work without it.
 
-use crate::session::persist::Saved;
 use wasm_bindgen::JsValue;
 
 /// localStorage key of the autosaved session.
@@ -31,14 +30,15 @@ pub fn set(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
-/// The autosaved session, if any and valid.
-pub fn load_session() -> Option<Result<Saved, String>> {
-    get(SESSION_KEY).map(|t| Saved::from_json(&t))
+/// The autosaved session's JSON, if any (the session decodes it:
+/// [`crate::session::api::Start::Saved`]).
+pub fn load_session() -> Option<String> {
+    get(SESSION_KEY)
 }
 
-/// Autosaves a session.
-pub fn save_session(saved: &Saved) -> bool {
-    set(SESSION_KEY, &saved.to_json())
+/// Autosaves a session's JSON ([`crate::session::api::SessionApi::autosave_json`]).
+pub fn save_session(json: &str) -> bool {
+    set(SESSION_KEY, json)
 }
 
 /// The current URL fragment (with `#`), "" when none.
@@ -66,9 +66,9 @@ pub fn page_url() -> String {
     }
 }
 
-/// A share link for a session.
-pub fn share_link(saved: &Saved) -> String {
-    format!("{}{SHARE_PREFIX}{}", page_url(), saved.to_share())
+/// A share link for a session's payload ([`crate::session::api::SessionApi::share_payload`]).
+pub fn share_link(payload: &str) -> String {
+    format!("{}{SHARE_PREFIX}{payload}", page_url())
 }
 
 /// Removes the fragment and the query from the address bar without reloading.

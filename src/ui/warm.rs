@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::session::view::{ClusterView, SetView};
 use crate::ui::components::diagram::{Diagram, COMPACT_OVER};
+use crate::ui::state::SessionRef;
 
 /// Props of [`WarmUp`].
 #[derive(Properties, PartialEq)]
@@ -61,10 +62,13 @@ fn with_grid(base: &ClusterView, empty: bool) -> ClusterView {
     v
 }
 
-/// Runs the engine's warm-up ([`crate::session::warm_up_view`]) and draws its result off screen
-/// (see the module docs); the box is removed two timer ticks later.
-pub fn warm_up() {
-    let base = crate::session::warm_up_view();
+/// Runs the engine's warm-up ([`crate::session::api::SessionApi::warm_up_view`], on scratch
+/// sessions: `session` is not changed) and draws its result off screen (see the module docs);
+/// the box is removed two timer ticks later.
+pub fn warm_up(session: &SessionRef) {
+    let Ok(s) = session.try_borrow() else { return };
+    let base = s.warm_up_view();
+    drop(s);
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let (Some(body), Ok(host)) = (doc.body(), doc.create_element("div")) else { return };
     host.set_class_name("warm-up");

@@ -1,5 +1,6 @@
 //! The kubectl console: transcript, a prompt with history (↑ ↓), Tab completion, Ctrl-C, and
-//! heredocs and `for` loops typed or pasted line by line as a shell reads them ([`LineReader`]).
+//! heredocs and `for` loops typed or pasted line by line as a shell reads them (a
+//! [`LineReader`], fed through the `read` callback: the session reads the lines).
 
 use std::rc::Rc;
 
@@ -22,6 +23,9 @@ pub struct ConsoleProps {
     pub onsubmit: Callback<String>,
     /// Completes a line.
     pub complete: Callback<String, Completion>,
+    /// Feeds one typed line to the prompt's reader: the reader after it, and the command the
+    /// line completes (a heredoc or a loop takes several lines).
+    pub read: Callback<(LineReader, String), (LineReader, Option<String>)>,
     /// Ctrl-C.
     pub oninterrupt: Callback<()>,
     /// A watch is running.
@@ -97,6 +101,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
         let typed = p.typed.clone();
         let onsubmit = p.onsubmit.clone();
         let complete = p.complete.clone();
+        let read = p.read.clone();
         let oninterrupt = p.oninterrupt.clone();
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
@@ -107,8 +112,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
                     value.set(String::new());
                     browse.set(None);
                     hint.set(String::new());
-                    let mut r = (*reader).clone();
-                    let command = r.feed(&line);
+                    let (r, command) = read.emit(((*reader).clone(), line));
                     reader.set(r);
                     if let Some(c) = command {
                         onsubmit.emit(c);
@@ -154,6 +158,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
         let value = value.clone();
         let reader = reader.clone();
         let onsubmit = p.onsubmit.clone();
+        let read = p.read.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<ClipboardEvent>() else { return };
             let text = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
@@ -170,7 +175,9 @@ pub fn Console(p: &ConsoleProps) -> Html {
             let rest = lines.pop().unwrap_or_default().to_string();
             let mut r = (*reader).clone();
             for l in lines {
-                if let Some(c) = r.feed(l) {
+                let (next, command) = read.emit((r, l.to_string()));
+                r = next;
+                if let Some(c) = command {
                     onsubmit.emit(c);
                 }
             }

@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::engine::manifest::{parse_manifests, Diagnostic, Severity};
-use crate::session::highlight;
+use crate::engine::manifest::{Diagnostic, Severity};
+use crate::session::highlight::Token;
 use crate::session::File;
 
 /// Props of [`Editor`].
@@ -31,6 +31,10 @@ pub struct EditorProps {
     pub onclose: Callback<usize>,
     /// Apply pressed.
     pub onapply: Callback<()>,
+    /// Highlights a text: one token list per line (the session's highlighter).
+    pub highlight: Callback<String, Vec<Vec<Token>>>,
+    /// A file's problems: (name, text) → the manifest decoder's diagnostics.
+    pub diagnose: Callback<(String, String), Vec<Diagnostic>>,
 }
 
 fn char_col_to_byte(line: &str, col: u32) -> usize {
@@ -64,14 +68,17 @@ pub fn Editor(props: &EditorProps) -> Html {
     let editing = file.edit.is_some();
     let diagnostics = {
         let (name, text) = (file.name.clone(), file.text.clone());
-        use_memo((name, text), |(name, text)| parse_manifests(name, text).diagnostics)
+        let diagnose = props.diagnose.clone();
+        use_memo((name, text), move |(name, text)| diagnose.emit((name.clone(), text.clone())))
     };
     let highlighted = {
         let text = file.text.clone();
-        use_memo(text, |text| {
-            text.split('\n')
-                .map(|l| {
-                    let toks = highlight::line(l);
+        let highlight = props.highlight.clone();
+        use_memo(text, move |text| {
+            highlight
+                .emit(text.clone())
+                .into_iter()
+                .map(|toks| {
                     if toks.is_empty() {
                         return html! { <div class="ln">{ "\u{200b}" }</div> };
                     }

@@ -5,28 +5,16 @@
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
+use crate::session::inspect::Inspection;
 use crate::ui::state::Selection;
 
-/// What the inspector shows (built by the app from the cluster).
+/// What the inspector shows: the selection and the session's text for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inspected {
     /// The selection.
     pub selection: Selection,
-    /// Describe output ("" when the object is gone).
-    pub describe: String,
-    /// `-o yaml`.
-    pub yaml: String,
-    /// For pods: the first container's image.
-    pub image: String,
-    /// For pods: the node.
-    pub node: String,
-    /// For pods that are not Ready: why not ([`crate::session::view::pod_reason`]), else "".
-    pub reason: String,
-    /// The object exists.
-    pub exists: bool,
-    /// For pods: the faults in effect on it, its image or its node, each with the words that
-    /// undo it (after `sim fault`).
-    pub faults: Vec<(String, Vec<String>)>,
+    /// Describe, YAML, and for a pod its image, node, why it is not Ready and its faults.
+    pub object: Inspection,
 }
 
 /// Props of [`Inspector`].
@@ -77,25 +65,25 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
     };
     let menu = match i.selection.kind {
-        Kind::Pod if i.exists => html! {
+        Kind::Pod if i.object.exists => html! {
             <div class="menu" role="toolbar" aria-label={format!("Pod {name} menu")}>
                 <button onclick={fault(vec!["crash".into(), name.clone()])} title="Its container exits with status 1 after every start">{ "Crash it" }</button>
-                <button onclick={fault(vec!["image".into(), i.image.clone()])}
-                    title="Its image disappears from the registry: nodes that must pull it fail">{ format!("Break its image ({})", i.image) }</button>
+                <button onclick={fault(vec!["image".into(), i.object.image.clone()])}
+                    title="Its image disappears from the registry: nodes that must pull it fail">{ format!("Break its image ({})", i.object.image) }</button>
                 <button onclick={fault(vec!["readiness".into(), name.clone()])} title="Its readiness probe fails (only if it has one)">{ "Fail its readiness" }</button>
                 <button onclick={fault(vec!["liveness".into(), name.clone()])} title="Its liveness and startup probes fail (only if it has one): the kubelet restarts it">{ "Fail its liveness" }</button>
-                if !i.node.is_empty() {
-                    <button onclick={fault(vec!["node".into(), i.node.clone()])} title="The kubelet on its node stops">{ format!("Fail its node ({})", i.node) }</button>
+                if !i.object.node.is_empty() {
+                    <button onclick={fault(vec!["node".into(), i.object.node.clone()])} title="The kubelet on its node stops">{ format!("Fail its node ({})", i.object.node) }</button>
                 }
                 <button onclick={command(format!("kubectl delete pod {name}"))}>{ "Delete pod" }</button>
             </div>
         },
-        Kind::PersistentVolumeClaim if i.exists => html! {
+        Kind::PersistentVolumeClaim if i.object.exists => html! {
             <div class="menu" role="toolbar" aria-label={format!("Claim {name} menu")}>
                 <button onclick={command(format!("kubectl delete pvc {name}"))}>{ "Delete claim" }</button>
             </div>
         },
-        Kind::Node if i.exists => html! {
+        Kind::Node if i.object.exists => html! {
             <div class="menu" role="toolbar" aria-label={format!("Node {name} menu")}>
                 <button onclick={fault(vec!["node".into(), name.clone()])}>{ "Fail this node" }</button>
                 <button onclick={fault(vec!["clear".into(), "node".into(), name.clone()])}>{ "Bring it back" }</button>
@@ -113,20 +101,20 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <h2>{ format!("{kind_word} {name}") }</h2>
                 <button class="close" aria-label="Close inspector" onclick={let c = p.onclose.clone(); Callback::from(move |_| c.emit(()))}>{ "×" }</button>
             </div>
-            if !i.reason.is_empty() {
+            if !i.object.reason.is_empty() {
                 // Above the menu: on a phone the why panel is a screen away from here.
-                <p class="not-ready-reason"><strong>{ "Not Ready: " }</strong>{ &i.reason }</p>
+                <p class="not-ready-reason"><strong>{ "Not Ready: " }</strong>{ &i.object.reason }</p>
             }
             { menu }
-            if i.exists && !i.faults.is_empty() {
+            if i.object.exists && !i.object.faults.is_empty() {
                 <div class="menu faults-on" role="toolbar" aria-label={format!("Faults in effect on {name}")}>
                     <span class="muted">{ "In effect: " }</span>
-                    { for i.faults.iter().map(|(label, words)| html! {
+                    { for i.object.faults.iter().map(|(label, words)| html! {
                         <button onclick={fault(words.clone())} title={format!("Undo: {label}")}>{ format!("Undo: {label}") }</button>
                     }) }
                 </div>
             }
-            if !i.exists {
+            if !i.object.exists {
                 <p class="muted">{ format!("{kind_word} {name} does not exist at this point in time.") }</p>
             } else {
                 <div role="tablist" class="subtabs" aria-label="View">
@@ -134,7 +122,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                     <button role="tab" aria-selected={(*tab == 1).to_string()} onclick={set_tab(1)}>{ "YAML" }</button>
                 </div>
                 <pre class="inspect-text" tabindex="0" aria-label={if *tab == 0 { "describe output" } else { "YAML" }}>
-                    { if *tab == 0 { i.describe.clone() } else { i.yaml.clone() } }
+                    { if *tab == 0 { i.object.describe.clone() } else { i.object.yaml.clone() } }
                 </pre>
             }
         </section>

@@ -5,47 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::api::{Kind, Time};
-use crate::engine::sim::Cluster;
+pub use crate::session::why::{DecisionRow, EventRow, Lead};
 
 /// How many events the panel lists (newest first).
 const EVENT_ROWS: usize = 30;
-
-/// A decision as shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecisionRow {
-    /// Relative time (`t+12.3s`).
-    pub at: String,
-    /// Component.
-    pub component: String,
-    /// Verdict word.
-    pub verdict: String,
-    /// Subject (`statefulset/myapp`).
-    pub subject: String,
-    /// Target (`pod/myapp-1`).
-    pub target: String,
-    /// Reason.
-    pub reason: String,
-    /// When (virtual clock), to tell a decision about an earlier pod of the same name.
-    pub time: Time,
-}
-
-/// An event as shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventRow {
-    /// Age-like relative time.
-    pub at: String,
-    /// Normal / Warning.
-    pub type_: String,
-    /// Reason.
-    pub reason: String,
-    /// `pod/myapp-0`.
-    pub object: String,
-    /// Message.
-    pub message: String,
-    /// Count (aggregated).
-    pub count: i32,
-}
 
 /// Props of [`WhyPanel`].
 #[derive(Properties, PartialEq)]
@@ -54,42 +17,9 @@ pub struct WhyPanelProps {
     pub decisions: Rc<Vec<DecisionRow>>,
     /// Newest first.
     pub events: Rc<Vec<EventRow>>,
-    /// Which decisions lead the panel (see [`lead`]).
+    /// Which decisions lead the panel (chosen by the session: [`crate::session::why::lead`]).
     #[prop_or_default]
     pub lead: Lead,
-}
-
-/// The decisions the panel leads with, as indices into its rows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Lead {
-    /// The headline: the StatefulSet controller's newest decision about a set that still
-    /// exists, else the newest decision of all.
-    pub headline: Option<usize>,
-    /// When the headline waits for a pod that is not Ready: the newest decision about that pod
-    /// (the kubelet's or the scheduler's reason: a volume it cannot mount, a startup probe that
-    /// has not succeeded, a container that keeps exiting).
-    pub detail: Option<usize>,
-}
-
-/// Chooses the panel's [`Lead`] from `rows` (newest first) and the cluster as it is now. A
-/// deleted set's last decision no longer leads (it waited for pods that are gone), and the
-/// controller's "waiting for web-0 (Pending: ContainerCreating)" comes with the kubelet's why.
-pub fn lead(c: &Cluster, namespace: &str, rows: &[DecisionRow]) -> Lead {
-    let live_set = |d: &DecisionRow| {
-        d.component == "statefulset-controller"
-            && d.subject.strip_prefix("statefulset/").is_some_and(|n| c.store.get(Kind::StatefulSet, namespace, n).is_some())
-    };
-    let headline = rows.iter().position(live_set).or((!rows.is_empty()).then_some(0));
-    let detail = headline.and_then(|h| {
-        let target = rows[h].target.as_str();
-        let pod = c.store.get(Kind::Pod, namespace, target.strip_prefix("pod/")?)?.as_pod()?;
-        if pod.is_running_and_ready() || pod.metadata.deletion_timestamp.is_some() || pod.status.phase == "Succeeded" {
-            return None;
-        }
-        let born = pod.metadata.creation_timestamp.unwrap_or_default();
-        rows.iter().position(|d| d.subject == target && d.time >= born)
-    });
-    Lead { headline, detail }
 }
 
 fn verdict_icon(v: &str) -> &'static str {
