@@ -455,6 +455,11 @@ pub fn start() {
         Some(root) => {
             // Yew empties the root (the "Loading…" placeholder) before it renders.
             yew::Renderer::<App>::with_root(root).render();
+            #[cfg(feature = "split")]
+            wasm_bindgen_futures::spawn_local(async {
+                let n = split_probe("sim step\nsim step\n".to_string()).await;
+                if let Some(d) = gloo::utils::window().document() { d.set_title(&format!("split probe: {n}")); }
+            });
         }
         None => show_fatal_error(&format!(
             "The page has no element with id \"{MOUNT_ID}\" to show the playground in."
@@ -530,4 +535,10 @@ fn build_banner(document: &Document) -> Option<Element> {
 
 fn document() -> Option<Document> {
     web_sys::window()?.document()
+}
+
+#[cfg(feature = "split")]
+#[wasm_split_helpers::wasm_split(engine)]
+fn split_probe(text: String) -> usize {
+    crate::session::script::import(&text).map(|v| v.len()).unwrap_or(0)
 }
