@@ -325,7 +325,7 @@ impl State {
     /// opened.
     #[cfg(not(feature = "split"))]
     pub fn open(start: Start) -> Result<State, OpenError> {
-        crate::session::api::open(start).map(State::from_session)
+        super::engine::open_now(start).map(State::from_session)
     }
 
     /// A state around a session (console rebuilt from the history).
