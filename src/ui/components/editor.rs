@@ -252,7 +252,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             </div>
             <details class="problems" open={!diagnostics.is_empty()}>
                 <summary>
-                    { if diagnostics.is_empty() { "No problems".to_string() } else { format!("Problems: {errors} error(s), {warnings} warning(s)") } }
+                    { if props.busy { "Problems: checked once the simulator has loaded".to_string() } else if diagnostics.is_empty() { "No problems".to_string() } else { format!("Problems: {errors} error(s), {warnings} warning(s)") } }
                 </summary>
                 <ul aria-label="Problems">
                     { for diagnostics.iter().map(|d| {
