@@ -1,6 +1,7 @@
 // Browser benchmark of the built site (a benchmark, not a test: it prints figures and asserts
 // nothing about time). Measures, in Debian's headless Chromium:
-//   - navigation to interactive: from navigation start to the mounted workspace;
+//   - navigation to interactive: from navigation start to the mounted workspace (the editor
+//     works; the simulator's module is still on its way), and to the simulator ready;
 //   - one step's main-thread work (click → engine step → Yew render → style and layout) at 100
 //     and at 1,000 pods, and the 1,000-pod burst again with a learner's pause before the click;
 //   - frames per second while playing at 20× with 100 pods.
@@ -18,11 +19,13 @@ const STEPS = 40; // steps measured per size
 const PAUSED_RUNS = 3; // page loads for the burst step after a learner's pause
 const PAUSE_MS = Number(process.env.PAUSE_MS ?? 300);
 
-// Records when the app's workspace first exists (performance.now(), i.e. since navigation start).
+// Records when the app's workspace first exists, and when the simulator's module has loaded and
+// the session is open in it (performance.now(), i.e. since navigation start).
 const MOUNT_PROBE = `
   new MutationObserver((_, obs) => {
-    if (document.querySelector('.workspace')) { window.__mounted = performance.now(); obs.disconnect(); }
-  }).observe(document, { childList: true, subtree: true });
+    if (!window.__mounted && document.querySelector('.workspace')) window.__mounted = performance.now();
+    if (document.querySelector('.workspace[data-engine=ready]')) { window.__ready = performance.now(); obs.disconnect(); }
+  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-engine'] });
 `;
 
 const stats = (xs) => {
@@ -67,7 +70,7 @@ async function fresh(server, initScript) {
   const page = context.pages()[0] ?? (await context.newPage());
   if (initScript) await page.addInitScript(initScript);
   await page.goto(server.url, { waitUntil: 'load' });
-  await page.locator('.workspace').waitFor();
+  await page.locator('.workspace[data-engine=ready]').waitFor();
   return { page, close, editor: page.getByRole('textbox', { name: 'YAML of myapp.yaml' }) };
 }
 
@@ -77,13 +80,16 @@ async function main() {
   // wasm memories) for the collector, which would otherwise reclaim them in a later part's steps.
   const nav = await fresh(server, MOUNT_PROBE);
   const loads = [await nav.page.evaluate(() => window.__mounted)];
+  const readies = [await nav.page.evaluate(() => window.__ready)];
   for (let i = 1; i < RUNS; i++) {
     await nav.page.goto(server.url, { waitUntil: 'load' });
-    await nav.page.locator('.workspace').waitFor();
+    await nav.page.locator('.workspace[data-engine=ready]').waitFor();
     loads.push(await nav.page.evaluate(() => window.__mounted));
+    readies.push(await nav.page.evaluate(() => window.__ready));
   }
   await nav.close();
   console.log(`navigation to interactive: ${stats(loads)}`);
+  console.log(`navigation to the simulator ready: ${stats(readies)}`);
 
   const { page, editor, close } = await fresh(server);
   // A Parallel variant of the example, so 1,000 replicas are 1,000 pods.

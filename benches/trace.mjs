@@ -152,7 +152,7 @@ async function main() {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
     await page.goto(server.url, { waitUntil: 'load' });
-    await page.locator('.workspace').waitFor();
+    await page.locator('.workspace[data-engine=ready]').waitFor();
     const editor = page.getByRole('textbox', { name: 'YAML of myapp.yaml' });
     const yaml = (await editor.inputValue()).replace('replicas: 3', 'replicas: 100\n  podManagementPolicy: Parallel');
     await editor.fill(yaml);

@@ -56,7 +56,7 @@ async function withBrowser(options, fn) {
 
 async function open(page, url = BASE_URL) {
   await page.goto(url, { waitUntil: 'load' });
-  await page.locator('.workspace').waitFor({ timeout: 20_000 });
+  await page.locator('.workspace[data-engine=ready]').waitFor({ timeout: 20_000 });
 }
 
 // The learner's diagram: the start-up warm-up briefly draws another one off screen (`ui::warm`).
@@ -186,7 +186,7 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
 
     // Reload: autosave brings everything back.
     await page.reload({ waitUntil: 'load' });
-    await page.locator('.workspace').waitFor();
+    await page.locator('.workspace[data-engine=ready]').waitFor();
     assert.equal(await page.locator('.timebar .position').innerText(), before);
     await page.getByRole('button', { name: /^Pod myapp-4: (ErrImagePull|ImagePullBackOff)/ }).waitFor();
     await page.locator('.console-out').getByText('$ kubectl set image sts/myapp myapp=nginx:1.28').waitFor();
@@ -208,6 +208,73 @@ test('apply, step to three Ready, scale, step back, break a rollout, reload, sha
     assert.equal(new URL(page.url()).hash, '', 'the fragment is cleared after reading');
     await shot(page, 'shared-1280x720-dark.png');
     assert.deepEqual(log.errors, []);
+  });
+});
+
+test('the page works before the simulator module arrives; edits made meanwhile are kept', async () => {
+  await withBrowser({}, async (page, log) => {
+    // Hold the simulator's module back until the test lets it through.
+    let release;
+    const held = new Promise((r) => (release = r));
+    let engineBytes = 0;
+    await page.route(/split_engine-[0-9a-f]+\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    page.on('response', async (r) => {
+      if (/split_engine-[0-9a-f]+\.wasm$/.test(r.url())) engineBytes = (await r.body()).length;
+    });
+    await page.goto(BASE_URL, { waitUntil: 'load' });
+    await page.locator('.workspace[data-engine=loading]').waitFor({ timeout: 20_000 });
+    // What needs the simulator waits for it, and says so.
+    await page.getByRole('status').getByText('Starting the simulated cluster…').waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Apply', exact: true }).isDisabled());
+    assert.ok(await page.getByRole('button', { name: 'Step forward' }).isDisabled());
+    assert.ok(await page.getByRole('button', { name: 'Share' }).isDisabled());
+    assert.ok(await page.getByRole('textbox', { name: 'kubectl command' }).isDisabled());
+    // The editor does not: the example is there, highlighted, and can be changed.
+    const editor = page.getByRole('textbox', { name: 'YAML of myapp.yaml' });
+    assert.match(await editor.inputValue(), /replicas: 3/);
+    assert.ok((await page.locator('.editor .highlight span').count()) > 10, 'the example is highlighted');
+    await editor.fill((await editor.inputValue()).replace('replicas: 3', 'replicas: 2'));
+    await page.keyboard.press('ArrowRight'); // a step key: not acted on yet
+    await shot(page, 'loading-1280x720.png');
+    release();
+    await page.locator('.workspace[data-engine=ready]').waitFor({ timeout: 20_000 });
+    assert.ok(engineBytes > 100_000, `the simulator came as its own module (${engineBytes} B)`);
+    assert.match(await editor.inputValue(), /replicas: 2/, 'the edit made while loading is kept');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText('statefulset.apps/myapp created').waitFor();
+    await stepUntil(page, async () => (await readyPods(page).count()) === 2);
+    await assert.rejects(readyPods(page).nth(2).waitFor({ timeout: 1_000 }), 'two replicas, as edited');
+    assert.deepEqual(log.errors, []);
+  });
+});
+
+test('a simulator module that cannot be fetched: the page says so and keeps the saved work', async () => {
+  await withBrowser({}, async (page, log) => {
+    // First a session with work in it, autosaved.
+    await open(page);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByText('statefulset.apps/myapp created').waitFor();
+    await page.waitForTimeout(300); // the autosave follows the painted frame
+    const saved = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    // Then the page offline: its own module is cached, the simulator's is refused.
+    await page.route(/split_engine-[0-9a-f]+\.wasm$/, (route) => route.abort('internetdisconnected'));
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('.workspace[data-engine=unavailable]').waitFor({ timeout: 20_000 });
+    await page.getByRole('status').getByText(/The simulator could not be loaded .* reload the page to try again/).waitFor();
+    await page.getByText('Restoring your work…').waitFor();
+    assert.equal(await page.locator('#fatal-error').count(), 0, 'no panic banner');
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage))), saved, 'the autosave is untouched');
+    // Back online, a reload restores it.
+    await page.unroute(/split_engine-[0-9a-f]+\.wasm$/);
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('.workspace[data-engine=ready]').waitFor({ timeout: 20_000 });
+    await page.locator('.console-out').getByText('statefulset.apps/myapp created').waitFor();
+    // The only errors are the refused fetch's.
+    assert.ok(log.errors.every((e) => /split_engine|Failed to fetch|ERR_INTERNET_DISCONNECTED|TypeError/.test(e)), log.errors.join('\n'));
   });
 });
 
@@ -610,7 +677,7 @@ kubectl get pod web-1 --template '{{range $i, $c := .spec.containers}}{{$c.image
     const before = await out.innerText();
     // Autosave: the same work after a reload.
     await page.reload({ waitUntil: 'load' });
-    await page.locator('.workspace').waitFor();
+    await page.locator('.workspace[data-engine=ready]').waitFor();
     await out.locator('pre.out', { hasText: /^web-1$/ }).waitFor();
     // The history holds the loop's expanded commands, so they are what a reload echoes.
     assert.match(await out.innerText(), /\$ kubectl exec -i -t "?web-1"? -- curl http:\/\/localhost\/\nweb-1/, before);

@@ -80,7 +80,7 @@ test('the app loads, runs the engine, and stays offline and error-free', async (
     const response = await page.goto(BASE_URL, { waitUntil: 'load' });
     assert.equal(response?.status(), 200);
     const app = page.locator('#app');
-    await app.locator('.workspace').waitFor({ timeout: 15_000 });
+    await app.locator('.workspace[data-engine=ready]').waitFor({ timeout: 15_000 });
 
     assert.equal(await page.title(), 'StatefulSet Playground');
     await assert.doesNotReject(

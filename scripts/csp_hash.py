@@ -29,6 +29,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import split_wasm  # noqa: E402  (the same directory)
+
 # HTML comments are matched too (and left alone), so a "<script" mentioned in one is not taken
 # for a real script.
 SCRIPT_RE = re.compile(
@@ -132,6 +135,8 @@ def main() -> None:
     staging = os.environ.get("TRUNK_STAGING_DIR")
     if not staging:
         fail("TRUNK_STAGING_DIR is not set; run me as a Trunk post_build hook")
+    # First the wasm split, which rewrites the glue and the preload links' integrity.
+    split_wasm.split(Path(staging))
     public_url = os.environ.get("TRUNK_PUBLIC_URL", "/")
     index = Path(staging) / "index.html"
     html = strip_html_comments(strip_stylesheets(Path(staging), index.read_text(encoding="utf-8")))

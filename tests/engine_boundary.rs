@@ -20,8 +20,8 @@ const SCANNED: &[&str] = &["engine", "kubectl", "script", "session", "cli", "uti
 /// What the UI may name directly. Keep it short: anything with logic goes through
 /// `SessionApi`.
 const ALLOWED: &[&str] = &[
-    // The door itself: the factory, its input and error, the trait.
-    "session::api::open",
+    // The door itself: the factory's input and error, the trait (the factory is called in
+    // one file only: OPEN_IN).
     "session::api::OpenError",
     "session::api::SessionApi",
     "session::api::Start",
@@ -39,6 +39,7 @@ const ALLOWED: &[&str] = &[
     "session::why::DecisionRow",
     "session::why::EventRow",
     "session::why::Lead",
+    "session::why::WhyView",
     "session::view::ClusterView",
     "session::view::SetView",
     "session::view::SlotView",
@@ -56,9 +57,18 @@ const ALLOWED: &[&str] = &[
     // Constants and static tables.
     "session::persist::MAX_FILES",
     "session::seed::HINT",
+    "session::seed::SEED_FILE",
+    "session::seed::SEED_YAML",
+    // The YAML highlighter: small, pure, no engine code; the editor colours the example with it
+    // before the simulator has loaded (ui::pending).
+    "session::highlight::line",
     "session::lessons::LESSONS",
     "session::lessons::Step",
 ];
+
+/// The split point: the one file that calls the factory (`session::api::open`), inside the
+/// function the build moves to the lazily loaded module with everything it reaches.
+const OPEN_IN: &str = "src/ui/engine.rs";
 
 /// Associated functions the UI may call on an allowed type by path (derived, no logic).
 const ALLOWED_FUNCTIONS: &[&str] = &["default", "clone"];
@@ -290,7 +300,7 @@ fn problems(file: &Path, src: &str) -> Vec<String> {
     let mut out = Vec::new();
     let found = paths(&code);
     for (line, p) in &found {
-        if !allowed(p) {
+        if !allowed(p) && !(p == "session::api::open" && file == Path::new(OPEN_IN)) {
             out.push(format!("{}:{line}: crate::{p}", file.display()));
         }
     }
@@ -370,6 +380,7 @@ fn the_scanner_sees_groups_aliases_and_calls_and_skips_comments_and_strings() {
         [
             "x.rs:3: crate::session::view",
             "x.rs:8: crate::kubectl::run_args",
+            "x.rs:12: crate::session::api::open",
             "x.rs:11: Input::kubectl (an associated function)",
         ],
         "{got:?}"
@@ -379,4 +390,5 @@ fn the_scanner_sees_groups_aliases_and_calls_and_skips_comments_and_strings() {
     assert!(!allowed("session::view::*"));
     assert!(!allowed("session::Session"));
     assert!(allowed("ui::state::State"));
+    assert!(problems(Path::new(OPEN_IN), "fn f() { crate::session::api::open(s) }").is_empty());
 }

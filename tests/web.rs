@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use stsplay::session::api::Start;
 use stsplay::session::input::Input;
-use stsplay::ui::state::{Action, State};
+use stsplay::ui::pending::Pending;
+use stsplay::ui::state::{Action, EngineStatus, Handoff, Opening, State};
 use stsplay::ui::{self, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -42,6 +43,19 @@ fn reload(s: &State) -> State {
 
 async fn flush() {
     yew::scheduler::flush().await;
+}
+
+/// Waits until the app has its session (opened asynchronously when the page mounts, as the
+/// split build loads the simulator's module then).
+async fn until_ready(root: &Element) {
+    for _ in 0..100 {
+        flush().await;
+        if count(root, ".workspace[data-engine=ready]") == 1 {
+            return;
+        }
+        sleep(5).await;
+    }
+    panic!("the session was never opened");
 }
 
 fn count(root: &Element, selector: &str) -> u32 {
@@ -79,7 +93,7 @@ async fn app_mounts_applies_steps_and_steps_back() {
     let root = fresh_root();
     root.set_text_content(Some("Loading…"));
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
 
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains(ui::PRODUCT_NAME), "no product name in {text:?}");
@@ -119,7 +133,7 @@ async fn app_mounts_applies_steps_and_steps_back() {
 async fn kubectl_edit_opens_a_tab_and_save_patches() {
     let root = fresh_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
     button_by_label(&root, "Apply").click();
     flush().await;
     type_command(&root, "kubectl edit sts nope").await;
@@ -146,7 +160,7 @@ async fn kubectl_edit_opens_a_tab_and_save_patches() {
 async fn user_text_is_text_not_html() {
     let root = fresh_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
     let ta: web_sys::HtmlTextAreaElement =
         root.query_selector("textarea.source").expect("query").expect("editor").dyn_into().expect("textarea");
     ta.set_value("name: <img src=x onerror=alert(1)>\nkind: <b>x</b>\n");
@@ -240,7 +254,7 @@ fn a_restored_console_keeps_the_typed_clock_moves() {
 async fn the_scrubber_marks_typed_clock_moves_like_commands() {
     let root = fresh_root();
     let app = yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
     button_by_label(&root, "Apply").click();
     flush().await;
     button_by_label(&root, "Step forward").click();
@@ -457,7 +471,7 @@ fn a_heredoc_block_is_the_commands_stdin_and_an_unclosed_one_runs_nothing() {
 async fn the_prompt_reads_a_heredoc_line_by_line() {
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
     type_command(&root, "kubectl create -f - <<EOF").await;
     let ps1 = || root.query_selector(".ps1").expect("query").expect("ps1").text_content().unwrap_or_default();
     assert_eq!(ps1(), ">", "a shell's PS2 while the heredoc is open");
@@ -555,7 +569,7 @@ fn a_piped_console_command_prints_the_filtered_output_and_a_reload_shows_it_agai
 async fn the_prompt_reads_a_loop_over_several_lines() {
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    until_ready(&root).await;
     type_command(&root, "for w in one two").await;
     let ps1 = || root.query_selector(".ps1").expect("query").expect("ps1").text_content().unwrap_or_default();
     assert_eq!(ps1(), ">", "PS2 until `done`");
@@ -566,4 +580,51 @@ async fn the_prompt_reads_a_loop_over_several_lines() {
     let out = root.query_selector(".console-out").expect("query").expect("out").text_content().unwrap_or_default();
     assert!(out.contains("$ for w in one two\n> do\n>   echo \"word $w\"\n> done") && out.contains("word one") && out.contains("word two"), "{out}");
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn while_the_simulator_loads_the_tabs_can_be_edited_and_what_needs_it_waits() {
+    let s = Rc::new(State::loading(Pending::example()));
+    assert_eq!(s.engine, EngineStatus::Loading);
+    let s = s.reduce(Action::Edit(0, "# mine\n".into()));
+    let s = s.reduce(Action::AddFile);
+    let s = s.reduce(Action::SelectFile(0));
+    let rev = s.rev;
+    for a in [Action::ApplyActive, Action::Step, Action::Forward, Action::Command("kubectl get pods".into())] {
+        assert!(a.needs_engine());
+        let before = s.clone();
+        let after = s.clone().reduce(a);
+        assert!(Rc::ptr_eq(&before, &after), "refused while loading: nothing changes");
+    }
+    assert_eq!(s.rev, rev);
+    // The fresh session arrives: the tabs as edited carry over.
+    let real = stsplay::ui::engine::open_now(Start::Fresh).expect("a fresh session opens");
+    let s = s.reduce(Action::Opened(Handoff::new(real, Opening::Page { fresh: true }, None)));
+    assert_eq!(s.engine, EngineStatus::Ready);
+    let files = s.session.borrow().files().to_vec();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].text, "# mine\n");
+    assert_eq!(s.session.borrow().active(), 0);
+    let s = s.reduce(Action::Command("kubectl get pods".into()));
+    assert!(s.console.iter().any(|l| l.text.contains("No resources found in default namespace.")));
+}
+
+#[wasm_bindgen_test]
+fn a_restored_session_keeps_its_own_tabs_and_a_module_that_cannot_load_is_said() {
+    // The work to restore: a session with its own tab.
+    let work = State::default();
+    work.session.borrow_mut().files_mut()[0].text = "# saved\n".into();
+    let json = work.session.borrow().autosave_json();
+    let restored = stsplay::ui::engine::open_now(Start::Saved { json, safe: false }).expect("restores");
+    let s = Rc::new(State::loading(Pending::restoring()));
+    assert!(s.session.borrow().files().is_empty(), "no tabs to show until the work is back");
+    let s = s.reduce(Action::Opened(Handoff::new(restored, Opening::Page { fresh: false }, Some("note".into()))));
+    assert_eq!(s.session.borrow().files()[0].text, "# saved\n");
+    assert_eq!(s.notice.as_deref(), Some("note"));
+
+    let s = Rc::new(State::loading(Pending::example())).reduce(Action::Unavailable);
+    assert_eq!(s.engine, EngineStatus::Unavailable);
+    assert_eq!(s.notice.as_deref(), Some(stsplay::ui::state::UNAVAILABLE));
+    let s = s.reduce(Action::Step);
+    assert_eq!(s.session.borrow().position(), 0, "still nothing to step");
 }

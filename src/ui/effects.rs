@@ -86,10 +86,15 @@ pub fn use_warm_heap(session: SessionRef, rev: u64) {
 /// (`pagehide`), so a reload or a closed tab loses nothing, not even the last second of play.
 /// A crash in an action loses at most the action before it, if that came within the same frame.
 #[hook]
-pub fn use_autosave(session: SessionRef, rev: u64, files_rev: u64, playing: bool) {
+pub fn use_autosave(session: SessionRef, rev: u64, files_rev: u64, playing: bool, ready: bool) {
     let save = {
         let session = session.clone();
         move || {
+            // Only the real session: before it is there, the stand-in's tabs would overwrite
+            // the very work being restored.
+            if !ready {
+                return;
+            }
             // Not while an action is changing the session (cannot happen between tasks; cheap to check).
             if let Ok(s) = session.try_borrow() {
                 storage::save_session(&s.autosave_json());
@@ -111,7 +116,7 @@ pub fn use_autosave(session: SessionRef, rev: u64, files_rev: u64, playing: bool
             move || drop(throttle)
         });
     }
-    use_effect_with(Rc::as_ptr(&session) as usize, move |_| {
+    use_effect_with((Rc::as_ptr(&session) as usize, ready), move |_| {
         let listeners = web_sys::window().map(|w| {
             let s2 = save.clone();
             (

@@ -20,7 +20,9 @@ use yew::prelude::*;
 
 use crate::engine::manifest::Diagnostic;
 use crate::script::LineReader;
-use crate::session::api::{OpenError, SessionApi, Start};
+use crate::session::api::{SessionApi, Start};
+use pending::Pending;
+use state::{EngineStatus, Handoff, Opening};
 use crate::session::complete::Completion;
 use crate::session::highlight::Token;
 use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
@@ -28,7 +30,9 @@ use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 pub mod command;
 pub mod components;
 pub mod effects;
+pub mod engine;
 pub mod heap;
+pub mod pending;
 pub mod state;
 pub mod storage;
 pub mod warm;
@@ -52,36 +56,23 @@ pub const MOUNT_ID: &str = "app";
 /// The `id` of the error banner that [`show_fatal_error`] puts at the top of `<body>`.
 pub const FATAL_ERROR_ID: &str = "fatal-error";
 
-/// How the playground started: from a share link, the autosave, or fresh; with a notice when
-/// a link or the autosave could not be used.
-fn initial_state() -> State {
+/// What the page starts from: a share link in the address, the autosave, `?safe`.
+fn page_start() -> engine::PageStart {
     let fragment = storage::fragment();
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let mut notice = None;
-    let mut state = None;
-    if let Some(payload) = fragment.strip_prefix(storage::SHARE_PREFIX) {
-        match State::open(Start::Shared { payload: payload.to_string() }) {
-            Ok(s) => state = Some(s),
-            Err(e) => notice = Some(format!("This share link could not be opened: {}. Your own saved work is shown instead.", e.message())),
-        }
+    engine::PageStart {
+        share: fragment.strip_prefix(storage::SHARE_PREFIX).map(str::to_string),
+        saved: storage::load_session(),
+        safe: search.starts_with(storage::SAFE_QUERY),
     }
-    if state.is_none() {
-        if let Some(json) = storage::load_session() {
-            let safe = search.starts_with(storage::SAFE_QUERY);
-            match State::open(Start::Saved { json, safe }) {
-                Err(OpenError::Unreadable(e)) => notice = Some(format!("Your saved session could not be read: {e}")),
-                Ok(s) if safe => {
-                    state = Some(s);
-                    notice = Some(SAFE_MODE.into());
-                }
-                Err(OpenError::Unrestorable(_)) if safe => notice = Some(SAFE_MODE.into()),
-                Ok(s) => state = Some(s),
-                Err(OpenError::Unrestorable(e)) => notice = Some(format!("Your saved session could not be restored: {e}")),
-            }
-        }
-    }
-    let mut state = state.unwrap_or_default();
-    state.notice = notice;
+}
+
+/// The page's first state, drawn before the simulator has loaded: the example to edit (or,
+/// when work is being restored, no tabs yet) and the learner's display preferences. The
+/// session itself arrives as [`Action::Opened`] (see [`use_engine`]).
+fn initial_state() -> State {
+    let pending = if page_start().is_fresh() { Pending::example() } else { Pending::restoring() };
+    let mut state = State::loading(pending);
     if let Some(prefs) = storage::get(storage::PREFS_KEY) {
         let mut it = prefs.split('|');
         state.theme = Theme::from_name(it.next().unwrap_or(""));
@@ -97,9 +88,6 @@ fn initial_state() -> State {
     }
     state
 }
-
-/// The notice of a "files only" reload.
-const SAFE_MODE: &str = "Safe mode: your files are back; the history was not replayed.";
 
 /// The inspector's content for a selection.
 fn inspect(s: &dyn SessionApi, sel: &Selection) -> Inspected {
@@ -191,16 +179,57 @@ impl Handlers {
     }
 }
 
+/// Loads the simulator when the page mounts and opens the page's session in it
+/// ([`engine::start`]), then hands it to the reducer; or says that it could not be loaded.
+#[hook]
+fn use_engine(d: yew::functional::UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        // Read now: the next effect takes a share link out of the address bar.
+        let page = page_start();
+        wasm_bindgen_futures::spawn_local(async move {
+            match engine::start(page).await {
+                Ok(started) => {
+                    let opening = Opening::Page { fresh: started.fresh };
+                    d.dispatch(Action::Opened(Handoff::new(started.session, opening, started.notice)));
+                }
+                Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
+            }
+        });
+    });
+}
+
+/// "New session": a fresh cluster and history in a new session that keeps the tabs and the
+/// typed lines (opened through [`engine::open_session`], like the page's).
+fn new_session(session: &state::SessionRef, d: yew::functional::UseReducerDispatcher<State>) {
+    let start = {
+        let s = session.borrow();
+        Start::Keep { files: s.files().to_vec(), active: s.active(), typed: s.typed().to_vec() }
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        match engine::open_session(start).await {
+            Ok(Ok(session)) => d.dispatch(Action::Opened(Handoff::new(session, Opening::New, None))),
+            // Keeping the tabs reads nothing that could be refused.
+            Ok(Err(_)) => {}
+            Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
+        }
+    });
+}
+
 /// The root component of the playground.
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let dispatcher = state.dispatcher();
     let rev = state.rev;
+    let ready = state.engine == EngineStatus::Ready;
 
     // --- effects -------------------------------------------------------------------------
-    // Autosave after each change, once its frame is painted (see `effects::use_autosave`).
-    effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing);
+    // The simulator: its module is fetched as soon as the page runs, and the page's session
+    // (share link, autosave or fresh) replaces the stand-in when it is there.
+    use_engine(dispatcher.clone());
+    // Autosave after each change, once its frame is painted (see `effects::use_autosave`);
+    // never the stand-in's tabs over the work being restored.
+    effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing, ready);
     // Memory for pending pods, made resident while idle (see `effects::use_warm_heap`).
     effects::use_warm_heap(state.session.clone(), rev);
     {
@@ -220,9 +249,10 @@ pub fn App() -> Html {
     // engine's and the diagram's code before the learner's first step needs it (see `warm`).
     {
         let session = state.session.clone();
-        use_effect_with((), |_| {
-            let timer = gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, move || {
-                warm::warm_up(&session);
+        let warmed = use_mut_ref(|| false);
+        use_effect_with(ready, move |&ready| {
+            let timer = (ready && !warmed.replace(true)).then(|| {
+                gloo::timers::callback::Timeout::new(WARM_UP_AFTER_MS, move || warm::warm_up(&session))
             });
             move || drop(timer)
         });
@@ -355,6 +385,17 @@ pub fn App() -> Html {
         let d = dispatcher.clone();
         Callback::from(move |_: ()| d.dispatch(f()))
     };
+    let onnew = {
+        let d = dispatcher.clone();
+        let s = state.session.clone();
+        Callback::from(move |_: ()| {
+            if ready {
+                new_session(&s, d.clone())
+            }
+        })
+    };
+    // The controls that need the simulator are disabled until it is there.
+    let busy = !ready;
     let onimport = h.onimport.clone();
     let close_dialog = cb(|| Action::Dialog(None));
     let dialog = match &state.dialog {
@@ -381,32 +422,47 @@ pub fn App() -> Html {
             <Header theme={state.theme} presenter={state.presenter} {onshare}
                 onscript={cb(|| Action::Dialog(Some(Dialog::Script)))}
                 onhelp={cb(|| Action::Dialog(Some(Dialog::Help)))}
-                onnew={cb(|| Action::NewSession)} ontheme={h.ontheme.clone()}
+                {onnew} {busy} ontheme={h.ontheme.clone()}
                 onpresenter={cb(|| Action::TogglePresenter)} lessons={state.lessons_open} onlessons={h.ontogglelessons.clone()} />
             { for notice }
             <p class="hint">{ crate::session::seed::HINT }</p>
-            <div class="workspace">
+            <div class="workspace" data-engine={match state.engine {
+                EngineStatus::Loading => "loading",
+                EngineStatus::Ready => "ready",
+                EngineStatus::Unavailable => "unavailable",
+            }}>
                 <div class="col-left">
                     if state.lessons_open {
                         <Lessons index={state.lesson} onselect={h.onlesson.clone()} onclose={h.ontogglelessons.clone()}
                             oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} />
+                    } else if files.is_empty() {
+                        <section class="panel editor loading-panel" aria-label="Editor" aria-busy="true">
+                            <p role="status">{ "Restoring your work…" }</p>
+                        </section>
                     } else {
-                        <Editor {files} {active} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
+                        <Editor {files} {active} {busy} onedit={h.onedit.clone()} onselect={h.onselectfile.clone()} onadd={h.onaddfile.clone()}
                             onclose={h.onclosefile.clone()} onapply={h.onapply.clone()}
                             highlight={asks.highlight.clone()} diagnose={asks.diagnose.clone()} />
                     }
                     <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={asks.complete.clone()}
-                        read={asks.read.clone()}
+                        read={asks.read.clone()} {busy}
                         oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>
                 <div class="col-right">
-                    <section class="panel stage" aria-label="Diagram">
-                        <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()}
-                            presenter={state.presenter} />
+                    <section class="panel stage" aria-label="Diagram" aria-busy={(state.engine == EngineStatus::Loading).to_string()}>
+                        if ready {
+                            <Diagram view={(*view).clone()} selected={state.selected.clone()} recent={state.recent.clone()} onselect={h.onselect.clone()}
+                                presenter={state.presenter} />
+                        } else {
+                            <p class="stage-loading" role="status">{ match state.engine {
+                                EngineStatus::Unavailable => "The simulator could not be loaded.",
+                                _ => "Starting the simulated cluster…",
+                            } }</p>
+                        }
                     </section>
                     <TimeBar {position} {len} markers={(*markers).clone()} playing={state.playing} speed={state.speed} {clock}
                         onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}
-                        onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} />
+                        onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} {busy} />
                     <div class="below">
                         <WhyPanel {decisions} {events} {lead} />
                         <Inspector inspected={(*inspected).clone()} onfault={h.onfault.clone()} oncommand={h.oncommand.clone()} onclose={h.onunselect.clone()} />
@@ -531,3 +587,4 @@ fn build_banner(document: &Document) -> Option<Element> {
 fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
+

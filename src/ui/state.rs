@@ -9,7 +9,9 @@
 //!
 //! The session is a `Box<dyn SessionApi>` ([`crate::session::api`]): everything with engine
 //! logic goes through that trait object, and what it returns ([`Effect`]s, view models) is
-//! applied here.
+//! applied here. Until the simulator's module has loaded ([`super::engine`]), a
+//! [`super::pending::Pending`] stands in for it and [`State::engine`] says so: the actions
+//! that need the simulator wait for [`Action::Opened`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,7 +19,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::api::Kind;
-use crate::session::api::{OpenError, SessionApi, Start};
+use crate::session::api::SessionApi;
+#[cfg(not(feature = "split"))]
+use crate::session::api::{OpenError, Start};
 use crate::session::console::Effect;
 use crate::session::input::{Change, Input};
 use crate::session::File;
@@ -99,6 +103,64 @@ pub enum Dialog {
 /// between the state and the callbacks that read it.
 pub type SessionRef = Rc<RefCell<Box<dyn SessionApi>>>;
 
+/// Where the simulator is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineStatus {
+    /// Its module is on the way; [`super::pending::Pending`] holds the tabs.
+    Loading,
+    /// The session is the real one.
+    Ready,
+    /// Its module could not be loaded (offline, a file missing on the host).
+    Unavailable,
+}
+
+/// Why a session was opened ([`Action::Opened`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opening {
+    /// The page's session: a share link, the autosave, or fresh (`fresh`: the tabs edited
+    /// while the simulator loaded carry over).
+    Page {
+        /// Nothing was restored.
+        fresh: bool,
+    },
+    /// "New session": a fresh cluster and history, same tabs.
+    New,
+}
+
+/// A newly opened session, handed to the reducer once (an action must be `Clone` and
+/// `PartialEq`; the session is neither, so it travels in a cell compared by identity).
+#[derive(Clone)]
+pub struct Handoff {
+    session: Rc<RefCell<Option<Box<dyn SessionApi>>>>,
+    /// Why it was opened.
+    pub opening: Opening,
+    /// What the learner is told (a link or the autosave that could not be used).
+    pub notice: Option<String>,
+}
+
+impl Handoff {
+    /// Wraps a session for [`Action::Opened`].
+    pub fn new(session: Box<dyn SessionApi>, opening: Opening, notice: Option<String>) -> Handoff {
+        Handoff { session: Rc::new(RefCell::new(Some(session))), opening, notice }
+    }
+
+    fn take(&self) -> Option<Box<dyn SessionApi>> {
+        self.session.borrow_mut().take()
+    }
+}
+
+impl PartialEq for Handoff {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+impl std::fmt::Debug for Handoff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handoff").field("opening", &self.opening).field("notice", &self.notice).finish()
+    }
+}
+
 /// The whole UI state.
 #[derive(Clone)]
 pub struct State {
@@ -132,6 +194,8 @@ pub struct State {
     pub lessons_open: bool,
     /// The lesson it shows (kept while the panel is closed).
     pub lesson: usize,
+    /// Where the simulator is.
+    pub engine: EngineStatus,
 }
 
 impl PartialEq for State {
@@ -150,9 +214,12 @@ impl PartialEq for State {
             && self.watch == other.watch
             && self.lessons_open == other.lessons_open
             && self.lesson == other.lesson
+            && self.engine == other.engine
     }
 }
 
+/// A fresh session at once (the wasm tests, built without the `split` feature).
+#[cfg(not(feature = "split"))]
 impl Default for State {
     fn default() -> Self {
         match State::open(Start::Fresh) {
@@ -190,8 +257,10 @@ pub enum Action {
     Seek(usize),
     /// Back to the start.
     Reset,
-    /// Forget the history (keep the files).
-    NewSession,
+    /// A session was opened: the page's (replacing the stand-in) or a new one.
+    Opened(Handoff),
+    /// The simulator's module could not be loaded.
+    Unavailable,
     /// Play or pause.
     TogglePlay,
     /// A play tick: one step; pauses when nothing is left to happen.
@@ -220,15 +289,43 @@ pub enum Action {
     Notice(Option<String>),
 }
 
+impl Action {
+    /// Whether it needs the simulator (refused while it loads, see [`State::engine`]). Editing
+    /// the tabs, the lessons, the theme and the dialogs that show text do not.
+    pub fn needs_engine(&self) -> bool {
+        matches!(
+            self,
+            Action::ApplyActive
+                | Action::Command(_)
+                | Action::Step
+                | Action::Back
+                | Action::Forward
+                | Action::Seek(_)
+                | Action::Reset
+                | Action::TogglePlay
+                | Action::PlayTick
+                | Action::Select(Some(_))
+                | Action::Fault(_)
+                | Action::ImportScript(_)
+                | Action::Dialog(Some(Dialog::Script | Dialog::Share(_)))
+        )
+    }
+}
+
+/// The notice when the simulator's module could not be loaded.
+pub const UNAVAILABLE: &str = "The simulator could not be loaded (is the page offline, or a file missing on its host?). Your saved work is untouched: reload the page to try again.";
+
 pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
     ConsoleLine { kind, text: text.into(), at: 0 }
 }
 
 impl State {
-    /// A state around a newly opened session ([`crate::session::api::open`]); the error says
-    /// why it could not be opened.
+    /// A state around a newly opened session ([`crate::session::api::open`], called directly:
+    /// the wasm tests, built without the `split` feature); the error says why it could not be
+    /// opened.
+    #[cfg(not(feature = "split"))]
     pub fn open(start: Start) -> Result<State, OpenError> {
-        crate::session::api::open(start).map(State::from_session)
+        super::engine::open_now(start).map(State::from_session)
     }
 
     /// A state around a session (console rebuilt from the history).
@@ -252,7 +349,13 @@ impl State {
             watch: None,
             lessons_open: false,
             lesson: 0,
+            engine: EngineStatus::Ready,
         }
+    }
+
+    /// The state the page starts in, while the simulator loads: `pending` holds the tabs.
+    pub fn loading(pending: super::pending::Pending) -> State {
+        State { engine: EngineStatus::Loading, ..State::from_session(Box::new(pending)) }
     }
 
     /// Prints lines, stamped with the current timeline position.
@@ -339,6 +442,10 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.engine != EngineStatus::Ready && action.needs_engine() {
+            // Their controls are disabled until then; a key press is simply not acted on.
+            return self;
+        }
         let mut s = (*self).clone();
         match action {
             Action::Edit(i, text) => {
@@ -447,19 +554,35 @@ impl Reducible for State {
                 s.rev += 1;
                 s.recent = Rc::new(Vec::new());
             }
-            Action::NewSession => {
-                let start = {
-                    let sess = s.session.borrow();
-                    Start::Keep { files: sess.files().to_vec(), active: sess.active(), typed: sess.typed().to_vec() }
+            Action::Opened(handoff) => {
+                let Some(session) = handoff.take() else { return self };
+                let carried = match handoff.opening {
+                    // The tabs as edited while the simulator loaded (the stand-in's).
+                    Opening::Page { fresh: true } | Opening::New => {
+                        let sess = s.session.borrow();
+                        Some((sess.files().to_vec(), sess.active()))
+                    }
+                    Opening::Page { fresh: false } => None,
                 };
-                // Keeping the editor reads nothing that could be refused.
-                let Ok(mut next) = State::open(start) else { return Rc::new(s) };
+                let mut next = State::from_session(session);
+                if let Some((files, active)) = carried.filter(|(f, _)| !f.is_empty()) {
+                    let mut sess = next.session.borrow_mut();
+                    *sess.files_mut() = files;
+                    sess.set_active(active);
+                }
                 next.theme = s.theme;
                 next.presenter = s.presenter;
                 next.speed = s.speed;
+                next.lessons_open = s.lessons_open;
+                next.lesson = s.lesson;
+                next.notice = handoff.notice.clone().or(s.notice.clone());
                 next.rev = s.rev + 1;
                 next.files_rev = s.files_rev + 1;
                 return Rc::new(next);
+            }
+            Action::Unavailable => {
+                s.engine = EngineStatus::Unavailable;
+                s.notice = Some(UNAVAILABLE.into());
             }
             Action::TogglePlay => s.playing = !s.playing,
             Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),

@@ -33,6 +33,9 @@ pub struct ConsoleProps {
     /// The timeline position: lines printed later are shown as in the future.
     #[prop_or_default]
     pub position: usize,
+    /// The simulator is loading: the prompt waits for it.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 /// A command as a terminal shows it: `$ ` before its first line, `> ` (PS2) before the lines of
@@ -239,13 +242,14 @@ pub fn Console(p: &ConsoleProps) -> Html {
             }
             <div class="prompt">
                 <span class="ps1" aria-hidden="true">{ if reader.is_continuing() { ">" } else if p.watching { "(watching) $" } else { "$" } }</span>
-                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste}
+                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste} disabled={p.busy}
                     aria-label={ match (reader.marker(), reader.is_continuing()) {
                         (Some(_), _) => "heredoc line",
                         (None, true) => "continued command line",
                         (None, false) => "kubectl command",
                     } }
                     placeholder={ match (reader.marker(), reader.is_continuing()) {
+                        _ if p.busy => "the simulator is loading…".to_string(),
                         (Some(m), _) => format!("next line of the heredoc, or {m} to end it (Ctrl-C cancels)"),
                         (None, true) => "next line: the loop runs at `done` (or the quote closes); Ctrl-C cancels".to_string(),
                         (None, false) => "kubectl get pods   (Tab completes, ↑ ↓ history)".to_string(),

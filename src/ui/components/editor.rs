@@ -35,6 +35,9 @@ pub struct EditorProps {
     pub highlight: Callback<String, Vec<Vec<Token>>>,
     /// A file's problems: (name, text) → the manifest decoder's diagnostics.
     pub diagnose: Callback<(String, String), Vec<Diagnostic>>,
+    /// The simulator is loading: Apply waits for it (the text can be edited meanwhile).
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 fn char_col_to_byte(line: &str, col: u32) -> usize {
@@ -69,7 +72,9 @@ pub fn Editor(props: &EditorProps) -> Html {
     let diagnostics = {
         let (name, text) = (file.name.clone(), file.text.clone());
         let diagnose = props.diagnose.clone();
-        use_memo((name, text), move |(name, text)| diagnose.emit((name.clone(), text.clone())))
+        // Also on the callback: the simulator's arrival replaces the stand-in's (which finds
+        // nothing), and the text typed meanwhile is checked then.
+        use_memo((name, text, props.diagnose.clone()), move |(name, text, _)| diagnose.emit((name.clone(), text.clone())))
     };
     let highlighted = {
         let text = file.text.clone();
@@ -209,7 +214,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         { "Save" }
                     </button>
                 } else {
-                    <button class="primary apply" title="kubectl apply -f this file (Ctrl+Enter)"
+                    <button class="primary apply" title="kubectl apply -f this file (Ctrl+Enter)" disabled={props.busy}
                         onclick={let a = props.onapply.clone(); Callback::from(move |_| a.emit(()))}>
                         { "Apply" }
                     </button>
@@ -247,7 +252,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             </div>
             <details class="problems" open={!diagnostics.is_empty()}>
                 <summary>
-                    { if diagnostics.is_empty() { "No problems".to_string() } else { format!("Problems: {errors} error(s), {warnings} warning(s)") } }
+                    { if props.busy { "Problems: checked once the simulator has loaded".to_string() } else if diagnostics.is_empty() { "No problems".to_string() } else { format!("Problems: {errors} error(s), {warnings} warning(s)") } }
                 </summary>
                 <ul aria-label="Problems">
                     { for diagnostics.iter().map(|d| {

@@ -30,6 +30,9 @@ pub struct HeaderProps {
     pub lessons: bool,
     /// Lessons toggled.
     pub onlessons: Callback<()>,
+    /// The simulator is loading: Share, Script and New session wait for it.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 /// The header.
@@ -56,9 +59,9 @@ pub fn Header(p: &HeaderProps) -> Html {
             <nav class="toolbar" aria-label="Playground">
                 <button onclick={click(&p.onlessons)} aria-pressed={p.lessons.to_string()}
                     title="Guided lessons: the StatefulSet explainer, step by step, with commands to run">{ "Lessons" }</button>
-                <button onclick={click(&p.onshare)} title="A link that reproduces this session (nothing is uploaded)">{ "Share" }</button>
-                <button onclick={click(&p.onscript)} title="Export or import a playground script">{ "Script" }</button>
-                <button onclick={click(&p.onnew)} title="Forget the history, keep the files">{ "New session" }</button>
+                <button onclick={click(&p.onshare)} disabled={p.busy} title="A link that reproduces this session (nothing is uploaded)">{ "Share" }</button>
+                <button onclick={click(&p.onscript)} disabled={p.busy} title="Export or import a playground script">{ "Script" }</button>
+                <button onclick={click(&p.onnew)} disabled={p.busy} title="Forget the history, keep the files">{ "New session" }</button>
                 <label class="theme">
                     <span class="visually-hidden">{ "Theme" }</span>
                     <select aria-label="Theme" onchange={ontheme}>

@@ -36,6 +36,9 @@ pub struct TimeBarProps {
     pub onseek: Callback<usize>,
     /// Speed chosen.
     pub onspeed: Callback<usize>,
+    /// The simulator is loading: nothing to step through yet.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 /// The time bar.
@@ -69,13 +72,13 @@ pub fn TimeBar(p: &TimeBarProps) -> Html {
     html! {
         <section class="panel timebar" aria-label="Time">
             <div class="controls" role="toolbar" aria-label="Time controls">
-                <button onclick={click(&p.onreset)} aria-label="Reset to the start" title="Reset to the start" disabled={p.position == 0}>{ "Reset" }</button>
-                <button onclick={click(&p.onback)} aria-label="Step back" title="Step back (←)" disabled={p.position == 0}>{ "◀ Back" }</button>
+                <button onclick={click(&p.onreset)} aria-label="Reset to the start" title="Reset to the start" disabled={p.busy || p.position == 0}>{ "Reset" }</button>
+                <button onclick={click(&p.onback)} aria-label="Step back" title="Step back (←)" disabled={p.busy || p.position == 0}>{ "◀ Back" }</button>
                 <button class="primary play" onclick={click(&p.ontoggle)} aria-pressed={p.playing.to_string()}
-                    aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
+                    aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)" disabled={p.busy}>
                     { if p.playing { "Pause" } else { "▶ Play" } }
                 </button>
-                <button onclick={click(&p.onstep)} aria-label="Step forward" title="Step (→)">{ "Step ▶" }</button>
+                <button onclick={click(&p.onstep)} aria-label="Step forward" title="Step (→)" disabled={p.busy}>{ "Step ▶" }</button>
                 <label class="speed">
                     <span>{ "Speed" }</span>
                     <select aria-label="Play speed" onchange={onspeed}>
