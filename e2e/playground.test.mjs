@@ -231,7 +231,9 @@ test('the page works before the simulator module arrives; edits made meanwhile a
     assert.ok(await page.getByRole('button', { name: 'Apply', exact: true }).isDisabled());
     assert.ok(await page.getByRole('button', { name: 'Step forward' }).isDisabled());
     assert.ok(await page.getByRole('button', { name: 'Share' }).isDisabled());
-    assert.ok(await page.getByRole('textbox', { name: 'kubectl command' }).isDisabled());
+    const prompt = page.getByRole('textbox', { name: 'kubectl command' });
+    assert.ok(await prompt.isDisabled());
+    assert.equal(await prompt.getAttribute('placeholder'), 'the simulator is loading…');
     // The editor does not: the example is there, highlighted, and can be changed.
     const editor = page.getByRole('textbox', { name: 'YAML of myapp.yaml' });
     assert.match(await editor.inputValue(), /replicas: 3/);
@@ -265,6 +267,10 @@ test('a simulator module that cannot be fetched: the page says so and keeps the 
     await page.locator('.workspace[data-engine=unavailable]').waitFor({ timeout: 20_000 });
     await page.getByRole('status').getByText(/The simulator could not be loaded .* reload the page to try again/).waitFor();
     await page.getByText('Restoring your work…').waitFor();
+    assert.equal(
+      await page.getByRole('textbox', { name: 'kubectl command' }).getAttribute('placeholder'),
+      'the simulator could not be loaded: reload the page',
+    );
     assert.equal(await page.locator('#fatal-error').count(), 0, 'no panic banner');
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage))), saved, 'the autosave is untouched');

@@ -445,7 +445,11 @@ pub fn App() -> Html {
                             highlight={asks.highlight.clone()} diagnose={asks.diagnose.clone()} />
                     }
                     <Console lines={state.console.clone()} {typed} onsubmit={h.oncommand.clone()} complete={asks.complete.clone()}
-                        read={asks.read.clone()} {busy}
+                        read={asks.read.clone()} busy={match state.engine {
+                            EngineStatus::Ready => None,
+                            EngineStatus::Loading => Some(AttrValue::from("the simulator is loading…")),
+                            EngineStatus::Unavailable => Some(AttrValue::from("the simulator could not be loaded: reload the page")),
+                        }}
                         oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>
                 <div class="col-right">

@@ -33,9 +33,10 @@ pub struct ConsoleProps {
     /// The timeline position: lines printed later are shown as in the future.
     #[prop_or_default]
     pub position: usize,
-    /// The simulator is loading: the prompt waits for it.
+    /// Why the prompt waits (the simulator is loading, or could not be loaded); None when it
+    /// is there.
     #[prop_or_default]
-    pub busy: bool,
+    pub busy: Option<AttrValue>,
 }
 
 /// A command as a terminal shows it: `$ ` before its first line, `> ` (PS2) before the lines of
@@ -242,18 +243,17 @@ pub fn Console(p: &ConsoleProps) -> Html {
             }
             <div class="prompt">
                 <span class="ps1" aria-hidden="true">{ if reader.is_continuing() { ">" } else if p.watching { "(watching) $" } else { "$" } }</span>
-                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste} disabled={p.busy}
+                <input ref={input} type="text" class="prompt-input" value={(*value).clone()} {oninput} {onkeydown} {onpaste} disabled={p.busy.is_some()}
                     aria-label={ match (reader.marker(), reader.is_continuing()) {
                         (Some(_), _) => "heredoc line",
                         (None, true) => "continued command line",
                         (None, false) => "kubectl command",
                     } }
-                    placeholder={ match (reader.marker(), reader.is_continuing()) {
-                        _ if p.busy => "the simulator is loading…".to_string(),
+                    placeholder={ if let Some(why) = &p.busy { why.to_string() } else { match (reader.marker(), reader.is_continuing()) {
                         (Some(m), _) => format!("next line of the heredoc, or {m} to end it (Ctrl-C cancels)"),
                         (None, true) => "next line: the loop runs at `done` (or the quote closes); Ctrl-C cancels".to_string(),
                         (None, false) => "kubectl get pods   (Tab completes, ↑ ↓ history)".to_string(),
-                    } }
+                    } } }
                     spellcheck="false" autocomplete="off" autocapitalize="off" />
             </div>
         </section>
