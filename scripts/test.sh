@@ -3,7 +3,7 @@
 #
 #   1. scripts/setup.sh     installs missing tools (idempotent; ~6 min the first time, <2 s after)
 #   2. native               cargo test: engine unit tests, tests/*.rs, doc tests
-#   3. wasm                 wasm-bindgen-test in headless Chromium (tests/web.rs)
+#   3. wasm                 wasm-bindgen-test in headless Chromium (tests/web/)
 #   4. build                trunk build --release → dist/
 #   5. e2e                  dist/ served under a sub-path on 127.0.0.1, node --test e2e/
 #

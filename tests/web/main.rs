@@ -1,7 +1,7 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the playground mounts, applies the
 //! example, steps, scales from the console, steps back, highlights user text as text, and keeps
 //! the panic banner safe; a large set's grid draws the rows in view and keeps focus while
-//! scrolling.
+//! scrolling; the page waits for the simulator's module (`loading.rs`).
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --offline --locked --target
 //! wasm32-unknown-unknown --test web` (scripts/test.sh does this). On the host this file is empty.
@@ -11,13 +11,14 @@ use std::rc::Rc;
 
 use stsplay::session::api::Start;
 use stsplay::session::input::Input;
-use stsplay::ui::pending::Pending;
-use stsplay::ui::state::{Action, EngineStatus, Handoff, Opening, State};
+use stsplay::ui::state::{Action, State};
 use stsplay::ui::{self, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 use yew::Reducible;
+
+mod loading;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -580,51 +581,4 @@ async fn the_prompt_reads_a_loop_over_several_lines() {
     let out = root.query_selector(".console-out").expect("query").expect("out").text_content().unwrap_or_default();
     assert!(out.contains("$ for w in one two\n> do\n>   echo \"word $w\"\n> done") && out.contains("word one") && out.contains("word two"), "{out}");
     root.remove();
-}
-
-#[wasm_bindgen_test]
-fn while_the_simulator_loads_the_tabs_can_be_edited_and_what_needs_it_waits() {
-    let s = Rc::new(State::loading(Pending::example()));
-    assert_eq!(s.engine, EngineStatus::Loading);
-    let s = s.reduce(Action::Edit(0, "# mine\n".into()));
-    let s = s.reduce(Action::AddFile);
-    let s = s.reduce(Action::SelectFile(0));
-    let rev = s.rev;
-    for a in [Action::ApplyActive, Action::Step, Action::Forward, Action::Command("kubectl get pods".into())] {
-        assert!(a.needs_engine());
-        let before = s.clone();
-        let after = s.clone().reduce(a);
-        assert!(Rc::ptr_eq(&before, &after), "refused while loading: nothing changes");
-    }
-    assert_eq!(s.rev, rev);
-    // The fresh session arrives: the tabs as edited carry over.
-    let real = stsplay::ui::engine::open_now(Start::Fresh).expect("a fresh session opens");
-    let s = s.reduce(Action::Opened(Handoff::new(real, Opening::Page { fresh: true }, None)));
-    assert_eq!(s.engine, EngineStatus::Ready);
-    let files = s.session.borrow().files().to_vec();
-    assert_eq!(files.len(), 2);
-    assert_eq!(files[0].text, "# mine\n");
-    assert_eq!(s.session.borrow().active(), 0);
-    let s = s.reduce(Action::Command("kubectl get pods".into()));
-    assert!(s.console.iter().any(|l| l.text.contains("No resources found in default namespace.")));
-}
-
-#[wasm_bindgen_test]
-fn a_restored_session_keeps_its_own_tabs_and_a_module_that_cannot_load_is_said() {
-    // The work to restore: a session with its own tab.
-    let work = State::default();
-    work.session.borrow_mut().files_mut()[0].text = "# saved\n".into();
-    let json = work.session.borrow().autosave_json();
-    let restored = stsplay::ui::engine::open_now(Start::Saved { json, safe: false }).expect("restores");
-    let s = Rc::new(State::loading(Pending::restoring()));
-    assert!(s.session.borrow().files().is_empty(), "no tabs to show until the work is back");
-    let s = s.reduce(Action::Opened(Handoff::new(restored, Opening::Page { fresh: false }, Some("note".into()))));
-    assert_eq!(s.session.borrow().files()[0].text, "# saved\n");
-    assert_eq!(s.notice.as_deref(), Some("note"));
-
-    let s = Rc::new(State::loading(Pending::example())).reduce(Action::Unavailable);
-    assert_eq!(s.engine, EngineStatus::Unavailable);
-    assert_eq!(s.notice.as_deref(), Some(stsplay::ui::state::UNAVAILABLE));
-    let s = s.reduce(Action::Step);
-    assert_eq!(s.session.borrow().position(), 0, "still nothing to step");
 }
