@@ -434,7 +434,7 @@ pub fn App() -> Html {
                 <div class="col-left">
                     if state.lessons_open {
                         <Lessons index={state.lesson} onselect={h.onlesson.clone()} onclose={h.ontogglelessons.clone()}
-                            oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} />
+                            oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} {busy} />
                     } else if files.is_empty() {
                         <section class="panel editor loading-panel" aria-label="Editor" aria-busy="true">
                             <p role="status">{ "Restoring your work…" }</p>

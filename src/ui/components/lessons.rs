@@ -21,6 +21,9 @@ pub struct LessonsProps {
     pub oncommand: Callback<String>,
     /// A step's file: (tab name, text).
     pub onopen: Callback<(String, String)>,
+    /// The simulator is loading: the Run buttons wait for it (Open does not).
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 /// A paragraph with its backticked spans as `<code>`.
@@ -55,7 +58,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             html! {
                 <li key={n}>
                     <div class="lesson-cmd">
-                        <button class="run" aria-label={format!("Run {line}")} title="Run it in the console"
+                        <button class="run" aria-label={format!("Run {line}")} title="Run it in the console" disabled={props.busy}
                             onclick={Callback::from(move |_| oncommand.emit(line.to_string()))}>{ "Run" }</button>
                         <code>{ line }</code>
                     </div>
