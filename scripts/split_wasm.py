@@ -50,7 +50,10 @@ def fail(message: str) -> None:
 
 
 def run(*cmd: str) -> None:
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except FileNotFoundError:
+        fail(f"`{cmd[0]}` is not installed (or not on PATH): run scripts/setup.sh")
     if done.returncode != 0:
         fail(f"`{' '.join(cmd)}` failed:\n{done.stdout}")
 
@@ -64,10 +67,13 @@ def sri(data: bytes) -> str:
 
 
 def target_dir() -> Path:
-    out = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
-    )
+    try:
+        out = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+        )
+    except FileNotFoundError:
+        fail("`cargo` is not on PATH")
     if out.returncode != 0:
         fail("`cargo metadata` failed: " + out.stderr.decode(errors="replace"))
     return Path(json.loads(out.stdout)["target_directory"])
@@ -114,10 +120,8 @@ def split(staging: Path) -> None:
         files = {f"{stem}.js": glue_text.encode("utf-8"), f"{stem}_bg.wasm": modules[0].read_bytes()}
         for name, data in files.items():
             (staging / name).write_bytes(data)
-        for stale in (staging / "snippets",):
-            if (bound / "snippets").exists():
-                shutil.rmtree(stale, ignore_errors=True)
-                shutil.copytree(bound / "snippets", stale)
+        if (bound / "snippets").exists():  # inline JS of crates, if any (the app has none today)
+            shutil.copytree(bound / "snippets", staging / "snippets", dirs_exist_ok=True)
     index = staging / "index.html"
     html = index.read_text(encoding="utf-8")
 
