@@ -265,17 +265,25 @@ test('a simulator module that cannot be fetched: the page says so and keeps the 
     await page.route(/split_engine-[0-9a-f]+\.wasm$/, (route) => route.abort('internetdisconnected'));
     await page.reload({ waitUntil: 'load' });
     await page.locator('.workspace[data-engine=unavailable]').waitFor({ timeout: 20_000 });
-    await page.getByRole('status').getByText(/The simulator could not be loaded .* reload the page to try again/).waitFor();
+    await page.getByRole('status').getByText(/The simulator could not be loaded .* Your saved work is untouched\./).waitFor();
     await page.getByText('Restoring your work…').waitFor();
     assert.equal(
       await page.getByRole('textbox', { name: 'kubectl command' }).getAttribute('placeholder'),
-      'the simulator could not be loaded: reload the page',
+      'the simulator could not be loaded (Try again, above)',
     );
     assert.equal(await page.locator('#fatal-error').count(), 0, 'no panic banner');
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage))), saved, 'the autosave is untouched');
-    // Back online, a reload restores it.
+    // "Try again" while still offline: the same notice again.
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.workspace[data-engine=unavailable]').waitFor({ timeout: 20_000 });
+    // Back online, "Try again" restores the work without a reload.
     await page.unroute(/split_engine-[0-9a-f]+\.wasm$/);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.workspace[data-engine=ready]').waitFor({ timeout: 20_000 });
+    await page.locator('.console-out').getByText('statefulset.apps/myapp created').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
+    // And a reload too.
     await page.reload({ waitUntil: 'load' });
     await page.locator('.workspace[data-engine=ready]').waitFor({ timeout: 20_000 });
     await page.locator('.console-out').getByText('statefulset.apps/myapp created').waitFor();

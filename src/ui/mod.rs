@@ -179,23 +179,24 @@ impl Handlers {
     }
 }
 
-/// Loads the simulator when the page mounts and opens the page's session in it
-/// ([`engine::start`]), then hands it to the reducer; or says that it could not be loaded.
-#[hook]
-fn use_engine(d: yew::functional::UseReducerDispatcher<State>) {
-    use_effect_with((), move |_| {
-        // Read now: the next effect takes a share link out of the address bar.
-        let page = page_start();
-        wasm_bindgen_futures::spawn_local(async move {
-            match engine::start(page).await {
-                Ok(started) => {
-                    let opening = Opening::Page { fresh: started.fresh };
-                    d.dispatch(Action::Opened(Handoff::new(started.session, opening, started.notice)));
-                }
-                Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
+/// Loads the simulator and opens the page's session in it ([`engine::start`]), then hands it
+/// to the reducer; or says that it could not be loaded.
+fn load_page_session(page: engine::PageStart, d: yew::functional::UseReducerDispatcher<State>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        match engine::start(page).await {
+            Ok(started) => {
+                let opening = Opening::Page { fresh: started.fresh };
+                d.dispatch(Action::Opened(Handoff::new(started.session, opening, started.notice)));
             }
-        });
+            Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
+        }
     });
+}
+
+/// [`load_page_session`] when the page mounts.
+#[hook]
+fn use_engine(page: Rc<engine::PageStart>, d: yew::functional::UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| load_page_session((*page).clone(), d));
 }
 
 /// "New session": a fresh cluster and history in a new session that keeps the tabs and the
@@ -226,7 +227,10 @@ pub fn App() -> Html {
     // --- effects -------------------------------------------------------------------------
     // The simulator: its module is fetched as soon as the page runs, and the page's session
     // (share link, autosave or fresh) replaces the stand-in when it is there.
-    use_engine(dispatcher.clone());
+    // What the page starts from, read at its first render: the effect below takes a share link
+    // out of the address bar, and "Try again" must still find it.
+    let page = use_memo((), |_| page_start());
+    use_engine(page.clone(), dispatcher.clone());
     // Autosave after each change, once its frame is painted (see `effects::use_autosave`);
     // never the stand-in's tabs over the work being restored.
     effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing, ready);
@@ -409,9 +413,21 @@ pub fn App() -> Html {
     };
     let notice = state.notice.clone().map(|n| {
         let d = dispatcher.clone();
+        // After a failed load: fetch the simulator's module again (the loader does not keep a
+        // failure), with the same start as the page's.
+        let retry = (state.engine == EngineStatus::Unavailable).then(|| {
+            let (d, page) = (dispatcher.clone(), page.clone());
+            Callback::from(move |_: MouseEvent| {
+                d.dispatch(Action::Retry);
+                load_page_session((*page).clone(), d.clone());
+            })
+        });
         html! {
             <div class="notice" role="status">
                 <span>{ n }</span>
+                if let Some(onclick) = retry {
+                    <button {onclick}>{ "Try again" }</button>
+                }
                 <button onclick={Callback::from(move |_| d.dispatch(Action::Notice(None)))}>{ "Dismiss" }</button>
             </div>
         }
@@ -448,7 +464,7 @@ pub fn App() -> Html {
                         read={asks.read.clone()} busy={match state.engine {
                             EngineStatus::Ready => None,
                             EngineStatus::Loading => Some(AttrValue::from("the simulator is loading…")),
-                            EngineStatus::Unavailable => Some(AttrValue::from("the simulator could not be loaded: reload the page")),
+                            EngineStatus::Unavailable => Some(AttrValue::from("the simulator could not be loaded (Try again, above)")),
                         }}
                         oninterrupt={h.oninterrupt.clone()} watching={state.watch.is_some()} {position} />
                 </div>

@@ -261,6 +261,8 @@ pub enum Action {
     Opened(Handoff),
     /// The simulator's module could not be loaded.
     Unavailable,
+    /// Loading it again (the notice's "Try again"), after [`Action::Unavailable`].
+    Retry,
     /// Play or pause.
     TogglePlay,
     /// A play tick: one step; pauses when nothing is left to happen.
@@ -313,7 +315,7 @@ impl Action {
 }
 
 /// The notice when the simulator's module could not be loaded.
-pub const UNAVAILABLE: &str = "The simulator could not be loaded (is the page offline, or a file missing on its host?). Your saved work is untouched: reload the page to try again.";
+pub const UNAVAILABLE: &str = "The simulator could not be loaded (is the page offline, or a file missing on its host?). Your saved work is untouched.";
 
 pub(super) fn line(kind: LineKind, text: impl Into<String>) -> ConsoleLine {
     ConsoleLine { kind, text: text.into(), at: 0 }
@@ -583,6 +585,13 @@ impl Reducible for State {
             Action::Unavailable => {
                 s.engine = EngineStatus::Unavailable;
                 s.notice = Some(UNAVAILABLE.into());
+            }
+            Action::Retry => {
+                if s.engine != EngineStatus::Unavailable {
+                    return self;
+                }
+                s.engine = EngineStatus::Loading;
+                s.notice = None;
             }
             Action::TogglePlay => s.playing = !s.playing,
             Action::SetSpeed(i) => s.speed = i.min(SPEEDS.len() - 1),

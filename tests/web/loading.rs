@@ -54,4 +54,10 @@ fn a_restored_session_keeps_its_own_tabs_and_a_module_that_cannot_load_is_said()
     assert_eq!(s.notice.as_deref(), Some(stsplay::ui::state::UNAVAILABLE));
     let s = s.reduce(Action::Step);
     assert_eq!(s.session.borrow().position(), 0, "still nothing to step");
+    // "Try again": loading once more, the notice gone; only after a failure.
+    let s = s.reduce(Action::Retry);
+    assert_eq!(s.engine, EngineStatus::Loading);
+    assert_eq!(s.notice, None);
+    let again = s.clone().reduce(Action::Retry);
+    assert!(Rc::ptr_eq(&s, &again), "no retry while loading");
 }
