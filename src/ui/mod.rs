@@ -450,7 +450,7 @@ pub fn App() -> Html {
                 <div class="col-left">
                     if state.lessons_open {
                         <Lessons index={state.lesson} onselect={h.onlesson.clone()} onclose={h.ontogglelessons.clone()}
-                            oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} {busy} />
+                            oncommand={h.oncommand.clone()} onopen={h.onopenfile.clone()} {busy} restoring={state.restoring()} />
                     } else if files.is_empty() {
                         <section class="panel editor loading-panel" aria-label="Editor" aria-busy="true">
                             <p role="status">{ "Restoring your work…" }</p>
@@ -484,7 +484,7 @@ pub fn App() -> Html {
                         onreset={h.onreset.clone()} onback={h.onback.clone()} ontoggle={h.ontoggle.clone()}
                         onstep={h.onstep.clone()} onseek={h.onseek.clone()} onspeed={h.onspeed.clone()} {busy} />
                     <div class="below">
-                        <WhyPanel {decisions} {events} {lead} />
+                        <WhyPanel {decisions} {events} {lead} {busy} />
                         <Inspector inspected={(*inspected).clone()} onfault={h.onfault.clone()} oncommand={h.oncommand.clone()} onclose={h.onunselect.clone()} />
                     </div>
                 </div>

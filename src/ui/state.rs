@@ -355,6 +355,12 @@ impl State {
         }
     }
 
+    /// Work is being restored: the simulator is not there yet and the stand-in has no tabs
+    /// (the restored session brings its own).
+    pub fn restoring(&self) -> bool {
+        self.engine != EngineStatus::Ready && self.session.borrow().files().is_empty()
+    }
+
     /// The state the page starts in, while the simulator loads: `pending` holds the tabs.
     pub fn loading(pending: super::pending::Pending) -> State {
         State { engine: EngineStatus::Loading, ..State::from_session(Box::new(pending)) }
@@ -444,7 +450,7 @@ impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        if self.engine != EngineStatus::Ready && action.needs_engine() {
+        if self.engine != EngineStatus::Ready && (action.needs_engine() || self.restoring() && matches!(action, Action::OpenFile(..))) {
             // Their controls are disabled until then; a key press is simply not acted on.
             return self;
         }

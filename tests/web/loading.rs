@@ -45,6 +45,9 @@ fn a_restored_session_keeps_its_own_tabs_and_a_module_that_cannot_load_is_said()
     let restored = stsplay::ui::engine::open_now(Start::Saved { json, safe: false }).expect("restores");
     let s = Rc::new(State::loading(Pending::restoring()));
     assert!(s.session.borrow().files().is_empty(), "no tabs to show until the work is back");
+    assert!(s.restoring());
+    let same = s.clone().reduce(Action::OpenFile("lesson.yaml".into(), "x".into()));
+    assert!(Rc::ptr_eq(&s, &same), "a lesson's file waits for the restored tabs");
     let s = s.reduce(Action::Opened(Handoff::new(restored, Opening::Page { fresh: false }, Some("note".into()))));
     assert_eq!(s.session.borrow().files()[0].text, "# saved\n");
     assert_eq!(s.notice.as_deref(), Some("note"));

@@ -24,6 +24,9 @@ pub struct LessonsProps {
     /// The simulator is loading: the Run buttons wait for it (Open does not).
     #[prop_or_default]
     pub busy: bool,
+    /// Work is being restored: Open waits too (the restored tabs replace the editor's).
+    #[prop_or_default]
+    pub restoring: bool,
 }
 
 /// A paragraph with its backticked spans as `<code>`.
@@ -71,7 +74,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             html! {
                 <li key={n}>
                     <div class="lesson-cmd">
-                        <button class="run" aria-label={format!("Open {name} in the editor")}
+                        <button class="run" aria-label={format!("Open {name} in the editor")} disabled={props.restoring}
                             onclick={Callback::from(move |_| onopen.emit((name.to_string(), text.to_string())))}>{ "Open" }</button>
                         <code>{ name }</code>
                     </div>

@@ -20,6 +20,9 @@ pub struct WhyPanelProps {
     /// Which decisions lead the panel (chosen by the session: [`crate::session::why::lead`]).
     #[prop_or_default]
     pub lead: Lead,
+    /// The simulator is not there yet: nothing has been decided, and nothing can be yet.
+    #[prop_or_default]
+    pub busy: bool,
 }
 
 fn verdict_icon(v: &str) -> &'static str {
@@ -52,6 +55,7 @@ pub fn WhyPanel(p: &WhyPanelProps) -> Html {
                             { ": " }{ &d.reason }
                         </p>
                     },
+                    None if p.busy => html! { <p class="decision">{ "No decisions yet: the simulator has not loaded." }</p> },
                     None => html! { <p class="decision">{ "No decisions yet. Apply the example, then step or play." }</p> },
                 } }
                 if let Some(d) = detail {
