@@ -432,10 +432,9 @@ mod tests {
     }
 
     #[test]
-    fn a_tcp_probe_or_another_port_or_a_served_page_passes() {
+    fn a_tcp_probe_of_nginx_or_a_served_page_passes() {
         for set in [
             |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { tcp_socket: Some(serde_json::json!({"port": 80}).into()), ..Default::default() }),
-            |x: &mut crate::engine::api::Container| x.readiness_probe = Some(Probe { http_get: Some(serde_json::json!({"path": "/", "port": 8080}).into()), ..Default::default() }),
             |x: &mut crate::engine::api::Container| x.volume_mounts.clear(),
         ] {
             let mut c = cluster();
@@ -448,6 +447,26 @@ mod tests {
             assert!(unhealthy(&c).is_empty());
             let uid = get_pod(&c, "web-0").unwrap().metadata.uid.clone();
             assert!(!c.runtime.pod(&uid).unwrap().ctr("nginx").unwrap().probing, "no per-period loop for a probe that passes");
+        }
+    }
+
+    #[test]
+    fn a_probe_of_a_port_nothing_listens_on_is_refused_and_the_pod_stays_unready() {
+        for (probe, message) in [
+            (Probe { http_get: Some(serde_json::json!({"path": "/", "port": 8080}).into()), ..Default::default() }, "Get \"http://IP:8080/\": dial tcp IP:8080: connect: connection refused"),
+            (Probe { tcp_socket: Some(serde_json::json!({"port": 8080}).into()), ..Default::default() }, "dial tcp IP:8080: connect: connection refused"),
+        ] {
+            let mut c = cluster();
+            web0(&mut c, |x| {
+                x.readiness_probe = Some(probe.clone());
+                x.volume_mounts.clear();
+            });
+            let r = c.settle_default();
+            assert!(r.settled && !ready(&c), "{:?}", r.blocked);
+            assert!(r.blocked.iter().any(|b| b.contains("nothing in the pod listens on port 8080: nginx (container nginx) listens on port 80 only")), "{:?}", r.blocked);
+            let ip = get_pod(&c, "web-0").unwrap().status.pod_ip.clone();
+            let u = unhealthy(&c);
+            assert_eq!(u[0].0, format!("Readiness probe failed: {}", message.replace("IP", &ip)));
         }
     }
 
