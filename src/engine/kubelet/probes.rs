@@ -1,7 +1,8 @@
 //! The kubelet's prober (`pkg/kubelet/prober`): readiness gates the container's `ready` flag;
 //! a liveness failure restarts the container. What a probe answers comes from [`super::prober`]:
 //! the nginx/httpd web server answers an `httpGet` of port 80 as it serves it (403 for a web root
-//! with no `index.html`), every other probe succeeds unless a fault says otherwise. So a probe
+//! with no `index.html`), a pod of stock web servers refuses other ports, and every other probe
+//! succeeds unless a fault says otherwise. So a probe
 //! loop only runs while it can change something: before the first readiness success, while a
 //! probe fails (a fault, or the web server's answer), and from a change under a web root until
 //! the probes answer as the container's state says ([`files_changed`]).
