@@ -20,15 +20,15 @@ use yew::prelude::*;
 
 use crate::engine::manifest::Diagnostic;
 use crate::script::LineReader;
-use crate::session::api::{SessionApi, Start};
-use pending::Pending;
-use state::{EngineStatus, Handoff, Opening};
+use crate::session::api::SessionApi;
+use state::EngineStatus;
 use crate::session::complete::Completion;
 use crate::session::highlight::Token;
 use state::{Action, Dialog, Selection, State, Theme, SPEEDS};
 
 pub mod command;
 pub mod components;
+pub mod boot;
 pub mod effects;
 pub mod engine;
 pub mod heap;
@@ -55,39 +55,6 @@ pub const MOUNT_ID: &str = "app";
 
 /// The `id` of the error banner that [`show_fatal_error`] puts at the top of `<body>`.
 pub const FATAL_ERROR_ID: &str = "fatal-error";
-
-/// What the page starts from: a share link in the address, the autosave, `?safe`.
-fn page_start() -> engine::PageStart {
-    let fragment = storage::fragment();
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    engine::PageStart {
-        share: fragment.strip_prefix(storage::SHARE_PREFIX).map(str::to_string),
-        saved: storage::load_session(),
-        safe: search.starts_with(storage::SAFE_QUERY),
-    }
-}
-
-/// The page's first state, drawn before the simulator has loaded: the example to edit (or,
-/// when work is being restored, no tabs yet) and the learner's display preferences. The
-/// session itself arrives as [`Action::Opened`] (see [`use_engine`]).
-fn initial_state() -> State {
-    let pending = if page_start().is_fresh() { Pending::example() } else { Pending::restoring() };
-    let mut state = State::loading(pending);
-    if let Some(prefs) = storage::get(storage::PREFS_KEY) {
-        let mut it = prefs.split('|');
-        state.theme = Theme::from_name(it.next().unwrap_or(""));
-        state.presenter = it.next() == Some("1");
-        if let Some(sp) = it.next().and_then(|s| s.parse::<usize>().ok()) {
-            state.speed = sp.min(SPEEDS.len() - 1);
-        }
-        // The lessons panel and the lesson in it: a reload goes on where the learner was.
-        state.lessons_open = it.next() == Some("1");
-        if let Some(l) = it.next().and_then(|s| s.parse::<usize>().ok()) {
-            state.lesson = l.min(crate::session::lessons::LESSONS.len() - 1);
-        }
-    }
-    state
-}
 
 /// The inspector's content for a selection.
 fn inspect(s: &dyn SessionApi, sel: &Selection) -> Inspected {
@@ -179,47 +146,10 @@ impl Handlers {
     }
 }
 
-/// Loads the simulator and opens the page's session in it ([`engine::start`]), then hands it
-/// to the reducer; or says that it could not be loaded.
-fn load_page_session(page: engine::PageStart, d: yew::functional::UseReducerDispatcher<State>) {
-    wasm_bindgen_futures::spawn_local(async move {
-        match engine::start(page).await {
-            Ok(started) => {
-                let opening = Opening::Page { fresh: started.fresh };
-                d.dispatch(Action::Opened(Handoff::new(started.session, opening, started.notice)));
-            }
-            Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
-        }
-    });
-}
-
-/// [`load_page_session`] when the page mounts.
-#[hook]
-fn use_engine(page: Rc<engine::PageStart>, d: yew::functional::UseReducerDispatcher<State>) {
-    use_effect_with((), move |_| load_page_session((*page).clone(), d));
-}
-
-/// "New session": a fresh cluster and history in a new session that keeps the tabs and the
-/// typed lines (opened through [`engine::open_session`], like the page's).
-fn new_session(session: &state::SessionRef, d: yew::functional::UseReducerDispatcher<State>) {
-    let start = {
-        let s = session.borrow();
-        Start::Keep { files: s.files().to_vec(), active: s.active(), typed: s.typed().to_vec() }
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        match engine::open_session(start).await {
-            Ok(Ok(session)) => d.dispatch(Action::Opened(Handoff::new(session, Opening::New, None))),
-            // Keeping the tabs reads nothing that could be refused.
-            Ok(Err(_)) => {}
-            Err(engine::Unavailable) => d.dispatch(Action::Unavailable),
-        }
-    });
-}
-
 /// The root component of the playground.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(initial_state);
+    let state = use_reducer(boot::initial_state);
     let dispatcher = state.dispatcher();
     let rev = state.rev;
     let ready = state.engine == EngineStatus::Ready;
@@ -229,8 +159,8 @@ pub fn App() -> Html {
     // (share link, autosave or fresh) replaces the stand-in when it is there.
     // What the page starts from, read at its first render: the effect below takes a share link
     // out of the address bar, and "Try again" must still find it.
-    let page = use_memo((), |_| page_start());
-    use_engine(page.clone(), dispatcher.clone());
+    let page = use_memo((), |_| boot::page_start());
+    boot::use_engine(page.clone(), dispatcher.clone());
     // Autosave after each change, once its frame is painted (see `effects::use_autosave`);
     // never the stand-in's tabs over the work being restored.
     effects::use_autosave(state.session.clone(), rev, state.files_rev, state.playing, ready);
@@ -394,7 +324,7 @@ pub fn App() -> Html {
         let s = state.session.clone();
         Callback::from(move |_: ()| {
             if ready {
-                new_session(&s, d.clone())
+                boot::new_session(&s, d.clone())
             }
         })
     };
@@ -419,7 +349,7 @@ pub fn App() -> Html {
             let (d, page) = (dispatcher.clone(), page.clone());
             Callback::from(move |_: MouseEvent| {
                 d.dispatch(Action::Retry);
-                load_page_session((*page).clone(), d.clone());
+                boot::load_page_session((*page).clone(), d.clone());
             })
         });
         html! {
